@@ -1,0 +1,328 @@
+"""`infinityvision`: the GUI with no subcommand; classify, train and evaluate from a terminal.
+
+Exit codes: 0 success, 1 when any image or the run failed, 2 on usage errors (argparse).
+Heavy imports (TensorFlow, Qt) happen inside the subcommands that need them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from infinityvision_desktop import __version__
+
+GUI_FLAGS = ("--screenshot", "--selftest")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        from infinityvision_desktop.gui.app import run
+
+        return run(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="infinityvision", description=(
+        "Classify photos into the ten CIFAR-10 classes. With no command, the desktop app starts."))
+    parser.add_argument("--version", action="version", version=f"InfinityVision {__version__}")
+    sub = parser.add_subparsers(dest="command")
+
+    p = sub.add_parser("classify", help="classify image files and folders")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="images or folders (searched recursively)")
+    p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
+    p.add_argument("--json", action="store_true", help="one JSON object per line, per image")
+    p.set_defaults(handler=cmd_classify)
+
+    p = sub.add_parser("train", help="train or fine-tune a model")
+    p.add_argument("--data", required=True, help="a class-per-folder directory, a .tar.gz of one, or 'cifar10' (download)")
+    p.add_argument("--arch", default="airbench", choices=("airbench", "vgg16", "pic-cnn"))
+    p.add_argument("--widths", default="small", choices=("small", "large"), help="airbench size")
+    p.add_argument("--base", help="fine-tune this model file (new head if the classes differ)")
+    p.add_argument("--out", help="where to save the model (.h5 or .keras)")
+    p.add_argument("--epochs", type=int, default=16, help="epochs of the main stage")
+    p.add_argument("--head-epochs", type=int, default=3, help="epochs of the head-only stage when fine-tuning")
+    p.add_argument("--batch-size", type=int, default=512)
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate of the main stage (SGD)")
+    p.add_argument("--head-lr", type=float, default=1e-3, help="learning rate of the head stage (Adam)")
+    p.add_argument("--unfreeze-blocks", type=int, default=2)
+    p.add_argument("--label-smoothing", type=float, default=0.2)
+    p.add_argument("--cutout", type=int, default=0)
+    p.add_argument("--no-flip", action="store_true")
+    p.add_argument("--translate", type=int, default=2)
+    p.add_argument("--patience", type=int, default=0, help="early-stopping patience in epochs (0: off)")
+    p.add_argument("--val-share", type=float, default=0.05)
+    p.add_argument("--input-size", type=int)
+    p.add_argument("--precision", choices=("auto", "mixed_bfloat16", "float32"), default="auto")
+    p.add_argument("--no-tta", action="store_true", help="no flip test-time augmentation")
+    p.add_argument("--no-lookahead", action="store_true")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--checkpoint-dir")
+    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint of the same run")
+    p.add_argument("--max-per-class", type=int, help="use at most this many images per class (quick trials)")
+    p.add_argument("--vgg-weights", default="imagenet", help="'imagenet', a weights file, or 'none'")
+    p.set_defaults(handler=cmd_train)
+
+    p = sub.add_parser("evaluate", help="accuracy, confusion matrix and per-class report on labelled data")
+    p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
+    p.add_argument("--data", required=True)
+    p.add_argument("--split", default="test", help="test, train or all")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_evaluate)
+    return parser
+
+
+SUBCOMMANDS = ("classify", "train", "evaluate")
+
+
+def _model_path(given: str | None) -> Path:
+    from infinityvision_desktop.paths import bundled_model_path
+
+    return Path(given) if given else bundled_model_path()
+
+
+def _error(message: str) -> None:
+    print(f"infinityvision: {message}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------- classify
+
+def expand_paths(paths: Sequence[str]) -> list[Path]:
+    """Files as given; folders expanded recursively to their image files, sorted."""
+    from infinityvision_desktop.core.images import is_image_path
+
+    result = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = []
+            for folder, dirs, files in os.walk(path):  # does not follow links: no loops
+                dirs.sort()
+                found.extend(Path(folder) / name for name in files if is_image_path(name))
+            result.extend(sorted(found))
+        else:
+            result.append(path)
+    return result
+
+
+def cmd_classify(args) -> int:
+    from infinityvision_desktop.core.images import ImageLoadError, load_image
+    from infinityvision_desktop.core.modelfile import ModelFileError
+
+    paths = expand_paths(args.paths)
+    if not paths:
+        _error("no images found in " + ", ".join(args.paths))
+        return 1
+    try:
+        from infinityvision_desktop.core.predictor import Predictor
+
+        predictor = Predictor.load(_model_path(args.model))
+    except ModelFileError as exc:
+        _error(str(exc))
+        return 1
+    failed = 0
+    rows = []
+    batch: list[tuple[Path, object]] = []
+
+    def flush():
+        nonlocal failed
+        images = [(p, img) for p, img in batch if not isinstance(img, ImageLoadError)]
+        predictions = iter(predictor.predict([img for _, img in images]))
+        for path, image in batch:
+            if isinstance(image, ImageLoadError):
+                failed += 1
+                row = {"path": str(path), "error": image.reason}
+            else:
+                row = {"path": str(path), **next(predictions).to_dict()}
+            emit(row)
+        batch.clear()
+
+    def emit(row):
+        if args.json:
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+        else:
+            rows.append(row)
+
+    for path in paths:
+        try:
+            image = load_image(path, draft_size=tuple(predictor.metadata.input_size))
+        except ImageLoadError as exc:
+            image = exc
+        batch.append((path, image))
+        if len(batch) >= 256:
+            flush()
+    flush()
+    if not args.json:
+        _print_table(rows)
+    return 1 if failed else 0
+
+
+def _print_table(rows: list[dict]) -> None:
+    width = min(60, max(len(r["path"]) for r in rows))
+    for row in rows:
+        path = row["path"] if len(row["path"]) <= width else "…" + row["path"][-(width - 1):]
+        if "error" in row:
+            print(f"{path:<{width}}  error: {row['error']}")
+        else:
+            answer = f"not sure, looks most like {row['label']}" if row["not_sure"] else row["label"]
+            print(f"{path:<{width}}  {row['confidence']:6.1%}  {answer}")
+    ok = sum("error" not in r for r in rows)
+    print(f"{ok} classified, {len(rows) - ok} skipped")
+
+
+# ---------------------------------------------------------------- train
+
+class TerminalProgress:
+    """A one-line progress bar with ETA on stderr (nothing at all when stderr is missing)."""
+
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
+        self.stage_started = time.perf_counter()
+        self.last_draw = 0.0
+        self.total_batches = 1
+        self.stage_name = ""
+
+    def _write(self, text: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.stream = None
+
+    def message(self, text):
+        self._write(f"\r\033[K{text}\n")
+
+    def data_progress(self, done, total):
+        now = time.perf_counter()
+        if now - self.last_draw > 0.2 or done == total:
+            self.last_draw = now
+            self._write(f"\r\033[Kdecoding images {done}/{total}")
+            if done == total:
+                self._write("\n")
+
+    def stage_changed(self, stage, steps):
+        self.stage_name = stage.name
+        self.total_batches = stage.epochs * steps
+        self.stage_started = time.perf_counter()
+        self.done_before = None
+        self._write(f"\r\033[Kstage {stage.index + 1}: {stage.name}, {stage.epochs} epochs of {steps} batches\n")
+
+    def batch_done(self, stage, stage_epoch, batch, batches, loss):
+        now = time.perf_counter()
+        done = (stage_epoch - 1) * batches + batch
+        if self.done_before is None:
+            # resumed runs start mid-stage: time only what this process does
+            self.done_before, self.stage_started = done - 1, now
+        if now - self.last_draw < 0.5 and batch != batches:
+            return
+        self.last_draw = now
+        rate = (done - self.done_before) / max(now - self.stage_started, 1e-6)
+        eta = (self.total_batches - done) / rate if rate > 0 else 0
+        filled = int(30 * done / self.total_batches)
+        self._write(f"\r\033[K{stage.name} epoch {stage_epoch}/{stage.epochs} [{'#' * filled}{'.' * (30 - filled)}] "
+                    f"batch {batch}/{batches} loss {loss:.3f} ETA {_duration(eta)}")
+
+    def epoch_done(self, m):
+        val = f" val_acc {m.val_accuracy:.4f} val_loss {m.val_loss:.3f}" if m.val_accuracy is not None else ""
+        self._write(f"\r\033[Kepoch {m.epoch} ({m.stage} {m.stage_epoch}/{m.stage_epochs}) loss {m.loss:.4f} "
+                    f"acc {m.accuracy:.4f}{val} lr {m.learning_rate:.4f} {m.seconds:.0f}s\n")
+
+    def finished(self, result): ...
+    def failed(self, error): ...
+
+    def should_stop(self):
+        return False
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def cmd_train(args) -> int:
+    from infinityvision_desktop.core.architectures import ArchitectureError
+    from infinityvision_desktop.core.datasets import DatasetError
+    from infinityvision_desktop.core.modelfile import ModelFileError
+    from infinityvision_desktop.core.training import TrainConfig
+
+    lr = args.lr if args.lr is not None else (0.75 if not args.base else 0.075)
+    cfg = TrainConfig(
+        data=args.data, arch=args.arch, widths=args.widths, base=args.base, out=args.out,
+        input_size=args.input_size, epochs=args.epochs, head_epochs=args.head_epochs,
+        batch_size=args.batch_size, learning_rate=lr, head_learning_rate=args.head_lr,
+        unfreeze_blocks=args.unfreeze_blocks, flip=not args.no_flip, translate=args.translate,
+        cutout=args.cutout, label_smoothing=args.label_smoothing, patience=args.patience,
+        val_share=args.val_share, tta=not args.no_tta, lookahead=not args.no_lookahead,
+        mixed_precision={"auto": None, "mixed_bfloat16": True, "float32": False}[args.precision],
+        seed=args.seed, checkpoint_dir=args.checkpoint_dir, resume=args.resume,
+        max_per_class=args.max_per_class, vgg_weights=args.vgg_weights,
+    )
+    try:
+        from infinityvision_desktop.core.pipeline import fine_tune
+
+        result = fine_tune(cfg, TerminalProgress())
+    except (DatasetError, ModelFileError, ArchitectureError, ValueError) as exc:
+        _error(str(exc))
+        return 1
+    if result.model_path is None:
+        _error(result.message)
+        return 1
+    meta = result.metadata
+    print(f"saved {result.model_path} ({result.message}; {_duration(result.seconds)} wall)")
+    if meta.validation:
+        print(f"validation accuracy {meta.validation['accuracy']:.4f}; temperature {meta.temperature:.3f}; "
+              f"not-sure threshold {meta.not_sure_threshold:.3f}")
+    if meta.evaluation:
+        print(f"test accuracy {meta.evaluation['accuracy']:.4f} on {meta.evaluation['n']} images")
+    return 0
+
+
+# ---------------------------------------------------------------- evaluate
+
+def cmd_evaluate(args) -> int:
+    from infinityvision_desktop.core.datasets import ALL, DatasetError, load_dataset
+    from infinityvision_desktop.core.evaluation import evaluate
+    from infinityvision_desktop.core.modelfile import ModelFileError
+
+    try:
+        from infinityvision_desktop.core.predictor import Predictor
+
+        predictor = Predictor.load(_model_path(args.model))
+        data = load_dataset(args.data, input_size=tuple(predictor.metadata.input_size))
+    except (ModelFileError, DatasetError) as exc:
+        _error(str(exc))
+        return 1
+    split = args.split if args.split in data.splits else (ALL if ALL in data.splits and args.split in ("test", "all") else None)
+    if split is None:
+        _error(f"{args.data} has no '{args.split}' split (it has: {', '.join(data.splits)})")
+        return 1
+    x, y = data.splits[split]
+    model_labels = tuple(predictor.metadata.labels)
+    if tuple(data.labels) != model_labels:
+        _error(f"the data's classes ({', '.join(data.labels)}) differ from the model's ({', '.join(model_labels)})")
+        return 1
+    result = evaluate(predictor.probabilities(x), y, model_labels)
+    if args.json:
+        out = result.to_dict()
+        print(json.dumps({"accuracy": out["accuracy"], "labels": out["labels"], "confusion": out["confusion"],
+                          "per_class": out["per_class"], "ece": out["ece"], "n": out["n"],
+                          "macro": out.get("macro"), "unreadable": len(data.unreadable)}))
+    else:
+        print(result.report_text())
+        print(f"expected calibration error {result.ece:.4f}; {len(data.unreadable)} unreadable files skipped")
+    return 0

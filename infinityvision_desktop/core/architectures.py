@@ -1,0 +1,286 @@
+"""The networks the app can train, built from built-in Keras layers only.
+
+Built-in layers only, so a saved model loads under safe_mode with no custom objects and no
+code from the file. Layer names carry the structure the fine-tune pipeline needs:
+``blockN_*`` for the body (unfrozen from the top down) and ``head_*`` for the classifier.
+
+- ``airbench`` (a): the fast 32x32 CNN of the bundled model, after Keller Jordan's airbench:
+  a frozen 2x2 whitening convolution computed from the data, three conv groups
+  (conv, max-pool, BatchNorm, activation, conv, BatchNorm, activation), global max-pool and a
+  scaled linear head. ReLU, not airbench's GELU: GELU costs 2.7x the training time on this
+  CPU in bfloat16 (298 vs 821 images/s measured), more than its accuracy is worth per minute.
+- ``vgg16`` (b): the predecessor InfinityVision's transfer model: VGG16 base, Flatten,
+  Dense 256 ReLU, Dropout 0.5, softmax, at any input size.
+- ``pic-cnn`` (c): the predecessor ProjectImageClassifier's 32x32 CNN, for comparison.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+ARCHITECTURES = ("airbench", "vgg16", "pic-cnn")
+DEFAULT_INPUT_SIZE = {"airbench": 32, "vgg16": 128, "pic-cnn": 32}
+AIRBENCH_WIDTHS = {"small": (64, 256, 256), "large": (128, 384, 384)}
+
+# CIFAR-10 channel statistics on the 0-255 scale; the model normalises its own input.
+CIFAR_MEAN = (125.3, 123.0, 113.9)
+CIFAR_STD = (63.0, 62.1, 66.7)
+# caffe-style VGG16 means, in RGB order (the first conv's kernel is flipped to take RGB)
+VGG_MEAN_RGB = (123.68, 116.779, 103.939)
+VGG_WEIGHTS_FILE = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
+
+_BLOCK = re.compile(r"^block(\d+)_")
+
+
+class ArchitectureError(Exception):
+    """A model that cannot be built here, with the reason for people."""
+
+
+@contextmanager
+def dtype_policy(name: str):
+    """Build layers under a dtype policy and put the global one back afterwards."""
+    import keras
+
+    previous = keras.mixed_precision.global_policy()
+    keras.mixed_precision.set_global_policy(name)
+    try:
+        yield
+    finally:
+        keras.mixed_precision.set_global_policy(previous)
+
+
+def bfloat16_supported() -> bool:
+    """True where the CPU computes bfloat16 natively (AVX-512 BF16 or AMX); elsewhere it is slower."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as handle:
+            flags = handle.read()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+def build_model(arch: str, *, num_classes: int, input_size: int | None = None,
+                widths: tuple[int, int, int] | str = "small",
+                whitening_images: np.ndarray | None = None,
+                vgg_weights: str | None = "imagenet", mixed_precision: bool = False):
+    """A new, compiled-nothing Keras model of the named architecture."""
+    if arch not in ARCHITECTURES:
+        raise ArchitectureError(f"unknown architecture '{arch}': choose one of {', '.join(ARCHITECTURES)}")
+    size = int(input_size or DEFAULT_INPUT_SIZE[arch])
+    with dtype_policy("mixed_bfloat16" if mixed_precision else "float32"):
+        if arch == "airbench":
+            if isinstance(widths, str):
+                widths = AIRBENCH_WIDTHS[widths]
+            return _airbench(num_classes, size, tuple(widths), whitening_images)
+        if arch == "vgg16":
+            return _vgg16(num_classes, size, vgg_weights)
+        return _pic_cnn(num_classes, size)
+
+
+def _airbench(num_classes: int, size: int, widths: tuple[int, int, int], whitening_images):
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((size, size, 3), name="image")
+    x = layers.Normalization(mean=list(CIFAR_MEAN), variance=[s * s for s in CIFAR_STD], name="preprocess")(inputs)
+    whiten = layers.Conv2D(24, 2, padding="valid", name="whiten")
+    x = whiten(x)
+    x = layers.Activation("relu", name="whiten_act")(x)
+    for block, width in enumerate(widths, start=1):
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"block{block}_conv1")(x)
+        x = layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
+        # scale=False: BatchNorm's scale is redundant before ReLU and a conv; airbench freezes it too
+        x = layers.BatchNormalization(scale=False, momentum=0.4, epsilon=1e-5, name=f"block{block}_bn1")(x)
+        x = layers.Activation("relu", name=f"block{block}_act1")(x)
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"block{block}_conv2")(x)
+        x = layers.BatchNormalization(scale=False, momentum=0.4, epsilon=1e-5, name=f"block{block}_bn2")(x)
+        x = layers.Activation("relu", name=f"block{block}_act2")(x)
+    x = layers.GlobalMaxPooling2D(name="head_pool")(x)
+    x = layers.Dense(num_classes, use_bias=False, name="head_dense")(x)
+    # airbench's 1/9 logit scale: keeps early logits small, as label smoothing wants
+    x = layers.Rescaling(1 / 9, name="head_scale")(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="head_softmax")(x)
+    model = keras.Model(inputs, outputs, name="airbench")
+    if whitening_images is not None and len(whitening_images):
+        kernel, bias = whitening_weights(whitening_images)
+        whiten.set_weights([kernel, bias])
+        whiten.trainable = False  # fixed by the data, as in airbench
+    return model
+
+
+def whitening_weights(images: np.ndarray, *, eps: float = 5e-4) -> tuple[np.ndarray, np.ndarray]:
+    """A 2x2 conv kernel that whitens the patches of (normalised) images: eigenvectors / sqrt(eigenvalues),
+    with the negated copy so ReLU keeps both signs (24 filters)."""
+    x = (images.astype(np.float32) - np.float32(CIFAR_MEAN)) / np.float32(CIFAR_STD)
+    patches = np.lib.stride_tricks.sliding_window_view(x, (2, 2), axis=(1, 2))  # N,H-1,W-1,C,2,2
+    patches = patches.transpose(0, 1, 2, 4, 5, 3).reshape(-1, 12).astype(np.float64)
+    covariance = patches.T @ patches / len(patches)
+    eigenvalues, eigenvectors = np.linalg.eigh(covariance)
+    filters = (eigenvectors / np.sqrt(eigenvalues + eps)).T  # rows: one filter each
+    filters = np.concatenate([filters, -filters])          # 24, 12
+    kernel = filters.reshape(24, 2, 2, 3).transpose(1, 2, 3, 0).astype(np.float32)
+    return kernel, np.zeros(24, np.float32)
+
+
+def _vgg16(num_classes: int, size: int, weights: str | None):
+    import keras
+    from keras import layers
+
+    weights_arg = _vgg16_weights(weights)
+    try:
+        base = keras.applications.VGG16(include_top=False, weights=weights_arg, input_shape=(size, size, 3))
+    except Exception as exc:  # download and file errors come in many types
+        raise ArchitectureError(f"VGG16 ImageNet weights could not be loaded ({exc}); {_VGG_HINT}") from None
+    inputs = keras.Input((size, size, 3), name="image")
+    x = layers.Normalization(mean=list(VGG_MEAN_RGB), variance=[1.0, 1.0, 1.0], name="preprocess")(inputs)
+    for layer in base.layers[1:]:
+        x = layer(x)
+    if weights_arg is not None:
+        # the ImageNet kernel expects BGR; flipping its input channels lets the model take RGB
+        first = base.get_layer("block1_conv1")
+        kernel, bias = first.get_weights()
+        first.set_weights([kernel[:, :, ::-1, :], bias])
+    x = layers.Flatten(name="head_flatten")(x)
+    x = layers.Dense(256, activation="relu", name="head_fc")(x)
+    x = layers.Dropout(0.5, name="head_dropout")(x)
+    x = layers.Dense(num_classes, name="head_dense")(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="head_softmax")(x)
+    return keras.Model(inputs, outputs, name="vgg16_transfer")
+
+
+_VGG_HINT = (f"without internet, put '{VGG_WEIGHTS_FILE}' in ~/.keras/models/ or set "
+             "INFINITYVISION_VGG16_WEIGHTS to its path, or train without ImageNet weights")
+
+
+def _vgg16_weights(weights: str | None) -> str | None:
+    """'imagenet', a local file, or None (random start, for tests and offline comparisons)."""
+    if weights in (None, "none"):
+        return None
+    local = os.environ.get("INFINITYVISION_VGG16_WEIGHTS")
+    if weights != "imagenet":
+        local = weights
+    if local:
+        if not Path(local).is_file():
+            raise ArchitectureError(f"VGG16 weights file not found: {local}")
+        return local
+    cached = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "models" / VGG_WEIGHTS_FILE
+    if cached.is_file():
+        return str(cached)
+    try:
+        socket.create_connection(("storage.googleapis.com", 443), timeout=3).close()
+    except OSError as exc:
+        raise ArchitectureError(f"VGG16 ImageNet weights cannot be downloaded (no connection: {exc.strerror or exc}); {_VGG_HINT}") from None
+    return "imagenet"
+
+
+def _pic_cnn(num_classes: int, size: int):
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((size, size, 3), name="image")
+    x = layers.Rescaling(1 / 255, name="preprocess")(inputs)
+    for block, filters in enumerate((32, 64, 128), start=1):
+        for conv in (1, 2):
+            x = layers.Conv2D(filters, 3, padding="same", name=f"block{block}_conv{conv}")(x)
+            x = layers.LeakyReLU(negative_slope=0.1, name=f"block{block}_act{conv}")(x)
+            x = layers.BatchNormalization(name=f"block{block}_bn{conv}")(x)
+        x = layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
+        x = layers.Dropout(0.2, name=f"block{block}_dropout")(x)
+    x = layers.Flatten(name="head_flatten")(x)
+    for i, units in enumerate((2048, 2048, 1024, 512), start=1):
+        x = layers.Dense(units, name=f"head_fc{i}")(x)
+        x = layers.LeakyReLU(negative_slope=0.1, name=f"head_act{i}")(x)
+        x = layers.BatchNormalization(name=f"head_bn{i}")(x)
+        x = layers.Dropout(0.5, name=f"head_dropout{i}")(x)
+    x = layers.Dense(num_classes, name="head_dense")(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="head_softmax")(x)
+    return keras.Model(inputs, outputs, name="pic_cnn")
+
+
+# ---------------------------------------------------------------- fine-tuning helpers
+
+def block_names(model) -> list[int]:
+    """Block numbers of the body, bottom to top."""
+    return sorted({int(m.group(1)) for layer in model.layers if (m := _BLOCK.match(layer.name))})
+
+
+def is_head(layer) -> bool:
+    return layer.name.startswith("head_")
+
+
+def freeze_for_stage(model, stage: str, *, unfreeze_blocks: int = 0) -> None:
+    """'head': only head_* layers train; 'fine': also the top N blocks; 'all': everything.
+
+    BatchNorm stays frozen (inference mode) in fine-tuning, as keras-io's transfer guide
+    advises: re-estimating its statistics on a small dataset wrecks what the base learned.
+    """
+    blocks = block_names(model)
+    open_blocks = set(blocks[-unfreeze_blocks:]) if unfreeze_blocks > 0 else set()
+    for layer in model.layers:
+        if stage == "all":
+            # a whitening layer fixed by the data stays fixed
+            layer.trainable = layer.trainable if layer.name == "whiten" else True
+            continue
+        if is_head(layer):
+            layer.trainable = True
+            continue
+        match = _BLOCK.match(layer.name)
+        in_open_block = stage == "fine" and match is not None and int(match.group(1)) in open_blocks
+        is_norm = "BatchNormalization" in type(layer).__name__
+        layer.trainable = in_open_block and not is_norm
+
+
+def replace_head(model, num_classes: int):
+    """The same body with a new classifier for `num_classes` (when the classes differ)."""
+    import keras
+    from keras import layers
+
+    dense = model.get_layer("head_dense") if "head_dense" in [l.name for l in model.layers] else \
+        [l for l in model.layers if isinstance(l, layers.Dense)][-1]
+    features = dense.input
+    x = layers.Dense(num_classes, use_bias=dense.use_bias, name="head_dense_new")(features)
+    after = [l for l in model.layers[model.layers.index(dense) + 1:] if isinstance(l, layers.Rescaling)]
+    if after:
+        x = layers.Rescaling(after[0].scale, name="head_scale_new")(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="head_softmax_new")(x)
+    return keras.Model(model.inputs, outputs, name=model.name)
+
+
+def convert_dtype(model, policy: str):
+    """A copy of `model` whose layers compute under `policy` (e.g. float32 for export), same weights."""
+    import keras
+
+    config = model.get_config()
+
+    def rewrite(node, layer_name=""):
+        if isinstance(node, dict):
+            name = node.get("name", layer_name) if isinstance(node.get("name"), str) else layer_name
+            for key, value in list(node.items()):
+                if key == "dtype" and _is_policy(value):
+                    # the softmax stays float32 so probabilities sum to 1 in any policy
+                    wanted = "float32" if name.startswith("head_softmax") else policy
+                    node[key] = {"module": "keras", "class_name": "DTypePolicy",
+                                 "config": {"name": wanted}, "registered_name": None}
+                else:
+                    rewrite(value, name)
+        elif isinstance(node, list):
+            for item in node:
+                rewrite(item, layer_name)
+
+    rewrite(config)
+    clone = model.__class__.from_config(config)
+    clone.set_weights(model.get_weights())
+    for source, target in zip(model.layers, clone.layers):
+        target.trainable = source.trainable
+    return clone
+
+
+def _is_policy(value) -> bool:
+    # only policy objects: an InputLayer's plain "float32" is a tensor dtype, not a policy
+    return isinstance(value, dict) and value.get("class_name") in ("DTypePolicy", "FloatDTypePolicy")

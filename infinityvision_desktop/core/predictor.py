@@ -1,0 +1,143 @@
+"""Prediction: the one place the app runs a model on images.
+
+TensorFlow is imported lazily (inside `Predictor.load`) so nothing that merely imports this
+module pays its 4 s start-up.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+from infinityvision_desktop.core.evaluation import apply_temperature
+from infinityvision_desktop.core.images import resize_for_model
+from infinityvision_desktop.core.modelfile import LoadedModel, ModelMetadata, load_model_file
+
+# Batches are cut to this size: large enough for throughput, small enough that a cancel
+# request between batches is answered quickly.
+CHUNK = 256
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """One image's answer. A value: safe to send across threads."""
+
+    labels: tuple[str, ...]
+    probabilities: tuple[float, ...]  # calibrated, in label order
+    index: int
+    not_sure: bool
+
+    @property
+    def label(self) -> str:
+        return self.labels[self.index]
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.index]
+
+    def to_dict(self) -> dict:
+        return {
+            "label": self.label,
+            "confidence": round(self.confidence, 6),
+            "not_sure": self.not_sure,
+            "probabilities": {name: round(p, 6) for name, p in zip(self.labels, self.probabilities)},
+        }
+
+
+def predictions_from_probabilities(probabilities: np.ndarray, metadata: ModelMetadata) -> list[Prediction]:
+    result = []
+    for row in np.asarray(probabilities, dtype=np.float64):
+        index = int(np.argmax(row))
+        result.append(Prediction(
+            labels=metadata.labels,
+            probabilities=tuple(float(p) for p in row),
+            index=index,
+            not_sure=bool(row[index] < metadata.not_sure_threshold),
+        ))
+    return result
+
+
+class Predictor:
+    """A loaded model ready to classify. Use it on the thread that created it."""
+
+    def __init__(self, model: Any, metadata: ModelMetadata, *, path: os.PathLike | str | None = None):
+        import tensorflow as tf
+
+        self.model = model
+        self.metadata = metadata
+        self.path = path
+        height, width = metadata.input_size
+        # One traced graph for every batch size: no retracing, no Python per layer.
+        self._forward = tf.function(
+            lambda x: model(x, training=False),
+            input_signature=[tf.TensorSpec((None, height, width, 3), tf.float32)],
+            reduce_retracing=True,
+        )
+
+    @classmethod
+    def load(cls, path: os.PathLike | str) -> "Predictor":
+        loaded: LoadedModel = load_model_file(path)
+        predictor = cls(loaded.model, loaded.metadata, path=loaded.path)
+        predictor.check_outputs()
+        return predictor
+
+    def warm_up(self) -> None:
+        height, width = self.metadata.input_size
+        self.raw_probabilities(np.zeros((1, height, width, 3), np.uint8))
+
+    def check_outputs(self) -> None:
+        """A test prediction before the model is used: probabilities, not NaN or scores."""
+        from infinityvision_desktop.core.modelfile import ModelFileError
+
+        height, width = self.metadata.input_size
+        probe = np.random.default_rng(0).integers(0, 256, (2, height, width, 3), dtype=np.uint8)
+        out = np.asarray(self._forward(probe.astype(np.float32)), dtype=np.float64)
+        if not np.all(np.isfinite(out)):
+            raise ModelFileError(self.path, "refused: its test prediction gave NaN or infinite values")
+        if np.any(out < -1e-6) or not np.allclose(out.sum(axis=1), 1.0, atol=1e-3):
+            raise ModelFileError(self.path, "refused: its outputs are not probabilities (they do not sum to 1)")
+
+    def raw_probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """Uncalibrated probabilities for images already at the model's input size.
+
+        Test-time augmentation named in the metadata is applied here, so training-time
+        evaluation, calibration and the app all see the same numbers.
+        """
+        batch = np.asarray(batch)
+        if batch.ndim != 4 or batch.shape[1:3] != tuple(self.metadata.input_size):
+            raise ValueError(f"expected (N, {self.metadata.input_size[0]}, {self.metadata.input_size[1]}, 3), got {batch.shape}")
+        out = []
+        for start in range(0, len(batch), CHUNK):
+            x = batch[start:start + CHUNK].astype(np.float32)
+            views = [x]
+            if "flip" in self.metadata.tta:
+                views.append(x[:, :, ::-1, :])
+            if len(views) == 1:
+                out.append(np.asarray(self._forward(x), dtype=np.float64))
+                continue
+            stacked = np.asarray(self._forward(np.concatenate(views)), dtype=np.float64)
+            # average log-probabilities (logits up to a constant), then renormalise
+            logp = np.log(np.clip(stacked, 1e-12, None)).reshape(len(views), len(x), -1).mean(axis=0)
+            logp -= logp.max(axis=1, keepdims=True)
+            p = np.exp(logp)
+            out.append(p / p.sum(axis=1, keepdims=True))
+        if not out:
+            return np.zeros((0, len(self.metadata.labels)))
+        return np.concatenate(out)
+
+    def probabilities(self, batch: np.ndarray) -> np.ndarray:
+        """Calibrated probabilities (temperature from the metadata)."""
+        return apply_temperature(self.raw_probabilities(batch), self.metadata.temperature)
+
+    def prepare(self, rgb: np.ndarray) -> np.ndarray:
+        return resize_for_model(rgb, tuple(self.metadata.input_size))
+
+    def predict(self, images: Sequence[np.ndarray]) -> list[Prediction]:
+        """Classify RGB uint8 images of any size."""
+        if len(images) == 0:
+            return []
+        batch = np.stack([self.prepare(image) for image in images])
+        return predictions_from_probabilities(self.probabilities(batch), self.metadata)

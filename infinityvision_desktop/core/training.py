@@ -1,0 +1,130 @@
+"""Values of the fine-tune pipeline: its configuration, stages, progress and result.
+
+Kept apart from `pipeline` so the GUI and CLI can build a `TrainConfig` and receive
+`EpochMetrics` without importing TensorFlow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from dataclasses import dataclass
+
+from infinityvision_desktop.core.modelfile import ModelMetadata
+
+@dataclass(frozen=True)
+class TrainConfig:
+    data: str
+    arch: str = "airbench"
+    widths: str | tuple = "small"       # airbench: "small" (64/256/256) or "large" (128/384/384)
+    base: str | None = None             # a model file to fine-tune; None trains `arch` from scratch
+    out: str | None = None
+    input_size: int | None = None
+    epochs: int = 16                    # stage 2, or the whole run from scratch
+    head_epochs: int = 3                # stage 1 (fine-tuning only)
+    batch_size: int = 512
+    learning_rate: float = 0.75         # stage-2 peak, SGD on the mean loss
+    head_learning_rate: float = 1e-3    # stage 1, Adam
+    momentum: float = 0.85
+    weight_decay: float = 0.009         # decoupled, per unit of learning rate
+    unfreeze_blocks: int = 2
+    flip: bool = True
+    translate: int = 2
+    cutout: int = 0
+    label_smoothing: float = 0.2
+    patience: int = 0                   # early stopping on val accuracy; 0 = off
+    val_share: float = 0.05
+    mixed_precision: bool | None = None  # None: where the CPU computes bfloat16 natively
+    lookahead: bool = True
+    tta: bool = True                    # flip test-time augmentation, used by the app too
+    seed: int = 0
+    checkpoint_dir: str | None = None
+    resume: bool = False
+    max_per_class: int | None = None
+    vgg_weights: str | None = "imagenet"
+
+    def fingerprint(self) -> str:
+        """Identifies a run for resume: everything but where it writes and whether it resumes."""
+        fields = dataclasses.asdict(self)
+        for key in ("out", "checkpoint_dir", "resume"):
+            fields.pop(key)
+        return hashlib.sha1(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Stage:
+    name: str
+    index: int
+    epochs: int
+    trainable: str          # "head", "fine" or "all"
+    optimizer: str          # "adam" or "sgd"
+    learning_rate: float
+
+
+@dataclass(frozen=True)
+class EpochMetrics:
+    stage: str
+    stage_index: int
+    epoch: int              # 1-based over the whole run
+    stage_epoch: int        # 1-based within the stage
+    stage_epochs: int
+    loss: float
+    accuracy: float
+    val_loss: float | None
+    val_accuracy: float | None
+    learning_rate: float
+    seconds: float
+
+    def to_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    model_path: str | None
+    metadata: ModelMetadata | None
+    stopped: bool
+    best_epoch: int | None
+    history: tuple[EpochMetrics, ...]
+    seconds: float
+    message: str = ""
+
+
+class TrainingObserver:
+    """Callbacks from the pipeline. Called on the training thread: keep them cheap."""
+
+    def message(self, text: str) -> None: ...
+    def data_progress(self, done: int, total: int) -> None: ...
+    def stage_changed(self, stage: Stage, steps_per_epoch: int) -> None: ...
+    def batch_done(self, stage: Stage, stage_epoch: int, batch: int, batches: int, loss: float) -> None: ...
+    def epoch_done(self, metrics: EpochMetrics) -> None: ...
+    def finished(self, result: TrainResult) -> None: ...
+    def failed(self, error: BaseException) -> None: ...
+
+    def should_stop(self) -> bool:
+        return False
+
+
+class TrainingStopped(Exception):
+    """Raised inside the pipeline when a stop request arrives outside `fit`."""
+
+
+def plan_stages(cfg: TrainConfig) -> list[Stage]:
+    fine_tuning = cfg.base is not None or (cfg.arch == "vgg16" and cfg.vgg_weights not in (None, "none"))
+    if not fine_tuning:
+        return [Stage("train", 0, cfg.epochs, "all", "sgd", cfg.learning_rate)]
+    stages = []
+    if cfg.head_epochs > 0:
+        stages.append(Stage("head", 0, cfg.head_epochs, "head", "adam", cfg.head_learning_rate))
+    if cfg.epochs > 0:
+        stages.append(Stage("fine-tune", len(stages), cfg.epochs, "fine", "sgd", cfg.learning_rate))
+    return stages
+
+
+def one_cycle(progress: float) -> float:
+    """airbench's triangle: 0.2 -> 1.0 at 23% of the run -> 0.07 at the end."""
+    peak = 0.23
+    if progress < peak:
+        return 0.2 + 0.8 * progress / peak
+    return 1.0 - 0.93 * min(1.0, (progress - peak) / (1 - peak))
