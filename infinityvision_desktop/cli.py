@@ -21,13 +21,19 @@ GUI_FLAGS = ("--screenshot", "--selftest")
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    # TensorFlow's C++ start-up chatter (oneDNN, CPU features) means nothing to a user
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    if argv and argv[0] == "--selftest":
+        from infinityvision_desktop import selftest
+
+        model = argv[argv.index("--model") + 1] if "--model" in argv[:-1] else None
+        return selftest.run(model, record="--record" in argv)
     if not argv or argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version"):
         from infinityvision_desktop.gui.app import run
 
         return run(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         return args.handler(args)
     except KeyboardInterrupt:

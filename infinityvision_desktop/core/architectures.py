@@ -87,31 +87,49 @@ def _airbench(num_classes: int, size: int, widths: tuple[int, int, int], whiteni
     import keras
     from keras import layers
 
+    # PyTorch's default init (uniform, bound 1/sqrt(fan_in)), as airbench was tuned with: Glorot's
+    # larger weights shrink the effective learning rate of the scale-free convs behind BatchNorm
+    init = keras.initializers.VarianceScaling(scale=1 / 3, mode="fan_in", distribution="uniform")
     inputs = keras.Input((size, size, 3), name="image")
     x = layers.Normalization(mean=list(CIFAR_MEAN), variance=[s * s for s in CIFAR_STD], name="preprocess")(inputs)
     whiten = layers.Conv2D(24, 2, padding="valid", name="whiten")
     x = whiten(x)
     x = layers.Activation("relu", name="whiten_act")(x)
     for block, width in enumerate(widths, start=1):
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"block{block}_conv1")(x)
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv1")(x)
         x = layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
         # scale=False: BatchNorm's scale is redundant before ReLU and a conv; airbench freezes it too
-        x = layers.BatchNormalization(scale=False, momentum=0.4, epsilon=1e-5, name=f"block{block}_bn1")(x)
+        # momentum 0.6 = PyTorch's 0.4: airbench's fast-moving statistics for short runs
+        x = layers.BatchNormalization(scale=False, momentum=0.6, epsilon=1e-5, name=f"block{block}_bn1")(x)
         x = layers.Activation("relu", name=f"block{block}_act1")(x)
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, name=f"block{block}_conv2")(x)
-        x = layers.BatchNormalization(scale=False, momentum=0.4, epsilon=1e-5, name=f"block{block}_bn2")(x)
+        x = layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv2")(x)
+        x = layers.BatchNormalization(scale=False, momentum=0.6, epsilon=1e-5, name=f"block{block}_bn2")(x)
         x = layers.Activation("relu", name=f"block{block}_act2")(x)
     x = layers.GlobalMaxPooling2D(name="head_pool")(x)
-    x = layers.Dense(num_classes, use_bias=False, name="head_dense")(x)
+    x = layers.Dense(num_classes, use_bias=False, kernel_initializer=init, name="head_dense")(x)
     # airbench's 1/9 logit scale: keeps early logits small, as label smoothing wants
     x = layers.Rescaling(1 / 9, name="head_scale")(x)
     outputs = layers.Activation("softmax", dtype="float32", name="head_softmax")(x)
     model = keras.Model(inputs, outputs, name="airbench")
+    _dirac_init(model)
     if whitening_images is not None and len(whitening_images):
         kernel, bias = whitening_weights(whitening_images)
         whiten.set_weights([kernel, bias])
         whiten.trainable = False  # fixed by the data, as in airbench
     return model
+
+
+def _dirac_init(model) -> None:
+    """airbench's start: each block conv passes its first input channels through unchanged,
+    so the fresh network begins near identity and trains faster."""
+    for layer in model.layers:
+        if layer.name.startswith("block") and "_conv" in layer.name:
+            kernel = layer.get_weights()[0]
+            channels = min(kernel.shape[2], kernel.shape[3])
+            kernel[:, :, :channels, :channels] = 0.0
+            centre = kernel.shape[0] // 2
+            kernel[centre, centre, np.arange(channels), np.arange(channels)] = 1.0
+            layer.set_weights([kernel])
 
 
 def whitening_weights(images: np.ndarray, *, eps: float = 5e-4) -> tuple[np.ndarray, np.ndarray]:
@@ -156,6 +174,12 @@ def _vgg16(num_classes: int, size: int, weights: str | None):
 
 _VGG_HINT = (f"without internet, put '{VGG_WEIGHTS_FILE}' in ~/.keras/models/ or set "
              "INFINITYVISION_VGG16_WEIGHTS to its path, or train without ImageNet weights")
+
+
+def check_vgg16_weights(weights: str | None = "imagenet") -> str | None:
+    """Where VGG16's weights would come from (a file, "imagenet" to download, None for random);
+    raises ArchitectureError with the reason when they cannot be had. No TensorFlow needed."""
+    return _vgg16_weights(weights)
 
 
 def _vgg16_weights(weights: str | None) -> str | None:

@@ -27,6 +27,7 @@ SPLIT_NAMES = ("train", "test")
 ALL = "all"  # the split name of a folder without train/ and test/
 CACHE_VERSION = 1
 CIFAR10_KEYWORD = "cifar10"
+CIFAR10_HOST = "www.cs.toronto.edu"  # where keras.datasets.cifar10 downloads from
 LOCAL_COPY_HINT = ("point --data at a local copy instead: the CIFAR-10 .tar.gz archive "
                    "(for example ../shared/datasets/cifar10-jpeg.tar.gz) or any folder with one sub-folder per class")
 
@@ -146,8 +147,11 @@ def _is_archive(path: Path) -> bool:
     return name.endswith((".tar.gz", ".tgz", ".tar"))
 
 
-def scan_dataset(source: str | os.PathLike) -> DatasetScan:
-    """Count images per split and class; refuse what cannot be trained on, with the counts."""
+def scan_dataset(source: str | os.PathLike, *, check: bool = True) -> DatasetScan:
+    """Count images per split and class; refuse what cannot be trained on, with the counts.
+
+    With check=False the counts come back even for data that cannot be trained on (the
+    training dialog shows them beside the reason from `check_trainable`)."""
     source = Path(source)
     entries = _entries(source)
     counts: dict[str, dict[str, int]] = {}
@@ -182,7 +186,8 @@ def scan_dataset(source: str | os.PathLike) -> DatasetScan:
     train_split = ALL if ALL in counts else "train"
     labels = tuple(counts.get(train_split, {}))
     scan = DatasetScan(source=str(source), labels=labels, counts=counts, skipped=tuple(skipped))
-    check_trainable(scan)
+    if check:
+        check_trainable(scan)
     return scan
 
 
@@ -213,7 +218,7 @@ def load_dataset(source: str | os.PathLike, *, input_size: tuple[int, int] = (32
                  on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
                  max_per_class: int | None = None) -> LoadedDataset:
     """Decode every image of every split; unreadable files are listed, never fatal."""
-    if str(source).lower() == CIFAR10_KEYWORD:
+    if str(source).lower() == CIFAR10_KEYWORD and not Path(source).exists():
         return load_cifar10_download(input_size=input_size)
     started = time.perf_counter()
     source = Path(source)
@@ -344,10 +349,12 @@ def _read_cache(path: Path, source: str, labels: tuple[str, ...], started: float
 def load_cifar10_download(*, input_size: tuple[int, int] = (32, 32), timeout: float = 3.0) -> LoadedDataset:
     """CIFAR-10 through keras.datasets (downloads once); fails within seconds offline."""
     started = time.perf_counter()
-    cached = Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets" / "cifar-10-batches-py"
+    # where keras.datasets.cifar10 (Keras 3.9+) extracts its download
+    cached = (Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
+              / "cifar-10-batches-py-target" / "cifar-10-batches-py")
     if not cached.exists():
         try:
-            socket.create_connection(("storage.googleapis.com", 443), timeout=timeout).close()
+            socket.create_connection((CIFAR10_HOST, 443), timeout=timeout).close()
         except OSError as exc:
             raise DatasetError(CIFAR10_KEYWORD, f"cannot download CIFAR-10 (no connection: {exc.strerror or exc}); "
                                + LOCAL_COPY_HINT) from None

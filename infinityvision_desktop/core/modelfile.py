@@ -277,6 +277,11 @@ def load_model_file(path: str | os.PathLike) -> LoadedModel:
     path = Path(path)
     kind = sniff_format(path)
     config, raw_metadata = _read_h5(path) if kind == "h5" else _read_keras(path)
+    if isinstance(config, dict):
+        # A .keras file of a compiled model names its optimizer, loss and metrics here (SGD,
+        # CategoricalCrossentropy, ...). Loading with compile=False never reads them: Keras
+        # drops this entry first. Scanning it refused every model saved after training.
+        config = {key: value for key, value in config.items() if key != "compile_config"}
     scan_config(path, config)
 
     import keras  # heavy: imported only once a file has passed the checks above
@@ -340,8 +345,10 @@ def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike
         if reloaded.metadata.labels != metadata.labels or reloaded.model.count_params() != model.count_params():
             raise ModelFileError(path, "the written file did not read back the same")
         os.replace(temp, path)
-    except ModelFileError:
+    except ModelFileError as exc:
         _remove_quietly(temp)
+        if exc.path == str(temp):  # name the file the user asked for, not our hidden temp file
+            raise ModelFileError(path, exc.reason) from None
         raise
     except OSError as exc:
         _remove_quietly(temp)

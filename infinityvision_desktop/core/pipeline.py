@@ -31,10 +31,9 @@ from infinityvision_desktop.core.architectures import (
 from infinityvision_desktop.core.datasets import ALL, Augmentation, load_dataset, make_tf_dataset, split_validation
 from infinityvision_desktop.core.modelfile import ModelMetadata, load_model_file, save_model_file
 from infinityvision_desktop.core.training import (
-    EpochMetrics, Stage, TrainConfig, TrainingObserver, TrainResult, one_cycle, plan_stages,
+    CHECKPOINT_VERSION, EpochMetrics, Stage, TrainConfig, TrainingObserver, TrainResult, default_checkpoint_dir,
+    one_cycle, plan_stages, read_checkpoint_state,
 )
-
-CHECKPOINT_VERSION = 1
 
 
 # ---------------------------------------------------------------- the run
@@ -127,7 +126,7 @@ def _run(cfg: TrainConfig, observer: TrainingObserver) -> TrainResult:
         epoch_end = EpochEnd(stage=stage, history=history, tracker=tracker, checkpoint=ckpt,
                              observer=observer, x_val=x_val, y_val=y_val, optimizer=optimizer,
                              lookahead=lookahead, first_epoch=len(history) - done_in_stage,
-                             batch_size=cfg.batch_size, label_smoothing=cfg.label_smoothing)
+                             batch_size=cfg.batch_size, label_smoothing=cfg.label_smoothing, steps=steps)
         callbacks.append(epoch_end)
         model.fit(train_ds, epochs=stage.epochs, initial_epoch=done_in_stage, steps_per_epoch=steps,
                   callbacks=callbacks, verbose=0, shuffle=False)
@@ -174,8 +173,28 @@ def _initial_model(cfg, base_loaded, labels, size, x_train, mixed):
 def _optimizer(stage: Stage, cfg: TrainConfig):
     if stage.optimizer == "adam":
         return keras.optimizers.Adam(stage.learning_rate)
-    return keras.optimizers.SGD(stage.learning_rate, momentum=cfg.momentum, nesterov=True,
-                                weight_decay=cfg.weight_decay or None)
+    return BiasScaledSGD(stage.learning_rate, momentum=cfg.momentum, nesterov=True,
+                         weight_decay=cfg.weight_decay or None, bias_scale=cfg.bias_scale)
+
+
+class BiasScaledSGD(keras.optimizers.SGD):
+    """SGD whose BatchNorm shifts learn `bias_scale` times faster than the weights
+    (airbench's bias_scaler: BatchNorm makes the weights scale-free, not the shifts)."""
+
+    def __init__(self, *args, bias_scale: float = 1.0, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bias_scale = bias_scale
+
+    def apply(self, grads, trainable_variables=None):
+        variables = trainable_variables if trainable_variables is not None else self._trainable_variables
+        if self.bias_scale != 1.0:
+            grads = [g * self.bias_scale if g is not None and _is_norm_shift(v) else g
+                     for g, v in zip(grads, variables)]
+        return super().apply(grads, trainable_variables)
+
+
+def _is_norm_shift(variable) -> bool:
+    return variable.path.endswith("/beta") if hasattr(variable, "path") else variable.name == "beta"
 
 
 def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, y_val, test, data, stopped, seconds):
@@ -214,9 +233,7 @@ def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, 
 
 
 def _default_checkpoint_dir(cfg: TrainConfig) -> Path:
-    from infinityvision_desktop.paths import user_data_dir
-
-    return user_data_dir() / "checkpoints" / cfg.fingerprint()
+    return default_checkpoint_dir(cfg)
 
 
 def _default_out(cfg: TrainConfig) -> Path:
@@ -335,20 +352,25 @@ class EpochEnd(keras.callbacks.Callback):
     """Validation, best weights, early stopping, history and the checkpoint, once per epoch."""
 
     def __init__(self, *, stage, history, tracker, checkpoint, observer, x_val, y_val, optimizer,
-                 lookahead, first_epoch, batch_size, label_smoothing):
+                 lookahead, first_epoch, batch_size, label_smoothing, steps):
         super().__init__()
         self.stage, self.history, self.tracker, self.checkpoint = stage, history, tracker, checkpoint
         self.observer, self.x_val, self.y_val, self.optimizer = observer, x_val, y_val, optimizer
         self.lookahead, self.first_epoch, self.batch_size = lookahead, first_epoch, batch_size
-        self.label_smoothing = label_smoothing
+        self.label_smoothing, self.steps = label_smoothing, steps
         self.started = time.perf_counter()
+        self.batches_done = 0
 
     def on_epoch_begin(self, epoch, logs=None):
         self.started = time.perf_counter()
+        self.batches_done = 0
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.batches_done = batch + 1
 
     def on_epoch_end(self, epoch, logs=None):
-        if self.model.stop_training and self.observer.should_stop():
-            return  # a stopped, partial epoch is neither validated nor kept
+        if self.model.stop_training and self.observer.should_stop() and self.batches_done < self.steps:
+            return  # a stopped, partial epoch is neither validated nor kept (a stop on its last batch is whole)
         last = epoch + 1 == self.stage.epochs
         if last and self.lookahead:
             self.lookahead.finalize()
@@ -392,13 +414,8 @@ class Checkpoint:
             shutil.rmtree(self.folder, ignore_errors=True)
 
     def load_state(self) -> dict | None:
-        try:
-            state = json.loads((self.folder / "state.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if state.get("version") != CHECKPOINT_VERSION or state.get("fingerprint") != self.cfg.fingerprint():
-            return None
-        if not (self.folder / state["current"]).is_dir():
+        state = read_checkpoint_state(self.folder, self.cfg)
+        if state is None:
             return None
         self.state = state
         return state
@@ -422,6 +439,8 @@ class Checkpoint:
             "stage_finished": stage_epochs_done >= stage.epochs,
             "history": [h.to_dict() for h in history],
             "best_accuracy": tracker.best_accuracy, "best_epoch": tracker.best_epoch,
+            # lets the app offer this run for resume after a restart (training.resumable_runs)
+            "config": dataclasses.asdict(self.cfg),
         }
         temp = self.folder / "state.json.tmp"
         temp.write_text(json.dumps(state), encoding="utf-8")
@@ -432,8 +451,10 @@ class Checkpoint:
 
     def restore(self, model, optimizer, tracker: BestTracker) -> None:
         current = self.folder / self.state["current"]
-        model.load_weights(current / "model.weights.h5")
+        # built first: the weights file holds the optimizer's slots too, and Keras warns
+        # ("Skipping variable loading for optimizer") when they have nowhere to go
         optimizer.build(model.trainable_variables)
+        model.load_weights(current / "model.weights.h5")
         with np.load(current / "optimizer.npz") as saved:
             values = [saved[f"arr_{i}"] for i in range(len(saved.files))]
         if len(values) == len(optimizer.variables):

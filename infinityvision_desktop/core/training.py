@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from infinityvision_desktop.core.modelfile import ModelMetadata
 
@@ -28,6 +30,7 @@ class TrainConfig:
     head_learning_rate: float = 1e-3    # stage 1, Adam
     momentum: float = 0.85
     weight_decay: float = 0.009         # decoupled, per unit of learning rate
+    bias_scale: float = 64.0            # BatchNorm shifts learn this much faster (airbench)
     unfreeze_blocks: int = 2
     flip: bool = True
     translate: int = 2
@@ -128,3 +131,101 @@ def one_cycle(progress: float) -> float:
     if progress < peak:
         return 0.2 + 0.8 * progress / peak
     return 1.0 - 0.93 * min(1.0, (progress - peak) / (1 - peak))
+
+
+# ---------------------------------------------------------------- checkpoints, without TensorFlow
+# The pipeline writes them; the GUI reads them to offer a resume before it imports TensorFlow.
+
+CHECKPOINT_VERSION = 1
+
+
+def config_from_dict(values: dict) -> TrainConfig:
+    """The inverse of dataclasses.asdict(TrainConfig): unknown keys are dropped, lists become tuples."""
+    known = {f.name for f in dataclasses.fields(TrainConfig)}
+    cleaned = {k: (tuple(v) if isinstance(v, list) else v) for k, v in values.items() if k in known}
+    return TrainConfig(**cleaned)
+
+
+def default_checkpoint_dir(cfg: TrainConfig) -> Path:
+    from infinityvision_desktop.paths import user_data_dir
+
+    return user_data_dir() / "checkpoints" / cfg.fingerprint()
+
+
+def checkpoint_folder(cfg: TrainConfig) -> Path:
+    """Where a run of `cfg` keeps its checkpoint."""
+    return Path(cfg.checkpoint_dir) if cfg.checkpoint_dir else default_checkpoint_dir(cfg)
+
+
+def read_checkpoint_state(folder: str | os.PathLike, cfg: TrainConfig | None = None) -> dict | None:
+    """The state of a checkpoint folder (a run of `cfg` if given) that can be resumed; else None."""
+    folder = Path(folder)
+    try:
+        state = json.loads((folder / "state.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("version") != CHECKPOINT_VERSION:
+        return None
+    if cfg is not None and state.get("fingerprint") != cfg.fingerprint():
+        return None
+    if not isinstance(state.get("current"), str) or not (folder / state["current"]).is_dir():
+        return None
+    return state
+
+
+@dataclass(frozen=True)
+class ResumableRun:
+    """A checkpoint of a run that has not trained all its epochs (stopped, crashed, power cut)."""
+
+    folder: str
+    config: TrainConfig
+    epochs_done: int
+    epochs_planned: int
+    saved_at: float  # time.time() of its last epoch
+
+
+def checkpoint_is_complete(state: dict, cfg: TrainConfig) -> bool:
+    stages = plan_stages(cfg)
+    return bool(stages) and state.get("stage_index") == stages[-1].index and bool(state.get("stage_finished"))
+
+
+def resumable_run(cfg: TrainConfig) -> ResumableRun | None:
+    """The unfinished checkpoint of this exact configuration, if there is one."""
+    folder = checkpoint_folder(cfg)
+    state = read_checkpoint_state(folder, cfg)
+    if state is None or checkpoint_is_complete(state, cfg):
+        return None
+    return ResumableRun(str(folder), cfg, len(state.get("history", ())),
+                        sum(stage.epochs for stage in plan_stages(cfg)), _mtime(folder / "state.json"))
+
+
+def resumable_runs(root: str | os.PathLike | None = None) -> list[ResumableRun]:
+    """Unfinished runs under `root` (default: the user's checkpoints folder), newest first.
+
+    Only checkpoints that record their configuration are listed: it is what a resume needs.
+    """
+    if root is None:
+        from infinityvision_desktop.paths import user_data_dir
+
+        root = user_data_dir() / "checkpoints"
+    runs = []
+    for folder in sorted(Path(root).glob("*/")) if Path(root).is_dir() else []:
+        state = read_checkpoint_state(folder)
+        if state is None or not isinstance(state.get("config"), dict):
+            continue
+        try:
+            cfg = config_from_dict(state["config"])
+        except (TypeError, ValueError):
+            continue
+        if cfg.fingerprint() != state.get("fingerprint") or checkpoint_is_complete(state, cfg):
+            continue
+        runs.append(ResumableRun(str(folder), cfg, len(state.get("history", ())),
+                                 sum(stage.epochs for stage in plan_stages(cfg)), _mtime(folder / "state.json")))
+    return sorted(runs, key=lambda run: run.saved_at, reverse=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

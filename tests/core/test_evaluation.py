@@ -162,3 +162,12 @@ def test_reports_list_every_label_with_aligned_columns():
     assert [r[0] for r in table[1:]] == [*LABELS, "accuracy", "macro avg"]
     assert table[2] == ["dog", "0.5000", "0.3333", "0.4000", "3"]
     assert table[4] == ["accuracy", "", "", "0.7000", "10"]
+
+
+def test_fit_temperature_keeps_the_model_confidences_when_every_answer_is_right():
+    # a small, easy validation set: the likelihood alone would push T to T_MIN (every answer 100%)
+    p = softmax(np.random.default_rng(3).normal(scale=1.0, size=(24, 4)))
+    y = p.argmax(axis=1)
+    assert fit_temperature(p, y) == 1.0
+    y[0] = (y[0] + 1) % 4  # one wrong answer: the fit has something to go on again
+    assert fit_temperature(p, y) != 1.0

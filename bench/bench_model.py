@@ -1,0 +1,105 @@
+"""Figures of the bundled model on this machine. Prints; asserts nothing.
+
+    .venv/bin/python bench/bench_model.py [--model M] [--data ../shared/datasets/cifar10-jpeg.tar.gz]
+        [--skip-accuracy] [--skip-training]
+
+- test accuracy on the CIFAR-10 test split (10,000 images), with the model's own TTA and calibration
+- training throughput (images/s) of its architecture in float32 and mixed_bfloat16
+- single-image latency (median of 200 warm calls, as the app calls it) and batch throughput
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+
+
+def main() -> int:
+    from infinityvision_desktop.paths import bundled_model_path
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default=str(bundled_model_path()))
+    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "datasets" / "cifar10-jpeg.tar.gz"))
+    parser.add_argument("--skip-accuracy", action="store_true")
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+
+    from infinityvision_desktop.core.evaluation import evaluate
+    from infinityvision_desktop.core.predictor import Predictor
+
+    predictor = Predictor.load(args.model)
+    meta = predictor.metadata
+    size = Path(args.model).stat().st_size
+    print(f"model {args.model}: {meta.architecture}, {predictor.model.count_params():,} parameters, "
+          f"{size / 1e6:.1f} MB, TTA {list(meta.tta) or 'none'}")
+
+    if not args.skip_accuracy:
+        from infinityvision_desktop.core.datasets import load_dataset
+
+        data = load_dataset(args.data, input_size=tuple(meta.input_size))
+        x, y = data.splits["test"]
+        started = time.perf_counter()
+        result = evaluate(predictor.probabilities(x), y, meta.labels)
+        print(f"test accuracy {result.accuracy:.4f} on {result.n} images (ECE {result.ece:.4f}, "
+              f"{time.perf_counter() - started:.1f} s with TTA)")
+
+    # latency: one image as the app classifies it (calibrated, with TTA)
+    rng = np.random.default_rng(0)
+    one = rng.integers(0, 256, (1, *meta.input_size, 3), dtype=np.uint8)
+    for _ in range(20):
+        predictor.probabilities(one)
+    times = []
+    for _ in range(200):
+        started = time.perf_counter()
+        predictor.probabilities(one)
+        times.append(time.perf_counter() - started)
+    print(f"single-image latency: median {statistics.median(times) * 1000:.2f} ms (200 warm calls, with TTA)")
+
+    batch = rng.integers(0, 256, (4096, *meta.input_size, 3), dtype=np.uint8)
+    predictor.probabilities(batch[:512])
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        predictor.probabilities(batch)
+        runs.append(len(batch) / (time.perf_counter() - started))
+    print(f"batch throughput: {max(runs):,.0f} images/s (best of 3 x 4096, with TTA)")
+
+    if not args.skip_training:
+        for policy in ("float32", "mixed_bfloat16"):
+            print(f"training throughput {policy}: {training_throughput(meta, policy):,.0f} images/s")
+    return 0
+
+
+def training_throughput(meta, policy: str, batch_size: int = 512, batches: int = 8) -> float:
+    """Images/s of one training step of this architecture (synthetic data, after warm-up)."""
+    import keras
+
+    from infinityvision_desktop.core.architectures import build_model
+
+    arch = meta.architecture.split(" ")[0] or "airbench"
+    widths = "large" if "large" in meta.architecture else "small"
+    model = build_model(arch, num_classes=len(meta.labels), input_size=meta.input_size[0], widths=widths,
+                        mixed_precision=policy == "mixed_bfloat16", vgg_weights=None)
+    model.compile(keras.optimizers.SGD(0.1, momentum=0.85, nesterov=True),
+                  keras.losses.CategoricalCrossentropy(label_smoothing=0.2))
+    rng = np.random.default_rng(0)
+    x = rng.integers(0, 256, (batch_size * batches, *meta.input_size, 3)).astype(np.float32)
+    y = keras.utils.to_categorical(rng.integers(0, len(meta.labels), len(x)), len(meta.labels))
+    model.fit(x[: batch_size * 2], y[: batch_size * 2], batch_size=batch_size, verbose=0)
+    started = time.perf_counter()
+    model.fit(x, y, batch_size=batch_size, verbose=0)
+    return len(x) / (time.perf_counter() - started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

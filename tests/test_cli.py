@@ -1,0 +1,183 @@
+"""The command line: classify, evaluate and train as a user runs them (in-process, except --version)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import CLASS_COLOURS, make_class_folders
+
+from infinityvision_desktop import __version__, cli
+
+LABELS = tuple(CLASS_COLOURS)
+PREDICTION_KEYS = {"path", "label", "confidence", "not_sure", "probabilities"}
+
+
+@pytest.fixture
+def image_folder(tmp_path):
+    root = make_class_folders(tmp_path / "photos", labels=("cat", "ship"), per_class=2)
+    make_class_folders(root / "cat" / "more", labels=("frog",), per_class=1, seed=1)  # nested deeper
+    (root / "cat" / "notes.txt").write_text("not an image, not listed")
+    return root
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines()]
+
+
+def test_classify_json_prints_one_object_per_image_in_sorted_order(image_folder, tiny_model_path, capsys):
+    code = cli.main(["classify", str(image_folder), "--model", str(tiny_model_path), "--json"])
+
+    out = capsys.readouterr().out
+    rows = json_lines(out)
+    expected = sorted(str(p) for p in image_folder.rglob("*.png"))
+    assert code == 0
+    assert [row["path"] for row in rows] == expected
+    assert len(rows) == 5  # the folder inside a class folder is searched too
+    for row in rows:
+        assert set(row) == PREDICTION_KEYS
+        assert list(row["probabilities"]) == list(LABELS)
+        assert sum(row["probabilities"].values()) == pytest.approx(1.0, abs=1e-5)
+        assert row["confidence"] == max(row["probabilities"].values())
+        assert row["label"] == max(row["probabilities"], key=row["probabilities"].get)
+        assert isinstance(row["not_sure"], bool)
+    by_name = {row["path"].split("photos/", 1)[1]: row["label"] for row in rows}
+    assert by_name["ship/000.png"] == "ship" and by_name["cat/more/frog/000.png"] == "frog"
+
+
+def test_classify_json_reports_bad_files_and_exits_1(image_folder, tiny_model_path, tmp_path, capsys):
+    bad = tmp_path / "bad.png"
+    bad.write_bytes(b"\x00\x01 definitely not a picture")
+    missing = tmp_path / "missing.jpg"
+    good = sorted(image_folder.rglob("*.png"))[:2]
+
+    code = cli.main(["classify", str(good[0]), str(bad), str(missing), str(good[1]),
+                     "--model", str(tiny_model_path), "--json"])
+
+    rows = json_lines(capsys.readouterr().out)
+    assert code == 1
+    assert [row["path"] for row in rows] == [str(good[0]), str(bad), str(missing), str(good[1])]
+    assert rows[1] == {"path": str(bad), "error": "not an image"}
+    assert rows[2] == {"path": str(missing), "error": "file not found"}
+    assert set(rows[0]) == set(rows[3]) == PREDICTION_KEYS
+
+
+def test_classify_table_ends_with_the_counts(image_folder, tiny_model_path, tmp_path, capsys):
+    bad = tmp_path / "empty.png"
+    bad.write_bytes(b"")
+
+    code = cli.main(["classify", str(image_folder), str(bad), "--model", str(tiny_model_path)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 1
+    assert lines[-1] == "5 classified, 1 skipped"
+    assert lines[-2].endswith("error: file is empty")
+    assert len(lines) == 7
+
+
+def test_classify_all_good_exits_0_with_the_table(image_folder, tiny_model_path, capsys):
+    code = cli.main(["classify", str(image_folder / "ship"), "--model", str(tiny_model_path)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert lines[-1] == "2 classified, 0 skipped"
+    assert all("%" in line for line in lines[:-1])
+
+
+def test_classify_with_a_broken_model_names_it_and_exits_1(image_folder, tmp_path, capsys):
+    model = tmp_path / "broken.h5"
+    model.write_bytes(b"")
+
+    code = cli.main(["classify", str(image_folder), "--model", str(model), "--json"])
+
+    captured = capsys.readouterr()
+    assert code == 1 and captured.out == ""
+    assert captured.err.strip() == "infinityvision: broken.h5: file is empty"
+
+
+def test_classify_an_empty_folder_exits_1(tmp_path, capsys):
+    (tmp_path / "nothing").mkdir()
+
+    assert cli.main(["classify", str(tmp_path / "nothing")]) == 1
+    assert "no images found" in capsys.readouterr().err
+
+
+def test_an_unknown_option_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["classify", "photo.jpg", "--no-such-option"])
+
+    assert caught.value.code == 2
+    assert "unrecognized arguments: --no-such-option" in capsys.readouterr().err
+
+
+def test_a_missing_required_option_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as caught:
+        cli.main(["evaluate"])
+    assert caught.value.code == 2
+    assert "--data" in capsys.readouterr().err
+
+
+def test_evaluate_json_reports_accuracy_and_confusion(tmp_path, tiny_model_path, capsys):
+    data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=2, test_per_class=3, seed=9)
+
+    code = cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--json"])
+
+    out = capsys.readouterr().out
+    report = json.loads(out)
+    assert code == 0 and len(out.splitlines()) == 1
+    assert {"accuracy", "labels", "confusion", "per_class", "ece", "n"} <= set(report)
+    assert report["labels"] == list(LABELS)
+    assert report["n"] == 12  # the test split: 3 images of 4 classes
+    assert [sum(row) for row in report["confusion"]] == [3, 3, 3, 3]
+    diagonal = sum(report["confusion"][i][i] for i in range(4))
+    assert report["accuracy"] == pytest.approx(diagonal / 12)
+    assert report["accuracy"] >= 0.75
+    assert set(report["per_class"]) == set(LABELS)
+    assert 0 <= report["ece"] <= 1
+
+
+def test_evaluate_refuses_data_with_other_classes(tmp_path, tiny_model_path, capsys):
+    data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=2, test_per_class=1)
+
+    code = cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data)])
+
+    assert code == 1
+    assert "the data's classes (cat, dog) differ from the model's (cat, dog, frog, ship)" in capsys.readouterr().err
+
+
+def test_train_cifar10_offline_fails_quickly_with_a_hint(tmp_path, monkeypatch, capsys):
+    import infinityvision_desktop.core.pipeline  # noqa: F401  (TensorFlow's start-up is not what is timed)
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))  # no real download cache can skip the check
+
+    def unreachable(*args, **kwargs):
+        raise OSError(101, "Network is unreachable")
+
+    monkeypatch.setattr(socket, "create_connection", unreachable)
+    out = tmp_path / "model.h5"
+
+    started = time.perf_counter()
+    code = cli.main(["train", "--data", "cifar10", "--out", str(out), "--checkpoint-dir", str(tmp_path / "ckpt"),
+                     "--epochs", "1", "--precision", "float32"])
+    seconds = time.perf_counter() - started
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert seconds < 10
+    assert "cannot download CIFAR-10 (no connection" in err
+    assert "../shared/datasets/cifar10-jpeg.tar.gz" in err
+    assert not out.exists()
+
+
+def test_version_runs_as_a_module():
+    done = subprocess.run([sys.executable, "-m", "infinityvision_desktop", "--version"],
+                          capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"InfinityVision {__version__}"
