@@ -125,7 +125,7 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_classify(args) -> int:
-    from infinityvision_desktop.core.images import ImageLoadError, load_image
+    from infinityvision_desktop.core.images import ImageLoadError, load_image_with_info
     from infinityvision_desktop.core.modelfile import ModelFileError
 
     paths = expand_paths(args.paths)
@@ -141,18 +141,20 @@ def cmd_classify(args) -> int:
         return 1
     failed = 0
     rows = []
-    batch: list[tuple[Path, object]] = []
+    batch: list[tuple[Path, object, int]] = []
 
     def flush():
         nonlocal failed
-        images = [(p, img) for p, img in batch if not isinstance(img, ImageLoadError)]
-        predictions = iter(predictor.predict([img for _, img in images]))
-        for path, image in batch:
+        images = [img for _, img, _ in batch if not isinstance(img, ImageLoadError)]
+        predictions = iter(predictor.predict(images))
+        for path, image, frames in batch:
             if isinstance(image, ImageLoadError):
                 failed += 1
                 row = {"path": str(path), "error": image.reason}
             else:
                 row = {"path": str(path), **next(predictions).to_dict()}
+                if frames > 1:  # say so: only the first frame of an animation is classified
+                    row["note"] = f"animated: classified the first of {frames} frames"
             emit(row)
         batch.clear()
 
@@ -163,11 +165,13 @@ def cmd_classify(args) -> int:
             rows.append(row)
 
     for path in paths:
+        frames = 1
         try:
-            image = load_image(path, draft_size=tuple(predictor.metadata.input_size))
+            image, info = load_image_with_info(path, draft_size=tuple(predictor.metadata.input_size))
+            frames = info.frames
         except ImageLoadError as exc:
             image = exc
-        batch.append((path, image))
+        batch.append((path, image, frames))
         if len(batch) >= 256:
             flush()
     flush()
@@ -184,7 +188,8 @@ def _print_table(rows: list[dict]) -> None:
             print(f"{path:<{width}}  error: {row['error']}")
         else:
             answer = f"not sure, looks most like {row['label']}" if row["not_sure"] else row["label"]
-            print(f"{path:<{width}}  {row['confidence']:6.1%}  {answer}")
+            note = f"  ({row['note']})" if "note" in row else ""
+            print(f"{path:<{width}}  {row['confidence']:6.1%}  {answer}{note}")
     ok = sum("error" not in r for r in rows)
     print(f"{ok} classified, {len(rows) - ok} skipped")
 

@@ -5,6 +5,7 @@ so the model sees the same pixels everywhere.
 """
 from __future__ import annotations
 
+import errno
 import io
 import os
 import stat
@@ -27,6 +28,9 @@ _TRUNCATED = "truncated: the file ends after {} KB"
 _HEIC = "not supported: HEIC, convert it to JPEG or PNG"
 _AVIF = "not supported: AVIF, convert it to JPEG or PNG"
 _EPS = "unsupported format: EPS/PostScript, export it as PNG or JPEG"
+# Pillow stops unpacking a PNG text chunk at PngImagePlugin.MAX_TEXT_CHUNK (1 MB) and says so in a
+# ValueError naming that limit: a "zip bomb" hidden in the metadata never reaches memory.
+_TEXT_BOMB = "refused: a metadata text chunk unpacks to more than 1 MB (a decompression bomb)"
 # Formats people do drop on an image classifier, named so they know what to do about it.
 _UNSUPPORTED_MAGIC = (
     (b"%PDF", "not an image: a PDF document"),
@@ -158,11 +162,14 @@ def _read_file(path: str, name: str | None) -> bytes:
         finally:
             os.close(fd)
     except FileNotFoundError:
-        raise ImageLoadError(label, "file not found") from None
+        raise ImageLoadError(label, "broken link: the file it points to is missing" if os.path.islink(path)
+                             else "file not found") from None
     except PermissionError:  # Windows refuses to open folders this way
         raise ImageLoadError(label, "is a folder, not an image" if os.path.isdir(path)
                              else "permission denied") from None
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise ImageLoadError(label, "a symbolic link that points back to itself (a link loop)") from None
         raise ImageLoadError(label, f"cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE_BYTES:
         raise ImageLoadError(label, f"too large: the file is over {MAX_FILE_BYTES >> 20} MB")
@@ -204,6 +211,8 @@ def _failure_reason(exc: Exception, data: bytes) -> str:
     """Turn whatever Pillow raised (it raises many types) into a reason for people."""
     if isinstance(exc, (MemoryError, Image.DecompressionBombError)):
         return "too large to decode"
+    if isinstance(exc, ValueError) and ("MAX_TEXT_CHUNK" in str(exc) or "MAX_TEXT_MEMORY" in str(exc)):
+        return _TEXT_BOMB
     if isinstance(exc, EOFError) or "truncated" in str(exc).lower() or _declared_length(data) > len(data):
         return _TRUNCATED.format(max(1, len(data) // 1024))
     if isinstance(exc, UnidentifiedImageError):

@@ -57,6 +57,10 @@ ALLOWED_CLASSES = frozenset({
 })
 
 
+# Built-in layers that open a path named in the config (a vocabulary file): never from a model file.
+FILE_READING_CLASSES = frozenset({"StringLookup", "IntegerLookup", "TextVectorization"})
+
+
 class ModelFileError(Exception):
     """A model file that cannot be used, with a reason for people."""
 
@@ -185,7 +189,9 @@ def _read_h5(path: Path) -> tuple[dict, dict | None]:
             _refuse_external_links(path, handle)
             raw = handle.attrs.get("model_config")
             if raw is None:
-                raise ModelFileError(path, "holds weights only, not a whole model (no model_config)")
+                if "layer_names" in handle.attrs or "model_weights" in handle or "layers" in handle:
+                    raise ModelFileError(path, "holds weights only, not a whole model (no model_config)")
+                raise ModelFileError(path, "an HDF5 file, but not a Keras model (no model_config)")
             config = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
             metadata = None
             if METADATA_KEY in handle:
@@ -200,17 +206,28 @@ def _read_h5(path: Path) -> tuple[dict, dict | None]:
 
 
 def _refuse_external_links(path: Path, handle) -> None:
+    """Refuse data that lives outside the file: external links, external storage, virtual datasets.
+
+    Each would make loading read another file on this computer (chosen by whoever made the model).
+    """
     import h5py
 
     found: list[str] = []
+    outside: list[str] = []
 
     def visit(name, link):
         if isinstance(link, h5py.ExternalLink):
             found.append(name)
+        elif isinstance(link, h5py.HardLink):
+            item = handle.get(name)
+            if isinstance(item, h5py.Dataset) and (item.external or item.is_virtual):
+                outside.append(name)
 
     handle.visititems_links(visit) if hasattr(handle, "visititems_links") else handle.visit_links(visit)
     if found:
         raise ModelFileError(path, f"refused: the HDF5 file links to another file ({found[0]})")
+    if outside:
+        raise ModelFileError(path, f"refused: the HDF5 file keeps data in another file ({outside[0]})")
 
 
 def _read_keras(path: Path) -> tuple[dict, dict | None]:
@@ -240,6 +257,10 @@ def scan_config(path: Path, config: Any) -> None:
             if isinstance(class_name, str):
                 if class_name in ("Lambda", "__lambda__", "TFSMLayer"):
                     raise ModelFileError(path, f"refused: the model contains a {class_name} layer, which can run code from the file")
+                if class_name in FILE_READING_CLASSES:
+                    article = "an" if class_name[0] in "AEIOU" else "a"
+                    raise ModelFileError(path, f"refused: the model contains {article} {class_name} layer, which "
+                                               f"can read other files on this computer")
                 if class_name not in ALLOWED_CLASSES:
                     raise ModelFileError(path, f"refused: the model uses '{class_name}', which is not a built-in Keras layer this app trusts")
                 module = node.get("module")

@@ -1,0 +1,469 @@
+"""The "Model" tab: how the active model learned, how it scores, what it is made of, and how it
+compares with the other models the app knows.
+
+Everything shown comes from values: the model's ModelMetadata (history, stages, evaluation),
+a ModelSummary computed where the model lives (the inference worker's thread), and the
+(name, test accuracy) pairs of the known models. Nothing here imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import (
+    QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
+    QSizePolicy, QTableView, QVBoxLayout, QWidget,
+)
+
+from infinityvision_desktop.core.evaluation import Evaluation
+from infinityvision_desktop.core.modelfile import ModelMetadata
+from infinityvision_desktop.core.summary import ModelSummary, format_bytes
+from infinityvision_desktop.gui.widgets.history_charts import ComparisonChart, ConfusionMatrixChart, TrainingCurves
+
+MUTED_COLOUR = "#6b7280"
+ERROR_COLOUR = "#b3261e"
+_NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+# ================================================================ table models
+
+class ReportTableModel(QAbstractTableModel):
+    """Per-class precision, recall, F1 and support, then overall accuracy and the macro averages."""
+
+    COLUMNS = ("class", "precision", "recall", "f1", "support")
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._evaluation: Evaluation | None = None
+        self._headers = (self.tr("Class"), self.tr("Precision"), self.tr("Recall"), self.tr("F1"), self.tr("Support"))
+
+    def set_evaluation(self, evaluation: Evaluation | None) -> None:
+        self.beginResetModel()
+        self._evaluation = evaluation
+        self.endResetModel()
+
+    def evaluation(self) -> Evaluation | None:
+        return self._evaluation
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        if parent.isValid() or self._evaluation is None:
+            return 0
+        return len(self._evaluation.per_class) + 2
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.TextAlignmentRole and section > 0:
+            return int(_NUMBER_ALIGNMENT)
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self._evaluation is None:
+            return None
+        row, column = index.row(), index.column()
+        values = self._row_values(row)
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = values[column]
+            if value is None:
+                return ""
+            if isinstance(value, float):
+                return f"{value:.3f}"
+            return str(value)
+        if role == Qt.ItemDataRole.UserRole:
+            return values[column]
+        if role == Qt.ItemDataRole.TextAlignmentRole and column > 0:
+            return int(_NUMBER_ALIGNMENT)
+        if role == Qt.ItemDataRole.FontRole and row >= len(self._evaluation.per_class):
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def _row_values(self, row: int) -> tuple:
+        ev = self._evaluation
+        if row < len(ev.per_class):
+            report = ev.per_class[row]
+            return (report.label, report.precision, report.recall, report.f1, report.support)
+        if row == len(ev.per_class):
+            # as in the text report: accuracy sits in the F1 column
+            return (self.tr("accuracy"), None, None, ev.accuracy, ev.n)
+        return (self.tr("macro avg"), ev.macro_precision, ev.macro_recall, ev.macro_f1, ev.n)
+
+
+class LayerTableModel(QAbstractTableModel):
+    """One row per layer of a ModelSummary: name, type, output shape, parameters, trainable or frozen."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._summary: ModelSummary | None = None
+        self._headers = (self.tr("Layer"), self.tr("Type"), self.tr("Output shape"), self.tr("Parameters"),
+                         self.tr("Trainable"))
+
+    def set_summary(self, summary: ModelSummary | None) -> None:
+        self.beginResetModel()
+        self._summary = summary
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() or self._summary is None else len(self._summary.layers)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(self, section: int, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._headers[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or self._summary is None:
+            return None
+        layer = self._summary.layers[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return layer.name
+            if column == 1:
+                return layer.kind
+            if column == 2:
+                return _shape_text(layer.output_shape)
+            if column == 3:
+                return f"{layer.parameters:,}"
+            if not layer.parameters:
+                return ""
+            if layer.trainable_parameters == layer.parameters:
+                return self.tr("yes")
+            return self.tr("frozen") if not layer.trainable_parameters else self.tr("{0:,} of {1:,}").format(
+                layer.trainable_parameters, layer.parameters)
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
+            return int(_NUMBER_ALIGNMENT)
+        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and layer.parameters and not layer.trainable_parameters:
+            from PySide6.QtGui import QColor
+
+            return QColor(MUTED_COLOUR)
+        return None
+
+
+def _shape_text(shape: tuple) -> str:
+    if not shape:
+        return "?"
+    return "(" + ", ".join("None" if d is None else str(d) for d in shape) + ")"
+
+
+# ================================================================ the view
+
+class ModelView(QWidget):
+    """The active model's curves, confusion matrix, per-class report, summary and comparison.
+
+    `set_model(metadata, path, summary)` when a model becomes active; `set_summary()` if the
+    summary arrives later; `set_known_models()` whenever the list of models changes.
+    """
+
+    sig_report_copied = Signal(str)
+    """The report was put on the clipboard: "text" or "csv"."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._metadata: ModelMetadata | None = None
+        self._path: str | None = None
+        self._summary: ModelSummary | None = None
+        self._evaluation: Evaluation | None = None
+        self._known_models: list[tuple[str, float | None]] = []
+        self._known_active: str | None = None
+        self._create_widgets()
+        self._connect_signals()
+        self.clear()
+
+    # ================================================================ construction
+
+    def _create_widgets(self) -> None:
+        self.title_label = QLabel(self)
+        title_font = QFont(self.title_label.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
+        title_font.setBold(True)
+        self.title_label.setFont(title_font)
+        self.details_label = QLabel(self)
+        self.details_label.setWordWrap(True)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label.setStyleSheet(f"color: {MUTED_COLOUR};")
+
+        # --- training ---
+        training_box = QGroupBox(self.tr("Training"), self)
+        self.curves = TrainingCurves(training_box)
+        self.curves.setMinimumHeight(280)
+        QVBoxLayout(training_box).addWidget(self.curves)
+
+        # --- evaluation ---
+        evaluation_box = QGroupBox(self.tr("Evaluation"), self)
+        self.evaluation_label = QLabel(evaluation_box)
+        self.evaluation_label.setWordWrap(True)
+        self.confusion = ConfusionMatrixChart(evaluation_box)
+        self.confusion.setMinimumSize(400, 380)
+        self.report_model = ReportTableModel(self)
+        self.report_table = QTableView(evaluation_box)
+        self.report_table.setModel(self.report_model)
+        self.report_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.report_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.report_table.setAlternatingRowColors(True)
+        self.report_table.verticalHeader().hide()
+        self.report_table.verticalHeader().setDefaultSectionSize(22)
+        header = self.report_table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.report_table.setMinimumWidth(360)
+        self.copy_text_button = QPushButton(self.tr("Copy as Text"), evaluation_box)
+        self.copy_csv_button = QPushButton(self.tr("Copy as CSV"), evaluation_box)
+        copy_row = QHBoxLayout()
+        copy_row.addStretch(1)
+        copy_row.addWidget(self.copy_text_button)
+        copy_row.addWidget(self.copy_csv_button)
+        report_column = QVBoxLayout()
+        report_column.addWidget(self.report_table)
+        report_column.addLayout(copy_row)
+        report_column.addStretch(1)
+        evaluation_grid = QGridLayout(evaluation_box)
+        evaluation_grid.addWidget(self.evaluation_label, 0, 0, 1, 2)
+        evaluation_grid.addWidget(self.confusion, 1, 0)
+        evaluation_grid.addLayout(report_column, 1, 1)
+        evaluation_grid.setColumnStretch(0, 3)
+        evaluation_grid.setColumnStretch(1, 2)
+
+        # --- summary (layers once the ModelSummary is known) ---
+        summary_box = QGroupBox(self.tr("Architecture"), self)
+        self.summary_label = QLabel(summary_box)
+        self.summary_label.setWordWrap(True)
+        self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layer_model = LayerTableModel(self)
+        self.layer_table = QTableView(summary_box)
+        self.layer_table.setModel(self.layer_model)
+        self.layer_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.layer_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.layer_table.setAlternatingRowColors(True)
+        self.layer_table.verticalHeader().hide()
+        self.layer_table.verticalHeader().setDefaultSectionSize(20)
+        self.layer_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.layer_table.horizontalHeader().setStretchLastSection(True)
+        self.layer_table.setMinimumHeight(220)
+        summary_layout = QVBoxLayout(summary_box)
+        summary_layout.addWidget(self.summary_label, 0, Qt.AlignmentFlag.AlignTop)
+        summary_layout.addWidget(self.layer_table, 1)
+
+        # --- comparison ---
+        comparison_box = QGroupBox(self.tr("Comparison of models"), self)
+        self.comparison = ComparisonChart(comparison_box)
+        self.comparison.setMinimumHeight(200)
+        QVBoxLayout(comparison_box).addWidget(self.comparison)
+
+        content = QWidget(self)
+        grid = QGridLayout(content)
+        grid.addWidget(self.title_label, 0, 0, 1, 2)
+        grid.addWidget(self.details_label, 1, 0, 1, 2)
+        grid.addWidget(training_box, 2, 0, 1, 2)
+        grid.addWidget(evaluation_box, 3, 0, 1, 2)
+        grid.addWidget(summary_box, 4, 0)
+        grid.addWidget(comparison_box, 4, 1)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        grid.setRowStretch(5, 1)
+        self.scroll_area = QScrollArea(self)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setWidget(content)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.scroll_area)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    def _connect_signals(self) -> None:
+        self.copy_text_button.clicked.connect(self._on_copy_text_button_clicked)
+        self.copy_csv_button.clicked.connect(self._on_copy_csv_button_clicked)
+
+    # ================================================================ public API
+
+    def set_model(self, metadata: ModelMetadata, path: str | os.PathLike | None,
+                  summary: ModelSummary | None = None) -> None:
+        """Show a model: its metadata, file path and (if known yet) its ModelSummary."""
+        self._metadata = metadata
+        self._path = os.fspath(path) if path is not None else None
+        self._summary = summary
+        self.title_label.setText(self.model_name())
+        self.details_label.setText(self._details_text())
+        self._show_history()
+        self._show_evaluation()
+        self._show_summary()
+        self._show_comparison()
+
+    def set_summary(self, summary: ModelSummary | None) -> None:
+        """The summary of the model shown (computed in the inference worker, after set_model)."""
+        self._summary = summary
+        self.details_label.setText(self._details_text())
+        self._show_summary()
+
+    def set_known_models(self, models: Sequence[tuple[str, float | None]], active: str | None = None) -> None:
+        """Every model the app knows, as (name, test accuracy or None); `active` defaults to the
+        shown model's name."""
+        self._known_models = [(str(name), accuracy) for name, accuracy in models]
+        self._known_active = active
+        self._show_comparison()
+
+    def clear(self) -> None:
+        """No model: every section says so."""
+        self._metadata = None
+        self._path = None
+        self._summary = None
+        self._evaluation = None
+        self.title_label.setText(self.tr("No model"))
+        self.details_label.setText(self.tr("Open a model or train one to see how it learned and how it scores."))
+        self.curves.show_message(self.tr("No model is active."))
+        self.confusion.show_message(self.tr("No model is active."))
+        self.evaluation_label.clear()
+        self.report_model.set_evaluation(None)
+        self._set_copy_enabled(False)
+        self.summary_label.clear()
+        self.layer_model.set_summary(None)
+        self._show_comparison()
+
+    def model_name(self) -> str:
+        if self._metadata is None:
+            return ""
+        return self._metadata.name or (Path(self._path).stem if self._path else self.tr("Unnamed model"))
+
+    def evaluation(self) -> Evaluation | None:
+        """The evaluation shown (test split, else validation), or None."""
+        return self._evaluation
+
+    # ================================================================ sections
+
+    def _details_text(self) -> str:
+        meta = self._metadata
+        if meta is None:
+            return ""
+        parts = []
+        if meta.architecture:
+            parts.append(meta.architecture)
+        parts.append(self.tr("{0} classes").format(len(meta.labels)))
+        parts.append(self.tr("input {0}×{1}").format(*meta.input_size))
+        size = self._summary.file_bytes if self._summary is not None else _file_size(self._path)
+        if size is not None:
+            parts.append(format_bytes(size))
+        if meta.test_accuracy is not None:
+            parts.append(self.tr("test accuracy {0:.1%}").format(meta.test_accuracy))
+        provenance = meta.provenance or {}
+        if provenance.get("created"):
+            parts.append(self.tr("trained {0}").format(str(provenance["created"])[:16].replace("T", " ")))
+        if provenance.get("data"):
+            parts.append(self.tr("on {0}").format(Path(str(provenance["data"])).name))
+        text = " · ".join(parts)
+        if self._path:
+            text += "\n" + self._path
+        return text
+
+    def _show_history(self) -> None:
+        meta = self._metadata
+        if not meta.history:
+            self.curves.show_message(self.tr("This model has no training history stored.\n"
+                                             "Models trained in this app keep their accuracy and loss per epoch."))
+            return
+        self.curves.set_history(meta.history, meta.stages)
+
+    def _show_evaluation(self) -> None:
+        meta = self._metadata
+        stored, kind = (meta.evaluation, "test") if meta.evaluation else (meta.validation, "validation")
+        self._evaluation = None
+        if stored:
+            try:
+                self._evaluation = Evaluation.from_dict(stored)
+            except ValueError as exc:
+                self._no_evaluation(self.tr("The stored evaluation cannot be read: {0}").format(exc), error=True)
+                return
+        if self._evaluation is None:
+            self._no_evaluation(self.tr("This model has no evaluation stored: evaluate it on held-out images "
+                                        "(infinityvision evaluate) or train it here."))
+            return
+        ev = self._evaluation
+        if kind == "test":
+            text = self.tr("Accuracy {0:.1%} on {1:,} test images · macro F1 {2:.3f} · calibration error {3:.3f}")
+        else:
+            text = self.tr("Accuracy {0:.1%} on {1:,} validation images (no test split was stored) · "
+                           "macro F1 {2:.3f} · calibration error {3:.3f}")
+        self.evaluation_label.setText(text.format(ev.accuracy, ev.n, ev.macro_f1, ev.ece))
+        self.evaluation_label.setStyleSheet("")
+        self.confusion.set_matrix(ev.labels, ev.confusion)
+        self.report_model.set_evaluation(ev)
+        self.report_table.show()
+        self._fit_report_height()
+        self._set_copy_enabled(True)
+
+    def _no_evaluation(self, text: str, *, error: bool = False) -> None:
+        self.evaluation_label.setText(text)
+        self.evaluation_label.setStyleSheet(f"color: {ERROR_COLOUR};" if error else f"color: {MUTED_COLOUR};")
+        self.confusion.show_message(self.tr("No confusion matrix stored."))
+        self.report_model.set_evaluation(None)
+        self.report_table.hide()
+        self._set_copy_enabled(False)
+
+    def _show_summary(self) -> None:
+        summary, meta = self._summary, self._metadata
+        self.layer_model.set_summary(summary)
+        self.layer_table.setVisible(summary is not None)
+        if meta is None:
+            self.summary_label.clear()
+            return
+        if summary is None:
+            size = _file_size(self._path)
+            text = self.tr("Input {0}×{1}").format(*meta.input_size)
+            if size is not None:
+                text += " · " + self.tr("file {0}").format(format_bytes(size))
+            self.summary_label.setText(text + "\n" + self.tr("Layer details appear once the model is loaded."))
+            return
+        self.summary_label.setText(self.tr(
+            "{0} layers · {1:,} parameters: {2:,} trainable, {3:,} frozen · input {4}×{5} · file {6}").format(
+            len(summary.layers), summary.total_parameters, summary.trainable_parameters, summary.frozen_parameters,
+            *summary.input_size, format_bytes(summary.file_bytes)))
+
+    def _show_comparison(self) -> None:
+        models = list(self._known_models)
+        active = self._known_active or (self.model_name() or None)
+        if self._metadata is not None and active and all(name != active for name, _ in models):
+            models.append((active, self._metadata.test_accuracy))  # the shown model is always compared
+        self.comparison.set_models(models, active=active)
+
+    def _fit_report_height(self) -> None:
+        """As tall as its rows (up to 20), so the copy buttons sit right under the report."""
+        rows = min(self.report_model.rowCount(), 20)
+        header = self.report_table.horizontalHeader().sizeHint().height()
+        self.report_table.setFixedHeight(header + rows * self.report_table.verticalHeader().defaultSectionSize() + 4)
+
+    def _set_copy_enabled(self, enabled: bool) -> None:
+        self.copy_text_button.setEnabled(enabled)
+        self.copy_csv_button.setEnabled(enabled)
+
+    # ================================================================ slots
+
+    @Slot()
+    def _on_copy_text_button_clicked(self) -> None:
+        if self._evaluation is not None:
+            QGuiApplication.clipboard().setText(self._evaluation.report_text())
+            self.sig_report_copied.emit("text")
+
+    @Slot()
+    def _on_copy_csv_button_clicked(self) -> None:
+        if self._evaluation is not None:
+            QGuiApplication.clipboard().setText(self._evaluation.report_csv())
+            self.sig_report_copied.emit("csv")
+
+
+def _file_size(path: str | None) -> int | None:
+    if not path:
+        return None
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return None

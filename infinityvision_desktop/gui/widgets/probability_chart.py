@@ -1,0 +1,176 @@
+"""Every class's probability as horizontal bars in an embedded matplotlib canvas.
+
+The artists are created once per set of class names and then updated in place (`set_width`,
+`set_text`, `draw_idle`), so showing another image costs one Agg redraw, not a new plot.
+Class names are plain text artists rather than tick labels, and the margins are set by hand
+from the names' measured width: tick machinery and a layout engine would double the redraw.
+matplotlib is imported when the canvas is first needed, not when this module is imported: it
+costs about 0.3 s, which the first paint of the window should not wait for.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
+
+ACCENT = "#2f6fd6"  # the top class
+NOT_SURE = "#d48a0b"  # the top class when the model is not sure
+OTHER = "#c9d3e0"  # every other class
+NAME_COLOUR = "#2b2f36"
+VALUE_COLOUR = "#555b66"
+MIN_ROWS = 8  # fewer classes than this leave space below rather than grow fat bars
+ROW_HEIGHT_PX = 24  # per class, so ten classes stay readable at the chart's minimum height
+NAME_GAP_PX = 8  # between a class name and its bar
+X_MAX = 1.16  # room for "100%" right of a full bar
+
+
+class ProbabilityChart(QWidget):
+    """Horizontal bars, one per class, class names on the left and percentages beside the bars."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self.canvas = None  # FigureCanvasQTAgg, once built
+        self.figure = None
+        self._axes = None
+        self._bars = []
+        self._names = []
+        self._values = []
+        self._names_width_px = 0.0
+        self._labels: tuple[str, ...] = ()
+        self._shown_index = -1
+        self._empty = True
+
+    def ensure_canvas(self) -> None:
+        """Build the figure and canvas now (they are built on first use otherwise)."""
+        if self.canvas is not None:
+            return
+        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+        from matplotlib.figure import Figure
+
+        background = self.palette().color(QPalette.ColorRole.Window).name()
+        self.figure = Figure(figsize=(4, 3), dpi=100, facecolor=background)
+        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas.setParent(self)
+        self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._layout.addWidget(self.canvas)
+        self._axes = self.figure.add_axes((0.2, 0.02, 0.75, 0.96))
+        self._axes.set_facecolor(background)
+        self.canvas.mpl_connect("resize_event", self._on_canvas_resize)
+        self._build(self._labels)
+
+    # --- content ---
+
+    def show_prediction(self, prediction) -> None:
+        """Show a core.predictor.Prediction: one bar per class, the top one highlighted."""
+        self.ensure_canvas()
+        if tuple(prediction.labels) != self._labels:
+            self._build(tuple(prediction.labels))
+        top_colour = NOT_SURE if prediction.not_sure else ACCENT
+        for index, (bar, name, value, probability) in enumerate(
+                zip(self._bars, self._names, self._values, prediction.probabilities)):
+            top = index == prediction.index
+            bar.set_width(float(probability))
+            bar.set_color(top_colour if top else OTHER)
+            value.set_x(float(probability) + 0.015)
+            value.set_text(percent_text(float(probability)))
+            if top or index == self._shown_index:  # only the two that change weight
+                weight = "bold" if top else "normal"
+                value.set_fontweight(weight)
+                value.set_color(top_colour if top else VALUE_COLOUR)
+                name.set_fontweight(weight)
+        self._shown_index = prediction.index
+        self._empty = False
+        self.canvas.draw_idle()
+
+    def clear(self) -> None:
+        """Keep the class names, remove the values."""
+        if self.canvas is None or self._empty:
+            return
+        for bar, name, value in zip(self._bars, self._names, self._values):
+            bar.set_width(0.0)
+            value.set_text("")
+            name.set_fontweight("normal")
+        self._shown_index = -1
+        self._empty = True
+        self.canvas.draw_idle()
+
+    def set_labels(self, labels: tuple[str, ...]) -> None:
+        """Show these class names with empty bars (e.g. when a model becomes active)."""
+        labels = tuple(labels)
+        if labels == self._labels:
+            return
+        self._labels = labels
+        if self.canvas is not None:
+            self._build(labels)
+            self.canvas.draw_idle()
+
+    def labels(self) -> tuple[str, ...]:
+        return self._labels
+
+    def is_empty(self) -> bool:
+        return self._empty
+
+    def bar_widths(self) -> tuple[float, ...]:
+        """The widths of the bars as drawn, in label order (what a user sees, for tests)."""
+        return tuple(float(bar.get_width()) for bar in self._bars)
+
+    # --- building and layout ---
+
+    def _build(self, labels: tuple[str, ...]) -> None:
+        from matplotlib.transforms import blended_transform_factory
+
+        self._labels = labels
+        self._shown_index = -1
+        self._empty = True
+        axes = self._axes
+        if axes is None:
+            return
+        axes.clear()
+        axes.set_xlim(0, X_MAX)
+        # first class at the top; a model with few classes keeps bars of the usual height
+        axes.set_ylim(max(len(labels), MIN_ROWS) - 0.5, -0.5)
+        axes.set_xticks([])
+        axes.set_yticks([])
+        for side in ("top", "right", "bottom"):
+            axes.spines[side].set_visible(False)
+        axes.spines["left"].set_color("#b8c0cc")
+        axes.spines["left"].set_visible(bool(labels))
+        axes.spines["left"].set_bounds(-0.5, len(labels) - 0.5)
+        positions = range(len(labels))
+        self._bars = list(axes.barh(positions, [0.0] * len(labels), height=0.68, color=OTHER))
+        names_at = blended_transform_factory(axes.transAxes, axes.transData)
+        self._names = [axes.text(0, y, label, transform=names_at, ha="right", va="center", fontsize=10,
+                                 color=NAME_COLOUR) for y, label in zip(positions, labels)]
+        self._values = [axes.text(0.015, y, "", va="center", ha="left", fontsize=9, color=VALUE_COLOUR)
+                        for y in positions]
+        renderer = self.canvas.get_renderer()
+        self._names_width_px = max((name.get_window_extent(renderer).width for name in self._names), default=0.0)
+        self._place_axes()
+        self.setMinimumHeight(ROW_HEIGHT_PX * max(len(labels), 4))
+
+    def _place_axes(self) -> None:
+        width_px, height_px = self.figure.bbox.width, self.figure.bbox.height
+        if width_px <= 0 or height_px <= 0:
+            return
+        left = min(0.5, (self._names_width_px + NAME_GAP_PX + 10) / width_px)
+        for name in self._names:  # names end NAME_GAP_PX left of the axis line
+            name.set_x(-NAME_GAP_PX / (width_px * (0.97 - left)))
+        self._axes.set_position((left, 8 / height_px, 0.97 - left, 1 - 16 / height_px))
+
+    def _on_canvas_resize(self, event) -> None:
+        self._place_axes()
+
+
+def percent_text(probability: float) -> str:
+    """'97%'; never '100%' for a probability below 1 (that would claim certainty)."""
+    value = round(probability * 100)
+    if value >= 100 and probability < 1.0:
+        value = 99
+    if value == 0 and probability > 0:
+        return "<1%"
+    return f"{value}%"

@@ -1,0 +1,383 @@
+"""Background work: the one worker pattern of the app, and the inference worker built on it.
+
+The pattern (superqt's `new_worker_qthread`): a `Worker` (QObject) is moved to a fresh QThread,
+`thread.started` runs `worker.run`, `worker.sig_finished` quits the thread and deletes the
+worker, `thread.finished` deletes the thread. `start_worker()` does that wiring and returns a
+`WorkerHandle` that keeps Python references to both until the thread has finished, and stops
+it cleanly (`handle.stop()`: request a stop, quit, wait).
+
+Rules for workers (Anki's "don't call UI routines in op"): `work()` runs in the worker thread,
+so it touches no widget, QPixmap or matplotlib figure; it emits values (numpy arrays, frozen
+dataclasses, strings) through signals, which Qt delivers to slots on the GUI thread. Connect
+those signals to bound `@Slot` methods of GUI objects, never to lambdas (a lambda has no
+thread affinity and would run in the worker thread).
+
+Nothing here imports TensorFlow: `InferenceWorker` imports the predictor inside its thread.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import queue
+import threading
+import traceback
+from dataclasses import dataclass
+from typing import Union
+
+import numpy as np
+from PIL import Image
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from infinityvision_desktop.core.history import THUMBNAIL_SIDE as HISTORY_THUMBNAIL_SIZE
+from infinityvision_desktop.core.images import ImageLoadError, load_image_with_info
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "Worker", "WorkerHandle", "start_worker", "running_handles",
+    "InferenceWorker", "ImageItem", "ImageResult", "JobSummary", "BATCH_SIZE", "THUMBNAIL_SIZE",
+]
+
+# Images per predict() call: big enough for throughput, small enough that results and the
+# progress bar move several times a second and a Cancel is answered within one batch.
+BATCH_SIZE = 64
+THUMBNAIL_SIZE = 40  # pixels, the long side of the thumbnails shown in the results table
+
+
+# ---------------------------------------------------------------- the pattern
+
+class Worker(QObject):
+    """Base of every background worker. Subclasses implement `work()`.
+
+    `run()` wraps `work()`: any exception is logged and reported through `sig_error`
+    (exceptions raised in a QThread would otherwise vanish), and `sig_finished` is always
+    emitted last. `request_stop()` may be called from any thread; `work()` polls
+    `should_stop()` at points where stopping is safe.
+    """
+
+    sig_finished = Signal()
+    """run() has returned, after success, an error or a stop request."""
+    sig_error = Signal(str, str)
+    """An unexpected exception in the worker: a one-line message and the formatted traceback."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._stop_requested = threading.Event()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            self.work()
+        except Exception as exc:  # noqa: BLE001 - reported, never lost
+            log.exception("%s failed", type(self).__name__)
+            self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+        finally:
+            self.sig_finished.emit()
+
+    def work(self) -> None:
+        raise NotImplementedError
+
+    def request_stop(self) -> None:
+        """Ask work() to return soon. Thread-safe."""
+        self._stop_requested.set()
+
+    def should_stop(self) -> bool:
+        return self._stop_requested.is_set()
+
+
+_live_handles: set["WorkerHandle"] = set()
+
+
+class WorkerHandle(QObject):
+    """Owns a worker and its thread from start until the thread has finished.
+
+    Lives on the GUI thread, so its `thread.finished` slot (which drops the references) runs
+    there, after Qt is done with both objects.
+    """
+
+    sig_done = Signal()
+    """The thread has finished; `worker` and `thread` are no longer usable."""
+
+    def __init__(self, worker: Worker, thread: QThread) -> None:
+        super().__init__()
+        self.worker: Worker | None = worker
+        self.thread: QThread | None = thread
+        self.name = thread.objectName()
+
+    def is_running(self) -> bool:
+        return self.thread is not None and self.thread.isRunning()
+
+    def stop(self, timeout_ms: int | None = None) -> bool:
+        """Request a stop, quit the thread and wait for it; True once the thread has ended.
+
+        Without a timeout this waits as long as the worker needs to reach its next stop check
+        (for the inference worker: one image, or the rest of a model load already under way).
+        """
+        if self.thread is None:
+            return True
+        if self.worker is not None:
+            self.worker.request_stop()
+        self.thread.quit()
+        finished = self.thread.wait() if timeout_ms is None else self.thread.wait(timeout_ms)
+        if finished:
+            self._release()
+        return finished
+
+    @Slot()
+    def _on_thread_finished(self) -> None:
+        self._release()
+
+    def _release(self) -> None:
+        if self.thread is None:
+            return
+        self.worker = None
+        self.thread = None
+        _live_handles.discard(self)
+        self.sig_done.emit()
+
+
+def start_worker(worker: Worker, *, name: str) -> WorkerHandle:
+    """Move `worker` to a new QThread named `name`, start it, and return its handle."""
+    thread = QThread()
+    thread.setObjectName(name)
+    worker.moveToThread(thread)
+    thread.started.connect(worker.run)
+    worker.sig_finished.connect(thread.quit)
+    worker.sig_finished.connect(worker.deleteLater)
+    thread.finished.connect(thread.deleteLater)
+    handle = WorkerHandle(worker, thread)
+    thread.finished.connect(handle._on_thread_finished)
+    _live_handles.add(handle)  # even if the caller drops the handle, both live until finished
+    thread.start()
+    return handle
+
+
+def running_handles() -> list[WorkerHandle]:
+    """Handles whose threads are still running (tests fail when one is left behind)."""
+    return [handle for handle in list(_live_handles) if handle.is_running()]
+
+
+# ---------------------------------------------------------------- inference values
+
+ImageSource = Union[str, bytes, np.ndarray]
+
+
+@dataclass(frozen=True)
+class ImageItem:
+    """One image to classify: a file path, encoded bytes, or RGB uint8 pixels (H, W, 3)."""
+
+    key: int  # the caller's identifier, returned with the result
+    source: ImageSource
+    name: str  # shown in error messages; for files, usually the path
+
+
+@dataclass(frozen=True, eq=False)
+class ImageResult:
+    """One image's outcome: a prediction, or the reason it could not be read."""
+
+    key: int
+    prediction: object | None  # a core.predictor.Prediction
+    error: str | None  # str(ImageLoadError): "photo.jpg: file is empty"
+    thumbnail: np.ndarray | None  # RGB uint8, long side <= THUMBNAIL_SIZE
+    frames: int = 1  # > 1: an animation (or multi-page file) of which the first frame was classified
+    # RGB uint8, long side <= HISTORY_THUMBNAIL_SIZE: the History's thumbnail, made here from the
+    # decoded image (the file may be gone later); JPEG-encoded by the history writer's thread.
+    history_thumbnail: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class JobSummary:
+    job_id: int
+    classified: int
+    skipped: int
+    cancelled: bool
+    not_done: int  # images the job never reached (cancelled or stopped)
+
+
+@dataclass(frozen=True)
+class _Job:
+    job_id: int
+    items: tuple[ImageItem, ...]
+    generation: int
+
+
+@dataclass(frozen=True)
+class _LoadModel:
+    path: str
+
+
+_STOP = object()
+
+
+# ---------------------------------------------------------------- the inference worker
+
+class InferenceWorker(Worker):
+    """A long-lived worker that owns the model: it loads it and classifies images in its thread.
+
+    The GUI thread calls `load_model()`, `submit()` and `cancel()`; they only touch a
+    thread-safe queue and a counter, never the model, so they are safe from any thread.
+    Commands run in the order given: a model load queued before a job is done before it.
+    A failed load keeps the previous model (if any) active.
+    """
+
+    sig_model_loading = Signal(str)
+    """A model load has started: the model file path."""
+    sig_model_ready = Signal(str, object)
+    """A model is loaded and active: its path and its ModelMetadata (a frozen value)."""
+    sig_model_failed = Signal(str, str)
+    """A model could not be loaded: its path and the reason. The previous model stays active."""
+    sig_model_summary = Signal(str, object)
+    """After sig_model_ready: the model's path and its core.summary.ModelSummary (layers, parameters)."""
+    sig_results = Signal(int, object)
+    """One batch of a job is done: the job id and a tuple of ImageResult."""
+    sig_progress = Signal(int, int, int)
+    """Job id, images done, images in the job; emitted when the percentage changes."""
+    sig_job_finished = Signal(object)
+    """A job has ended (completed, cancelled or without a model): its JobSummary."""
+
+    def __init__(self, *, batch_size: int = BATCH_SIZE) -> None:
+        super().__init__()
+        self.batch_size = batch_size
+        self._commands: queue.SimpleQueue = queue.SimpleQueue()
+        # A generation number rather than a bare Event: a cancel must void every job submitted
+        # before it, including jobs still queued, and a flag cleared when the next job starts
+        # could swallow a cancel that arrives at that moment.
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._job_ids = itertools.count(1)
+        self._predictor = None  # lives and dies in the worker thread
+
+    # --- called from the GUI thread (thread-safe) ---
+
+    def load_model(self, path: str | os.PathLike) -> None:
+        self._commands.put(_LoadModel(os.fspath(path)))
+
+    def submit(self, items: tuple[ImageItem, ...] | list[ImageItem]) -> int:
+        """Queue images; returns the job id that the signals carry."""
+        with self._lock:
+            job = _Job(next(self._job_ids), tuple(items), self._generation)
+        self._commands.put(job)
+        return job.job_id
+
+    def cancel(self) -> None:
+        """Void every job submitted so far; the running one stops before its next image."""
+        with self._lock:
+            self._generation += 1
+
+    def request_stop(self) -> None:
+        super().request_stop()
+        self._commands.put(_STOP)  # wakes the loop if it is waiting for work
+
+    # --- the worker thread ---
+
+    def work(self) -> None:
+        while not self.should_stop():
+            command = self._commands.get()
+            if command is _STOP or self.should_stop():
+                break
+            try:
+                if isinstance(command, _LoadModel):
+                    self._load(command.path)
+                else:
+                    self._run_job(command)
+            except Exception as exc:  # noqa: BLE001 - one bad job must not end the worker
+                log.exception("inference command failed")
+                self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                if isinstance(command, _Job):
+                    self.sig_job_finished.emit(JobSummary(command.job_id, 0, 0, False, len(command.items)))
+        self._predictor = None
+
+    def _load(self, path: str) -> None:
+        self.sig_model_loading.emit(path)
+        try:
+            # Imported here, in the worker thread: this is where TensorFlow gets loaded.
+            from infinityvision_desktop.core.modelfile import ModelFileError
+            from infinityvision_desktop.core.predictor import Predictor
+
+            predictor = Predictor.load(path)
+            predictor.warm_up()  # traces the graph now, so the first answer is not 10x slower
+        except ModelFileError as exc:
+            self.sig_model_failed.emit(path, exc.reason)
+            return
+        except Exception as exc:  # noqa: BLE001 - e.g. TensorFlow missing or broken in a build
+            log.exception("loading %s failed", path)
+            self.sig_model_failed.emit(path, f"{type(exc).__name__}: {exc}")
+            return
+        self._predictor = predictor
+        self.sig_model_ready.emit(path, predictor.metadata)
+        try:
+            from infinityvision_desktop.core.summary import summarize
+
+            summary = summarize(predictor.model, path)  # reads the Keras model: only here, on its thread
+        except Exception:  # noqa: BLE001 - a missing summary must not cost the loaded model
+            log.exception("summarizing %s failed", path)
+            return
+        self.sig_model_summary.emit(path, summary)
+
+    def _is_void(self, job: _Job) -> bool:
+        return job.generation != self._generation or self.should_stop()
+
+    def _run_job(self, job: _Job) -> None:
+        total = len(job.items)
+        if self._predictor is None or self._is_void(job):
+            self.sig_job_finished.emit(JobSummary(job.job_id, 0, 0, self._predictor is not None, total))
+            return
+        predictor = self._predictor
+        draft_size = tuple(predictor.metadata.input_size)
+        classified = skipped = done = 0
+        last_percent = -1
+        for start in range(0, total, self.batch_size):
+            batch = job.items[start:start + self.batch_size]
+            decoded: list[tuple[ImageItem, np.ndarray, int]] = []
+            results: list[ImageResult] = []
+            for item in batch:
+                if self._is_void(job):
+                    break
+                try:
+                    rgb, frames = _decode(item, draft_size)
+                except ImageLoadError as exc:
+                    results.append(ImageResult(item.key, None, str(exc), None))
+                    continue
+                decoded.append((item, rgb, frames))
+            if decoded:
+                predictions = predictor.predict([rgb for _, rgb, _ in decoded])
+                for (item, rgb, frames), prediction in zip(decoded, predictions):
+                    large = _thumbnail(rgb, HISTORY_THUMBNAIL_SIZE)
+                    # the small one from the large one: one resize of the decoded image, not two
+                    results.append(ImageResult(item.key, prediction, None, _thumbnail(large), frames,
+                                               history_thumbnail=large))
+            if results:
+                classified += len(decoded)
+                skipped += len(results) - len(decoded)
+                done += len(results)
+                self.sig_results.emit(job.job_id, tuple(results))
+                percent = done * 100 // total
+                if percent != last_percent:
+                    last_percent = percent
+                    self.sig_progress.emit(job.job_id, done, total)
+            if self._is_void(job):
+                break
+        self.sig_job_finished.emit(JobSummary(job.job_id, classified, skipped, done < total, total - done))
+
+
+def _decode(item: ImageItem, draft_size: tuple[int, int]) -> tuple[np.ndarray, int]:
+    """The image's pixels and its frame count (the first frame of an animation is classified)."""
+    if isinstance(item.source, np.ndarray):
+        return item.source, 1
+    # draft mode: a JPEG decodes at 1/2..1/8 scale, much faster for a 32x32 model; the preview
+    # is read separately, by the GUI, at screen size.
+    rgb, info = load_image_with_info(item.source, name=item.name if isinstance(item.source, bytes) else None,
+                                     draft_size=draft_size)
+    return rgb, info.frames
+
+
+def _thumbnail(rgb: np.ndarray, side: int = THUMBNAIL_SIZE) -> np.ndarray:
+    height, width = rgb.shape[:2]
+    if max(height, width) <= side:
+        return rgb
+    image = Image.fromarray(rgb)
+    image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(image)
+
