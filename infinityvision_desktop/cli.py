@@ -271,7 +271,8 @@ def cmd_train(args) -> int:
     from infinityvision_desktop.core.modelfile import ModelFileError
     from infinityvision_desktop.core.training import TrainConfig
 
-    lr = args.lr if args.lr is not None else (0.75 if not args.base else 0.075)
+    # fine-tuning a trained net at a tenth of that diverged (NaN); 0.01 trains it steadily
+    lr = args.lr if args.lr is not None else (0.75 if not args.base else 0.01)
     cfg = TrainConfig(
         data=args.data, arch=args.arch, widths=args.widths, base=args.base, out=args.out,
         input_size=args.input_size, epochs=args.epochs, head_epochs=args.head_epochs,

@@ -13,7 +13,8 @@ import time
 from pathlib import Path
 
 EXPECTED_FILE = "expected.json"
-TOLERANCE = 0.02  # probabilities may differ slightly between CPUs and builds; labels may not
+# bfloat16 inference (on CPUs that have it) moves low confidences by up to ~0.03; labels may not move
+TOLERANCE = 0.05
 
 
 def samples_dir() -> Path:

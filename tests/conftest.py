@@ -10,35 +10,12 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-import numpy as np
 import pytest
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-# Each class is a colour with texture: easy enough to learn in seconds, hard enough to need training.
-CLASS_COLOURS = {"cat": (200, 60, 50), "dog": (50, 170, 60), "frog": (60, 70, 210), "ship": (200, 200, 60)}
-
-
-def make_image(label: str, rng: np.random.Generator, size: int = 32) -> np.ndarray:
-    base = np.array(CLASS_COLOURS[label], dtype=np.float32)
-    noise = rng.normal(0, 35, (size, size, 3))
-    stripes = 25 * np.sin(np.arange(size) / (2 + list(CLASS_COLOURS).index(label)))[None, :, None]
-    return np.clip(base + noise + stripes, 0, 255).astype(np.uint8)
-
-
-def make_class_folders(root: Path, labels=("cat", "dog", "frog"), per_class: int = 24, *,
-                       test_per_class: int = 0, size: int = 32, seed: int = 0) -> Path:
-    """root/<label>/NNN.png, or root/train/<label> and root/test/<label> when test_per_class > 0."""
-    rng = np.random.default_rng(seed)
-    splits = [("train", per_class), ("test", test_per_class)] if test_per_class else [("", per_class)]
-    for split, count in splits:
-        for label in labels:
-            folder = root / split / label if split else root / label
-            folder.mkdir(parents=True, exist_ok=True)
-            for i in range(count):
-                Image.fromarray(make_image(label, rng, size)).save(folder / f"{i:03d}.png")
-    return root
+# The generators live in generated_data.py; imported here too, for tests that import them from conftest.
+from generated_data import CLASS_COLOURS, make_class_folders, make_image  # noqa: E402,F401
 
 
 @pytest.fixture

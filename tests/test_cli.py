@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import CLASS_COLOURS, make_class_folders
+from generated_data import CLASS_COLOURS, make_class_folders
 
 from infinityvision_desktop import __version__, cli
 

@@ -50,14 +50,14 @@ TD = tests/gui/test_training_dialog.py; other paths are under tests/.)
 | 33 | corrupt/disguised files in class folders     | core/test_datasets.py::test_unreadable_files_are_listed_...; case_33 (+ a run)  |
 | 34 | mixed sizes/modes, junk, unicode classes     | core/test_datasets.py::test_labels_are_the_sorted_folder_names_exactly; case_34 |
 | 35 | close the window during inference            | MW::test_closing_during_a_batch_stops_the_worker_cleanly                        |
-| 36 | close it during training                     | TD::test_closing_while_training_asks_and_closes_once_the_weights_are_kept       |
+| 36 | close it during training                     | GUI case_36 (main window); TD::test_closing_while_training_asks_and_closes_...  |
 | 37 | Cancel: first batch, mid-epoch, validation,  | core/test_pipeline.py::test_stopping_before_the_first_epoch_keeps_nothing,      |
 |    | during a save                                | ::test_a_stop_request_ends_within_one_batch_...; TD::test_cancel_mid_epoch_...; |
 |    |                                              | case_37 here (validation, save)                                                 |
 | 38 | killed during a save                         | core/test_modelfile.py::test_clean_stale_temp_files_...; case_38; GUI case_38   |
 | 39 | disk full, read-only or deleted folder       | core/test_modelfile.py::test_failed_save_leaves_the_old_file_...; case_39;      |
-|    |                                              | GUI case_39 (Save As still offered)                                             |
-| 40 | double-click Train; open a model mid-run     | TD::test_fine_tuning_runs_both_stages_... (double-click); GUI case_40           |
+|    |                                              | GUI case_39_40 (Save As on a full disk, still offered)                          |
+| 40 | double-click Train; open a model mid-run     | GUI case_39_40; TD::test_fine_tuning_runs_both_stages_... (double-click)        |
 | +  | uncaught exceptions: one dialog, logged      | gui/test_errors.py; GUI test_also_uncaught_errors_...                           |
 """
 
@@ -83,7 +83,7 @@ import h5py
 import keras
 import numpy as np
 import pytest
-from conftest import make_class_folders
+from generated_data import make_class_folders
 from PIL import Image, ImageFile
 
 from infinityvision_desktop import cli

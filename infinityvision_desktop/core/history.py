@@ -463,16 +463,17 @@ class HistoryStore:
         prepared = [self._prepare(entry) for entry in entries]  # JPEG and JSON outside the lock
         if not prepared:
             return []
-        ids = []
+        ids, thumbnails = [], []
         with self._write() as conn:
             for values, thumbnail in prepared:
                 entry_id = conn.execute(
                     "INSERT INTO entries (path, folder, file_name, display_name, name_lower, sort_name, label, "
                     "confidence, not_sure, probabilities, model_name, model_path, created) "
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values).lastrowid
-                if thumbnail:
-                    conn.execute("INSERT INTO thumbnails (entry_id, jpeg) VALUES (?, ?)", (entry_id, thumbnail))
                 ids.append(entry_id)
+                if thumbnail:
+                    thumbnails.append((entry_id, thumbnail))
+            conn.executemany("INSERT INTO thumbnails (entry_id, jpeg) VALUES (?, ?)", thumbnails)
         return ids
 
     def add(self, entry: HistoryEntry) -> int:

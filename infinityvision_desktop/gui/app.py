@@ -77,6 +77,8 @@ def launch(argv: Sequence[str]) -> tuple[QApplication, MainWindow, argparse.Name
 
     model_path = resolve_model_path(options.model)
     settings = Settings(_scratch_settings()) if options.screenshot else Settings()
+    if options.screenshot:
+        settings.history_enabled = False  # a screenshot must not add to the user's history
     window = MainWindow(model_path=model_path, settings=settings)
     app.aboutToQuit.connect(window.shutdown)
     if options.images:

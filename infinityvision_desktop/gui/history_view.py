@@ -30,7 +30,7 @@ from PySide6.QtGui import QAction, QColor, QDesktopServices, QGuiApplication, QI
 from PySide6.QtWidgets import (
     QAbstractItemView, QCheckBox, QComboBox, QDateEdit, QFileDialog, QFrame, QHBoxLayout, QHeaderView,
     QInputDialog, QLabel, QLineEdit, QMenu, QMessageBox, QSizePolicy, QSpinBox, QStyle, QTableView, QTabWidget,
-    QToolButton, QVBoxLayout, QWidget,
+    QToolBar, QToolButton, QVBoxLayout, QWidget,
 )
 
 from infinityvision_desktop.core.history import (
@@ -417,7 +417,7 @@ class HistoryView(QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setPlaceholderText(self.tr("Search file names"))
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(200)
+        self.search_edit.setMinimumWidth(120)
         self.class_combo = QComboBox()
         self.class_combo.setToolTip(self.tr("Show one class only"))
         self.class_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
@@ -433,29 +433,33 @@ class HistoryView(QWidget):
         self.to_check = QCheckBox(self.tr("to"))
         self.to_edit = self._date_edit(today)
 
+        # Two rows, and the actions in a tool bar that folds what does not fit into a » menu: the
+        # tab must not make the window wider than the Classify tab needs.
         filters = QHBoxLayout()
         filters.setSpacing(8)
-        filters.addWidget(self.search_edit, 2)
+        filters.addWidget(self.search_edit, 1)
         filters.addWidget(self.class_combo)
         filters.addWidget(self.model_combo)
         filters.addWidget(self.not_sure_check)
-        filters.addSpacing(8)
-        filters.addWidget(self.from_check)
-        filters.addWidget(self.from_edit)
-        filters.addWidget(self.to_check)
-        filters.addWidget(self.to_edit)
-        filters.addStretch(1)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(2)
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(16, 16))
         for act in (self.open_action, self.reveal_action, self.rename_action, self.delete_action):
-            buttons.addWidget(self._tool_button(act))
-        buttons.addSpacing(12)
-        buttons.addWidget(self._tool_button(self.export_action))
-        buttons.addWidget(self._tool_button(self.clear_action))
-        buttons.addStretch(1)
+            self.toolbar.addAction(act)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.export_action)
+        self.toolbar.addAction(self.clear_action)
         self.count_label = QLabel()
         self.count_label.setStyleSheet("color: #6b7280;")
+        buttons = QHBoxLayout()
+        buttons.setSpacing(6)
+        buttons.addWidget(self.toolbar, 1)
+        buttons.addWidget(self.from_check)
+        buttons.addWidget(self.from_edit)
+        buttons.addWidget(self.to_check)
+        buttons.addWidget(self.to_edit)
+        buttons.addSpacing(12)
         buttons.addWidget(self.count_label)
 
         self.banner = QFrame()
@@ -544,13 +548,6 @@ class HistoryView(QWidget):
         edit.setEnabled(False)
         edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
         return edit
-
-    def _tool_button(self, action: QAction) -> QToolButton:
-        button = QToolButton()
-        button.setDefaultAction(action)
-        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        button.setAutoRaise(True)
-        return button
 
     def _connect_signals(self) -> None:
         self.open_action.triggered.connect(self.open_selected)
@@ -738,7 +735,7 @@ class HistoryView(QWidget):
 
     def _refresh_choices(self) -> None:
         """The class and model lists, from what the history holds; the current choice is kept."""
-        store = self.store if self.store is not None else None
+        store = self.store
         if store is None:
             return
         try:

@@ -7,6 +7,7 @@ QTabWidget whose first tab is the "Classify" view; other views are added with `a
 
 from __future__ import annotations
 
+import collections
 import enum
 import itertools
 import logging
@@ -43,6 +44,9 @@ BUSY_DELAY_MS = 500  # quick jobs finish before any progress bar appears, so not
 # A just-dropped image's answer usually comes sooner than this: until then the chart keeps its
 # bars rather than blanking and redrawing twice (the answer label says "Classifying…" at once).
 CHART_CLEAR_DELAY_MS = 200
+# Files added to the list per turn of the event loop: a 5,000-file drop is listed slice by slice
+# (a few ms each) instead of blocking the window for a tenth of a second.
+ADD_SLICE = 500
 ANSWER_COLOURS = {"sure": "#1f2a37", "not_sure": "#9a6200", "error": "#b3261e", "pending": "#6b7280"}
 
 
@@ -74,6 +78,8 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self._settings = settings if settings is not None else Settings()
         self._pending_model_path = Path(model_path) if model_path is not None else None
+        self._pending_files: collections.deque[str] = collections.deque()  # dropped, not yet in the list
+        self._select_path: str | None = None  # the first file of the latest drop, selected once listed
         self._model_state = ModelState.LOADING if self._pending_model_path else ModelState.NONE
         self._model_path: str | None = None  # the active model
         self._metadata = None  # the active model's ModelMetadata
@@ -236,6 +242,9 @@ class MainWindow(QMainWindow):
         self._chart_clear_timer = QTimer(self)
         self._chart_clear_timer.setSingleShot(True)
         self._chart_clear_timer.setInterval(CHART_CLEAR_DELAY_MS)
+        self._add_timer = QTimer(self)
+        self._add_timer.setSingleShot(True)
+        self._add_timer.setInterval(0)
 
         self._update_model_label()
         self._show_current_row()
@@ -261,6 +270,7 @@ class MainWindow(QMainWindow):
         self.results_table.selectionModel().selectionChanged.connect(self._on_results_selection_changed)
         self._busy_timer.timeout.connect(self._on_busy_timer_timeout)
         self._chart_clear_timer.timeout.connect(self._on_chart_clear_timer_timeout)
+        self._add_timer.timeout.connect(self._on_add_timer_timeout)
         self.history_view.sig_open_requested.connect(self.show_history_entry)
 
     def _restore_state(self) -> None:
@@ -337,10 +347,27 @@ class MainWindow(QMainWindow):
         self._request_model(path)
 
     def classify_paths(self, paths: Iterable[str | os.PathLike]) -> int:
-        """Add image files and folders (searched recursively) and classify them; returns how many were added."""
+        """Add image files and folders (searched recursively) and classify them; returns how many files
+        were found. The first ADD_SLICE of them are listed on return, the rest one slice per turn of
+        the event loop; the first file is selected once it is listed."""
         paths = list(paths)
         files, not_images = scan_paths(paths)
         self._not_images += not_images
+        if not files:
+            text = self.tr("No images found in {0}").format(", ".join(os.fspath(p) for p in paths))
+            if not_images:
+                text += " " + (self.tr("(1 other file skipped: not an image)") if not_images == 1 else
+                               self.tr("({0} other files skipped: not images)").format(not_images))
+            self._set_status(text)
+            return 0
+        self._select_path = os.path.abspath(files[0])
+        self._pending_files.extend(files)
+        self._add_pending_files(ADD_SLICE)
+        return len(files)
+
+    def _add_pending_files(self, count: int, state: RowState | None = None) -> None:
+        """List up to `count` pending files and classify them (or give them `state` without classifying)."""
+        files = [self._pending_files.popleft() for _ in range(min(count, len(self._pending_files)))]
         existing = {row.path: row for row in self.results_model.rows() if row.path is not None}
         new_rows: list[ResultRow] = []
         again: dict[int, ResultRow] = {}
@@ -354,19 +381,24 @@ class MainWindow(QMainWindow):
             row = ResultRow(key=next(self._keys), name=os.path.basename(path) or path, path=path)
             existing[path] = row
             new_rows.append(row)
-        if not files:
-            text = self.tr("No images found in {0}").format(", ".join(os.fspath(p) for p in paths))
-            if not_images:
-                text += " " + (self.tr("(1 other file skipped: not an image)") if not_images == 1 else
-                               self.tr("({0} other files skipped: not images)").format(not_images))
-            self._set_status(text)
-            return 0
         self.results_model.add_rows(new_rows)
-        self._submit(new_rows + list(again.values()))
-        first = (new_rows or list(again.values()) or [existing[os.path.abspath(files[0])]])[0]
-        self.results_table.select_key(first.key)
+        selected = existing.get(self._select_path) if self._select_path is not None else None
+        if selected is not None:
+            self._select_path = None
+            self.results_table.select_key(selected.key)
         self._update_actions()
-        return len(new_rows)
+        if state is not None:
+            self.results_model.set_state(new_rows, state)
+        else:
+            # last: once the worker starts it competes for the GIL, and a big drop has more to do here first
+            self._submit(new_rows + list(again.values()))
+        if self._pending_files:
+            self._add_timer.start()
+
+    @Slot()
+    def _on_add_timer_timeout(self) -> None:
+        if not self._closing:
+            self._add_pending_files(ADD_SLICE)
 
     def show_history_entry(self, entry, thumbnail: np.ndarray | None = None) -> None:
         """Show a History entry (core.history.HistoryRow) in the Classify tab: classified again if its
@@ -412,8 +444,12 @@ class MainWindow(QMainWindow):
 
     def cancel_classification(self) -> None:
         """Stop: the running batch ends before its next image, queued images are not classified."""
+        listed_now = bool(self._pending_files)
+        if listed_now:  # the rest of a big drop: listed, not classified
+            self._add_timer.stop()
+            self._add_pending_files(len(self._pending_files), RowState.CANCELLED)
         unfinished = [row for row in self.results_model.rows() if row.state in (RowState.QUEUED, RowState.WAITING)]
-        if not self._jobs and not unfinished:
+        if not self._jobs and not unfinished and not listed_now:
             return
         if self._inference is not None:
             self._inference.cancel()
@@ -437,6 +473,9 @@ class MainWindow(QMainWindow):
             self._become_idle()
         self.results_model.clear()
         self._not_images = 0
+        self._pending_files.clear()
+        self._add_timer.stop()
+        self._select_path = None
         self._after_rows_removed()
 
     def export_csv(self, path: str | os.PathLike) -> bool:
@@ -461,6 +500,7 @@ class MainWindow(QMainWindow):
         self._closing = True
         self._busy_timer.stop()
         self._chart_clear_timer.stop()
+        self._add_timer.stop()
         if self._inference is not None:
             self._inference.cancel()
         if self.training_dialog is not None:
@@ -493,7 +533,7 @@ class MainWindow(QMainWindow):
 
     def dragEnterEvent(self, event) -> None:
         mime = event.mimeData()
-        if local_paths(mime) or mime.hasImage():
+        if has_local_paths(mime) or mime.hasImage():
             event.acceptProposedAction()
             self.drop_overlay.show_over_parent()
         else:
@@ -903,7 +943,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_open_model_action_triggered(self) -> None:
-        if training_is_running():  # the run started from the active model: switching now would confuse both
+        if self.training_dialog is not None and self.training_dialog.is_training():
+            # the run may be fine-tuning the active model: switching it now would confuse both
             text = self.tr("A model is being trained. Open another model once training has finished or been stopped.")
             self._set_status(text)
             box = QMessageBox(QMessageBox.Icon.Information, self.tr("Open Model"), text, QMessageBox.StandardButton.Ok, self)
@@ -1039,9 +1080,9 @@ def scan_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[str], int]:
     return result, not_images
 
 
-def training_is_running() -> bool:
-    """A training run is under way (its worker thread is named "training", see gui.training_dialog)."""
-    return any(handle.name == "training" for handle in workers.running_handles())
+def has_local_paths(mime: QMimeData) -> bool:
+    """Whether a drag holds any local file or folder (without converting all of a 5,000-file drag)."""
+    return mime is not None and mime.hasUrls() and any(url.isLocalFile() for url in mime.urls())
 
 
 def local_paths(mime: QMimeData) -> list[str]:

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from conftest import make_class_folders
+from generated_data import make_class_folders
 from PIL import Image
 
 from infinityvision_desktop.core.datasets import (

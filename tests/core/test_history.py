@@ -7,6 +7,8 @@ import io
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 import threading
 from datetime import datetime, timedelta, timezone
 
@@ -123,6 +125,28 @@ def test_a_second_store_on_the_same_file_reads_what_the_first_wrote(store):
         assert names(other.query()) == ["a.jpg"]
         other.add(entry("b.jpg"))
     assert store.count() == 2
+
+
+CRASHING_WRITER = """
+import os, sys
+from infinityvision_desktop.core.history import HistoryEntry, HistoryStore
+store = HistoryStore(sys.argv[1])
+for batch in range(3):
+    store.add_many([HistoryEntry(file_name=f"{batch}_{i}.jpg", label="cat", confidence=0.9, not_sure=False,
+                                 probabilities={"cat": 0.9}) for i in range(64)])
+os._exit(3)  # no close, no checkpoint: as if the app had crashed
+"""
+
+
+def test_a_crash_loses_nothing_that_was_committed(tmp_path):
+    path = tmp_path / "history.sqlite3"
+    done = subprocess.run([sys.executable, "-c", CRASHING_WRITER, str(path)], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 3, done.stderr
+    assert (tmp_path / "history.sqlite3-wal").stat().st_size > 0  # the batches are still in the log only
+    with HistoryStore(path) as reopened:
+        assert reopened.damaged_path is None
+        assert reopened.count() == 3 * 64
 
 
 # ---------------------------------------------------------------- search, filters, order

@@ -7,7 +7,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import make_class_folders, make_image
+from generated_data import make_class_folders, make_image
 
 from infinityvision_desktop.core import predictor as predictor_module
 from infinityvision_desktop.core.datasets import DatasetError

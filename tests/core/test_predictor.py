@@ -7,7 +7,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import CLASS_COLOURS, make_image
+from generated_data import CLASS_COLOURS, make_image
 
 from infinityvision_desktop.core.evaluation import apply_temperature
 from infinityvision_desktop.core.images import resize_for_model

@@ -40,9 +40,12 @@ def entry(name: str, label: str = "cat", *, not_sure: bool = False, model: str =
 
 
 def open_history(window: MainWindow, qtbot) -> HistoryView:
+    """The History tab, shown, once it lists everything the writer has committed."""
     view = window.history_view
     qtbot.waitUntil(lambda: view.is_open, timeout=10_000)
     window.tabs.setCurrentWidget(view)
+    # the writer's "written" signal may still be on its way when the tab is shown
+    qtbot.waitUntil(lambda: view.model.total_count() == view.store.count(), timeout=10_000)
     return view
 
 
@@ -398,7 +401,7 @@ def test_a_damaged_history_is_set_aside_with_a_message_and_the_app_starts_fresh(
     assert view.store.count() == 0
     classify(window, qtbot, write_images(tmp_path / "photos", 2))
     wait_recorded(view, qtbot, 2)
-    window.tabs.setCurrentWidget(view)
+    open_history(window, qtbot)
     assert len(shown(view)) == 2
     assert window.tabs.tabIcon(window.tabs.indexOf(view)).isNull()
 

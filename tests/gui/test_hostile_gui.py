@@ -7,6 +7,7 @@ tests/test_hostile_inputs.py. Find a case by its number: `pytest -k case_19`.
 from __future__ import annotations
 
 import errno
+import gc
 import json
 import os
 import shutil
@@ -259,11 +260,11 @@ class GapMeter:
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(10)
         self.timer.timeout.connect(self._on_timer_timeout)
-        self.last = 0.0
-        self.longest = 0.0
+        self.started = self.last = 0.0
+        self.longest = self.longest_at = 0.0
 
     def start(self):
-        self.last = time.perf_counter()
+        self.last = self.started = time.perf_counter()
         self.timer.start()
 
     def stop(self):
@@ -272,7 +273,8 @@ class GapMeter:
 
     def _on_timer_timeout(self):
         now = time.perf_counter()
-        self.longest = max(self.longest, now - self.last)
+        if now - self.last > self.longest:
+            self.longest, self.longest_at = now - self.last, now - self.started
         self.last = now
 
 
@@ -299,12 +301,16 @@ def test_case_19_five_thousand_files_at_once_keep_the_window_responsive_and_canc
         path = folder / f"{i:05d}.png"
         os.link(source, path)
         paths.append(path)
+    mime = dropper.mime_for(paths)  # the file manager's work, before the window sees anything
+    gc.collect()  # not the garbage earlier tests left in this process: a full collection of that is theirs
     meter = GapMeter()
     memory_before = rss_mb()
 
     meter.start()
-    dropper.drop(window, paths)
-    assert window.results_model.rowCount() == 5000
+    assert dropper.drag_enter(window, mime).isAccepted()
+    QApplication.sendEvent(window, QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
+                                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    qtbot.waitUntil(lambda: window.results_model.rowCount() == 5000, timeout=5_000)  # listed slice by slice
     qtbot.waitUntil(lambda: sum(row.state == RowState.DONE for row in window.results_model.rows()) >= 1000,
                     timeout=WORK_TIMEOUT_MS)
     memory_grown = rss_mb() - memory_before
@@ -316,7 +322,8 @@ def test_case_19_five_thousand_files_at_once_keep_the_window_responsive_and_canc
     states = [row.state for row in window.results_model.rows()]
     done = states.count(RowState.DONE)
     assert 1000 <= done < 5000 and states.count(RowState.CANCELLED) + done == 5000
-    assert meter.longest < 0.1, f"the GUI thread was blocked for {meter.longest * 1000:.0f} ms"
+    assert meter.longest < 0.1, (f"the GUI thread was blocked for {meter.longest * 1000:.0f} ms, "
+                                 f"{meter.longest_at * 1000:.0f} ms after the drop began")
     assert memory_grown < 150, f"memory grew by {memory_grown:.0f} MB"
     assert settings.recent_files == [str(p) for p in reversed(paths[-10:])]
 
@@ -410,59 +417,92 @@ def test_case_38_the_app_removes_temp_files_of_killed_saves_at_start(tmp_path):
     assert f"removed {stale}" in log
 
 
-class BlockingTrainer(workers.Worker):
-    """Stands in for a training run: a worker thread named "training" until asked to stop."""
+def open_training_dialog(window, qtbot, data: Path):
+    """Model › Train / Fine-tune… from the window (fine-tuning its tiny model: quick), data scanned."""
+    from infinityvision_desktop.gui.training_dialog import BASE_FINE_TUNE
 
-    def work(self):
-        while not self.should_stop():
-            time.sleep(0.01)
-
-
-def test_case_40_opening_a_model_during_training_is_refused_politely(window, qtbot, monkeypatch, tmp_path):
-    """Case 40 (main window): Model › Open Model while a run trains says why and asks for nothing."""
-    asked = []
-    monkeypatch.setattr(main_window_module.QFileDialog, "getOpenFileName",
-                        lambda *args, **kwargs: asked.append(args) or (str(tmp_path / "other.h5"), ""))
-    handle = workers.start_worker(BlockingTrainer(), name="training")
-    try:
-        previous = window.active_model_path
-        window.open_model_action.trigger()
-        assert asked == []
-        assert window.status_label.text() == ("A model is being trained. Open another model once training has "
-                                              "finished or been stopped.")
-        box = window.findChild(main_window_module.QMessageBox)
-        assert box is not None and box.isVisible() and "being trained" in box.text()
-        box.close()
-        assert window.active_model_path == previous
-    finally:
-        assert handle.stop(5000)
-    window.open_model_action.trigger()  # once the run is over, the file dialog is offered again
-    assert len(asked) == 1
-
-
-@pytest.mark.slow
-def test_case_39_40_training_dialog_starts_one_run_and_save_as_survives_a_full_disk(qtbot, tmp_path, monkeypatch):
-    """Case 40 (dialog): a double-click on Start and a second start() make one run. Case 39: Save As on
-    a full disk says so, writes nothing, keeps the trained model, and stays offered (and works next)."""
-    from infinityvision_desktop.gui import training_dialog
-    from infinityvision_desktop.gui.training_dialog import TrainingDialog
-
-    data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=12, seed=3)
-    dialog = TrainingDialog(widths=(8, 16, 16))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    window.train_action.trigger()
+    dialog = window.training_dialog
+    assert dialog.base_kind() == BASE_FINE_TUNE
     with qtbot.waitSignal(dialog.sig_scan_finished, timeout=30_000):
         dialog.set_data_path(data)
     qtbot.waitUntil(lambda: not dialog.is_scanning(), timeout=10_000)
-    dialog.set_hyper_parameters(epochs=1, batch_size=8, learning_rate=0.1, mixed_precision=False)
+    dialog.set_hyper_parameters(head_epochs=1, epochs=1, batch_size=8, mixed_precision=False)
+    return dialog
+
+
+def user_models() -> list[Path]:
+    from infinityvision_desktop import paths
+
+    return sorted((paths.user_data_dir() / "models").glob("*.h5"))
+
+
+@pytest.mark.slow
+def test_case_36_closing_the_window_during_training_stops_the_run_and_keeps_the_best_epoch(
+        window, qtbot, tmp_path, monkeypatch):
+    """Case 36: the window is closed in the middle of epoch 2; the run stops after the current batch,
+    saves the best epoch so far (epoch 1) as a model file, and no thread is left running."""
+    from infinityvision_desktop.core.modelfile import read_metadata
+    from infinityvision_desktop.gui import training_dialog
+
+    dialog = open_training_dialog(window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"),
+                                                                   per_class=24, seed=36))
+    released = threading.Event()
+    original = training_dialog._SignalObserver.batch_done
+
+    def batch_done(observer, stage, stage_epoch, batch, batches, loss):
+        original(observer, stage, stage_epoch, batch, batches, loss)
+        if (observer._offsets[stage.index] + stage_epoch, batch) == (2, 2):
+            released.wait(30)  # until the window is being closed: then exactly one more batch runs
+
+    def on_progress(progress):
+        if (progress.epoch, progress.batch) == (2, 2) and window.isVisible():
+            released.set()
+            window.close()
+
+    monkeypatch.setattr(training_dialog._SignalObserver, "batch_done", batch_done)
+    dialog.sig_progress.connect(on_progress)
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=180_000)
+
+    assert workers.running_handles() == []
+    (saved,) = user_models()
+    provenance = read_metadata(saved).provenance
+    assert provenance["stopped"] is True and provenance["best_epoch"] == 1
+
+
+@pytest.mark.slow
+def test_case_39_40_one_run_per_double_click_no_model_switch_mid_run_and_save_as_survives_a_full_disk(
+        window, qtbot, tmp_path, monkeypatch):
+    """Case 40: a double-click on Start (and a second start()) make one run, and Model › Open Model
+    during it is refused politely. Case 39: Save As on a full disk says so, writes nothing, keeps the
+    trained model, and stays offered (and works once there is room)."""
+    from infinityvision_desktop.gui import training_dialog
+
+    dialog = open_training_dialog(window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"),
+                                                                   per_class=12, seed=3))
     started = []
     dialog.sig_training_started.connect(started.append)
+    asked = []
+    monkeypatch.setattr(main_window_module.QFileDialog, "getOpenFileName",
+                        lambda *args, **kwargs: asked.append(args) or ("", ""))
+    previous_model = window.active_model_path
 
     with qtbot.waitSignal(dialog.sig_run_finished, timeout=180_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
         assert dialog.start(dialog.config()) is False  # the dialog's own guard
+        window.open_model_action.trigger()
+        assert asked == []  # not even asked which file
+        assert window.status_label.text() == ("A model is being trained. Open another model once training has "
+                                              "finished or been stopped.")
+        box = window.findChild(main_window_module.QMessageBox)
+        assert box is not None and box.isVisible() and "being trained" in box.text()
+        box.close()
     assert len(started) == 1
+    assert window.active_model_path == previous_model
+    window.open_model_action.trigger()  # the run is over: the file dialog is offered again
+    assert len(asked) == 1
 
     trained = Path(dialog.model_path())
     before = trained.read_bytes()
@@ -485,7 +525,7 @@ def test_case_39_40_training_dialog_starts_one_run_and_save_as_survives_a_full_d
     assert trained.read_bytes() == before
     assert dialog.save_as_button.isEnabled()
 
-    qtbot.mouseClick(dialog.save_as_button, Qt.MouseButton.LeftButton)  # space freed: it works
+    qtbot.mouseClick(dialog.save_as_button, Qt.MouseButton.LeftButton)  # room again: it works
     assert target.read_bytes() == before
 
 
