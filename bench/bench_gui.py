@@ -146,30 +146,17 @@ class WarmBench:
 
     def drop_many(self, paths) -> tuple[float, float]:
         """(largest gap of a 10 ms timer during the work, images per second)."""
-        from PySide6.QtCore import QObject, QTimer, Slot
+        from gui_gaps import GapProbe
 
-        ticks: list[float] = []
-
-        class Ticker(QObject):
-            @Slot()
-            def on_tick(self):
-                ticks.append(time.perf_counter())
-
-        ticker = Ticker()
-        timer = QTimer()
-        timer.setInterval(10)
-        timer.timeout.connect(ticker.on_tick)
-        timer.start()
-        self.wait_for(lambda: len(ticks) >= 3, 10)
-        started = time.perf_counter()
-        ticks.append(started)
+        probe = GapProbe()
+        probe.start()
+        self.wait_for(lambda: len(probe.ticks) >= 3, 10)
+        started = probe.mark()
         self.drop(paths)
         self.wait_for(lambda: not self.window.is_busy(), 3600)
         ended = time.perf_counter()
-        timer.stop()
-        during = [t for t in ticks if t >= started]
-        gaps = [b - a for a, b in zip(during, during[1:])]
-        return max(gaps) if gaps else ended - started, len(paths) / (ended - started)
+        probe.stop()
+        return probe.largest_gap_since(started, ended), len(paths) / (ended - started)
 
     def close(self) -> None:
         self.window.close()

@@ -208,7 +208,7 @@ def generated_jpegs(folder: Path, count: int) -> list[Path]:
 
 
 def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None:
-    from PySide6.QtCore import QObject, QSettings, QTimer, Slot
+    from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
     from infinityvision_desktop.gui.app import create_application
@@ -240,27 +240,17 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
     window.classify_paths(paths[:64])  # warm-up: first trace, first batch
     wait_for(lambda: not window.is_busy(), 600)
 
-    ticks: list[float] = []
+    from gui_gaps import GapProbe
 
-    class Ticker(QObject):
-        @Slot()
-        def on_tick(self):
-            ticks.append(time.perf_counter())
-
-    ticker = Ticker()
-    timer = QTimer()
-    timer.setInterval(10)
-    timer.timeout.connect(ticker.on_tick)
+    probe = GapProbe()
 
     def run(recording: bool) -> tuple[float, float]:
         window.clear_results()
         view.record_check.setChecked(recording)
         before = view.store.count()
-        ticks.clear()
-        timer.start()
-        wait_for(lambda: len(ticks) >= 3, 10)
-        started = time.perf_counter()
-        ticks.append(started)
+        probe.start()
+        wait_for(lambda: len(probe.ticks) >= 3, 10)
+        started = probe.mark()
         window.classify_paths(paths)
         wait_for(lambda: not window.is_busy(), 3600)
         ended = time.perf_counter()
@@ -268,10 +258,8 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
             wait_for(lambda: view.store.count() - before >= count, 600)
             print(f"   history on: the last entry committed {(time.perf_counter() - ended) * 1000:.0f} ms "
                   f"after the last answer")
-        timer.stop()
-        during = [t for t in ticks if t >= started]
-        gaps = [b - a for a, b in zip(during, during[1:])]
-        return ended - started, max(gaps) if gaps else ended - started
+        probe.stop()
+        return ended - started, probe.largest_gap_since(started, ended)
 
     results = {False: [], True: []}
     for _ in range(rounds):  # alternated, so a change in the machine's load hits both alike

@@ -1,10 +1,12 @@
 """Figures of the bundled model on this machine. Prints; asserts nothing.
 
     .venv/bin/python bench/bench_model.py [--model M] [--data ../shared/datasets/cifar10-jpeg.tar.gz]
-        [--skip-accuracy] [--skip-training]
+        [--skip-accuracy] [--skip-training] [--activations] [--precision auto|float32]
 
 - test accuracy on the CIFAR-10 test split (10,000 images), with the model's own TTA and calibration
 - training throughput (images/s) of its architecture in float32 and mixed_bfloat16
+- with --activations: ReLU vs GELU training throughput (why the net uses ReLU)
+- with --precision float32: inference in float32 instead of the app's bfloat16
 - single-image latency (median of 200 warm calls, as the app calls it) and batch throughput
 """
 
@@ -32,16 +34,19 @@ def main() -> int:
     parser.add_argument("--data", default=str(ROOT.parent / "shared" / "datasets" / "cifar10-jpeg.tar.gz"))
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument("--activations", action="store_true", help="also time ReLU vs GELU training (small widths)")
+    parser.add_argument("--precision", default="auto", choices=("auto", "float32", "mixed_bfloat16"),
+                        help="inference precision (auto: bfloat16 where the CPU has it, as the app does)")
     args = parser.parse_args()
 
     from infinityvision_desktop.core.evaluation import evaluate
     from infinityvision_desktop.core.predictor import Predictor
 
-    predictor = Predictor.load(args.model)
+    predictor = Predictor.load(args.model, precision=args.precision)
     meta = predictor.metadata
     size = Path(args.model).stat().st_size
     print(f"model {args.model}: {meta.architecture}, {predictor.model.count_params():,} parameters, "
-          f"{size / 1e6:.1f} MB, TTA {list(meta.tta) or 'none'}")
+          f"{size / 1e6:.1f} MB, TTA {list(meta.tta) or 'none'}, inference precision {args.precision}")
 
     if not args.skip_accuracy:
         from infinityvision_desktop.core.datasets import load_dataset
@@ -75,26 +80,35 @@ def main() -> int:
     print(f"batch throughput: {max(runs):,.0f} images/s (best of 3 x 4096, with TTA)")
 
     if not args.skip_training:
+        arch = meta.architecture.split(" ")[0] or "airbench"
+        widths = "large" if "large" in meta.architecture else "small"
         for policy in ("float32", "mixed_bfloat16"):
-            print(f"training throughput {policy}: {training_throughput(meta, policy):,.0f} images/s")
+            rate = training_throughput(arch=arch, widths=widths, input_size=meta.input_size[0],
+                                       num_classes=len(meta.labels), policy=policy)
+            print(f"training throughput {policy}: {rate:,.0f} images/s")
+    if args.activations:
+        # why the bundled net uses ReLU, not airbench's GELU
+        for activation in ("relu", "gelu"):
+            rate = training_throughput(arch="airbench", widths="small", input_size=32, num_classes=10,
+                                       policy="mixed_bfloat16", activation=activation)
+            print(f"training throughput airbench small, mixed_bfloat16, {activation}: {rate:,.0f} images/s")
     return 0
 
 
-def training_throughput(meta, policy: str, batch_size: int = 512, batches: int = 8) -> float:
-    """Images/s of one training step of this architecture (synthetic data, after warm-up)."""
+def training_throughput(*, arch: str, widths: str, input_size: int, num_classes: int, policy: str,
+                        activation: str = "relu", batch_size: int = 512, batches: int = 8) -> float:
+    """Images/s of training steps of an architecture (synthetic data, after warm-up)."""
     import keras
 
     from infinityvision_desktop.core.architectures import build_model
 
-    arch = meta.architecture.split(" ")[0] or "airbench"
-    widths = "large" if "large" in meta.architecture else "small"
-    model = build_model(arch, num_classes=len(meta.labels), input_size=meta.input_size[0], widths=widths,
-                        mixed_precision=policy == "mixed_bfloat16", vgg_weights=None)
+    model = build_model(arch, num_classes=num_classes, input_size=input_size, widths=widths,
+                        mixed_precision=policy == "mixed_bfloat16", vgg_weights=None, activation=activation)
     model.compile(keras.optimizers.SGD(0.1, momentum=0.85, nesterov=True),
                   keras.losses.CategoricalCrossentropy(label_smoothing=0.2))
     rng = np.random.default_rng(0)
-    x = rng.integers(0, 256, (batch_size * batches, *meta.input_size, 3)).astype(np.float32)
-    y = keras.utils.to_categorical(rng.integers(0, len(meta.labels), len(x)), len(meta.labels))
+    x = rng.integers(0, 256, (batch_size * batches, input_size, input_size, 3)).astype(np.float32)
+    y = keras.utils.to_categorical(rng.integers(0, num_classes, len(x)), num_classes)
     model.fit(x[: batch_size * 2], y[: batch_size * 2], batch_size=batch_size, verbose=0)
     started = time.perf_counter()
     model.fit(x, y, batch_size=batch_size, verbose=0)

@@ -108,20 +108,9 @@ def _error(message: str) -> None:
 
 def expand_paths(paths: Sequence[str]) -> list[Path]:
     """Files as given; folders expanded recursively to their image files, sorted."""
-    from infinityvision_desktop.core.images import is_image_path
+    from infinityvision_desktop.core.images import find_images
 
-    result = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            found = []
-            for folder, dirs, files in os.walk(path):  # does not follow links: no loops
-                dirs.sort()
-                found.extend(Path(folder) / name for name in files if is_image_path(name))
-            result.extend(sorted(found))
-        else:
-            result.append(path)
-    return result
+    return [Path(p) for p in find_images(paths)[0]]
 
 
 def cmd_classify(args) -> int:

@@ -8,7 +8,7 @@ code from the file. Layer names carry the structure the fine-tune pipeline needs
   a frozen 2x2 whitening convolution computed from the data, three conv groups
   (conv, max-pool, BatchNorm, activation, conv, BatchNorm, activation), global max-pool and a
   scaled linear head. ReLU, not airbench's GELU: GELU costs 2.7x the training time on this
-  CPU in bfloat16 (298 vs 821 images/s measured), more than its accuracy is worth per minute.
+  CPU in bfloat16 (bench/bench_activation.py), more than its accuracy is worth per minute.
 - ``vgg16`` (b): the predecessor InfinityVision's transfer model: VGG16 base, Flatten,
   Dense 256 ReLU, Dropout 0.5, softmax, at any input size.
 - ``pic-cnn`` (c): the predecessor ProjectImageClassifier's 32x32 CNN, for comparison.
@@ -68,7 +68,8 @@ def bfloat16_supported() -> bool:
 def build_model(arch: str, *, num_classes: int, input_size: int | None = None,
                 widths: tuple[int, int, int] | str = "small",
                 whitening_images: np.ndarray | None = None,
-                vgg_weights: str | None = "imagenet", mixed_precision: bool = False):
+                vgg_weights: str | None = "imagenet", mixed_precision: bool = False,
+                activation: str = "relu"):
     """A new, compiled-nothing Keras model of the named architecture."""
     if arch not in ARCHITECTURES:
         raise ArchitectureError(f"unknown architecture '{arch}': choose one of {', '.join(ARCHITECTURES)}")
@@ -77,13 +78,13 @@ def build_model(arch: str, *, num_classes: int, input_size: int | None = None,
         if arch == "airbench":
             if isinstance(widths, str):
                 widths = AIRBENCH_WIDTHS[widths]
-            return _airbench(num_classes, size, tuple(widths), whitening_images)
+            return _airbench(num_classes, size, tuple(widths), whitening_images, activation)
         if arch == "vgg16":
             return _vgg16(num_classes, size, vgg_weights)
         return _pic_cnn(num_classes, size)
 
 
-def _airbench(num_classes: int, size: int, widths: tuple[int, int, int], whitening_images):
+def _airbench(num_classes: int, size: int, widths: tuple[int, int, int], whitening_images, activation: str = "relu"):
     import keras
     from keras import layers
 
@@ -94,17 +95,17 @@ def _airbench(num_classes: int, size: int, widths: tuple[int, int, int], whiteni
     x = layers.Normalization(mean=list(CIFAR_MEAN), variance=[s * s for s in CIFAR_STD], name="preprocess")(inputs)
     whiten = layers.Conv2D(24, 2, padding="valid", name="whiten")
     x = whiten(x)
-    x = layers.Activation("relu", name="whiten_act")(x)
+    x = layers.Activation(activation, name="whiten_act")(x)
     for block, width in enumerate(widths, start=1):
         x = layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv1")(x)
         x = layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
         # scale=False: BatchNorm's scale is redundant before ReLU and a conv; airbench freezes it too
         # momentum 0.6 = PyTorch's 0.4: airbench's fast-moving statistics for short runs
         x = layers.BatchNormalization(scale=False, momentum=0.6, epsilon=1e-5, name=f"block{block}_bn1")(x)
-        x = layers.Activation("relu", name=f"block{block}_act1")(x)
+        x = layers.Activation(activation, name=f"block{block}_act1")(x)
         x = layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv2")(x)
         x = layers.BatchNormalization(scale=False, momentum=0.6, epsilon=1e-5, name=f"block{block}_bn2")(x)
-        x = layers.Activation("relu", name=f"block{block}_act2")(x)
+        x = layers.Activation(activation, name=f"block{block}_act2")(x)
     x = layers.GlobalMaxPooling2D(name="head_pool")(x)
     x = layers.Dense(num_classes, use_bias=False, kernel_initializer=init, name="head_dense")(x)
     # airbench's 1/9 logit scale: keeps early logits small, as label smoothing wants

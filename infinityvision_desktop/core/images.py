@@ -334,3 +334,29 @@ def _integer_peak(im: Image.Image) -> int:
     bits = getattr(im, "tag_v2", {}).get(258)  # TIFF BitsPerSample
     bits = bits[0] if isinstance(bits, tuple) else bits
     return 2 ** min(int(bits or 32), 31) - 1  # mode I is signed 32-bit
+
+
+def find_images(paths) -> tuple[list[str], int]:
+    """Files as given, folders expanded recursively to their image files (sorted), and how
+    many files inside the folders were left out as not images.
+
+    os.walk does not follow symbolic links to folders, so a link loop cannot hang a scan;
+    links to files (broken ones too) are listed like files and say what is wrong when read.
+    """
+    result: list[str] = []
+    not_images = 0
+    for given in paths:
+        path = os.fspath(given)
+        if os.path.isdir(path):
+            found = []
+            for folder, dirs, files in os.walk(path):
+                dirs.sort()
+                for name in files:
+                    if is_image_path(name):
+                        found.append(os.path.join(folder, name))
+                    elif not name.startswith("."):  # .DS_Store and friends are not worth a mention
+                        not_images += 1
+            result.extend(sorted(found))
+        elif path:
+            result.append(path)
+    return result, not_images

@@ -106,8 +106,6 @@ def _run(cfg: TrainConfig, observer: TrainingObserver) -> TrainResult:
                       metrics=["accuracy"])
         if state and stage.index == state["stage_index"]:
             ckpt.restore(model, optimizer, tracker)
-        elif state and stage.index > state["stage_index"]:
-            pass  # the previous stage finished in the checkpoint; this one starts fresh
         if done_in_stage >= stage.epochs:
             state = None
             continue

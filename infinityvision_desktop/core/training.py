@@ -109,10 +109,6 @@ class TrainingObserver:
         return False
 
 
-class TrainingStopped(Exception):
-    """Raised inside the pipeline when a stop request arrives outside `fit`."""
-
-
 def plan_stages(cfg: TrainConfig) -> list[Stage]:
     fine_tuning = cfg.base is not None or (cfg.arch == "vgg16" and cfg.vgg_weights not in (None, "none"))
     if not fine_tuning:

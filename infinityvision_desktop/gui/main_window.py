@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from infinityvision_desktop import APP_NAME, __version__
-from infinityvision_desktop.core.images import IMAGE_SUFFIXES, is_image_path
+from infinityvision_desktop.core.images import IMAGE_SUFFIXES, find_images
 from infinityvision_desktop.gui import errors, workers
 from infinityvision_desktop.gui.history_view import HistoryView, local_time_text
 from infinityvision_desktop.gui.model_view import ModelView
@@ -351,7 +351,7 @@ class MainWindow(QMainWindow):
         were found. The first ADD_SLICE of them are listed on return, the rest one slice per turn of
         the event loop; the first file is selected once it is listed."""
         paths = list(paths)
-        files, not_images = scan_paths(paths)
+        files, not_images = find_images(paths)
         self._not_images += not_images
         if not files:
             text = self.tr("No images found in {0}").format(", ".join(os.fspath(p) for p in paths))
@@ -1049,36 +1049,6 @@ class MainWindow(QMainWindow):
 
 
 # ---------------------------------------------------------------- helpers (GUI thread)
-
-def expand_paths(paths: Iterable[str | os.PathLike]) -> list[str]:
-    """Files as given; folders expanded recursively to their image files, sorted."""
-    return scan_paths(paths)[0]
-
-
-def scan_paths(paths: Iterable[str | os.PathLike]) -> tuple[list[str], int]:
-    """Like expand_paths, and how many files inside the folders were left out as not images.
-
-    os.walk does not follow symbolic links to folders, so a link loop cannot hang the window;
-    links to files (broken ones too) are listed like files, and say what is wrong when read.
-    """
-    result: list[str] = []
-    not_images = 0
-    for given in paths:
-        path = os.fspath(given)
-        if os.path.isdir(path):
-            found = []
-            for folder, dirs, files in os.walk(path):
-                dirs.sort()
-                for name in files:
-                    if is_image_path(name):
-                        found.append(os.path.join(folder, name))
-                    elif not name.startswith("."):  # .DS_Store and friends are not worth a mention
-                        not_images += 1
-            result.extend(sorted(found))
-        elif path:
-            result.append(path)
-    return result, not_images
-
 
 def has_local_paths(mime: QMimeData) -> bool:
     """Whether a drag holds any local file or folder (without converting all of a 5,000-file drag)."""
