@@ -2,11 +2,13 @@
 
     .venv/bin/python bench/bench_model.py [--model M] [--data ../shared/datasets/cifar10-jpeg.tar.gz]
         [--skip-accuracy] [--skip-training] [--activations] [--precision auto|float32]
+        [--tta-levels]
 
 - test accuracy on the CIFAR-10 test split (10,000 images), with the model's own TTA and calibration
 - training throughput (images/s) of its architecture in float32 and mixed_bfloat16
 - with --activations: ReLU vs GELU training throughput (why the net uses ReLU)
 - with --precision float32: inference in float32 instead of the app's bfloat16
+- with --tta-levels: test accuracy with no TTA, flip, and flip + 1-pixel translations (6 views)
 - single-image latency (median of 200 warm calls, as the app calls it) and batch throughput
 """
 
@@ -37,6 +39,8 @@ def main() -> int:
     parser.add_argument("--activations", action="store_true", help="also time ReLU vs GELU training (small widths)")
     parser.add_argument("--precision", default="auto", choices=("auto", "float32", "mixed_bfloat16"),
                         help="inference precision (auto: bfloat16 where the CPU has it, as the app does)")
+    parser.add_argument("--tta-levels", action="store_true",
+                        help="also the test accuracy with no TTA, flip, and flip+translate")
     args = parser.parse_args()
 
     from infinityvision_desktop.core.evaluation import evaluate
@@ -57,6 +61,13 @@ def main() -> int:
         result = evaluate(predictor.probabilities(x), y, meta.labels)
         print(f"test accuracy {result.accuracy:.4f} on {result.n} images (ECE {result.ece:.4f}, "
               f"{time.perf_counter() - started:.1f} s with TTA)")
+        if args.tta_levels:
+            for tta in ((), ("flip",), ("flip", "translate")):
+                variant = Predictor(predictor.model, meta.replace(tta=tta))
+                started = time.perf_counter()
+                accuracy = evaluate(variant.probabilities(x), y, meta.labels).accuracy
+                print(f"  TTA {'+'.join(tta) or 'none'}: test accuracy {accuracy:.4f} "
+                      f"({len(x) / (time.perf_counter() - started):,.0f} images/s)")
 
     # latency: one image as the app classifies it (calibrated, with TTA)
     rng = np.random.default_rng(0)

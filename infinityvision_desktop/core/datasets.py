@@ -394,7 +394,7 @@ def split_validation(x: np.ndarray, y: np.ndarray, share: float, *, seed: int = 
 class Augmentation:
     flip: bool = True
     translate: int = 2   # pixels, reflect-padded random crop
-    cutout: int = 0      # side of a square zeroed at a random place; 0 = off
+    cutout: int = 0      # side of a square blanked (mean colour) at a random place; 0 = off
 
 
 def make_tf_dataset(x: np.ndarray, y: np.ndarray, *, num_classes: int, batch_size: int,
@@ -430,9 +430,12 @@ def make_tf_dataset(x: np.ndarray, y: np.ndarray, *, num_classes: int, batch_siz
             cx = tf.random.uniform([batch], 0, width, tf.int32)
             ys = tf.range(height)[None, :, None]
             xs = tf.range(width)[None, None, :]
-            half = aug.cutout // 2
-            inside = ((tf.abs(ys - cy[:, None, None]) <= half) & (tf.abs(xs - cx[:, None, None]) <= half))
-            images = tf.where(inside[..., None], tf.zeros_like(images), images)
+            top, left = cy[:, None, None] - aug.cutout // 2, cx[:, None, None] - aug.cutout // 2
+            inside = (ys >= top) & (ys < top + aug.cutout) & (xs >= left) & (xs < left + aug.cutout)
+            # filled with the batch's mean colour: after the model's normalisation that is ~0,
+            # as in DeVries & Taylor's cutout, rather than black's strong negative input
+            fill = tf.broadcast_to(tf.reduce_mean(images, axis=[0, 1, 2], keepdims=True), tf.shape(images))
+            images = tf.where(inside[..., None], fill, images)
         return images, tf.one_hot(labels, num_classes)
 
     return dataset.map(transform, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)

@@ -77,6 +77,29 @@ def _to_bfloat16(model):
         return model
 
 
+def tta_views(x: np.ndarray, tta: Sequence[str]) -> list[np.ndarray]:
+    """The views of a batch that test-time augmentation averages over (airbench's levels):
+    "flip" adds the mirror image; "translate" adds both views shifted by one pixel diagonally
+    each way (reflected edges), with their mirrors. The first view is always the batch itself."""
+    flip = "flip" in tta
+    views = [x, x[:, :, ::-1, :]] if flip else [x]
+    if "translate" in tta:
+        padded = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="reflect")
+        height, width = x.shape[1:3]
+        for shifted in (padded[:, :height, :width], padded[:, 2:, 2:]):
+            views += [shifted, shifted[:, :, ::-1, :]] if flip else [shifted]
+    return views
+
+
+def tta_weights(count: int) -> np.ndarray:
+    """How much each view of `tta_views` counts: the unshifted views half, the shifted ones the
+    other half (airbench's mirror-translate weighting); equal weights for 1 or 2 views."""
+    if count <= 2:
+        return np.full(count, 1.0 / count)
+    first = 2 if count == 6 else 1
+    return np.array([0.5 / first] * first + [0.5 / (count - first)] * (count - first))
+
+
 class Predictor:
     """A loaded model ready to classify. Use it on the thread that created it."""
 
@@ -139,15 +162,14 @@ class Predictor:
         out = []
         for start in range(0, len(batch), CHUNK):
             x = batch[start:start + CHUNK].astype(np.float32)
-            views = [x]
-            if "flip" in self.metadata.tta:
-                views.append(x[:, :, ::-1, :])
+            views = tta_views(x, self.metadata.tta)
             if len(views) == 1:
                 out.append(np.asarray(self._forward(x), dtype=np.float64))
                 continue
             stacked = np.asarray(self._forward(np.concatenate(views)), dtype=np.float64)
             # average log-probabilities (logits up to a constant), then renormalise
-            logp = np.log(np.clip(stacked, 1e-12, None)).reshape(len(views), len(x), -1).mean(axis=0)
+            logp = np.log(np.clip(stacked, 1e-12, None)).reshape(len(views), len(x), -1)
+            logp = np.tensordot(tta_weights(len(views)), logp, axes=1)
             logp -= logp.max(axis=1, keepdims=True)
             p = np.exp(logp)
             out.append(p / p.sum(axis=1, keepdims=True))

@@ -1058,6 +1058,8 @@ class TrainingDialog(QDialog):
         self._log(self.tr("Stage {0}: {1}, {2} epochs of {3} batches, learning rate {4:g}").format(
             stage.index + 1, stage.name, stage.epochs, steps, stage.learning_rate))
         self.sig_stage_started.emit(stage)
+        if self._scan is not None and self._scan.labels:
+            self.confusion.prepare(self._scan.labels)  # now, not in the busy moment the run ends
 
     @Slot(object)
     def _on_training_worker_progress(self, progress: TrainingProgress) -> None:

@@ -351,14 +351,16 @@ def test_augmentation_keeps_shapes_and_labels():
         assert set(np.unique(moved)) <= set(np.unique(original).astype(np.float32))
 
 
-def test_cutout_zeroes_a_square_and_keeps_shapes():
-    x = np.full((6, 32, 32, 3), 200, np.uint8)
+def test_cutout_blanks_a_square_with_the_mean_colour_and_keeps_shapes():
+    x = np.zeros((6, 32, 32, 3), np.uint8)
+    x[:, :, 16:] = 200  # half black, half bright: the mean colour (100) appears only where blanked
     y = np.zeros(6, np.int32)
-    augmentation = Augmentation(flip=True, translate=2, cutout=8)
+    augmentation = Augmentation(flip=False, translate=0, cutout=8)
 
     (images, labels), = batches(make_tf_dataset(x, y, num_classes=2, batch_size=6, augmentation=augmentation))
 
     assert images.shape == (6, 32, 32, 3) and labels.shape == (6, 2)
-    assert set(np.unique(images)) <= {0.0, 200.0}
-    zeroed = (images == 0).all(axis=3).sum(axis=(1, 2))
-    assert np.all(zeroed >= 1) and np.all(zeroed <= 9 * 9)
+    assert set(np.unique(images)) <= {0.0, 100.0, 200.0}
+    blanked = (images == 100).all(axis=3).sum(axis=(1, 2))
+    assert np.all(blanked >= 1) and np.all(blanked <= 8 * 8)
+    assert blanked.max() > 8 * 4  # at least one square lies mostly inside the image

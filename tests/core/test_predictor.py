@@ -85,6 +85,28 @@ def test_temperature_and_tta_from_the_metadata_are_applied(predictor):
     assert np.all(hot.probabilities(images).max(axis=1) < plain.probabilities(images).max(axis=1))
 
 
+def test_translate_tta_averages_the_shifted_and_mirrored_views_as_airbench_does(predictor):
+    images, _ = class_images(per_class=2)
+    both = Predictor(predictor.model, predictor.metadata.replace(temperature=1.0, tta=("flip", "translate")))
+
+    def logp(x):
+        return np.log(np.asarray(predictor.model(x.astype(np.float32), training=False), dtype=np.float64))
+
+    def mirrored(x):
+        return 0.5 * logp(x) + 0.5 * logp(x[:, :, ::-1, :].copy())
+
+    padded = np.pad(images, ((0, 0), (1, 1), (1, 1), (0, 0)), mode="reflect")
+    up_left, down_right = padded[:, :32, :32], padded[:, 2:, 2:]
+    expected = 0.5 * mirrored(images) + 0.25 * mirrored(up_left) + 0.25 * mirrored(down_right)
+    expected = np.exp(expected - expected.max(axis=1, keepdims=True))
+    expected /= expected.sum(axis=1, keepdims=True)
+
+    np.testing.assert_allclose(both.probabilities(images), expected, atol=1e-5)
+    # the shifted views really are shifted: the answer differs from flip alone
+    flip_only = Predictor(predictor.model, predictor.metadata.replace(temperature=1.0, tta=("flip",)))
+    assert not np.allclose(both.probabilities(images), flip_only.probabilities(images), atol=1e-6)
+
+
 def test_not_sure_exactly_below_the_threshold(predictor):
     images, _ = class_images()
     confidences = np.array([p.confidence for p in predictor.predict(list(images))])

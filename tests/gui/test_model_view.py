@@ -134,6 +134,23 @@ def test_confusion_matrix_row_shares_of_an_empty_row_are_zero(qtbot):
     np.testing.assert_allclose(chart.displayed_values(), [[0.75, 0.25], [0.0, 0.0]])
 
 
+def test_a_prepared_confusion_matrix_keeps_its_message_then_shows_the_values_in_the_same_cells(qtbot):
+    chart = ConfusionMatrixChart()
+    qtbot.addWidget(chart)
+    chart.show_message("The held-out evaluation appears here when training ends.")
+    chart.prepare(("a", "b", "c"))
+    assert chart.message() == "The held-out evaluation appears here when training ends."
+    cells = [text for row in chart._texts for text in row]
+
+    chart.set_matrix(("a", "b", "c"), [[5, 1, 0], [0, 6, 1], [2, 0, 4]])
+
+    assert chart.is_showing_chart()
+    assert [text for row in chart._texts for text in row] == cells  # values updated, nothing rebuilt
+    assert chart.cell_texts() == [["5", "1", "0"], ["0", "6", "1"], ["2", "0", "4"]]
+    chart.set_matrix(("x", "y"), [[1, 0], [0, 1]])  # other classes: built anew
+    assert chart.cell_texts() == [["1", "0"], ["0", "1"]]
+
+
 def test_report_table_has_a_row_per_class_then_accuracy_and_macro_average(view, qtbot):
     meta = metadata()
     view.set_model(meta, None)

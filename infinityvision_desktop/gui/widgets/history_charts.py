@@ -530,6 +530,17 @@ class ConfusionMatrixChart(ChartWidget):
         else:
             self._rebuild()
 
+    def prepare(self, labels: Sequence[str]) -> None:
+        """Build the axes, ticks and cell texts for these classes now, still showing the message:
+        a later `set_matrix()` with the same classes only updates values (rebuilding costs ~80 ms
+        of GUI time, which the end of a training run should not pay on top of its redraws)."""
+        labels = tuple(labels)
+        if not labels or (labels == self._labels and self._image is not None):
+            return
+        self.ensure_canvas()
+        self._labels, self._counts = labels, np.zeros((len(labels), len(labels)), dtype=np.int64)
+        self._rebuild()
+
     def set_evaluation(self, evaluation: Mapping) -> None:
         """An Evaluation.to_dict() value, as stored in ModelMetadata.evaluation/validation."""
         self.set_matrix(evaluation["labels"], evaluation["confusion"])
