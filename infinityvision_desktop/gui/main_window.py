@@ -50,6 +50,41 @@ ADD_SLICE = 500
 ANSWER_COLOURS = {"sure": "#1f2a37", "not_sure": "#9a6200", "error": "#b3261e", "pending": "#6b7280"}
 
 
+class KnownModelsWorker(Worker):
+    """Lists the models the app knows (bundled, the user's, `extra`) with their test accuracy."""
+
+    sig_known = Signal(object)
+    """A list of (name, test accuracy or None), in display order."""
+
+    def __init__(self, extra: Iterable[str | os.PathLike] = ()) -> None:
+        super().__init__()
+        self._extra = [Path(p) for p in extra]
+
+    def work(self) -> None:
+        from infinityvision_desktop import paths
+        from infinityvision_desktop.core.modelfile import ModelFileError, read_metadata
+
+        candidates = [paths.bundled_model_path()]
+        user_models = paths.user_data_dir() / "models"
+        if user_models.is_dir():
+            candidates += sorted(p for p in user_models.iterdir()
+                                 if p.suffix in (".h5", ".keras") and not p.name.startswith("."))
+        known, seen = [], set()
+        for candidate in candidates + self._extra:
+            if self.should_stop():
+                return
+            if candidate in seen or not candidate.is_file():
+                continue
+            seen.add(candidate)
+            try:
+                metadata = read_metadata(candidate)
+            except (ModelFileError, OSError):
+                continue
+            name = metadata.name if metadata and metadata.name else candidate.stem
+            known.append((name, metadata.test_accuracy if metadata else None))
+        self.sig_known.emit(known)
+
+
 class ModelState(enum.Enum):
     NONE = "none"  # no model is active and none is loading
     LOADING = "loading"  # a load is under way (a previous model, if any, stays active until it succeeds)
@@ -992,27 +1027,16 @@ class MainWindow(QMainWindow):
         self.model_view.set_summary(summary)
 
     def _refresh_known_models(self) -> None:
-        """The comparison chart: the bundled model, the user's models, and the active one."""
-        from infinityvision_desktop import paths
-        from infinityvision_desktop.core.modelfile import ModelFileError, read_metadata
+        """The comparison chart: the bundled model, the user's models, and the active one.
 
-        candidates = [paths.bundled_model_path()]
-        user_models = paths.user_data_dir() / "models"
-        if user_models.is_dir():
-            candidates += sorted(p for p in user_models.iterdir() if p.suffix in (".h5", ".keras") and not p.name.startswith("."))
-        if self._model_path:
-            candidates.append(Path(self._model_path))
-        known, seen = [], set()
-        for candidate in candidates:
-            if candidate in seen or not candidate.is_file():
-                continue
-            seen.add(candidate)
-            try:
-                metadata = read_metadata(candidate)
-            except (ModelFileError, OSError):
-                continue
-            name = (metadata.name if metadata and metadata.name else candidate.stem)
-            known.append((name, metadata.test_accuracy if metadata else None))
+        Reading each file's metadata opens it (HDF5 or zip), a few ms to a second on a slow disk
+        per model: done in a worker, so a folder of models never stalls the window."""
+        extra = [self._model_path] if self._model_path else []
+        handle = self.start_worker(KnownModelsWorker(extra), name="known-models")
+        handle.worker.sig_known.connect(self._on_known_models)
+
+    @Slot(object)
+    def _on_known_models(self, known) -> None:
         self.model_view.set_known_models(known)
 
     @Slot()

@@ -8,6 +8,7 @@ import pytest
 from infinityvision_desktop.core.evaluation import Evaluation, evaluate
 from infinityvision_desktop.core.modelfile import ModelMetadata, read_metadata
 from infinityvision_desktop.gui.model_view import ModelView
+from gui_helpers import OFFSCREEN_NOISE
 from infinityvision_desktop.gui.widgets import history_charts
 from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixChart, TrainingCurves
 
@@ -256,3 +257,24 @@ def test_live_epochs_are_blitted_and_a_full_redraw_only_when_the_axes_must_grow(
     curves.append_epoch(epoch(6, "fine-tune", 4.5, 0.5, 4.0, 0.5, 4, 4))  # a loss above the axis
     qtbot.waitUntil(lambda: len(full_redraws) == 1)
     assert curves._loss_axes.get_ylim()[1] == pytest.approx(4.5 * 1.3)
+
+
+@OFFSCREEN_NOISE
+def test_the_window_compares_the_bundled_model_the_users_models_and_the_active_one(make_window, tiny_model_path,
+                                                                                    tmp_path, monkeypatch, qtbot):
+    from infinityvision_desktop import paths
+    from infinityvision_desktop.core.modelfile import read_metadata
+
+    user_models = paths.user_data_dir() / "models"
+    user_models.mkdir(parents=True, exist_ok=True)
+    (user_models / "broken.h5").write_bytes(b"not a model")  # unreadable: left out, not an error
+    window = make_window(tiny_model_path)
+    bundled = read_metadata(paths.bundled_model_path())
+    active = read_metadata(tiny_model_path)
+
+    def listed():
+        return dict(window.model_view.comparison.bar_values())
+
+    qtbot.waitUntil(lambda: len(listed()) == 2, timeout=10_000)
+    assert listed() == {bundled.name: pytest.approx(bundled.test_accuracy),
+                        active.name or tiny_model_path.stem: pytest.approx(active.test_accuracy or 0.0)}
