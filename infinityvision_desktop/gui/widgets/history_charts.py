@@ -498,8 +498,11 @@ class ConfusionMatrixChart(ChartWidget):
     """The user switched between counts (False) and row-normalised shares (True)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent, file_stem="confusion-matrix", figsize=(4.6, 4.2))
+        # no layout engine: constrained layout measured every text on every draw (half the cost of
+        # the end-of-training redraw); the margins are set by hand from the class names instead
+        super().__init__(parent, file_stem="confusion-matrix", figsize=(4.6, 4.2), layout=None)
         self._labels: tuple[str, ...] = ()
+        self._margins_px = (0.0, 0.0, 0.0, 0.0)  # left, bottom, right, top
         self._counts = np.zeros((0, 0), dtype=np.int64)
         self._normalized = False
         self._image = None
@@ -511,8 +514,9 @@ class ConfusionMatrixChart(ChartWidget):
         self.normalized_check.toggled.connect(self._on_normalized_check_toggled)
 
     def _build(self) -> None:
-        self._axes = self.figure.add_subplot()
+        self._axes = self.figure.add_axes((0.2, 0.2, 0.75, 0.75))
         self._axes.set_facecolor("none")  # the figure colour shows: the window's on screen, white when saved
+        self.canvas.mpl_connect("resize_event", self._on_canvas_resize)
         self._rebuild()
 
     # --- content ---
@@ -610,7 +614,32 @@ class ConfusionMatrixChart(ChartWidget):
             side.set_visible(False)
         self._texts = [[axes.text(col, row, "", ha="center", va="center", fontsize=font) for col in range(n)]
                        for row in range(n)]
+        self._measure_margins()
+        self._place_axes()
         self._update_values()
+
+    def _measure_margins(self) -> None:
+        """Room for the tick labels (x rotated by 45 degrees), the axis labels and the title, in pixels."""
+        renderer = self.canvas.get_renderer()
+        axes = self._axes
+        y_names = max((t.get_window_extent(renderer).width for t in axes.get_yticklabels()), default=0.0)
+        x_extents = [t.get_window_extent(renderer) for t in axes.get_xticklabels()]
+        x_names = max((e.height for e in x_extents), default=0.0)  # the rotated box: already 45 degrees
+        # the first rotated name starts half a cell right of the axes and runs down-left past them
+        overhang = x_extents[0].width - 10 if x_extents else 0.0
+        label = 8 * 1.6  # an 8-point axis label's line, at 100 dpi
+        self._margins_px = (max(y_names + label + 10, overhang), x_names + label + 10, 8.0, label + 8)
+
+    def _place_axes(self) -> None:
+        width, height = self.figure.bbox.width, self.figure.bbox.height
+        left, bottom, right, top = self._margins_px
+        if width <= left + right + 20 or height <= bottom + top + 20:
+            return
+        self._axes.set_position((left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height))
+
+    def _on_canvas_resize(self, event) -> None:
+        if self._labels:
+            self._place_axes()
 
     def _update_values(self) -> None:
         values = self.displayed_values()
