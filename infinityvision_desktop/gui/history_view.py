@@ -621,6 +621,11 @@ class HistoryView(QWidget):
         self.model.set_store(store)
         self.sig_store_ready.emit()
 
+    def set_busy(self, busy: bool) -> None:
+        """The window started or finished classifying: the writer holds entries back meanwhile."""
+        if self._writer is not None:
+            self._writer.set_busy(busy)
+
     def record(self, rows: Sequence, results: Sequence, *, model_name: str, model_path: str | None) -> int:
         """Queue the answers in `rows` (ResultRows just updated from `results`, a batch of ImageResults)
         for the writer thread; returns how many were queued. Cheap: no disk, no image encoding here."""

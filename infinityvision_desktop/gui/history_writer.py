@@ -3,8 +3,11 @@
 It opens the database in its own thread (the integrity check reads the whole file, which must not
 delay the window), forgets entries past the user's limit, then writes what the window records:
 the GUI thread only puts entries on a queue, so classifying thousands of images never waits for
-the disk. Each queued batch (one inference batch) is one transaction: a crash loses at most the
-batches still in the queue, a normal close none (a stop request is queued behind them).
+the disk. While the window is classifying (`set_busy(True)`) entries are held and written in
+transactions of up to 512 entries, or after 2 s, or when the work ends: encoding thumbnails and
+inserting rows would otherwise take CPU time from the inference on a 2-core machine. A crash
+loses at most the entries held (512, or 2 s of answers), a normal close none (a stop request is
+queued behind them and writes what is held).
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import time
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -25,6 +29,8 @@ log = logging.getLogger(__name__)
 # When the writer falls behind, queued batches are merged into one transaction of at most this many
 # entries: fewer commits (each one a disk sync at a checkpoint) while keeping transactions short.
 MAX_ENTRIES_PER_TRANSACTION = 512
+# While the window is classifying, entries wait at most this long before they are written.
+MAX_HOLD_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +44,11 @@ class _Export:
     filters: HistoryFilter
     order_by: str
     descending: bool
+
+
+@dataclass(frozen=True)
+class _Busy:
+    busy: bool
 
 
 _STOP = object()
@@ -75,6 +86,10 @@ class HistoryWriter(Worker):
         if entries:
             self._commands.put(_Record(tuple(entries)))
 
+    def set_busy(self, busy: bool) -> None:
+        """The window is classifying (hold entries back) or idle again (write them now)."""
+        self._commands.put(_Busy(bool(busy)))
+
     def export(self, path: str | os.PathLike, filters: HistoryFilter, *, order_by: str = "created",
                descending: bool = True) -> None:
         self._commands.put(_Export(os.fspath(path), filters, order_by, descending))
@@ -105,32 +120,49 @@ class HistoryWriter(Worker):
             store.close_thread_connection()
 
     def _serve(self, store: HistoryStore) -> None:
-        pending = None
+        busy = False
+        held: list[HistoryEntry] = []
+        held_since = 0.0
         while True:
-            command = pending if pending is not None else self._commands.get()
-            pending = None
-            if command is _STOP:
-                return
-            if isinstance(command, _Export):
-                self._export(store, command)
+            if held and (len(held) >= MAX_ENTRIES_PER_TRANSACTION
+                         or (busy and time.monotonic() - held_since >= MAX_HOLD_SECONDS)):
+                self._write(store, held[:MAX_ENTRIES_PER_TRANSACTION])
+                held = held[MAX_ENTRIES_PER_TRANSACTION:]
+                held_since = time.monotonic()
                 continue
-            entries = list(command.entries)
-            while len(entries) < MAX_ENTRIES_PER_TRANSACTION:  # catch up in one transaction
-                try:
-                    following = self._commands.get_nowait()
-                except queue.Empty:
-                    break
-                if not isinstance(following, _Record):
-                    pending = following  # a stop or an export: after these entries
-                    break
-                entries.extend(following.entries)
             try:
-                store.add_many(entries)
-            except Exception as exc:  # noqa: BLE001 - sqlite3.Error, OSError, HistoryError: say so, keep going
-                log.exception("history: could not record %d entries", len(entries))
-                self.sig_write_failed.emit(str(exc))
+                if not held:
+                    command = self._commands.get()
+                elif busy:
+                    command = self._commands.get(timeout=max(0.0, held_since + MAX_HOLD_SECONDS - time.monotonic()))
+                else:
+                    command = self._commands.get_nowait()  # catch up: more queued batches join this transaction
+            except queue.Empty:  # idle with nothing more queued, or held long enough while busy
+                self._write(store, held)
+                held = []
                 continue
-            self.sig_written.emit(len(entries))
+            if isinstance(command, _Record):
+                if not held:
+                    held_since = time.monotonic()
+                held.extend(command.entries)
+            elif isinstance(command, _Busy):
+                busy = command.busy
+            else:  # a stop or an export: after the entries before it
+                while held:
+                    self._write(store, held[:MAX_ENTRIES_PER_TRANSACTION])
+                    held = held[MAX_ENTRIES_PER_TRANSACTION:]
+                if command is _STOP:
+                    return
+                self._export(store, command)
+
+    def _write(self, store: HistoryStore, entries: list[HistoryEntry]) -> None:
+        try:
+            store.add_many(entries)
+        except Exception as exc:  # noqa: BLE001 - sqlite3.Error, OSError, HistoryError: say so, keep going
+            log.exception("history: could not record %d entries", len(entries))
+            self.sig_write_failed.emit(str(exc))
+            return
+        self.sig_written.emit(len(entries))
 
     def _export(self, store: HistoryStore, command: _Export) -> None:
         try:

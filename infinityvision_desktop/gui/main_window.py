@@ -762,6 +762,7 @@ class MainWindow(QMainWindow):
         self.cancel_action.setEnabled(True)
         if was_idle:
             self._busy_timer.start()
+            self.history_view.set_busy(True)
 
     @Slot()
     def _on_busy_timer_timeout(self) -> None:
@@ -770,6 +771,7 @@ class MainWindow(QMainWindow):
             self.cancel_button.show()
 
     def _become_idle(self) -> None:
+        self.history_view.set_busy(False)
         self._busy_timer.stop()
         self._job_done.clear()
         self._work_total = 0

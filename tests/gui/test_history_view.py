@@ -110,6 +110,56 @@ def test_dropped_images_are_recorded_and_shown_in_the_history(window, dropper, q
     assert thumbnail.shape == (32, 32, 3)  # made from the decoded 32 px image, not upscaled
 
 
+def test_while_the_window_classifies_entries_are_held_then_written_when_it_is_idle_or_they_wait_too_long(
+        qtbot, tmp_path, monkeypatch):
+    from infinityvision_desktop.gui import history_writer
+    from infinityvision_desktop.gui.workers import start_worker
+
+    from PySide6.QtCore import QObject, Slot
+
+    class Receiver(QObject):  # lives on the GUI thread: the writer's signals arrive queued
+        def __init__(self):
+            super().__init__()
+            self.opened, self.written = False, []
+
+        @Slot(object)
+        def on_opened(self, store):
+            self.opened = True
+
+        @Slot(int)
+        def on_written(self, count):
+            self.written.append(count)
+
+    monkeypatch.setattr(history_writer, "MAX_HOLD_SECONDS", 0.6)
+    path = tmp_path / "history.sqlite3"
+    writer = history_writer.HistoryWriter(path)
+    receiver = Receiver()
+    writer.sig_opened.connect(receiver.on_opened)
+    writer.sig_written.connect(receiver.on_written)
+    written = receiver.written
+    handle = start_worker(writer, name="history-writer-test")
+    try:
+        qtbot.waitUntil(lambda: receiver.opened, timeout=10_000)
+        writer.set_busy(True)
+        writer.record([entry("a.jpg"), entry("b.jpg")])
+        writer.record([entry("c.jpg")])
+        qtbot.wait(300)
+        with HistoryStore(path) as reader:
+            assert reader.count() == 0  # held: the inference has the CPU
+        qtbot.waitUntil(lambda: written == [3], timeout=5_000)  # one transaction, after at most 0.6 s
+
+        writer.record([entry("d.jpg")])
+        writer.set_busy(False)  # the work ended: written at once, not after the hold
+        qtbot.waitUntil(lambda: written == [3, 1], timeout=400)
+
+        writer.set_busy(True)
+        writer.record([entry("e.jpg")])
+    finally:
+        handle.stop()  # a normal close writes what is held
+    with HistoryStore(path) as reader:
+        assert sorted(row.file_name for row in reader.query()) == ["a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg"]
+
+
 def test_turning_the_history_off_records_nothing_until_it_is_on_again(window, qtbot, tmp_path, settings):
     view = window.history_view
     qtbot.waitUntil(lambda: view.is_open, timeout=10_000)
