@@ -87,11 +87,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True)
     p.add_argument("--split", default="test", help="test, train or all")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--report", metavar="DIR", help="also write charts (PNG), every image's prediction (CSV) "
+                                                  "and the scores into DIR")
     p.set_defaults(handler=cmd_evaluate)
+
+    p = sub.add_parser("explain", help="save a picture of where the model looked (a Grad-CAM heatmap over the image)")
+    p.add_argument("image", metavar="IMAGE")
+    p.add_argument("--class", dest="class_name", metavar="NAME", help="explain this class (default: the model's answer)")
+    p.add_argument("--out", required=True, metavar="PNG", help=f"the picture to write (.png or .jpg; long side at most {EXPLAIN_MAX_SIDE} px)")
+    p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
+    p.add_argument("--opacity", type=float, default=0.5, help="how strongly the heatmap covers the image, 0-1 (default 0.5)")
+    p.set_defaults(handler=cmd_explain)
     return parser
 
 
-SUBCOMMANDS = ("classify", "train", "evaluate")
+SUBCOMMANDS = ("classify", "train", "evaluate", "explain")
+EXPLAIN_MAX_SIDE = 2048
 
 
 def _model_path(given: str | None) -> Path:
@@ -296,14 +307,19 @@ def cmd_train(args) -> int:
 # ---------------------------------------------------------------- evaluate
 
 def cmd_evaluate(args) -> int:
-    from infinityvision_desktop.core.datasets import ALL, DatasetError, load_dataset
+    from infinityvision_desktop.core.datasets import ALL, DatasetError, load_dataset, scan_dataset
     from infinityvision_desktop.core.evaluation import evaluate
     from infinityvision_desktop.core.modelfile import ModelFileError
 
+    if args.report and not Path(args.data).exists():
+        _error(f"--report needs --data to be a folder or archive of images, and {args.data} does not exist")
+        return 1
     try:
         from infinityvision_desktop.core.predictor import Predictor
 
         predictor = Predictor.load(_model_path(args.model))
+        if args.report:
+            return _evaluate_with_report(args, predictor, scan_dataset(args.data, check=False))
         data = load_dataset(args.data, input_size=tuple(predictor.metadata.input_size))
     except (ModelFileError, DatasetError) as exc:
         _error(str(exc))
@@ -315,15 +331,122 @@ def cmd_evaluate(args) -> int:
     x, y = data.splits[split]
     model_labels = tuple(predictor.metadata.labels)
     if tuple(data.labels) != model_labels:
-        _error(f"the data's classes ({', '.join(data.labels)}) differ from the model's ({', '.join(model_labels)})")
+        _error(_classes_differ(data.labels, model_labels))
         return 1
     result = evaluate(predictor.probabilities(x), y, model_labels)
+    _print_evaluation(args, result, len(data.unreadable))
+    return 0
+
+
+def _classes_differ(data_labels, model_labels) -> str:
+    return f"the data's classes ({', '.join(data_labels)}) differ from the model's ({', '.join(model_labels)})"
+
+
+def _print_evaluation(args, result, unreadable: int) -> None:
     if args.json:
         out = result.to_dict()
         print(json.dumps({"accuracy": out["accuracy"], "labels": out["labels"], "confusion": out["confusion"],
                           "per_class": out["per_class"], "ece": out["ece"], "n": out["n"],
-                          "macro": out.get("macro"), "unreadable": len(data.unreadable)}))
+                          "macro": out.get("macro"), "unreadable": unreadable}))
     else:
         print(result.report_text())
-        print(f"expected calibration error {result.ece:.4f}; {len(data.unreadable)} unreadable files skipped")
+        print(f"expected calibration error {result.ece:.4f}; {unreadable} unreadable files skipped")
+
+
+def _evaluate_with_report(args, predictor, scan) -> int:
+    """Image by image (core.folder_evaluation), keeping every image's answer for the CSV and charts."""
+    from infinityvision_desktop.core.folder_evaluation import evaluate_folder
+    from infinityvision_desktop.core.report import ReportError, write_report
+
+    model_labels = tuple(predictor.metadata.labels)
+    if tuple(scan.labels) != model_labels:
+        _error(_classes_differ(scan.labels, model_labels))
+        return 1
+    progress = TerminalProgress()
+    result = evaluate_folder(predictor, args.data, split=args.split, on_progress=progress.data_progress)
+    _print_evaluation(args, result.evaluation, len(result.unreadable))
+    try:
+        written = write_report(result, args.report, model_name=predictor.metadata.name)
+    except ReportError as exc:
+        _error(str(exc))
+        return 1
+    print(f"report written to {args.report}: {', '.join(path.name for path in written)}", file=sys.stderr)
     return 0
+
+
+# ---------------------------------------------------------------- explain
+
+def cmd_explain(args) -> int:
+    from infinityvision_desktop.core.explain import ExplainError, GradCam, overlay
+    from infinityvision_desktop.core.images import ImageLoadError, load_image
+    from infinityvision_desktop.core.modelfile import ModelFileError
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        _error(f"{out.name}: write the picture as .png or .jpg")
+        return 1
+    if not 0.0 <= args.opacity <= 1.0:
+        _error(f"--opacity must be between 0 and 1, not {args.opacity}")
+        return 1
+    if not out.resolve().parent.is_dir():
+        _error(f"{out}: the folder {out.resolve().parent} does not exist")
+        return 1
+    try:
+        picture = load_image(args.image)
+        from infinityvision_desktop.core.predictor import Predictor
+
+        predictor = Predictor.load(_model_path(args.model))
+        # the pixels the model sees, decoded as `classify` and the app decode them
+        seen = load_image(args.image, draft_size=tuple(predictor.metadata.input_size))
+        cam = GradCam.for_predictor(predictor)
+        class_index = cam.class_index(args.class_name) if args.class_name else None
+        explanation = cam.explain(seen, class_index)
+    except (ImageLoadError, ModelFileError, ExplainError) as exc:
+        _error(str(exc))
+        return 1
+    prediction = predictor.predict([seen])[0]
+    picture = _fit_within(picture, EXPLAIN_MAX_SIDE)
+    try:
+        _save_picture(overlay(picture, explanation.heatmap, opacity=args.opacity), out)
+    except OSError as exc:
+        _error(f"{out}: cannot be written ({exc.strerror or exc})")
+        return 1
+    answer = f"{prediction.label} {_percent(prediction.confidence)}" + (" (not sure)" if prediction.not_sure else "")
+    if explanation.is_top:
+        what = f"heatmap for {explanation.label}, the answer"
+    else:
+        what = f"heatmap for {explanation.label} ({_percent(prediction.probabilities[explanation.class_index])})"
+    if explanation.empty:
+        what += ": nothing in the image speaks for it"
+    print(f"{args.image}: {answer}; {what}; written to {out}")
+    return 0
+
+
+def _percent(probability: float) -> str:
+    """'97%'; '<1%' rather than a '0%' that is not zero."""
+    return "<1%" if 0 < probability < 0.005 else f"{probability:.0%}"
+
+
+def _fit_within(rgb, side: int):
+    from PIL import Image
+    import numpy as np
+
+    height, width = rgb.shape[:2]
+    if max(height, width) <= side:
+        return rgb
+    image = Image.fromarray(rgb)
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return np.asarray(image)
+
+
+def _save_picture(rgb, out: Path) -> None:
+    """Written beside the target, then renamed over it: an interrupted run leaves no half picture."""
+    from PIL import Image
+
+    temp = out.with_name(f".{out.stem}.tmp-{os.getpid()}{out.suffix}")
+    try:
+        Image.fromarray(rgb).save(temp, format="PNG" if out.suffix.lower() == ".png" else "JPEG", quality=92)
+        os.replace(temp, out)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
