@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="images or folders (searched recursively)")
     p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
     p.add_argument("--json", action="store_true", help="one JSON object per line, per image")
+    p.add_argument("--sort-into", metavar="DIR", help="then COPY each image into DIR/<class>/ (DIR/not_sure/ when "
+                                                     "the model is not sure), with DIR/predictions.csv; never "
+                                                     "moves or overwrites a file")
     p.set_defaults(handler=cmd_classify)
 
     p = sub.add_parser("train", help="train or fine-tune a model")
@@ -142,6 +145,7 @@ def cmd_classify(args) -> int:
     failed = 0
     rows = []
     batch: list[tuple[Path, object, int]] = []
+    to_sort = []  # (path, Prediction or None, error or None), for --sort-into
 
     def flush():
         nonlocal failed
@@ -151,8 +155,11 @@ def cmd_classify(args) -> int:
             if isinstance(image, ImageLoadError):
                 failed += 1
                 row = {"path": str(path), "error": image.reason}
+                to_sort.append((str(path), None, image.reason))
             else:
-                row = {"path": str(path), **next(predictions).to_dict()}
+                prediction = next(predictions)
+                to_sort.append((str(path), prediction, None))
+                row = {"path": str(path), **prediction.to_dict()}
                 if frames > 1:  # say so: only the first frame of an animation is classified
                     row["note"] = f"animated: classified the first of {frames} frames"
             emit(row)
@@ -177,7 +184,30 @@ def cmd_classify(args) -> int:
     flush()
     if not args.json:
         _print_table(rows)
+    if args.sort_into:
+        return _sort_into(args, to_sort) or (1 if failed else 0)
     return 1 if failed else 0
+
+
+def _sort_into(args, classified) -> int:
+    """Copy the classified images into class folders; 0, or 1 when the destination or a copy failed."""
+    from infinityvision_desktop.core.sorting import SortError, SortItem, sort_into_folders
+
+    try:
+        report = sort_into_folders([SortItem(path, prediction, error) for path, prediction, error in classified],
+                                   args.sort_into)
+    except SortError as exc:
+        _error(str(exc))
+        return 1
+    out = sys.stderr if args.json else sys.stdout  # JSON lines stay pure
+    folders = ", ".join(f"{name} {count}" for name, count in report.copied.items()) or "none"
+    print(f"copied {report.total_copied} images into {report.destination} ({folders})"
+          + (f"; {report.renamed} renamed because the name was taken" if report.renamed else "")
+          + f"; every prediction in {report.csv_path}", file=out)
+    not_copied = [(path, reason) for path, reason in report.skipped if reason.startswith("not copied")]
+    for path, reason in not_copied:
+        _error(f"{path}: {reason}")
+    return 1 if not_copied else 0
 
 
 def _print_table(rows: list[dict]) -> None:

@@ -252,3 +252,34 @@ def test_evaluate_report_refuses_what_it_cannot_score(tmp_path, tiny_model_path,
     data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=2)
     assert cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--report", str(tmp_path / "r")]) == 1
     assert "the data's classes (cat, dog) differ from the model's (cat, dog, frog, ship)" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- classify --sort-into
+
+def test_classify_sort_into_copies_each_image_into_its_class_folder(image_folder, tiny_model_path, tmp_path, capsys):
+    out = tmp_path / "sorted"
+    before = sorted(p.relative_to(image_folder) for p in image_folder.rglob("*"))
+
+    code = cli.main(["classify", str(image_folder), "--model", str(tiny_model_path), "--sort-into", str(out)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert sorted(p.relative_to(image_folder) for p in image_folder.rglob("*")) == before  # nothing moved
+    copies = sorted(str(p.relative_to(out)) for p in out.rglob("*.png"))
+    assert len(copies) == 5
+    assert "ship/000.png" in copies and "frog/000.png" in copies  # named after the predicted class
+    assert lines[-1].startswith(f"copied 5 images into {out} (") and lines[-1].endswith(f"every prediction in {out / 'predictions.csv'}")
+    with open(out / "predictions.csv", encoding="utf-8-sig") as handle:
+        assert handle.read().count("\n") == 6
+
+
+def test_classify_sort_into_with_json_keeps_stdout_pure_and_reports_a_bad_destination(
+        image_folder, tiny_model_path, tmp_path, capsys):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the folder should be")
+    code = cli.main(["classify", str(image_folder / "ship"), "--model", str(tiny_model_path), "--json",
+                     "--sort-into", str(blocker / "sorted")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert len(json_lines(captured.out)) == 2
+    assert captured.err.strip().endswith("sorted: the folder cannot be created (Not a directory)")

@@ -8,17 +8,73 @@ TensorFlow.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from infinityvision_desktop.gui.evaluation_view import EvaluationView
 from infinityvision_desktop.gui.explain_panel import ExplainController
+from infinityvision_desktop.gui.sort_action import SortController
 
 
-@dataclass
-class Features:
-    """What install_features() added, for tests and the screenshot script."""
+class Features(QObject):
+    """The tools and their actions; owned by the window."""
 
-    explain: ExplainController
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.window = window
+        self.explain = ExplainController(window)
+        self.sort = SortController(window)
+        self.evaluation_view: EvaluationView | None = None  # a tab, added on first use
+
+        self.evaluate_action = QAction(self.tr("&Evaluate on Folder…"), window)
+        self.evaluate_action.setStatusTip(self.tr("Score the model on a folder with one sub-folder of images per "
+                                                  "class: accuracy, confusion matrix, mistakes"))
+        window.model_menu.addSeparator()
+        window.model_menu.addAction(self.evaluate_action)
+        self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
+
+    # ================================================================ Evaluate on Folder
+
+    def evaluate_folder(self, folder: str) -> EvaluationView | None:
+        """Evaluate the active model on `folder` in the Evaluation tab; None (after saying why) without a model."""
+        window = self.window
+        if window.active_model_path is None:
+            self._tell(self.tr("Evaluate on Folder"), self.tr("No model is active yet. Wait for it to load, "
+                                                              "or choose one with Model › Open Model…"))
+            return None
+        view = self._evaluation_tab()
+        window.tabs.setCurrentWidget(view)
+        metadata = window.active_metadata
+        view.start(window.active_model_path, folder, model_name=metadata.name if metadata is not None else "")
+        return view
+
+    def _evaluation_tab(self) -> EvaluationView:
+        if self.evaluation_view is None:
+            self.evaluation_view = EvaluationView(self.window.start_worker)
+            self.evaluation_view.sig_open_image.connect(self._on_evaluation_open_image)
+            self.window.add_tab(self.evaluation_view, self.tr("Evaluation"))
+        return self.evaluation_view
+
+    @Slot()
+    def _on_evaluate_action_triggered(self) -> None:
+        folder = QFileDialog.getExistingDirectory(
+            self.window, self.tr("Evaluate on Folder: a folder with one sub-folder of images per class"))
+        if folder:
+            self.evaluate_folder(folder)
+
+    @Slot(str)
+    def _on_evaluation_open_image(self, path: str) -> None:
+        self.window.tabs.setCurrentWidget(self.window.classify_view)
+        self.window.classify_paths([path])
+
+    # ================================================================ helpers
+
+    def _tell(self, title: str, text: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
 
 def install_features(window) -> Features:
-    return Features(explain=ExplainController(window))
+    return Features(window)
