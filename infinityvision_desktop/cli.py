@@ -101,10 +101,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
     p.add_argument("--opacity", type=float, default=0.5, help="how strongly the heatmap covers the image, 0-1 (default 0.5)")
     p.set_defaults(handler=cmd_explain)
+
+    p = sub.add_parser("export", help="export the model as .keras, .h5 or TensorFlow Lite (float32 or int8), "
+                                      "with its labels and preprocessing in a JSON file beside it")
+    p.add_argument("--out", required=True, metavar="PATH", help="model.keras, model.h5 or model.tflite")
+    p.add_argument("--format", choices=("keras", "h5", "tflite", "tflite-int8"),
+                   help="default: from the suffix of --out (.tflite: float32)")
+    p.add_argument("--sample", metavar="DIR", help="representative images (a folder, searched recursively): "
+                                                   "needed for int8; for TFLite also used to check the export")
+    p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
+    p.set_defaults(handler=cmd_export)
     return parser
 
 
-SUBCOMMANDS = ("classify", "train", "evaluate", "explain")
+SUBCOMMANDS = ("classify", "train", "evaluate", "explain", "export")
 EXPLAIN_MAX_SIDE = 2048
 
 
@@ -480,3 +490,23 @@ def _save_picture(rgb, out: Path) -> None:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+# ---------------------------------------------------------------- export
+
+def cmd_export(args) -> int:
+    from infinityvision_desktop.core.export import ExportError, export_model
+
+    try:
+        result = export_model(_model_path(args.model), args.out, fmt=args.format, sample=args.sample)
+    except ExportError as exc:
+        _error(str(exc))
+        return 1
+    line = f"wrote {result.model_path} ({result.size_bytes / 1e6:.2f} MB, {result.format}) and {result.sidecar_path}"
+    if result.calibration_images:
+        line += f"; int8 calibrated on {result.calibration_images} sample images"
+    if result.checked:
+        line += (f"; its top class agrees with the Keras model's on {result.agreement:.1%} of "
+                 f"{result.checked} sample images")
+    print(line)
+    return 0

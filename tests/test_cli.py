@@ -283,3 +283,25 @@ def test_classify_sort_into_with_json_keeps_stdout_pure_and_reports_a_bad_destin
     assert code == 1
     assert len(json_lines(captured.out)) == 2
     assert captured.err.strip().endswith("sorted: the folder cannot be created (Not a directory)")
+
+
+# ---------------------------------------------------------------- export
+
+def test_export_writes_the_model_and_its_json(tmp_path, tiny_model_path, capsys):
+    out = tmp_path / "exported" / "tiny.tflite"
+    sample = make_class_folders(tmp_path / "sample", labels=LABELS, per_class=5)
+
+    code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(out), "--sample", str(sample)])
+
+    printed = capsys.readouterr().out.strip()
+    assert code == 0
+    assert printed.startswith(f"wrote {out} (") and f"tflite) and {out}.json" in printed
+    assert "agrees with the Keras model's on" in printed and "of 20 sample images" in printed
+    assert json.loads((tmp_path / "exported" / "tiny.tflite.json").read_text())["labels"] == list(LABELS)
+
+
+def test_export_int8_without_a_sample_says_what_it_needs(tmp_path, tiny_model_path, capsys):
+    code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(tmp_path / "m.tflite"), "--format", "tflite-int8"])
+    assert code == 1
+    assert capsys.readouterr().err.strip() == (
+        "infinityvision: m.tflite: int8 needs a representative sample: a folder of typical images to calibrate on")

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from infinityvision_desktop.gui.evaluation_view import EvaluationView
 from infinityvision_desktop.gui.explain_panel import ExplainController
+from infinityvision_desktop.gui.export_dialog import ExportDialog
 from infinityvision_desktop.gui.sort_action import SortController
 
 
@@ -30,9 +31,15 @@ class Features(QObject):
         self.evaluate_action = QAction(self.tr("&Evaluate on Folder…"), window)
         self.evaluate_action.setStatusTip(self.tr("Score the model on a folder with one sub-folder of images per "
                                                   "class: accuracy, confusion matrix, mistakes"))
+        self.export_action = QAction(self.tr("E&xport Model…"), window)
+        self.export_action.setStatusTip(self.tr("Save the model as .keras, .h5 or TensorFlow Lite, with its labels "
+                                                "and preprocessing beside it"))
+        self.export_dialog: ExportDialog | None = None  # built on first use; kept so an export survives closing it
         window.model_menu.addSeparator()
         window.model_menu.addAction(self.evaluate_action)
+        window.model_menu.addAction(self.export_action)
         self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
+        self.export_action.triggered.connect(self._on_export_action_triggered)
 
     # ================================================================ Evaluate on Folder
 
@@ -67,6 +74,29 @@ class Features(QObject):
     def _on_evaluation_open_image(self, path: str) -> None:
         self.window.tabs.setCurrentWidget(self.window.classify_view)
         self.window.classify_paths([path])
+
+    # ================================================================ Export
+
+    def open_export_dialog(self) -> ExportDialog | None:
+        """Show the export dialog for the active model; None (after saying why) without a model."""
+        window = self.window
+        if window.active_model_path is None:
+            self._tell(self.tr("Export Model"), self.tr("No model is active yet. Wait for it to load, "
+                                                        "or choose one with Model › Open Model…"))
+            return None
+        if self.export_dialog is None:
+            self.export_dialog = ExportDialog(window.start_worker, window)
+        if not self.export_dialog.is_exporting():
+            metadata = window.active_metadata
+            self.export_dialog.set_model(window.active_model_path, metadata.name if metadata is not None else "")
+        self.export_dialog.show()
+        self.export_dialog.raise_()
+        self.export_dialog.activateWindow()
+        return self.export_dialog
+
+    @Slot()
+    def _on_export_action_triggered(self) -> None:
+        self.open_export_dialog()
 
     # ================================================================ helpers
 
