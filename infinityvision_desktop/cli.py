@@ -463,8 +463,11 @@ def cmd_explain(args) -> int:
 
 
 def _percent(probability: float) -> str:
-    """'97%'; '<1%' rather than a '0%' that is not zero."""
-    return "<1%" if 0 < probability < 0.005 else f"{probability:.0%}"
+    """'97%' as the app shows it: never '100%' below certainty, '<1%' rather than a '0%' that is not zero."""
+    value = round(probability * 100)
+    if value >= 100 and probability < 1.0:
+        value = 99
+    return "<1%" if value == 0 and probability > 0 else f"{value}%"
 
 
 def _fit_within(rgb, side: int):

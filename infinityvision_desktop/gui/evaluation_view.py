@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QFont, QPixmap
+from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListView, QMessageBox, QProgressBar,
     QPushButton, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
@@ -25,6 +25,9 @@ from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixCha
 from infinityvision_desktop.gui.workers import Worker
 
 GALLERY_ICON = 96  # pixels: thumbnails are made at this size in the worker
+# Icon mode wraps a caption to its icon's width: each thumbnail sits in the middle of a transparent
+# strip this wide, so "said: automobile 99%" stays whole (the caption is the point of the gallery).
+GALLERY_CELL_WIDTH = 172
 MUTED_COLOUR = "#6b7280"
 ERROR_COLOUR = "#b3261e"
 SELECTED_CELL_COLOUR = "#d9711c"
@@ -124,12 +127,18 @@ class GalleryModel(QAbstractListModel):
     def _pixmap(self, row: int, outcome) -> QPixmap:
         pixmap = self._pixmaps.get(row)
         if pixmap is None:  # decoded when first shown: a few KB of JPEG each
-            pixmap = QPixmap()
+            thumbnail = QPixmap()
             if outcome.thumbnail:
-                pixmap.loadFromData(QByteArray(outcome.thumbnail), "JPEG")
-            if not pixmap.isNull() and max(pixmap.width(), pixmap.height()) < GALLERY_ICON:
-                pixmap = pixmap.scaled(GALLERY_ICON, GALLERY_ICON, Qt.AspectRatioMode.KeepAspectRatio,
-                                       Qt.TransformationMode.SmoothTransformation)
+                thumbnail.loadFromData(QByteArray(outcome.thumbnail), "JPEG")
+            pixmap = QPixmap(GALLERY_CELL_WIDTH, GALLERY_ICON)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            if not thumbnail.isNull():
+                thumbnail = thumbnail.scaled(GALLERY_ICON, GALLERY_ICON, Qt.AspectRatioMode.KeepAspectRatio,
+                                             Qt.TransformationMode.SmoothTransformation)
+                painter = QPainter(pixmap)
+                painter.drawPixmap((GALLERY_CELL_WIDTH - thumbnail.width()) // 2,
+                                   (GALLERY_ICON - thumbnail.height()) // 2, thumbnail)
+                painter.end()
             self._pixmaps[row] = pixmap
         return pixmap
 
@@ -206,8 +215,8 @@ class EvaluationView(QWidget):
         self.gallery = QListView(self)
         self.gallery.setModel(self.gallery_model)
         self.gallery.setViewMode(QListView.ViewMode.IconMode)
-        self.gallery.setIconSize(QSize(GALLERY_ICON, GALLERY_ICON))
-        self.gallery.setGridSize(QSize(GALLERY_ICON + 44, GALLERY_ICON + 46))
+        self.gallery.setIconSize(QSize(GALLERY_CELL_WIDTH, GALLERY_ICON))
+        self.gallery.setGridSize(QSize(GALLERY_CELL_WIDTH + 8, GALLERY_ICON + 48))
         self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
         self.gallery.setMovement(QListView.Movement.Static)
         self.gallery.setUniformItemSizes(True)
