@@ -110,6 +110,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--sample", metavar="DIR", help="representative images (a folder, searched recursively): "
                                                    "needed for int8; for TFLite also used to check the export")
     p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
+    # for the app's export worker, which runs TFLite conversion in a child process: one line per
+    # stage ("stage convert") and the result as "result {json}"
+    p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_export)
     return parser
 
@@ -498,13 +501,22 @@ def _save_picture(rgb, out: Path) -> None:
 # ---------------------------------------------------------------- export
 
 def cmd_export(args) -> int:
+    import dataclasses
+
     from infinityvision_desktop.core.export import ExportError, export_model
 
+    def stage(name: str) -> None:
+        print(f"stage {name}", flush=True)
+
     try:
-        result = export_model(_model_path(args.model), args.out, fmt=args.format, sample=args.sample)
+        result = export_model(_model_path(args.model), args.out, fmt=args.format, sample=args.sample,
+                              on_stage=stage if args.progress_lines else lambda name: None)
     except ExportError as exc:
         _error(str(exc))
         return 1
+    if args.progress_lines:
+        print("result " + json.dumps(dataclasses.asdict(result)), flush=True)
+        return 0
     line = f"wrote {result.model_path} ({result.size_bytes / 1e6:.2f} MB, {result.format}) and {result.sidecar_path}"
     if result.calibration_images:
         line += f"; int8 calibrated on {result.calibration_images} sample images"

@@ -53,3 +53,18 @@ def test_an_export_that_fails_names_the_file_and_the_reason(window, qtbot, tmp_p
     assert failed.args[0].startswith("tiny.keras: the folder cannot be created")
     assert dialog.status_label.text() == f"Export failed: {failed.args[0]}"
     qtbot.waitUntil(lambda: dialog.export_button.isEnabled(), timeout=WORK_TIMEOUT_MS)
+
+
+def test_a_tflite_export_can_be_cancelled(window, qtbot, tmp_path):
+    dialog = window.features.open_export_dialog()
+    dialog.set_format("tflite-int8")
+    out = tmp_path / "tiny-int8.tflite"
+    dialog.path_edit.setText(str(out))
+    dialog.sample_edit.setText(str(make_class_folders(tmp_path / "sample", labels=tuple(CLASS_COLOURS), per_class=5)))
+    dialog.export_button.click()
+    assert dialog.cancel_button.isVisible()
+    with qtbot.waitSignal(dialog.sig_cancelled, timeout=WORK_TIMEOUT_MS):
+        dialog.cancel_button.click()
+    assert dialog.status_label.text() == "Export cancelled."
+    qtbot.waitUntil(lambda: not dialog.is_exporting(), timeout=WORK_TIMEOUT_MS)
+    assert not out.exists() and not list(tmp_path.glob(".tiny*"))
