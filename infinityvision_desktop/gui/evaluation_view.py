@@ -262,7 +262,9 @@ class EvaluationView(QWidget):
 
     def start(self, model_path: str, folder: str, *, model_name: str = "") -> None:
         """Evaluate the model file on a labelled folder (cancelling one under way)."""
-        self.cancel()
+        if self._worker is not None:
+            self._worker.request_stop()
+            self._disconnect(self._worker)  # its last signals must not end the new run
         self._result = None
         name = model_name or os.path.splitext(os.path.basename(model_path))[0]
         self.title_label.setText(self.tr("{0} on {1}").format(name, folder))
@@ -282,6 +284,20 @@ class EvaluationView(QWidget):
         self._worker = worker
         self._handle = self._start_worker(worker, name="evaluation")
         self._handle.sig_done.connect(self._on_handle_done)
+
+    def _disconnect(self, worker: EvaluationWorker) -> None:
+        for signal, slot in ((worker.sig_progress, self._on_worker_progress), (worker.sig_result, self._on_worker_result),
+                             (worker.sig_failed, self._on_worker_failed), (worker.sig_cancelled, self._on_worker_cancelled)):
+            try:
+                signal.disconnect(slot)
+            except (RuntimeError, TypeError):  # already gone with its thread
+                pass
+        if self._handle is not None:
+            try:
+                self._handle.sig_done.disconnect(self._on_handle_done)
+            except (RuntimeError, TypeError):
+                pass
+            self._handle = None
 
     def cancel(self) -> None:
         """Stop the evaluation under way, if any (it ends within one batch of images)."""
@@ -383,10 +399,9 @@ class EvaluationView(QWidget):
 
     @Slot()
     def _on_handle_done(self) -> None:
-        if self.sender() is self._handle:
-            self._handle = None
-            if self._worker is not None:  # ended without a verdict (an unexpected error, reported by the app)
-                self._finish_run()
+        self._handle = None
+        if self._worker is not None:  # ended without a verdict (an unexpected error, reported by the app)
+            self._finish_run()
 
     def _finish_run(self) -> None:
         self._worker = None

@@ -30,7 +30,7 @@ class ExplainPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.toggle = QCheckBox(self.tr("Show &heatmap"), self)
+        self.toggle = QCheckBox(self.tr("Show heatma&p"), self)  # Alt+H is the Help menu
         self.toggle.setToolTip(self.tr("Colour the parts of the image that made the model answer as it did "
                                        "(Grad-CAM). Click a class in the chart to see the parts that speak for it."))
         self.opacity_label = QLabel(self.tr("Opacity"), self)
@@ -179,8 +179,14 @@ class ExplainController(QObject):
         if not self.panel.toggle.isChecked():
             self._clear("")
             return
-        if row is None or row.source is None or row.prediction is None or not self.window.image_view.has_image():
-            self._clear(self.tr("The heatmap appears once the image is classified.") if row is not None else "")
+        if row is None or row.prediction is None or row.source is None or not self.window.image_view.has_image():
+            if row is None:
+                text = ""
+            elif row.prediction is not None and row.source is None:
+                text = self.tr("No heatmap: the image itself is no longer available.")
+            else:
+                text = self.tr("The heatmap appears once the image is classified.")
+            self._clear(text)
             return
         wanted = self._wanted(row)
         if wanted == self._shown_for and self.window.image_view.has_overlay():
@@ -232,8 +238,9 @@ class ExplainController(QObject):
         self.window.image_view.set_overlay(None)
         self.window.chart.set_marked(-1)
         self._shown, self._shown_for = None, None
-        self.panel.status_label.setText(text)
-        self.panel.status_label.setToolTip("")
+        if self.panel.status_label.text() != text:
+            self.panel.status_label.setText(text)
+            self.panel.status_label.setToolTip("")
 
     def explanation_text(self, explanation) -> str:
         if explanation.empty:

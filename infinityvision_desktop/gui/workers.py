@@ -433,6 +433,11 @@ class InferenceWorker(Worker):
         except (ImageLoadError, ExplainError) as exc:
             self.sig_explanation_failed.emit(request.request_id, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - reported; must not end a classification job it interrupted
+            log.exception("explaining %s failed", request.item.name)
+            self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self.sig_explanation_failed.emit(request.request_id, "an unexpected error (details in the log)")
+            return
         self.sig_explanation.emit(request.request_id, explanation)
 
 

@@ -121,3 +121,26 @@ def test_a_folder_that_cannot_be_scored_says_why(window, tmp_path, monkeypatch, 
 
     assert reason.startswith(f"{root}: class folder 'giraffe' is not among the model's classes")
     assert view.summary_label.text() == f"Could not evaluate: {reason}"
+
+
+def test_a_new_evaluation_replaces_one_under_way(window, labelled_folder, monkeypatch, qtbot, tmp_path):
+    from infinityvision_desktop.core import folder_evaluation
+
+    original = folder_evaluation.load_image
+
+    def slow(*args, **kwargs):
+        time.sleep(0.1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(folder_evaluation, "load_image", slow)
+    other = make_class_folders(tmp_path / "other", labels=("ship",), per_class=2)
+    first = window.features.evaluate_folder(str(labelled_folder))
+    qtbot.waitUntil(lambda: first.progress_bar.maximum() == 23, timeout=WORK_TIMEOUT_MS)
+
+    with qtbot.waitSignal(first.sig_finished, timeout=WORK_TIMEOUT_MS) as done:
+        window.features.evaluate_folder(str(other))
+
+    assert done.args[0].source == str(other) and done.args[0].evaluation.n == 2
+    assert first.result().source == str(other)
+    assert first.summary_label.text().startswith("Accuracy ")
+    qtbot.waitUntil(lambda: not first.is_running(), timeout=WORK_TIMEOUT_MS)

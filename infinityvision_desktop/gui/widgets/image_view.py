@@ -97,6 +97,8 @@ class ImageView(QWidget):
 
     def set_overlay(self, image: QImage | None) -> None:
         """Draw `image` stretched over the shown image (None removes it); gone when the image changes."""
+        if image is None and self._overlay.isNull():
+            return  # nothing to remove: no repaint
         self._overlay = QPixmap.fromImage(image) if image is not None and not self._pixmap.isNull() else QPixmap()
         self.update()
 
