@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="+", metavar="PATH", help="images or folders (searched recursively)")
     p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
     p.add_argument("--json", action="store_true", help="one JSON object per line, per image")
+    p.add_argument("--sort-into", metavar="DIR", help="then COPY each image into DIR/<class>/ (DIR/not_sure/ when "
+                                                     "the model is not sure), with DIR/predictions.csv; never "
+                                                     "moves or overwrites a file")
     p.set_defaults(handler=cmd_classify)
 
     p = sub.add_parser("train", help="train or fine-tune a model")
@@ -87,11 +90,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--data", required=True)
     p.add_argument("--split", default="test", help="test, train or all")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--report", metavar="DIR", help="also write charts (PNG), every image's prediction (CSV) "
+                                                  "and the scores into DIR")
     p.set_defaults(handler=cmd_evaluate)
+
+    p = sub.add_parser("explain", help="save a picture of where the model looked (a Grad-CAM heatmap over the image)")
+    p.add_argument("image", metavar="IMAGE")
+    p.add_argument("--class", dest="class_name", metavar="NAME", help="explain this class (default: the model's answer)")
+    p.add_argument("--out", required=True, metavar="PNG", help=f"the picture to write (.png or .jpg; long side at most {EXPLAIN_MAX_SIDE} px)")
+    p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
+    p.add_argument("--opacity", type=float, default=0.5, help="how strongly the heatmap covers the image, 0-1 (default 0.5)")
+    p.set_defaults(handler=cmd_explain)
+
+    p = sub.add_parser("export", help="export the model as .keras, .h5 or TensorFlow Lite (float32 or int8), "
+                                      "with its labels and preprocessing in a JSON file beside it")
+    p.add_argument("--out", required=True, metavar="PATH", help="model.keras, model.h5 or model.tflite")
+    p.add_argument("--format", choices=("keras", "h5", "tflite", "tflite-int8"),
+                   help="default: from the suffix of --out (.tflite: float32)")
+    p.add_argument("--sample", metavar="DIR", help="representative images (a folder, searched recursively): "
+                                                   "needed for int8; for TFLite also used to check the export")
+    p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
+    # for the app's export worker, which runs TFLite conversion in a child process: one line per
+    # stage ("stage convert") and the result as "result {json}"
+    p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_export)
     return parser
 
 
-SUBCOMMANDS = ("classify", "train", "evaluate")
+SUBCOMMANDS = ("classify", "train", "evaluate", "explain", "export")
+EXPLAIN_MAX_SIDE = 2048
 
 
 def _model_path(given: str | None) -> Path:
@@ -131,6 +158,7 @@ def cmd_classify(args) -> int:
     failed = 0
     rows = []
     batch: list[tuple[Path, object, int]] = []
+    to_sort = []  # (path, Prediction or None, error or None), for --sort-into
 
     def flush():
         nonlocal failed
@@ -140,8 +168,11 @@ def cmd_classify(args) -> int:
             if isinstance(image, ImageLoadError):
                 failed += 1
                 row = {"path": str(path), "error": image.reason}
+                to_sort.append((str(path), None, image.reason))
             else:
-                row = {"path": str(path), **next(predictions).to_dict()}
+                prediction = next(predictions)
+                to_sort.append((str(path), prediction, None))
+                row = {"path": str(path), **prediction.to_dict()}
                 if frames > 1:  # say so: only the first frame of an animation is classified
                     row["note"] = f"animated: classified the first of {frames} frames"
             emit(row)
@@ -166,7 +197,30 @@ def cmd_classify(args) -> int:
     flush()
     if not args.json:
         _print_table(rows)
+    if args.sort_into:
+        return _sort_into(args, to_sort) or (1 if failed else 0)
     return 1 if failed else 0
+
+
+def _sort_into(args, classified) -> int:
+    """Copy the classified images into class folders; 0, or 1 when the destination or a copy failed."""
+    from infinityvision_desktop.core.sorting import SortError, SortItem, sort_into_folders
+
+    try:
+        report = sort_into_folders([SortItem(path, prediction, error) for path, prediction, error in classified],
+                                   args.sort_into)
+    except SortError as exc:
+        _error(str(exc))
+        return 1
+    out = sys.stderr if args.json else sys.stdout  # JSON lines stay pure
+    folders = ", ".join(f"{name} {count}" for name, count in report.copied.items()) or "none"
+    print(f"copied {report.total_copied} images into {report.destination} ({folders})"
+          + (f"; {report.renamed} renamed because the name was taken" if report.renamed else "")
+          + f"; every prediction in {report.csv_path}", file=out)
+    not_copied = [(path, reason) for path, reason in report.skipped if reason.startswith("not copied")]
+    for path, reason in not_copied:
+        _error(f"{path}: {reason}")
+    return 1 if not_copied else 0
 
 
 def _print_table(rows: list[dict]) -> None:
@@ -296,14 +350,19 @@ def cmd_train(args) -> int:
 # ---------------------------------------------------------------- evaluate
 
 def cmd_evaluate(args) -> int:
-    from infinityvision_desktop.core.datasets import ALL, DatasetError, load_dataset
+    from infinityvision_desktop.core.datasets import ALL, DatasetError, load_dataset, scan_dataset
     from infinityvision_desktop.core.evaluation import evaluate
     from infinityvision_desktop.core.modelfile import ModelFileError
 
+    if args.report and not Path(args.data).exists():
+        _error(f"--report needs --data to be a folder or archive of images, and {args.data} does not exist")
+        return 1
     try:
         from infinityvision_desktop.core.predictor import Predictor
 
         predictor = Predictor.load(_model_path(args.model))
+        if args.report:
+            return _evaluate_with_report(args, predictor, scan_dataset(args.data, check=False))
         data = load_dataset(args.data, input_size=tuple(predictor.metadata.input_size))
     except (ModelFileError, DatasetError) as exc:
         _error(str(exc))
@@ -315,15 +374,154 @@ def cmd_evaluate(args) -> int:
     x, y = data.splits[split]
     model_labels = tuple(predictor.metadata.labels)
     if tuple(data.labels) != model_labels:
-        _error(f"the data's classes ({', '.join(data.labels)}) differ from the model's ({', '.join(model_labels)})")
+        _error(_classes_differ(data.labels, model_labels))
         return 1
     result = evaluate(predictor.probabilities(x), y, model_labels)
+    _print_evaluation(args, result, len(data.unreadable))
+    return 0
+
+
+def _classes_differ(data_labels, model_labels) -> str:
+    return f"the data's classes ({', '.join(data_labels)}) differ from the model's ({', '.join(model_labels)})"
+
+
+def _print_evaluation(args, result, unreadable: int) -> None:
     if args.json:
         out = result.to_dict()
         print(json.dumps({"accuracy": out["accuracy"], "labels": out["labels"], "confusion": out["confusion"],
                           "per_class": out["per_class"], "ece": out["ece"], "n": out["n"],
-                          "macro": out.get("macro"), "unreadable": len(data.unreadable)}))
+                          "macro": out.get("macro"), "unreadable": unreadable}))
     else:
         print(result.report_text())
-        print(f"expected calibration error {result.ece:.4f}; {len(data.unreadable)} unreadable files skipped")
+        print(f"expected calibration error {result.ece:.4f}; {unreadable} unreadable files skipped")
+
+
+def _evaluate_with_report(args, predictor, scan) -> int:
+    """Image by image (core.folder_evaluation), keeping every image's answer for the CSV and charts."""
+    from infinityvision_desktop.core.folder_evaluation import evaluate_folder
+    from infinityvision_desktop.core.report import ReportError, write_report
+
+    model_labels = tuple(predictor.metadata.labels)
+    if tuple(scan.labels) != model_labels:
+        _error(_classes_differ(scan.labels, model_labels))
+        return 1
+    progress = TerminalProgress()
+    result = evaluate_folder(predictor, args.data, split=args.split, on_progress=progress.data_progress)
+    _print_evaluation(args, result.evaluation, len(result.unreadable))
+    try:
+        written = write_report(result, args.report, model_name=predictor.metadata.name)
+    except ReportError as exc:
+        _error(str(exc))
+        return 1
+    print(f"report written to {args.report}: {', '.join(path.name for path in written)}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------- explain
+
+def cmd_explain(args) -> int:
+    from infinityvision_desktop.core.explain import ExplainError, GradCam, overlay
+    from infinityvision_desktop.core.images import ImageLoadError, load_image
+    from infinityvision_desktop.core.modelfile import ModelFileError
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+        _error(f"{out.name}: write the picture as .png or .jpg")
+        return 1
+    if not 0.0 <= args.opacity <= 1.0:
+        _error(f"--opacity must be between 0 and 1, not {args.opacity}")
+        return 1
+    if not out.resolve().parent.is_dir():
+        _error(f"{out}: the folder {out.resolve().parent} does not exist")
+        return 1
+    try:
+        picture = load_image(args.image)
+        from infinityvision_desktop.core.predictor import Predictor
+
+        predictor = Predictor.load(_model_path(args.model))
+        # the pixels the model sees, decoded as `classify` and the app decode them
+        seen = load_image(args.image, draft_size=tuple(predictor.metadata.input_size))
+        cam = GradCam.for_predictor(predictor)
+        class_index = cam.class_index(args.class_name) if args.class_name else None
+        explanation = cam.explain(seen, class_index)
+    except (ImageLoadError, ModelFileError, ExplainError) as exc:
+        _error(str(exc))
+        return 1
+    prediction = predictor.predict([seen])[0]
+    picture = _fit_within(picture, EXPLAIN_MAX_SIDE)
+    try:
+        _save_picture(overlay(picture, explanation.heatmap, opacity=args.opacity), out)
+    except OSError as exc:
+        _error(f"{out}: cannot be written ({exc.strerror or exc})")
+        return 1
+    answer = f"{prediction.label} {_percent(prediction.confidence)}" + (" (not sure)" if prediction.not_sure else "")
+    if explanation.is_top:
+        what = f"heatmap for {explanation.label}, the answer"
+    else:
+        what = f"heatmap for {explanation.label} ({_percent(prediction.probabilities[explanation.class_index])})"
+    if explanation.empty:
+        what += ": nothing in the image speaks for it"
+    print(f"{args.image}: {answer}; {what}; written to {out}")
+    return 0
+
+
+def _percent(probability: float) -> str:
+    """'97%' as the app shows it: never '100%' below certainty, '<1%' rather than a '0%' that is not zero."""
+    value = round(probability * 100)
+    if value >= 100 and probability < 1.0:
+        value = 99
+    return "<1%" if value == 0 and probability > 0 else f"{value}%"
+
+
+def _fit_within(rgb, side: int):
+    from PIL import Image
+    import numpy as np
+
+    height, width = rgb.shape[:2]
+    if max(height, width) <= side:
+        return rgb
+    image = Image.fromarray(rgb)
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    return np.asarray(image)
+
+
+def _save_picture(rgb, out: Path) -> None:
+    """Written beside the target, then renamed over it: an interrupted run leaves no half picture."""
+    from PIL import Image
+
+    temp = out.with_name(f".{out.stem}.tmp-{os.getpid()}{out.suffix}")
+    try:
+        Image.fromarray(rgb).save(temp, format="PNG" if out.suffix.lower() == ".png" else "JPEG", quality=92)
+        os.replace(temp, out)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+# ---------------------------------------------------------------- export
+
+def cmd_export(args) -> int:
+    import dataclasses
+
+    from infinityvision_desktop.core.export import ExportError, export_model
+
+    def stage(name: str) -> None:
+        print(f"stage {name}", flush=True)
+
+    try:
+        result = export_model(_model_path(args.model), args.out, fmt=args.format, sample=args.sample,
+                              on_stage=stage if args.progress_lines else lambda name: None)
+    except ExportError as exc:
+        _error(str(exc))
+        return 1
+    if args.progress_lines:
+        print("result " + json.dumps(dataclasses.asdict(result)), flush=True)
+        return 0
+    line = f"wrote {result.model_path} ({result.size_bytes / 1e6:.2f} MB, {result.format}) and {result.sidecar_path}"
+    if result.calibration_images:
+        line += f"; int8 calibrated on {result.calibration_images} sample images"
+    if result.checked:
+        line += (f"; its top class agrees with the Keras model's on {result.agreement:.1%} of "
+                 f"{result.checked} sample images")
+    print(line)
     return 0

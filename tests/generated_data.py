@@ -34,3 +34,27 @@ def make_class_folders(root: Path, labels=("cat", "dog", "frog"), per_class: int
             for i in range(count):
                 Image.fromarray(make_image(label, rng, size)).save(folder / f"{i:03d}.png")
     return root
+
+
+# A coloured square decides the class; everything else is noise. For the heatmap tests.
+SQUARE_COLOURS = {"red": (230, 40, 40), "green": (40, 220, 40)}
+SQUARE_SIDE = 8
+
+
+def make_square_images(count: int, *, seed: int = 0, size: int = 32):
+    """(images, labels, squares): grey noise with one coloured square in the left or right third.
+
+    labels index SQUARE_COLOURS; squares are (top, left) of each square.
+    """
+    rng = np.random.default_rng(seed)
+    images = rng.normal(110, 30, (count, size, size, 3)).clip(0, 255)
+    labels = rng.integers(0, len(SQUARE_COLOURS), count)
+    colours = list(SQUARE_COLOURS.values())
+    squares = []
+    for i in range(count):
+        on_left = rng.random() < 0.5
+        left = int(rng.integers(1, 9) if on_left else rng.integers(size - 15, size - 7))
+        top = int(rng.integers(0, size - SQUARE_SIDE + 1))
+        images[i, top:top + SQUARE_SIDE, left:left + SQUARE_SIDE] = colours[labels[i]]
+        squares.append((top, left))
+    return images.astype(np.uint8), labels.astype(np.int64), squares

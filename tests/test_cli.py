@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import numpy as np
 import pytest
 from generated_data import CLASS_COLOURS, make_class_folders
 
@@ -181,3 +182,126 @@ def test_version_runs_as_a_module():
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"InfinityVision {__version__}"
+
+
+# ---------------------------------------------------------------- explain
+
+def test_explain_writes_the_photo_with_the_heatmap_over_it(tmp_path, tiny_model_path, capsys):
+    from PIL import Image
+
+    photo = make_class_folders(tmp_path / "photos", labels=("frog",), per_class=1, size=64) / "frog" / "000.png"
+    out = tmp_path / "frog_heatmap.png"
+
+    code = cli.main(["explain", str(photo), "--model", str(tiny_model_path), "--out", str(out)])
+
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert printed.startswith(f"{photo}: frog ") and printed.rstrip().endswith(f"written to {out}")
+    assert "heatmap for frog, the answer" in printed
+    with Image.open(out) as written, Image.open(photo) as original:
+        assert written.size == original.size == (64, 64)
+        assert np.abs(np.asarray(written, dtype=int) - np.asarray(original.convert("RGB"), dtype=int)).mean() > 5
+
+
+def test_explain_another_class_and_its_errors(tmp_path, tiny_model_path, capsys):
+    photo = make_class_folders(tmp_path / "photos", labels=("ship",), per_class=1) / "ship" / "000.png"
+
+    assert cli.main(["explain", str(photo), "--model", str(tiny_model_path), "--class", "CAT",
+                     "--out", str(tmp_path / "cat.png")]) == 0
+    assert "heatmap for cat (" in capsys.readouterr().out
+
+    assert cli.main(["explain", str(photo), "--model", str(tiny_model_path), "--class", "horse",
+                     "--out", str(tmp_path / "x.png")]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "infinityvision: the model has no class 'horse' (its classes: cat, dog, frog, ship)")
+
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    assert cli.main(["explain", str(empty), "--model", str(tiny_model_path), "--out", str(tmp_path / "x.png")]) == 1
+    assert capsys.readouterr().err.strip() == "infinityvision: empty.jpg: file is empty"
+
+    assert cli.main(["explain", str(photo), "--out", str(tmp_path / "missing" / "x.png")]) == 1
+    assert "the folder" in capsys.readouterr().err and not (tmp_path / "missing").exists()
+
+
+# ---------------------------------------------------------------- evaluate --report
+
+def test_evaluate_report_writes_charts_and_every_prediction(tmp_path, tiny_model_path, capsys):
+    import csv
+
+    data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=2, test_per_class=3, seed=9)
+    report = tmp_path / "report"
+
+    code = cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--json", "--report", str(report)])
+
+    captured = capsys.readouterr()
+    assert code == 0
+    assert json.loads(captured.out)["n"] == 12  # the same JSON as without --report
+    assert f"report written to {report}: confusion_matrix.png, per_class.png, misclassified.png" in captured.err
+    with open(report / "predictions.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 12 and {row["name"].split("/")[0] for row in rows} == {"test"}
+    assert all(row["true"] == row["name"].split("/")[1] for row in rows)
+    for chart in ("confusion_matrix.png", "per_class.png", "misclassified.png"):
+        assert (report / chart).read_bytes().startswith(b"\x89PNG")
+
+
+def test_evaluate_report_refuses_what_it_cannot_score(tmp_path, tiny_model_path, capsys):
+    assert cli.main(["evaluate", "--model", str(tiny_model_path), "--data", "cifar10", "--report", str(tmp_path)]) == 1
+    assert "--report needs --data to be a folder or archive" in capsys.readouterr().err
+    data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=2)
+    assert cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--report", str(tmp_path / "r")]) == 1
+    assert "the data's classes (cat, dog) differ from the model's (cat, dog, frog, ship)" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- classify --sort-into
+
+def test_classify_sort_into_copies_each_image_into_its_class_folder(image_folder, tiny_model_path, tmp_path, capsys):
+    out = tmp_path / "sorted"
+    before = sorted(p.relative_to(image_folder) for p in image_folder.rglob("*"))
+
+    code = cli.main(["classify", str(image_folder), "--model", str(tiny_model_path), "--sort-into", str(out)])
+
+    lines = capsys.readouterr().out.splitlines()
+    assert code == 0
+    assert sorted(p.relative_to(image_folder) for p in image_folder.rglob("*")) == before  # nothing moved
+    copies = sorted(str(p.relative_to(out)) for p in out.rglob("*.png"))
+    assert len(copies) == 5
+    assert "ship/000.png" in copies and "frog/000.png" in copies  # named after the predicted class
+    assert lines[-1].startswith(f"copied 5 images into {out} (") and lines[-1].endswith(f"every prediction in {out / 'predictions.csv'}")
+    with open(out / "predictions.csv", encoding="utf-8-sig") as handle:
+        assert handle.read().count("\n") == 6
+
+
+def test_classify_sort_into_with_json_keeps_stdout_pure_and_reports_a_bad_destination(
+        image_folder, tiny_model_path, tmp_path, capsys):
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file where the folder should be")
+    code = cli.main(["classify", str(image_folder / "ship"), "--model", str(tiny_model_path), "--json",
+                     "--sort-into", str(blocker / "sorted")])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert len(json_lines(captured.out)) == 2
+    assert captured.err.strip().endswith("sorted: the folder cannot be created (Not a directory)")
+
+
+# ---------------------------------------------------------------- export
+
+def test_export_writes_the_model_and_its_json(tmp_path, tiny_model_path, capsys):
+    out = tmp_path / "exported" / "tiny.tflite"
+    sample = make_class_folders(tmp_path / "sample", labels=LABELS, per_class=5)
+
+    code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(out), "--sample", str(sample)])
+
+    printed = capsys.readouterr().out.strip()
+    assert code == 0
+    assert printed.startswith(f"wrote {out} (") and f"tflite) and {out}.json" in printed
+    assert "agrees with the Keras model's on" in printed and "of 20 sample images" in printed
+    assert json.loads((tmp_path / "exported" / "tiny.tflite.json").read_text())["labels"] == list(LABELS)
+
+
+def test_export_int8_without_a_sample_says_what_it_needs(tmp_path, tiny_model_path, capsys):
+    code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(tmp_path / "m.tflite"), "--format", "tflite-int8"])
+    assert code == 1
+    assert capsys.readouterr().err.strip() == (
+        "infinityvision: m.tflite: int8 needs a representative sample: a folder of typical images to calibrate on")

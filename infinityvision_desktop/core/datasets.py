@@ -299,6 +299,28 @@ def _read_all(source: Path, entries):
         yield split, label, name, found.get(locator, ImageLoadError(name, "missing from the archive"))
 
 
+@dataclass(frozen=True)
+class LabelledFile:
+    """One image file of a class-per-folder source, before decoding."""
+
+    split: str  # "train", "test", or ALL for a folder without splits
+    label: str  # its class folder's name
+    name: str  # relative to the source: "test/cat/0001.jpg"
+    locator: str  # the path on disk, or the member's name inside an archive
+
+
+def labelled_files(source: str | os.PathLike) -> list[LabelledFile]:
+    """Every image file under a class folder, in the order training reads them (nothing decoded)."""
+    return [LabelledFile(*entry) for entry in _entries(Path(source)) if entry[1] and is_image_path(entry[2])]
+
+
+def read_labelled_files(source: str | os.PathLike, files: list[LabelledFile]) -> Iterator[tuple[LabelledFile, bytes | ImageLoadError]]:
+    """Each file's bytes, or the reason it could not be read, in the order given."""
+    entries = [(f.split, f.label, f.name, f.locator) for f in files]
+    for file, (_, _, _, data) in zip(files, _read_all(Path(source), entries)):
+        yield file, data
+
+
 def _cache_key(source: Path, entries, input_size) -> str:
     digest = hashlib.sha1(f"{CACHE_VERSION}|{source.resolve()}|{input_size}".encode())
     if source.is_file():

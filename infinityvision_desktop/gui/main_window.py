@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from infinityvision_desktop import APP_NAME, __version__
 from infinityvision_desktop.core.images import IMAGE_SUFFIXES, find_images
 from infinityvision_desktop.gui import errors, workers
+from infinityvision_desktop.gui.feature_actions import install_features
 from infinityvision_desktop.gui.history_view import HistoryView, local_time_text
 from infinityvision_desktop.gui.model_view import ModelView
 from infinityvision_desktop.gui.results_csv import write_results_csv
@@ -174,6 +175,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
 
         file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self.file_menu = file_menu
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.open_folder_action)
         self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
@@ -307,6 +309,9 @@ class MainWindow(QMainWindow):
         self._chart_clear_timer.timeout.connect(self._on_chart_clear_timer_timeout)
         self._add_timer.timeout.connect(self._on_add_timer_timeout)
         self.history_view.sig_open_requested.connect(self.show_history_entry)
+        # Heatmaps, Evaluate on Folder, Sort Into Folders, Export: their actions, views and workers.
+        # Installed last, so their slots run after the window's own (the preview is in place first).
+        self.features = install_features(self)
 
     def _restore_state(self) -> None:
         if not self.restoreGeometry(self._settings.window_geometry):
@@ -349,6 +354,11 @@ class MainWindow(QMainWindow):
     def active_metadata(self):
         """The active model's ModelMetadata, or None."""
         return self._metadata
+
+    @property
+    def inference_worker(self) -> InferenceWorker | None:
+        """The worker that owns the active model (None until the window has started its background work)."""
+        return self._inference
 
     @property
     def active_summary(self):

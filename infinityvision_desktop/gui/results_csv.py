@@ -43,7 +43,12 @@ def results_csv_text(rows: list[ResultRow]) -> str:
 
 def write_results_csv(path: str | os.PathLike, rows: list[ResultRow]) -> None:
     """Write the CSV (UTF-8 with a BOM, so spreadsheet apps read non-ASCII names); raises OSError."""
-    data = results_csv_text(rows).encode("utf-8-sig")
+    write_text_atomically(path, results_csv_text(rows))
+
+
+def write_text_atomically(path: str | os.PathLike, text: str) -> None:
+    """Write `text` as UTF-8 with a BOM through QSaveFile (all or nothing); raises OSError."""
+    data = text.encode("utf-8-sig")
     target = QSaveFile(os.fspath(path))
     if not target.open(QIODevice.OpenModeFlag.WriteOnly):
         raise OSError(target.errorString())

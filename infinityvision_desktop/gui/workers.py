@@ -12,7 +12,8 @@ dataclasses, strings) through signals, which Qt delivers to slots on the GUI thr
 those signals to bound `@Slot` methods of GUI objects, never to lambdas (a lambda has no
 thread affinity and would run in the worker thread).
 
-Nothing here imports TensorFlow: `InferenceWorker` imports the predictor inside its thread.
+Nothing here imports TensorFlow: `InferenceWorker` imports the predictor (and, for heatmaps,
+core.explain's Grad-CAM) inside its thread.
 """
 
 from __future__ import annotations
@@ -209,7 +210,15 @@ class _LoadModel:
     path: str
 
 
+@dataclass(frozen=True)
+class _Explain:
+    request_id: int
+    item: ImageItem
+    class_index: int | None
+
+
 _STOP = object()
+_EXPLAIN = object()  # wakes the loop: an explanation request is waiting
 _libraries_frozen = False
 
 
@@ -255,6 +264,10 @@ class InferenceWorker(Worker):
     """Job id, images done, images in the job; emitted when the percentage changes."""
     sig_job_finished = Signal(object)
     """A job has ended (completed, cancelled or without a model): its JobSummary."""
+    sig_explanation = Signal(int, object)
+    """A heatmap is ready: the request id and its core.explain.Explanation."""
+    sig_explanation_failed = Signal(int, str)
+    """No heatmap for a request: its id and the reason ("photo.jpg: file is empty")."""
 
     def __init__(self, *, batch_size: int = BATCH_SIZE) -> None:
         super().__init__()
@@ -267,6 +280,10 @@ class InferenceWorker(Worker):
         self._lock = threading.Lock()
         self._job_ids = itertools.count(1)
         self._predictor = None  # lives and dies in the worker thread
+        self._grad_cam = None  # built for the active predictor on the first explanation
+        # Only the latest explanation request matters (the user has moved on from the others).
+        self._explain_ids = itertools.count(1)
+        self._pending_explain: _Explain | None = None
 
     # --- called from the GUI thread (thread-safe) ---
 
@@ -279,6 +296,18 @@ class InferenceWorker(Worker):
             job = _Job(next(self._job_ids), tuple(items), self._generation)
         self._commands.put(job)
         return job.job_id
+
+    def explain(self, item: ImageItem, class_index: int | None = None) -> int:
+        """Ask for a Grad-CAM heatmap of one image (the model's answer, or `class_index`).
+
+        Returns the request id that sig_explanation or sig_explanation_failed will carry. A newer
+        request replaces one not yet started; a running job pauses for it between batches.
+        """
+        with self._lock:
+            request = _Explain(next(self._explain_ids), item, class_index)
+            self._pending_explain = request
+        self._commands.put(_EXPLAIN)
+        return request.request_id
 
     def cancel(self) -> None:
         """Void every job submitted so far; the running one stops before its next image."""
@@ -297,7 +326,9 @@ class InferenceWorker(Worker):
             if command is _STOP or self.should_stop():
                 break
             try:
-                if isinstance(command, _LoadModel):
+                if command is _EXPLAIN:
+                    self._serve_explanation()
+                elif isinstance(command, _LoadModel):
                     self._load(command.path)
                 else:
                     self._run_job(command)
@@ -326,6 +357,7 @@ class InferenceWorker(Worker):
             self.sig_model_failed.emit(path, f"{type(exc).__name__}: {exc}")
             return
         self._predictor = predictor
+        self._grad_cam = None
         self.sig_model_ready.emit(path, predictor.metadata)
         try:
             from infinityvision_desktop.core.summary import summarize
@@ -377,9 +409,36 @@ class InferenceWorker(Worker):
                 if percent != last_percent:
                     last_percent = percent
                     self.sig_progress.emit(job.job_id, done, total)
+            self._serve_explanation()  # the user's selected image does not wait for a big batch
             if self._is_void(job):
                 break
         self.sig_job_finished.emit(JobSummary(job.job_id, classified, skipped, done < total, total - done))
+
+    def _serve_explanation(self) -> None:
+        """Answer the latest explanation request, if one is waiting."""
+        with self._lock:
+            request, self._pending_explain = self._pending_explain, None
+        if request is None:
+            return
+        if self._predictor is None:
+            self.sig_explanation_failed.emit(request.request_id, "no model is loaded")
+            return
+        from infinityvision_desktop.core.explain import ExplainError, GradCam
+
+        try:
+            rgb, _ = _decode(request.item, tuple(self._predictor.metadata.input_size))
+            if self._grad_cam is None:
+                self._grad_cam = GradCam.for_predictor(self._predictor)
+            explanation = self._grad_cam.explain(rgb, request.class_index)
+        except (ImageLoadError, ExplainError) as exc:
+            self.sig_explanation_failed.emit(request.request_id, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - reported; must not end a classification job it interrupted
+            log.exception("explaining %s failed", request.item.name)
+            self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            self.sig_explanation_failed.emit(request.request_id, "an unexpected error (details in the log)")
+            return
+        self.sig_explanation.emit(request.request_id, explanation)
 
 
 def _decode(item: ImageItem, draft_size: tuple[int, int]) -> tuple[np.ndarray, int]:

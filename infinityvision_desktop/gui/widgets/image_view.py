@@ -1,4 +1,7 @@
-"""The selected image, as large as fits with its aspect kept; a drop hint while there is none."""
+"""The selected image, as large as fits with its aspect kept; a drop hint while there is none.
+
+An overlay (a Grad-CAM heatmap) can be drawn over the image, stretched to it, at an opacity.
+"""
 
 from __future__ import annotations
 
@@ -52,6 +55,8 @@ class ImageView(QWidget):
         self._scaled_for = QSize()
         self._hint_title = ""
         self._hint_text = ""
+        self._overlay = QPixmap()
+        self._overlay_opacity = 0.5
 
     # --- content ---
 
@@ -79,14 +84,34 @@ class ImageView(QWidget):
                                  Qt.TransformationMode.SmoothTransformation)
         self._pixmap = QPixmap.fromImage(image)
         self._scaled = QPixmap()
+        self._overlay = QPixmap()  # it belonged to the previous image
         self.update()
 
     def show_hint(self, title: str, text: str = "") -> None:
         """No image: a dashed drop area with a title and a line of text."""
         self._pixmap = QPixmap()
         self._scaled = QPixmap()
+        self._overlay = QPixmap()
         self._hint_title, self._hint_text = title, text
         self.update()
+
+    def set_overlay(self, image: QImage | None) -> None:
+        """Draw `image` stretched over the shown image (None removes it); gone when the image changes."""
+        if image is None and self._overlay.isNull():
+            return  # nothing to remove: no repaint
+        self._overlay = QPixmap.fromImage(image) if image is not None and not self._pixmap.isNull() else QPixmap()
+        self.update()
+
+    def set_overlay_opacity(self, opacity: float) -> None:
+        self._overlay_opacity = min(1.0, max(0.0, float(opacity)))
+        if not self._overlay.isNull():
+            self.update()
+
+    def overlay_opacity(self) -> float:
+        return self._overlay_opacity
+
+    def has_overlay(self) -> bool:
+        return not self._overlay.isNull()
 
     def has_image(self) -> bool:
         return not self._pixmap.isNull()
@@ -123,8 +148,14 @@ class ImageView(QWidget):
         logical = self._scaled.deviceIndependentSize()
         x = (self.width() - logical.width()) / 2
         y = (self.height() - logical.height()) / 2
-        painter.drawPixmap(QRectF(x, y, logical.width(), logical.height()), self._scaled,
-                           QRectF(self._scaled.rect()))
+        target_rect = QRectF(x, y, logical.width(), logical.height())
+        painter.drawPixmap(target_rect, self._scaled, QRectF(self._scaled.rect()))
+        if not self._overlay.isNull() and self._overlay_opacity > 0:
+            # stretched over the whole image, as the model's squash resize maps its input onto it
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.setOpacity(self._overlay_opacity)
+            painter.drawPixmap(target_rect, self._overlay, QRectF(self._overlay.rect()))
+            painter.setOpacity(1.0)
 
     def _paint_hint(self, painter: QPainter) -> None:
         palette = self.palette()

@@ -6,11 +6,14 @@ Class names are plain text artists rather than tick labels, and the margins are 
 from the names' measured width: tick machinery and a layout engine would double the redraw.
 matplotlib is imported when the canvas is first needed, not when this module is imported: it
 costs about 0.3 s, which the first paint of the window should not wait for.
+
+A class can be clicked (its bar, its row or its name: matplotlib pick events) and one class can
+be marked with an outline, the class whose heatmap is shown.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
@@ -23,10 +26,14 @@ MIN_ROWS = 8  # fewer classes than this leave space below rather than grow fat b
 ROW_HEIGHT_PX = 24  # per class, so ten classes stay readable at the chart's minimum height
 NAME_GAP_PX = 8  # between a class name and its bar
 X_MAX = 1.16  # room for "100%" right of a full bar
+MARK_COLOUR = "#1f2a37"  # the outline of the class whose heatmap is shown
 
 
 class ProbabilityChart(QWidget):
     """Horizontal bars, one per class, class names on the left and percentages beside the bars."""
+
+    sig_class_clicked = Signal(int)
+    """The user clicked a class (its bar, the empty part of its row, or its name): the class index."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -43,6 +50,9 @@ class ProbabilityChart(QWidget):
         self._labels: tuple[str, ...] = ()
         self._shown_index = -1
         self._empty = True
+        self._hit_areas = []  # one invisible full-width bar per row: a 0% class can be clicked too
+        self._marked_index = -1
+        self._last_pick = None
 
     def ensure_canvas(self) -> None:
         """Build the figure and canvas now (they are built on first use otherwise)."""
@@ -61,6 +71,7 @@ class ProbabilityChart(QWidget):
         self._axes = self.figure.add_axes((0.2, 0.02, 0.75, 0.96))
         self._axes.set_facecolor(background)
         self.canvas.mpl_connect("resize_event", self._on_canvas_resize)
+        self.canvas.mpl_connect("pick_event", self._on_canvas_pick)
         self._build(self._labels)
 
     # --- content ---
@@ -119,6 +130,37 @@ class ProbabilityChart(QWidget):
         """The widths of the bars as drawn, in label order (what a user sees, for tests)."""
         return tuple(float(bar.get_width()) for bar in self._bars)
 
+    def set_marked(self, index: int) -> None:
+        """Outline class `index` (-1: none), e.g. the class whose heatmap is on the image."""
+        if index == self._marked_index or self.canvas is None:
+            return
+        self._marked_index = index
+        for position, bar in enumerate(self._bars):
+            marked = position == index
+            bar.set_edgecolor(MARK_COLOUR if marked else "none")
+            bar.set_linewidth(1.6 if marked else 0.0)
+        self.canvas.draw_idle()
+
+    def marked_index(self) -> int:
+        return self._marked_index
+
+    def class_position(self, index: int) -> tuple[float, float]:
+        """The middle of class `index`'s row in canvas pixels, top-left origin (where a click picks it)."""
+        transform = self._axes.transData
+        x, y = transform.transform((X_MAX / 2, index))
+        ratio = self.canvas.device_pixel_ratio or 1.0
+        return x / ratio, (self.figure.bbox.height - y) / ratio
+
+    def _on_canvas_pick(self, event) -> None:
+        if event.mouseevent is self._last_pick or getattr(event.mouseevent, "button", None) != 1:
+            return  # one click may pick a bar, its row and its name: one signal
+        artist = event.artist
+        for group in (self._hit_areas, self._bars, self._names):
+            if artist in group:
+                self._last_pick = event.mouseevent
+                self.sig_class_clicked.emit(group.index(artist))
+                return
+
     # --- building and layout ---
 
     def _build(self, labels: tuple[str, ...]) -> None:
@@ -142,12 +184,17 @@ class ProbabilityChart(QWidget):
         axes.spines["left"].set_visible(bool(labels))
         axes.spines["left"].set_bounds(-0.5, len(labels) - 0.5)
         positions = range(len(labels))
+        self._hit_areas = list(axes.barh(positions, [X_MAX] * len(labels), height=0.96, color=(0, 0, 0, 0),
+                                         linewidth=0, zorder=0))
         self._bars = list(axes.barh(positions, [0.0] * len(labels), height=0.68, color=OTHER))
+        for artist in (*self._hit_areas, *self._bars):
+            artist.set_picker(True)
         names_at = blended_transform_factory(axes.transAxes, axes.transData)
         self._names = [axes.text(0, y, label, transform=names_at, ha="right", va="center", fontsize=10,
-                                 color=NAME_COLOUR) for y, label in zip(positions, labels)]
+                                 color=NAME_COLOUR, picker=True) for y, label in zip(positions, labels)]
         self._values = [axes.text(0.015, y, "", va="center", ha="left", fontsize=9, color=VALUE_COLOUR)
                         for y in positions]
+        self._marked_index = -1
         renderer = self.canvas.get_renderer()
         self._names_width_px = max((name.get_window_extent(renderer).width for name in self._names), default=0.0)
         self._place_axes()

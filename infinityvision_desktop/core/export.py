@@ -1,0 +1,311 @@
+"""Exporting a model for use elsewhere: Keras (.keras, .h5) and TensorFlow Lite (float32 and int8).
+
+Every export writes, beside the model, a small JSON file (``<model file>.json``) with what a
+program needs to use it: the class names in output order, the input size and format, the
+preprocessing (inside the model: it takes RGB pixels 0-255), the resize the app uses, the
+calibration temperature and "not sure" threshold, and the test-time augmentation the app
+applies on top.
+
+TensorFlow Lite conversion goes through a SavedModel (``model.export``), the route TF 2.21 and
+Keras 3 support; int8 is full-integer post-training quantization calibrated on a
+"representative sample" of images the user supplies, with raw uint8 pixels in and float
+probabilities out. When sample images are given, the exported TFLite model is checked on images
+of the sample it was not calibrated on: the share whose top class agrees with the Keras model's.
+
+The interpreter is LiteRT's (``ai_edge_litert``) when installed, else ``tf.lite.Interpreter``,
+which TensorFlow 2.21 still ships (with a deprecation warning, silenced here).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from infinityvision_desktop import __version__
+from infinityvision_desktop.core.images import ImageLoadError, find_images, load_image, resize_for_model
+
+FORMATS = {"keras": ".keras", "h5": ".h5", "tflite": ".tflite", "tflite-int8": ".tflite"}
+FORMAT_NAMES = {"keras": "Keras (.keras)", "h5": "Keras HDF5 (.h5)", "tflite": "TensorFlow Lite, float32",
+                "tflite-int8": "TensorFlow Lite, int8"}
+CALIBRATION_IMAGES = 200  # int8 calibration: enough for stable activation ranges, a few seconds
+CHECK_IMAGES = 100
+MIN_CALIBRATION_IMAGES = 10
+SAMPLE_SEED = 0
+
+
+def _noop(stage: str) -> None:
+    pass
+
+
+class ExportError(Exception):
+    """An export that cannot be done, with the file and the reason."""
+
+    def __init__(self, path: str | os.PathLike | None, reason: str):
+        self.path = os.fspath(path) if path is not None else None
+        self.reason = reason
+        super().__init__(f"{self.path_name}: {reason}")
+
+    @property
+    def path_name(self) -> str:
+        return Path(self.path).name if self.path else "export"
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    format: str
+    model_path: str
+    sidecar_path: str
+    size_bytes: int
+    calibration_images: int = 0  # int8: images the quantization was calibrated on
+    checked: int = 0  # TFLite: sample images the exported model was checked on
+    agreement: float | None = None  # share of those whose top class matches the Keras model's
+
+
+def format_for(path: str | os.PathLike, requested: str | None = None) -> str:
+    """The export format: as requested (checked against the suffix), else from the suffix."""
+    suffix = Path(path).suffix.lower()
+    if requested is not None:
+        if requested not in FORMATS:
+            raise ExportError(path, f"unknown format '{requested}': choose {', '.join(FORMATS)}")
+        if suffix != FORMATS[requested]:
+            raise ExportError(path, f"a {FORMAT_NAMES[requested]} model is written as {FORMATS[requested]}, "
+                                    f"not {suffix or 'a name without a suffix'}")
+        return requested
+    for name, expected in FORMATS.items():
+        if suffix == expected:
+            return name
+    raise ExportError(path, "unknown model type: use .keras, .h5 or .tflite")
+
+
+def sidecar_path(model_path: str | os.PathLike) -> Path:
+    model_path = Path(model_path)
+    return model_path.with_name(model_path.name + ".json")
+
+
+def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str | None = None,
+                 sample: str | os.PathLike | None = None, on_stage: Callable[[str], None] = _noop) -> ExportResult:
+    """Export the model file `source` to `out` (and its JSON beside it). Raises ExportError.
+
+    `sample`: a folder (searched recursively) or a list of images; needed for int8, optional for
+    float TFLite (then used for the agreement check). `on_stage` is told "load", "sample",
+    "convert", "check" and "write" as the export gets there.
+    """
+    from infinityvision_desktop.core.modelfile import ModelFileError, load_model_file
+
+    out = Path(out)
+    fmt = format_for(out, fmt)
+    if fmt == "tflite-int8" and sample is None:
+        raise ExportError(out, "int8 needs a representative sample: a folder of typical images to calibrate on")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(out, f"the folder cannot be created ({exc.strerror or exc})") from None
+    if not os.access(out.parent, os.W_OK):
+        raise ExportError(out, f"permission denied: cannot write into {out.parent}")
+
+    on_stage("load")
+    try:
+        loaded = load_model_file(source)
+    except ModelFileError as exc:
+        raise ExportError(exc.path, exc.reason) from None
+    model, metadata = loaded.model, loaded.metadata
+    model = _float32(model)
+
+    calibration, check = [], []
+    if sample is not None:
+        on_stage("sample")
+        calibration, check = _sample_images(sample, tuple(metadata.input_size), fmt == "tflite-int8")
+
+    on_stage("convert")
+    checked, agreement = 0, None
+    if fmt in ("keras", "h5"):
+        from infinityvision_desktop.core.modelfile import save_model_file
+
+        on_stage("write")
+        try:
+            save_model_file(model, metadata, out)
+        except ModelFileError as exc:
+            raise ExportError(out, exc.reason) from None
+    else:
+        try:
+            content = convert_to_tflite(model, calibration if fmt == "tflite-int8" else None)
+        except ExportError as exc:
+            raise ExportError(out, exc.reason) from exc
+        if check:
+            on_stage("check")
+            images = np.stack(check)
+            expected = np.asarray(model(images.astype(np.float32), training=False)).argmax(axis=1)
+            got = tflite_probabilities(content, images).argmax(axis=1)
+            checked, agreement = len(check), float(np.mean(expected == got))
+        on_stage("write")
+        _write_atomically(out, content)
+    sidecar = sidecar_path(out)
+    description = describe(metadata, fmt, out, source, calibration=len(calibration) if fmt == "tflite-int8" else 0,
+                           checked=checked, agreement=agreement)
+    _write_atomically(sidecar, (json.dumps(description, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return ExportResult(fmt, str(out), str(sidecar), out.stat().st_size,
+                        len(calibration) if fmt == "tflite-int8" else 0, checked, agreement)
+
+
+def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, checked: int = 0,
+             agreement: float | None = None) -> dict:
+    """The JSON written beside an exported model."""
+    height, width = metadata.input_size
+    if fmt == "tflite-int8":
+        tensor = {"dtype": "uint8", "values": "raw RGB pixels 0-255 (quantization scale 1, zero point 0)"}
+        output = "float32 probabilities (softmax), one per label, in label order; the network runs in int8"
+    else:
+        tensor = {"dtype": "float32", "values": "RGB pixels as floats 0-255, not scaled"}
+        output = "float32 probabilities (softmax), one per label, in label order"
+    description = {
+        "format": fmt,
+        "format_name": FORMAT_NAMES[fmt],
+        "model_file": out.name,
+        "labels": list(metadata.labels),
+        "input": {"shape": [1, height, width, 3], "layout": "NHWC", "colour": "RGB", **tensor},
+        "preprocessing": metadata.preprocessing,
+        "resize": f"squash the whole image to {width}x{height} (no crop), Lanczos when shrinking; "
+                  "JPEGs may be decoded at a reduced scale first",
+        "output": output,
+        "calibration": {"temperature": metadata.temperature, "not_sure_threshold": metadata.not_sure_threshold,
+                        "how": "p = softmax(log(p_model) / temperature); below not_sure_threshold the app says "
+                               "'not sure'"},
+        "test_time_augmentation": list(metadata.tta),
+        "test_time_augmentation_how": ("average the log-probabilities of the image and its left-right mirror, "
+                                       "then renormalise") if "flip" in metadata.tta else "",
+        "source_model": str(source),
+        "model_name": metadata.name,
+        "exported": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "exported_by": f"InfinityVision {__version__}",
+    }
+    if calibration:
+        description["int8_calibration_images"] = calibration
+    if checked:
+        description["check"] = {"images": checked, "top_class_agreement_with_keras": agreement}
+    return description
+
+
+# ---------------------------------------------------------------- TensorFlow Lite
+
+def convert_to_tflite(model, representative: list[np.ndarray] | None = None) -> bytes:
+    """The model as a TFLite flatbuffer: float32, or full-integer int8 calibrated on `representative`."""
+    import tensorflow as tf
+
+    with tempfile.TemporaryDirectory(prefix="infinityvision-export-") as folder:
+        saved = os.path.join(folder, "saved_model")
+        try:
+            model.export(saved, format="tf_saved_model", verbose=False)
+            converter = tf.lite.TFLiteConverter.from_saved_model(saved)
+            if representative is not None:
+                images = [image[None].astype(np.float32) for image in representative]
+                converter.optimizations = [tf.lite.Optimize.DEFAULT]
+                converter.representative_dataset = lambda: ([image] for image in images)
+                converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
+                converter.inference_input_type = tf.uint8  # raw pixels in
+                converter.inference_output_type = tf.float32  # probabilities out
+            return converter.convert()
+        except Exception as exc:  # the converter raises many types; all mean "this model did not convert"
+            raise ExportError(None, f"TensorFlow Lite conversion failed: {_first_line(exc)}") from exc
+
+
+def tflite_interpreter(content: bytes):
+    """An allocated interpreter: LiteRT's when installed, else TensorFlow's own."""
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError:
+        import tensorflow as tf
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "tf.lite.Interpreter is deprecated": it is what TF 2.21 has
+            interpreter = tf.lite.Interpreter(model_content=content)
+    else:
+        interpreter = Interpreter(model_content=content)
+    interpreter.allocate_tensors()
+    return interpreter
+
+
+def tflite_probabilities(content: bytes, images: np.ndarray) -> np.ndarray:
+    """Run a TFLite model on RGB uint8 images at its input size, one at a time; (N, classes) floats."""
+    interpreter = tflite_interpreter(content)
+    source = interpreter.get_input_details()[0]
+    target = interpreter.get_output_details()[0]
+    scale, zero = source["quantization"]
+    rows = []
+    for image in np.asarray(images):
+        x = image[None].astype(np.float32)
+        if source["dtype"] != np.float32:
+            limits = np.iinfo(source["dtype"])
+            x = np.clip(np.round(x / scale + zero), limits.min, limits.max).astype(source["dtype"])
+        interpreter.set_tensor(source["index"], x)
+        interpreter.invoke()
+        y = interpreter.get_tensor(target["index"]).astype(np.float32)
+        if target["dtype"] != np.float32:
+            out_scale, out_zero = target["quantization"]
+            y = (y - out_zero) * out_scale
+        rows.append(y[0])
+    return np.array(rows)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _float32(model):
+    """Exports compute in float32 whatever policy the model was trained or saved under."""
+    if all(getattr(layer.dtype_policy, "name", "float32") == "float32" for layer in model.layers):
+        return model
+    from infinityvision_desktop.core.architectures import convert_dtype
+
+    return convert_dtype(model, "float32")
+
+
+def _sample_images(sample, size: tuple[int, int], for_int8: bool) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """(calibration images, check images) from a folder or list of files, decoded as the app decodes them.
+
+    Shuffled with a fixed seed so a folder sorted by class still calibrates on every class. The
+    check images are the ones not used for calibration (the first CHECK_IMAGES of the rest).
+    """
+    paths = [sample] if isinstance(sample, (str, os.PathLike)) else list(sample)
+    if isinstance(sample, (str, os.PathLike)) and not Path(sample).exists():
+        raise ExportError(sample, "the sample folder does not exist")
+    files, _ = find_images(paths)
+    order = np.random.default_rng(SAMPLE_SEED).permutation(len(files))
+    wanted = (CALIBRATION_IMAGES if for_int8 else 0) + CHECK_IMAGES
+    images = []
+    for index in order:
+        if len(images) >= wanted:
+            break
+        try:
+            images.append(resize_for_model(load_image(files[index], draft_size=size), size))
+        except ImageLoadError:
+            continue  # an unreadable file in a sample folder is not worth failing the export for
+    if for_int8 and len(images) < MIN_CALIBRATION_IMAGES:
+        raise ExportError(sample if isinstance(sample, (str, os.PathLike)) else None,
+                          f"int8 calibration needs at least {MIN_CALIBRATION_IMAGES} readable images in the "
+                          f"sample, found {len(images)}")
+    if not for_int8:
+        return [], images
+    calibration = images[:CALIBRATION_IMAGES]
+    check = images[CALIBRATION_IMAGES:] or calibration[:CHECK_IMAGES]  # a small sample: checked on what it has
+    return calibration, check
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise ExportError(path, f"could not be written: {exc.strerror or exc}") from None
+
+
+def _first_line(exc: BaseException, limit: int = 200) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"

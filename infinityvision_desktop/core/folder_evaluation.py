@@ -1,0 +1,218 @@
+"""Scoring a model on a labelled folder, image by image: what it got right, and what it got wrong.
+
+A labelled folder is the training layout (``folder/<class>/*.jpg``, optionally under ``test/``;
+a .tar.gz of it works too). Every image is decoded and resized exactly as the app and `classify`
+do, classified with the model's calibration and test-time augmentation, and kept as an
+`ImageOutcome` (its name, true and predicted class, probabilities and a small thumbnail), so
+the GUI can show any cell of the confusion matrix and the most confident mistakes, and the
+CLI can write a CSV of every prediction. The scores come from core.evaluation.
+
+`evaluate_folder()` is headless (Orange's habit): the GUI's worker passes its signals' `emit`
+and a stop flag, the CLI a terminal progress bar, tests recorders.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from infinityvision_desktop.core.datasets import ALL, DatasetError, labelled_files, read_labelled_files
+from infinityvision_desktop.core.evaluation import Evaluation, evaluate
+from infinityvision_desktop.core.images import ImageLoadError, load_image, resize_for_model
+
+THUMBNAIL_SIDE = 96  # pixels, long side: what the gallery shows
+BATCH = 64  # images per predict call: a stop request is answered within one batch
+
+
+def _noop(done: int, total: int) -> None:
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
+@dataclass(frozen=True, eq=False)
+class ImageOutcome:
+    """One labelled image and the model's answer for it. A value: safe to send across threads."""
+
+    name: str  # relative to the folder: "cat/0001.jpg"
+    path: str | None  # the file on disk (None for a member of an archive)
+    true_index: int
+    predicted_index: int
+    probabilities: tuple[float, ...]  # calibrated, in label order
+    not_sure: bool
+    thumbnail: bytes | None  # JPEG, long side <= THUMBNAIL_SIDE
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.predicted_index]
+
+    @property
+    def correct(self) -> bool:
+        return self.true_index == self.predicted_index
+
+
+@dataclass(frozen=True, eq=False)
+class FolderEvaluation:
+    """The scores and every image's outcome."""
+
+    source: str
+    split: str
+    labels: tuple[str, ...]
+    evaluation: Evaluation
+    outcomes: tuple[ImageOutcome, ...]
+    unreadable: tuple[tuple[str, str], ...]  # (name, reason)
+    seconds: float
+
+    def mistakes(self) -> list[ImageOutcome]:
+        """Misclassified images, the most confident mistakes first."""
+        return _most_confident_first(o for o in self.outcomes if not o.correct)
+
+    def cell(self, true_index: int, predicted_index: int) -> list[ImageOutcome]:
+        """The images of one confusion-matrix cell, the most confident first."""
+        return _most_confident_first(o for o in self.outcomes
+                                     if o.true_index == true_index and o.predicted_index == predicted_index)
+
+    def predictions_csv(self) -> str:
+        """One row per image: name, path, true and predicted class, confidence, correct, not sure,
+        each class's probability; unreadable files last, with the reason."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["name", "path", "true", "predicted", "confidence", "correct", "not_sure",
+                         *self.labels, "error"])
+        for o in self.outcomes:
+            writer.writerow([o.name, o.path or "", self.labels[o.true_index], self.labels[o.predicted_index],
+                             f"{o.confidence:.6f}", str(o.correct).lower(), str(o.not_sure).lower(),
+                             *(f"{p:.6f}" for p in o.probabilities), ""])
+        for name, reason in self.unreadable:
+            writer.writerow([name, "", "", "", "", "", "", *([""] * len(self.labels)), reason])
+        return out.getvalue()
+
+
+def _most_confident_first(outcomes) -> list[ImageOutcome]:
+    return sorted(outcomes, key=lambda o: (-o.confidence, o.name))
+
+
+def choose_split(splits: set[str] | tuple[str, ...], wanted: str = "test") -> str | None:
+    """The split to score: the one asked for, else a folder without splits (for "test" or "all")."""
+    if wanted in splits:
+        return wanted
+    if ALL in splits and wanted in ("test", ALL):
+        return ALL
+    return None
+
+
+def evaluate_folder(predictor, source, *, split: str = "test", thumbnail_side: int = THUMBNAIL_SIDE,
+                    on_progress: Callable[[int, int], None] = _noop,
+                    should_stop: Callable[[], bool] = _never) -> FolderEvaluation:
+    """Classify every image of a labelled folder and score the answers.
+
+    The folder's class names must be among the model's (matched exactly, else ignoring case);
+    a folder with only some of them is fine. Unreadable files are listed, never fatal. Raises
+    DatasetError for a folder that cannot be scored and InterruptedError when `should_stop()`
+    says so. `on_progress(done, total)` is called when the percentage changes.
+    """
+    started = time.perf_counter()
+    source = Path(source)
+    files = labelled_files(source)
+    if not files:
+        raise DatasetError(source, "no images found: expected one sub-folder of images per class")
+    chosen = choose_split({f.split for f in files}, split)
+    if chosen is None:
+        raise DatasetError(source, f"has no '{split}' split (it has: {', '.join(sorted({f.split for f in files}))})")
+    files = [f for f in files if f.split == chosen]
+    labels = tuple(predictor.metadata.labels)
+    index_of = _label_index(source, labels, sorted({f.label for f in files}))
+    size = tuple(predictor.metadata.input_size)
+
+    outcomes: list[ImageOutcome] = []
+    unreadable: list[tuple[str, str]] = []
+    pending: list[tuple[object, np.ndarray, bytes | None]] = []
+    total, done, last_percent = len(files), 0, -1
+
+    def flush() -> None:
+        if not pending:
+            return
+        probabilities = predictor.probabilities(np.stack([image for _, image, _ in pending]))
+        threshold = predictor.metadata.not_sure_threshold
+        for (file, _, thumbnail), row in zip(pending, probabilities):
+            predicted = int(np.argmax(row))
+            outcomes.append(ImageOutcome(
+                name=file.name, path=file.locator if source.is_dir() else None,
+                true_index=index_of[file.label], predicted_index=predicted,
+                probabilities=tuple(float(p) for p in row), not_sure=bool(row[predicted] < threshold),
+                thumbnail=thumbnail))
+        pending.clear()
+
+    for file, data in read_labelled_files(source, files):
+        if should_stop():
+            raise InterruptedError("evaluation stopped")
+        try:
+            if isinstance(data, Exception):
+                raise data
+            rgb = load_image(data, name=file.name, draft_size=size)
+        except ImageLoadError as exc:
+            unreadable.append((file.name, exc.reason))
+        else:
+            pending.append((file, resize_for_model(rgb, size), _thumbnail_jpeg(rgb, thumbnail_side)))
+            if len(pending) >= BATCH:
+                flush()
+        done += 1
+        percent = done * 100 // total
+        if percent != last_percent:
+            last_percent = percent
+            on_progress(done, total)
+    flush()
+    if not outcomes:
+        raise DatasetError(source, f"none of the {total} image files could be read"
+                           + (f" (the first: {unreadable[0][0]}: {unreadable[0][1]})" if unreadable else ""))
+    scores = evaluate(np.array([o.probabilities for o in outcomes]),
+                      np.array([o.true_index for o in outcomes]), labels)
+    return FolderEvaluation(str(source), chosen, labels, scores, tuple(outcomes), tuple(unreadable),
+                            time.perf_counter() - started)
+
+
+def _label_index(source: Path, labels: tuple[str, ...], found: list[str]) -> dict[str, int]:
+    exact = {label: i for i, label in enumerate(labels)}
+    folded = {label.casefold(): i for i, label in enumerate(labels)}
+    index, unknown = {}, []
+    for name in found:
+        if name in exact:
+            index[name] = exact[name]
+        elif name.casefold() in folded:
+            index[name] = folded[name.casefold()]
+        else:
+            unknown.append(name)
+    if unknown:
+        names = ", ".join(f"'{name}'" for name in unknown)
+        raise DatasetError(source, f"class folder{'s' if len(unknown) > 1 else ''} {names} "
+                                   f"{'are' if len(unknown) > 1 else 'is'} not among the model's classes "
+                                   f"({', '.join(labels)})")
+    return index
+
+
+def _thumbnail_jpeg(rgb: np.ndarray, side: int) -> bytes | None:
+    if side <= 0:
+        return None
+    image = Image.fromarray(rgb)
+    if max(image.size) > side:
+        image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def thumbnail_rgb(outcome: ImageOutcome) -> np.ndarray | None:
+    """The outcome's thumbnail as RGB uint8 (for charts drawn without Qt)."""
+    if outcome.thumbnail is None:
+        return None
+    with Image.open(io.BytesIO(outcome.thumbnail)) as image:
+        return np.asarray(image.convert("RGB"))

@@ -1,0 +1,98 @@
+"""Export: Keras and TensorFlow Lite files with their JSON beside them; TFLite answers like Keras."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from generated_data import CLASS_COLOURS, make_class_folders, make_image
+
+from infinityvision_desktop.core.export import ExportError, export_model, format_for, tflite_probabilities
+
+LABELS = tuple(CLASS_COLOURS)
+
+
+@pytest.fixture(scope="module")
+def sample_folder(tmp_path_factory):
+    """Representative images: the tiny model's kind of pictures, 60 per class."""
+    return make_class_folders(tmp_path_factory.mktemp("sample"), labels=LABELS, per_class=60, seed=11)
+
+
+@pytest.fixture(scope="module")
+def check_images():
+    """100 fresh images (not in the sample) to compare the exported model with the Keras one."""
+    rng = np.random.default_rng(99)
+    return np.stack([make_image(LABELS[i % len(LABELS)], rng) for i in range(100)])
+
+
+@pytest.fixture(scope="module")
+def keras_top(tiny_model_path, check_images):
+    from infinityvision_desktop.core.modelfile import load_model_file
+
+    model = load_model_file(tiny_model_path).model
+    return np.asarray(model(check_images.astype(np.float32), training=False)).argmax(axis=1)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt, name", [("tflite", "tiny.tflite"), ("tflite-int8", "tiny-int8.tflite")])
+def test_tflite_exports_agree_with_the_keras_model_on_100_images(fmt, name, tiny_model_path, sample_folder,
+                                                                  check_images, keras_top, tmp_path):
+    stages = []
+    result = export_model(tiny_model_path, tmp_path / name, fmt=fmt, sample=sample_folder, on_stage=stages.append)
+
+    content = (tmp_path / name).read_bytes()
+    top = tflite_probabilities(content, check_images).argmax(axis=1)
+    assert np.mean(top == keras_top) >= 0.99
+    assert result.checked > 0 and result.agreement >= 0.99  # its own check on sample images it did not calibrate on
+    assert stages == ["load", "sample", "convert", "check", "write"]
+    sidecar = json.loads((tmp_path / f"{name}.json").read_text())
+    assert sidecar["labels"] == list(LABELS)
+    assert sidecar["model_file"] == name and sidecar["format"] == fmt
+    assert sidecar["input"]["shape"] == [1, 32, 32, 3] and sidecar["input"]["colour"] == "RGB"
+    assert sidecar["input"]["dtype"] == ("uint8" if fmt == "tflite-int8" else "float32")
+    assert "0-255" in sidecar["input"]["values"] and sidecar["preprocessing"]
+    assert sidecar["test_time_augmentation"] == ["flip"]
+    assert sidecar["check"]["top_class_agreement_with_keras"] == result.agreement
+    if fmt == "tflite-int8":
+        assert result.calibration_images == 200 and sidecar["int8_calibration_images"] == 200
+        float_size = export_model(tiny_model_path, tmp_path / "float.tflite").size_bytes
+        assert result.size_bytes < float_size / 2.5  # int8 weights: about a quarter of the float file
+
+
+@pytest.mark.parametrize("name", ["copy.keras", "copy.h5"])
+def test_keras_exports_load_back_with_labels_inside_and_beside(name, tiny_model_path, check_images, keras_top, tmp_path):
+    from infinityvision_desktop.core.modelfile import load_model_file
+
+    result = export_model(tiny_model_path, tmp_path / "out" / name)
+
+    loaded = load_model_file(result.model_path)
+    assert loaded.metadata.labels == LABELS
+    top = np.asarray(loaded.model(check_images.astype(np.float32), training=False)).argmax(axis=1)
+    np.testing.assert_array_equal(top, keras_top)
+    sidecar = json.loads((tmp_path / "out" / f"{name}.json").read_text())
+    assert sidecar["labels"] == list(LABELS) and sidecar["format"] == name.split(".")[1]
+    assert result.checked == 0 and result.agreement is None
+
+
+def test_export_errors_name_the_file_and_the_reason(tiny_model_path, tmp_path):
+    with pytest.raises(ExportError, match=r"^model.onnx: unknown model type: use .keras, .h5 or .tflite$"):
+        export_model(tiny_model_path, tmp_path / "model.onnx")
+    with pytest.raises(ExportError, match=r"^model.h5: a TensorFlow Lite, int8 model is written as .tflite, not .h5$"):
+        format_for(tmp_path / "model.h5", "tflite-int8")
+    with pytest.raises(ExportError, match="int8 needs a representative sample"):
+        export_model(tiny_model_path, tmp_path / "m.tflite", fmt="tflite-int8")
+    with pytest.raises(ExportError, match=r"^missing: the sample folder does not exist$"):
+        export_model(tiny_model_path, tmp_path / "m.tflite", fmt="tflite-int8", sample=tmp_path / "missing")
+    few = make_class_folders(tmp_path / "few", labels=("cat",), per_class=3)
+    with pytest.raises(ExportError, match="needs at least 10 readable images in the sample, found 3"):
+        export_model(tiny_model_path, tmp_path / "m.tflite", fmt="tflite-int8", sample=few)
+    broken = tmp_path / "broken.h5"
+    broken.write_bytes(b"")
+    with pytest.raises(ExportError, match=r"^broken.h5: file is empty$"):
+        export_model(broken, tmp_path / "m.keras")
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file, not a folder")
+    with pytest.raises(ExportError, match=r"^m.tflite: the folder cannot be created"):
+        export_model(tiny_model_path, blocker / "m.tflite")
+    assert not list(tmp_path.glob("m.*"))  # nothing half-written

@@ -1,0 +1,96 @@
+"""Screenshots of the heatmap and the Evaluation tab, made by the app itself (offscreen).
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/feature_screenshots.py \\
+        --photos resources/samples --select cat_chelsea.jpg --evaluate /tmp/cifar500 --out resources/screenshots
+
+- explain_heatmap.png: the main window classifying the photos in --photos, the --select photo
+  selected with its Grad-CAM heatmap on (for the model's answer);
+- misclassified_gallery.png: the Evaluation tab after Model > Evaluate on Folder… on --evaluate
+  (a labelled folder: one sub-folder per class), showing the most confident mistakes.
+Uses the bundled model (or --model) and throw-away settings; the user's history is not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+def wait_for(app, predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gave up after {timeout:.0f} s waiting for {what}")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def main() -> int:
+    from PySide6.QtCore import QSettings
+
+    from infinityvision_desktop.gui.app import create_application
+    from infinityvision_desktop.gui.main_window import MainWindow, ModelState
+    from infinityvision_desktop.gui.settings import Settings
+    from infinityvision_desktop.paths import bundled_model_path
+
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--model", default=str(bundled_model_path()))
+    parser.add_argument("--photos", default=str(ROOT / "resources" / "samples"), help="a folder of .jpg photos")
+    parser.add_argument("--select", default="cat_chelsea.jpg", help="the photo shown with its heatmap")
+    parser.add_argument("--evaluate", required=True, help="a labelled folder for the Evaluation tab")
+    parser.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
+    args = parser.parse_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+
+    app = create_application()
+    settings = Settings(QSettings(os.path.join(tempfile.mkdtemp(), "settings.ini"), QSettings.Format.IniFormat))
+    settings.history_enabled = False
+    window = MainWindow(model_path=args.model, settings=settings)
+    window.resize(1200, 780)
+    window.show()
+    wait_for(app, lambda: window.model_state == ModelState.READY, 300, "the model")
+
+    window.classify_paths(sorted(str(path) for path in Path(args.photos).glob("*.jpg")))
+    wait_for(app, lambda: window.results_model.rowCount() and not window.is_busy(), 120, "the answers")
+    rows = window.results_model.rows()
+    selected = next(row for row in rows if row.name == args.select)
+    window.results_table.select_key(selected.key)
+    explain = window.features.explain
+    explain.set_enabled(True)
+    wait_for(app, lambda: explain.shown() is not None, 60, "the heatmap")
+    window.chart.canvas.draw()
+    app.processEvents()
+    window.grab().save(str(out / "explain_heatmap.png"), "PNG")
+    shown = explain.shown()
+    print(f"explain_heatmap.png: {selected.name}, answer {selected.prediction.label} "
+          f"{selected.prediction.confidence:.0%}, heatmap for {shown.label} from {shown.layer}")
+
+    window.resize(1280, 1000)
+    view = window.features.evaluate_folder(args.evaluate)
+    wait_for(app, lambda: view.result() is not None or not view.is_running(), 600, "the evaluation")
+    if view.result() is None:
+        raise SystemExit(f"evaluation failed: {view.summary_label.text()}")
+    view.body.setSizes([420, 500])
+    view.confusion.draw_idle()
+    app.processEvents()
+    view.confusion.canvas.draw()
+    app.processEvents()
+    window.grab().save(str(out / "misclassified_gallery.png"), "PNG")
+    result = view.result()
+    print(f"misclassified_gallery.png: {result.evaluation.n} images of {args.evaluate}, accuracy "
+          f"{result.evaluation.accuracy:.1%}, {len(result.mistakes())} mistakes")
+    window.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
