@@ -79,6 +79,7 @@ class ImageView(QWidget):
                                  Qt.TransformationMode.SmoothTransformation)
         self._pixmap = QPixmap.fromImage(image)
         self._scaled = QPixmap()
+        self._hint_title = self._hint_text = ""  # an image now, no hint
         self.update()
 
     def show_hint(self, title: str, text: str = "") -> None:
