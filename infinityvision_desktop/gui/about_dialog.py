@@ -226,7 +226,8 @@ class HelpDialog(QDialog):
         """(what, keys) for every action with a shortcut, and for the keys of the lists."""
         rows = []
         for act in self._actions:
-            keys = ", ".join(key.toString(QKeySequence.SequenceFormat.NativeText) for key in act.shortcuts())
+            keys = ", ".join(key.toString(QKeySequence.SequenceFormat.NativeText) for key in act.shortcuts()
+                             if _typed(key))
             if keys:
                 rows.append((_plain(act.text()), keys))
         rows += [
@@ -256,6 +257,16 @@ class HelpDialog(QDialog):
         shortcuts_title = self.tr("Keyboard shortcuts")
         parts.append(f"<h2>{html.escape(shortcuts_title)}</h2><table>{rows}</table>")
         return "".join(parts)
+
+
+def _typed(sequence: QKeySequence) -> bool:
+    """A combination typed on an ordinary keyboard: not the dedicated Open, Save or Help keys of some
+    keyboards, which QKeySequence.StandardKey lists too."""
+    combination = sequence[0]
+    key = combination.key()
+    return (combination.keyboardModifiers() != Qt.KeyboardModifier.NoModifier
+            or Qt.Key.Key_F1.value <= key.value <= Qt.Key.Key_F35.value
+            or key in (Qt.Key.Key_Delete, Qt.Key.Key_Escape, Qt.Key.Key_Insert, Qt.Key.Key_Return, Qt.Key.Key_Backspace))
 
 
 def _plain(text: str) -> str:

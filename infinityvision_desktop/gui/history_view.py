@@ -477,7 +477,19 @@ class HistoryView(QWidget):
         elif not self._opened:
             self.table.empty_text = self.tr("Opening the history…")
         self._on_model_reloaded()  # the count, and the empty table's text once open
+        self._fit_short_columns()
         self.table.viewport().update()
+
+    def _fit_short_columns(self) -> None:
+        """Confidence and Not sure as wide as their header or "Not sure" in this language needs (they are
+        fixed widths, not ResizeToContents, which would measure every loaded row)."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 24  # the sort arrow
+        for column, minimum in ((Column.CONFIDENCE, 95), (Column.NOT_SURE, 80)):
+            texts = [self.model.headerData(column, Qt.Orientation.Horizontal), self.tr("Not sure")]
+            wanted = max(metrics.horizontalAdvance(text or "") for text in texts) + padding
+            header.resizeSection(column, max(minimum, wanted))
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)

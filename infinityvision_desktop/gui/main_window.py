@@ -18,8 +18,13 @@ from typing import Iterable
 import dataclasses
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QMimeData, QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QIcon, QImage, QImageReader, QKeySequence
+from PySide6.QtCore import (
+    QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QMimeData, QPointF, QSize, Qt, QTimer, Signal, Slot,
+)
+from PySide6.QtGui import (
+    QAction, QCloseEvent, QColor, QFont, QGuiApplication, QIcon, QImage, QImageReader, QKeySequence, QPainter, QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
     QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QSplitter, QStyle,
     QTabWidget, QToolBar, QVBoxLayout, QWidget,
@@ -138,7 +143,7 @@ class MainWindow(QMainWindow):
         self.preferences_action = action(keys.Preferences, ("preferences-system", pixmaps.SP_FileDialogDetailedView))
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.open_model_action = action(icon=("document-open", pixmaps.SP_DriveHDIcon))
-        self.train_action = action("Ctrl+T", ("system-run", pixmaps.SP_MediaPlay))
+        self.train_action = action("Ctrl+T")  # its icon is drawn in the accent colour: _apply_scheme()
         self.help_action = action(keys.HelpContents, ("help-contents", pixmaps.SP_DialogHelpButton))
         self.about_action = action(icon=("help-about", pixmaps.SP_MessageBoxInformation))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
@@ -351,6 +356,8 @@ class MainWindow(QMainWindow):
         """The colours of the answer and its details, for the light or dark palette now in use."""
         self._scheme = theme.scheme(self.palette())
         self.detail_label.setStyleSheet(f"color: {self._scheme.muted};")
+        # the style's "play" icon is black, lost on a dark tool bar: a triangle in the accent colour instead
+        self.train_action.setIcon(QIcon.fromTheme("system-run", play_icon(self._scheme.accent)))
         self._set_answer(self.answer_label.text(), self.answer_label.property("answerKind") or "pending")
 
     def _connect_signals(self) -> None:
@@ -1294,6 +1301,24 @@ def standard_shortcuts(key: QKeySequence.StandardKey) -> list[QKeySequence]:
 def themed_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QIcon:
     """The desktop theme's icon (freedesktop name) where there is one, else the style's own."""
     return QIcon.fromTheme(name, widget.style().standardIcon(fallback))
+
+
+def play_icon(colour: str, side: int = 20) -> QIcon:
+    """A right-pointing triangle, drawn at 1x and 2x so it is sharp on high-DPI screens."""
+    icon = QIcon()
+    for ratio in (1, 2):
+        pixmap = QPixmap(side * ratio, side * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        painter.drawPolygon(QPolygonF([QPointF(side * 0.25, side * 0.15), QPointF(side * 0.85, side * 0.5),
+                                       QPointF(side * 0.25, side * 0.85)]))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
 
 
 def action_tooltip(action: QAction, tip: str) -> str:

@@ -127,6 +127,7 @@ class PreferencesDialog(QDialog):
         self.forget_spin.setSpecialValueText(self.tr("never"))
         self.forget_spin.setSuffix(self.tr(" days"))
         self.forget_spin.setToolTip(self.tr("Applied when InfinityVision starts. The image files are never touched."))
+        self.adjustSize()  # another language, other text widths
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)

@@ -66,6 +66,8 @@ DEFAULTS = {
                      patience=0, val_share=0.1),
 }
 LOG_LINES = 2000
+SETTINGS_COLUMN_WIDTH = 420  # the left column; wider when the language's captions need it, up to:
+MAX_SETTINGS_COLUMN_WIDTH = 560
 
 
 # ================================================================ values the workers emit
@@ -480,12 +482,12 @@ class TrainingDialog(QDialog):
         left_widget.setLayout(left)
         left.setContentsMargins(0, 0, 6, 0)
         # the settings scroll when Advanced is open in a short window; nothing is squeezed
-        left_scroll = QScrollArea(self)
+        self.left_scroll = left_scroll = QScrollArea(self)
         left_scroll.setWidget(left_widget)
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left_scroll.setFixedWidth(420)
+        left_scroll.setFixedWidth(SETTINGS_COLUMN_WIDTH)  # wider if a language needs it: _fit_settings_column()
         columns.addWidget(left_scroll)
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
@@ -531,6 +533,7 @@ class TrainingDialog(QDialog):
 
         self.advanced_form = form = QFormLayout(container)
         form.setContentsMargins(12, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a long caption goes above its field
         self.epochs_caption = QLabel(container)
         # each row's caption is a QLabel whose buddy is the field: screen readers name the field by it
         for field in (self.head_epochs_spin, self.epochs_spin, self.batch_size_spin, self.head_lr_spin, self.lr_spin,
@@ -621,6 +624,15 @@ class TrainingDialog(QDialog):
         if self._banner_run is not None:
             self._refresh_resume_banner()
         self._update_buttons()
+        self._fit_settings_column()
+
+    def _fit_settings_column(self) -> None:
+        """The settings column as wide as its longest line needs in this language, within limits:
+        Ukrainian captions run longer than English ones, and a clipped Browse button is no button."""
+        content = self.left_scroll.widget()
+        needed = max(content.minimumSizeHint().width(), self.advanced_widget.sizeHint().width())
+        bar = self.left_scroll.verticalScrollBar().sizeHint().width()
+        self.left_scroll.setFixedWidth(min(max(SETTINGS_COLUMN_WIDTH, needed + bar + 4), MAX_SETTINGS_COLUMN_WIDTH))
 
     def changeEvent(self, event) -> None:
         super().changeEvent(event)

@@ -15,7 +15,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+747"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+759"/>
         <source>Exported %n entry(s) to {0}</source>
         <translation>
             <numerusform>Exported %n entry to {0}</numerusform>
@@ -58,7 +58,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+468"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+475"/>
         <source>(%n other file(s) skipped: not images)</source>
         <translation>
             <numerusform>(%n other file skipped: not an image)</numerusform>
@@ -147,7 +147,7 @@
 <context>
     <name>TrainingDialog</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+1196"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+1208"/>
         <source>Held-out accuracy: {0} on %Ln test image(s)</source>
         <translation>
             <numerusform>Held-out accuracy: {0} on %Ln test image</numerusform>

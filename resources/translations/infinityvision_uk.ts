@@ -11,7 +11,7 @@
     <message>
         <location line="+3"/>
         <source>Tells what is in a photo among the ten CIFAR-10 classes, and how sure it is; shows how the model learned, and retrains it on your own pictures.</source>
-        <translation>Визначає, що на фото, серед десяти класів CIFAR-10 і наскільки вона в цьому впевнена; показує, як навчалася модель, і донавчає її на ваших власних зображеннях.</translation>
+        <translation>Визначає, який із десяти класів CIFAR-10 зображено на фото і наскільки певна відповідь; показує, як навчалася модель, і донавчає її на ваших власних зображеннях.</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -66,7 +66,7 @@
     <message>
         <location line="+1"/>
         <source>Trained by:</source>
-        <translation>Чим навчено:</translation>
+        <translation>Команда навчання:</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -330,7 +330,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+18"/>
         <source>Open a History entry in the Classify tab</source>
         <translation>Відкрити запис історії на вкладці «Класифікація»</translation>
     </message>
@@ -534,18 +534,18 @@ The app may keep working. The details below are also in the log file.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+376"/>
+        <location line="+388"/>
         <source>All classes</source>
         <translation>Усі класи</translation>
     </message>
     <message>
-        <location line="-375"/>
-        <location line="+376"/>
+        <location line="-387"/>
+        <location line="+388"/>
         <source>All models</source>
         <translation>Усі моделі</translation>
     </message>
     <message>
-        <location line="-372"/>
+        <location line="-384"/>
         <source>Not sure only</source>
         <translation>Лише невпевнені</translation>
     </message>
@@ -612,14 +612,19 @@ The app may keep working. The details below are also in the log file.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+252"/>
+        <location line="+264"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-250"/>
+        <location line="-262"/>
         <source>Opening the history…</source>
-        <translation>Відкриваємо історію…</translation>
+        <translation>Відкриття історії…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Not sure</source>
+        <translation>Невпевнено</translation>
     </message>
     <message>
         <location line="+16"/>
@@ -796,7 +801,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+288"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+293"/>
         <source>&amp;Open Images…</source>
         <translation>&amp;Відкрити зображення…</translation>
     </message>
@@ -938,13 +943,13 @@ The app may keep working. The details below are also in the log file.</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+765"/>
+        <location line="+767"/>
         <location line="+4"/>
         <source>Open Model</source>
         <translation>Відкрити модель</translation>
     </message>
     <message>
-        <location line="-768"/>
+        <location line="-770"/>
         <source>Use another .h5 or .keras model</source>
         <translation>Використати іншу модель .h5 або .keras</translation>
     </message>
@@ -1084,7 +1089,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Перебіг класифікації</translation>
     </message>
     <message>
-        <location line="+79"/>
+        <location line="+81"/>
         <source>No model available: looked for {0} ({1}).</source>
         <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
     </message>
@@ -1189,7 +1194,7 @@ The app may keep working. The details below are also in the log file.</source>
         <location line="+0"/>
         <location line="+82"/>
         <source>Classifying…</source>
-        <translation>Класифікується…</translation>
+        <translation>Класифікація…</translation>
     </message>
     <message>
         <location line="-71"/>
@@ -1232,12 +1237,12 @@ The app may keep working. The details below are also in the log file.</source>
     <message>
         <location line="+14"/>
         <source>Waiting for a model…</source>
-        <translation>Очікуємо на модель…</translation>
+        <translation>Очікування моделі…</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Waiting for the model to load…</source>
-        <translation>Очікуємо, поки завантажиться модель…</translation>
+        <translation>Очікування завантаження моделі…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1586,7 +1591,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+1"/>
         <source>Call an answer &quot;not sure&quot; below</source>
-        <translation>Позначати відповідь «невпевнено», якщо впевненість нижча за</translation>
+        <translation>Позначати «невпевнено» нижче за</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1634,7 +1639,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Застосовується під час запуску InfinityVision. Файли зображень ніколи не змінюються.</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+54"/>
         <source>No model is loaded: each model brings its own threshold, set when it was calibrated.</source>
         <translation>Жодну модель не завантажено: кожна модель має власний поріг, визначений під час калібрування.</translation>
     </message>
@@ -1646,7 +1651,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+3"/>
         <source>It is used while this box is not ticked.</source>
-        <translation>Він діє, поки цей прапорець не встановлено.</translation>
+        <translation>Він діє, поки прапорець не встановлено.</translation>
     </message>
 </context>
 <context>
@@ -1790,7 +1795,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+4"/>
         <source>head</source>
-        <translation>голова</translation>
+        <translation>вихідний шар</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -1806,7 +1811,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>TrainingDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+546"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+549"/>
         <source>Train or Fine-tune a Model</source>
         <translation>Навчання або донавчання моделі</translation>
     </message>
@@ -1978,7 +1983,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+1"/>
         <source>Random left-right flips</source>
-        <translation>Випадкові віддзеркалення зліва направо</translation>
+        <translation>Випадкові віддзеркалення</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2038,7 +2043,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+2"/>
         <source>Head epochs (stage 1):</source>
-        <translation>Епох для голови (етап 1):</translation>
+        <translation>Епох вихідного шару (етап 1):</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -2048,7 +2053,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+1"/>
         <source>Head learning rate (Adam):</source>
-        <translation>Швидкість навчання голови (Adam):</translation>
+        <translation>Швидкість навчання вихідного шару (Adam):</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -2058,7 +2063,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+1"/>
         <source>Blocks to unfreeze:</source>
-        <translation>Розморозити блоків:</translation>
+        <translation>Скільки блоків розморозити:</translation>
     </message>
     <message>
         <location line="+0"/>
@@ -2107,7 +2112,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+143"/>
+        <location line="+152"/>
         <source>The held-out evaluation appears here when training ends.</source>
         <translation>Оцінювання на відкладених даних з’явиться тут, коли навчання завершиться.</translation>
     </message>
@@ -2119,7 +2124,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+4"/>
         <source>Resuming from the checkpoint…</source>
-        <translation>Продовжуємо з контрольної точки…</translation>
+        <translation>Продовження з контрольної точки…</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2135,7 +2140,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="-317"/>
         <source>Stopping after the current batch; the best weights so far are then saved.</source>
-        <translation>Зупиняємося після поточного пакета; тоді буде збережено найкращі на цей момент ваги.</translation>
+        <translation>Зупинка після поточного пакета; тоді буде збережено найкращі на цей момент ваги.</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -2170,7 +2175,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+23"/>
         <source>Scanning {0}…</source>
-        <translation>Переглядаємо {0}…</translation>
+        <translation>Перегляд {0}…</translation>
     </message>
     <message>
         <location line="+18"/>
@@ -2306,7 +2311,7 @@ No starts again from the beginning and discards that checkpoint.</source>
     <message>
         <location line="+21"/>
         <source>Reading images…</source>
-        <translation>Читаємо зображення…</translation>
+        <translation>Читання зображень…</translation>
     </message>
     <message>
         <location line="+8"/>
@@ -2326,7 +2331,7 @@ No starts again from the beginning and discards that checkpoint.</source>
     <message>
         <location line="+3"/>
         <source>estimating time left…</source>
-        <translation>оцінюємо, скільки лишилося…</translation>
+        <translation>оцінювання часу, що лишився…</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -2389,9 +2394,9 @@ No starts again from the beginning and discards that checkpoint.</source>
         <location line="+3"/>
         <source>Held-out accuracy: {0} on %Ln test image(s)</source>
         <translation>
-            <numerusform>Точність на відкладених даних: {0} на %Ln тестовому зображенні</numerusform>
-            <numerusform>Точність на відкладених даних: {0} на %Ln тестових зображеннях</numerusform>
-            <numerusform>Точність на відкладених даних: {0} на %Ln тестових зображеннях</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестове зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестові зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестових зображень)</numerusform>
         </translation>
     </message>
     <message>
@@ -2403,9 +2408,9 @@ No starts again from the beginning and discards that checkpoint.</source>
         <location line="+3"/>
         <source>Held-out accuracy: {0} on %Ln validation image(s)</source>
         <translation>
-            <numerusform>Точність на відкладених даних: {0} на %Ln валідаційному зображенні</numerusform>
-            <numerusform>Точність на відкладених даних: {0} на %Ln валідаційних зображеннях</numerusform>
-            <numerusform>Точність на відкладених даних: {0} на %Ln валідаційних зображеннях</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційне зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційні зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційних зображень)</numerusform>
         </translation>
     </message>
     <message>
