@@ -163,7 +163,7 @@
         <location line="+1"/>
         <source>The chart could not be saved to {0}:
 {1}</source>
-        <translation>Не вдалося зберегти діаграму до {0}:
+        <translation>Не вдалося зберегти діаграму в {0}:
 {1}</translation>
     </message>
 </context>
@@ -650,15 +650,15 @@ The app may keep working. The details below are also in the log file.</source>
         <location line="+4"/>
         <source>Exported %n entry(s) to {0}</source>
         <translation>
-            <numerusform>Експортовано %n запис до {0}</numerusform>
-            <numerusform>Експортовано %n записи до {0}</numerusform>
-            <numerusform>Експортовано %n записів до {0}</numerusform>
+            <numerusform>Експортовано %n запис у {0}</numerusform>
+            <numerusform>Експортовано %n записи в {0}</numerusform>
+            <numerusform>Експортовано %n записів у {0}</numerusform>
         </translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Could not export to {0}: {1}</source>
-        <translation>Не вдалося експортувати до {0}: {1}</translation>
+        <translation>Не вдалося експортувати в {0}: {1}</translation>
     </message>
     <message>
         <location line="+137"/>
@@ -1141,9 +1141,9 @@ The app may keep working. The details below are also in the log file.</source>
         <location line="+2"/>
         <source>Exported %n result(s) to {0}</source>
         <translation>
-            <numerusform>Експортовано %n результат до {0}</numerusform>
-            <numerusform>Експортовано %n результати до {0}</numerusform>
-            <numerusform>Експортовано %n результатів до {0}</numerusform>
+            <numerusform>Експортовано %n результат у {0}</numerusform>
+            <numerusform>Експортовано %n результати в {0}</numerusform>
+            <numerusform>Експортовано %n результатів у {0}</numerusform>
         </translation>
     </message>
     <message>
@@ -1457,7 +1457,7 @@ The app may keep working. The details below are also in the log file.</source>
         <location line="+9"/>
         <source>This model has no training history stored.
 Models trained in this app keep their accuracy and loss per epoch.</source>
-        <translation>Ця модель не зберігає історії навчання.
+        <translation>У цій моделі не збережено історії навчання.
 Моделі, навчені в цій програмі, зберігають точність і втрати для кожної епохи.</translation>
     </message>
     <message>
@@ -1468,7 +1468,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+3"/>
         <source>This model has no evaluation stored: evaluate it on held-out images (infinityvision evaluate) or train it here.</source>
-        <translation>Ця модель не зберігає оцінювання: оцініть її на відкладених зображеннях (infinityvision evaluate) або навчіть її тут.</translation>
+        <translation>У цій моделі не збережено оцінювання: оцініть її на відкладених зображеннях (infinityvision evaluate) або навчіть її тут.</translation>
     </message>
     <message numerus="yes">
         <location line="+5"/>
