@@ -186,6 +186,19 @@ def test_no_english_is_left_in_a_ukrainian_window_and_its_dialogs(how, make_wind
     assert not left, f"{len(left)} texts still in English:\n" + "\n".join(left[:40])
 
 
+def test_no_english_is_left_in_an_empty_ukrainian_window_without_a_model(make_window, qtbot, tmp_path):
+    """The first thing a user may see: no images yet, and no model where the app looked for one."""
+    i18n.install("uk")
+    window = make_window(tmp_path / "no-model.h5", wait=False)
+    qtbot.waitUntil(lambda: window.model_problem != "", timeout=10_000)
+    title, text = window.image_view.hint()
+    assert title == "Перетягніть сюди фото або теки" and "Немає доступної моделі" in text
+    assert window.model_label.text().startswith("Немає моделі")
+    window.about_action.trigger()
+    left = english_left([window, window.about_dialog], ALLOWED_WORDS | {"no-model"})
+    assert not left, "\n".join(left)
+
+
 def test_the_language_switches_back_to_english_while_running(window, qtbot):
     switch_language(qtbot, "uk", [window])
     assert window.tabs.tabText(0) == "Класифікація"
