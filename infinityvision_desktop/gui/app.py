@@ -124,7 +124,8 @@ def remove_stale_temp_files() -> None:
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="infinityvision", description="The InfinityVision desktop app.")
-    parser.add_argument("--model", help=f"a .h5/.keras model (default: ${MODEL_ENV}, else the bundled model)")
+    parser.add_argument("--model", help=f"a .h5/.keras model (default: ${MODEL_ENV}, else the model used last, "
+                                        "else the bundled model)")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="classify the given images, save a PNG of the window to PATH and exit")
     parser.add_argument("--language", choices=LANGUAGES,
