@@ -42,3 +42,25 @@ def test_frozen_screenshot_shows_the_answer(tmp_path):
 
     with Image.open(shot) as image:
         assert image.width >= 800 and image.height >= 500
+
+
+def test_frozen_bundle_carries_the_translations():
+    """The app's .qm files and Qt's own Ukrainian strings (standard buttons) are in the bundle."""
+    assert EXE.exists(), f"the bundle was not built: {EXE}"
+    internal = EXE.parent / "_internal"
+    for language in ("uk", "en"):
+        assert (internal / "resources" / "translations" / f"infinityvision_{language}.qm").is_file()
+    assert list(internal.rglob("qtbase_uk.qm")), "Qt's translations were not collected"
+    assert not list((internal / "resources").rglob("*.ts")), "translation sources are not needed at run time"
+
+
+def test_frozen_screenshot_in_ukrainian_and_dark(tmp_path):
+    assert EXE.exists(), f"the bundle was not built: {EXE}"
+    shot = tmp_path / "window.png"
+    done = _run("--screenshot", str(shot), "--language", "uk", "--theme", "dark",
+                str(ROOT / "resources" / "samples" / "cat_chelsea.jpg"), tmp_path=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    from PIL import Image
+
+    with Image.open(shot) as image:
+        assert image.convert("L").getpixel((3, image.height - 3)) < 80  # the dark status bar

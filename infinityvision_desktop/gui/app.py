@@ -3,8 +3,9 @@ the main window; then the model loads in the background.
 
 Nothing here imports TensorFlow (or matplotlib): the window is on screen first.
 
-    infinityvision [--model PATH] [IMAGE_OR_FOLDER ...]
-    infinityvision --screenshot OUT.png [--model PATH] IMAGE ...   # classify, save the window, exit
+    infinityvision [--model PATH] [--language en|uk] [--theme light|dark|system] [IMAGE_OR_FOLDER ...]
+    infinityvision --screenshot OUT.png [--model PATH] [--language uk] [--theme dark] IMAGE ...
+        # classify, save the window, exit
 """
 
 from __future__ import annotations
@@ -20,14 +21,14 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSettings, QTimer, QTranslator, Slot
+from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from infinityvision_desktop import APP_NAME, ORGANIZATION, __version__, paths
-from infinityvision_desktop.gui import errors
+from infinityvision_desktop.gui import errors, i18n, theme
 from infinityvision_desktop.gui.main_window import MainWindow, ModelState
-from infinityvision_desktop.gui.settings import Settings
+from infinityvision_desktop.gui.settings import LANGUAGES, SYSTEM, THEMES, Settings
 from infinityvision_desktop.gui.widgets.results_table import RowState
 
 log = logging.getLogger("infinityvision_desktop")
@@ -36,10 +37,8 @@ MODEL_ENV = "INFINITYVISION_MODEL"
 SCREENSHOT_TIMEOUT_S = 300  # a cold TensorFlow start on a busy machine can take a minute
 SCREENSHOT_SIZE = (1200, 780)
 
-# Kept for the life of the process: the fault handler writes to this file, and Qt needs the
-# translators for as long as any widget may ask for a string.
+# Kept for the life of the process: the fault handler writes to this file.
 _crash_file = None
-_translators: list[QTranslator] = []
 
 
 def run(argv: Sequence[str]) -> int:
@@ -72,13 +71,17 @@ def launch(argv: Sequence[str]) -> tuple[QApplication, MainWindow, argparse.Name
 
     remove_stale_temp_files()
     app = create_application(qt_args)
-    install_translators(app)
-    errors.install_crash_hooks()
-
-    model_path = resolve_model_path(options.model)
     settings = Settings(_scratch_settings()) if options.screenshot else Settings()
     if options.screenshot:
         settings.history_enabled = False  # a screenshot must not add to the user's history
+    # --language and --theme apply to this run only (a screenshot's settings are thrown away anyway)
+    i18n.install(options.language or settings.language, app)  # before the first widget is built
+    chosen_theme = options.theme or settings.theme
+    if chosen_theme != SYSTEM:
+        theme.apply(chosen_theme, app)
+    errors.install_crash_hooks()
+
+    model_path = resolve_model_path(options.model, settings)
     window = MainWindow(model_path=model_path, settings=settings)
     app.aboutToQuit.connect(window.shutdown)
     if options.images:
@@ -121,9 +124,14 @@ def remove_stale_temp_files() -> None:
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="infinityvision", description="The InfinityVision desktop app.")
-    parser.add_argument("--model", help=f"a .h5/.keras model (default: ${MODEL_ENV}, else the bundled model)")
+    parser.add_argument("--model", help=f"a .h5/.keras model (default: ${MODEL_ENV}, else the model used last, "
+                                        "else the bundled model)")
     parser.add_argument("--screenshot", metavar="PATH",
                         help="classify the given images, save a PNG of the window to PATH and exit")
+    parser.add_argument("--language", choices=LANGUAGES,
+                        help="the interface language for this run (default: as in Preferences, else the system's)")
+    parser.add_argument("--theme", choices=(*THEMES, SYSTEM),
+                        help="light or dark for this run (default: as in Preferences, else the system's)")
     # for bench scripts (frozen and from source): print the wall-clock time of the first paint, exit
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("images", nargs="*", help="image files or folders to classify at start")
@@ -131,13 +139,16 @@ def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     return options, rest  # the rest is left to Qt (-style, -platform, ...)
 
 
-def resolve_model_path(given: str | None) -> Path:
-    """--model, else $INFINITYVISION_MODEL, else the model bundled with the app."""
+def resolve_model_path(given: str | None, settings: Settings | None = None) -> Path:
+    """--model, else $INFINITYVISION_MODEL, else the model active when the app last ran (if the file is
+    still there), else the model bundled with the app."""
     if given:
         return Path(given)
     from_env = os.environ.get(MODEL_ENV)
     if from_env:
         return Path(from_env)
+    if settings is not None and settings.active_model:
+        return Path(settings.active_model)
     return paths.bundled_model_path()
 
 
@@ -192,20 +203,6 @@ def create_application(qt_args: Sequence[str] = ()) -> QApplication:
     if icon.is_file():
         app.setWindowIcon(QIcon(str(icon)))
     return app
-
-
-def install_translators(app: QApplication) -> None:
-    """Qt's own strings and the app's, for the system locale; before the first widget is built."""
-    locale = QLocale.system()
-    candidates = [
-        ("qtbase", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)),
-        ("infinityvision", str(paths.resources_dir() / "translations")),
-    ]
-    for name, folder in candidates:
-        translator = QTranslator(app)
-        if translator.load(locale, name, "_", folder):
-            app.installTranslator(translator)
-            _translators.append(translator)
 
 
 def _scratch_settings() -> QSettings:

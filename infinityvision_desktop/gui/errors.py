@@ -14,7 +14,7 @@ import sys
 import threading
 import traceback
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
@@ -28,9 +28,9 @@ class ErrorDialog(QDialog):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("InfinityVision: unexpected error"))
         self.setMinimumWidth(560)
         self._count = 0
+        self._first_message = ""
 
         self.summary = QLabel(self)
         self.summary.setWordWrap(True)
@@ -40,7 +40,7 @@ class ErrorDialog(QDialog):
         self.details.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.details.setMinimumHeight(220)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = QPushButton(self.tr("Copy Details"), self)
+        self.copy_button = QPushButton(self)
         buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
 
         layout = QVBoxLayout(self)
@@ -50,16 +50,30 @@ class ErrorDialog(QDialog):
 
         buttons.rejected.connect(self.close)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(self.tr("InfinityVision: unexpected error"))
+        self.copy_button.setText(self.tr("Copy Details"))
+        self.details.setAccessibleName(self.tr("Error details"))
+        if self._count == 1:
+            self.summary.setText(self.tr("Something went wrong that should not have: {0}\n\n"
+                                         "The app may keep working. The details below are also in the log file.")
+                                 .format(self._first_message))
+        elif self._count > 1:
+            self.summary.setText(self.tr("%n unexpected error(s) occurred; the details of each are below.", "",
+                                         self._count))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
 
     def add_error(self, message: str, details: str) -> None:
         self._count += 1
         if self._count == 1:
-            self.summary.setText(self.tr("Something went wrong that should not have: {0}\n\n"
-                                         "The app may keep working. The details below are also in the log file.")
-                                 .format(message))
-        else:
-            self.summary.setText(self.tr("{0} unexpected errors occurred; the details of each are below.")
-                                 .format(self._count))
+            self._first_message = message
+        self.retranslate_ui()
         separator = "\n" + "-" * 60 + "\n" if self.details.toPlainText() else ""
         self.details.setPlainText(self.details.toPlainText() + separator + details.rstrip())
 

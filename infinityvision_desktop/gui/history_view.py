@@ -36,7 +36,9 @@ from PySide6.QtWidgets import (
 from infinityvision_desktop.core.history import (
     HistoryEntry, HistoryError, HistoryFilter, HistoryRow, HistoryStore, decode_thumbnail,
 )
+from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.history_writer import HistoryWriter
+from infinityvision_desktop.gui.i18n import class_name
 from infinityvision_desktop.gui.settings import MAX_HISTORY_DAYS, Settings
 from infinityvision_desktop.gui.widgets.probability_chart import percent_text
 from infinityvision_desktop.gui.widgets.results_table import RowState
@@ -52,7 +54,6 @@ ICON_SIDE = 48  # shown size; the stored 96 px thumbnail stays sharp on a 2x scr
 SEARCH_DELAY_MS = 150  # typing "cat" queries once, not three times
 REFRESH_DELAY_MS = 400  # while images are being classified, new entries appear at this pace at most
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-NOT_SURE_COLOUR = "#9a6200"
 DATABASE_ERRORS = (sqlite3.Error, HistoryError)
 
 
@@ -101,11 +102,30 @@ class HistoryModel(QAbstractTableModel):
         self._total = 0
         self._pixmaps: OrderedDict[int, QPixmap] = OrderedDict()
         self._blank: QPixmap | None = None
+        self._headers: dict[Column, str] = {}
+        self._not_sure_colour = QColor(theme.scheme().not_sure)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Headers and shown values (class names, dates) in the current language."""
         self._headers = {
             Column.THUMBNAIL: "", Column.NAME: self.tr("Name"), Column.FOLDER: self.tr("Folder"),
             Column.CLASS: self.tr("Class"), Column.CONFIDENCE: self.tr("Confidence"),
             Column.NOT_SURE: self.tr("Not sure"), Column.MODEL: self.tr("Model"), Column.WHEN: self.tr("When"),
         }
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        self._all_rows_changed()
+
+    def set_scheme(self, scheme: theme.Scheme) -> None:
+        """The colour of "not sure" answers, for a light or dark table."""
+        colour = QColor(scheme.not_sure)
+        if colour != self._not_sure_colour:
+            self._not_sure_colour = colour
+            self._all_rows_changed()
+
+    def _all_rows_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
 
     # --- what is shown ---
 
@@ -228,7 +248,7 @@ class HistoryModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and row.not_sure and column in (Column.CLASS, Column.NOT_SURE):
-            return QColor(NOT_SURE_COLOUR)
+            return self._not_sure_colour
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -239,7 +259,7 @@ class HistoryModel(QAbstractTableModel):
         if column == Column.FOLDER:
             return row.folder if row.path else self.tr("(pasted)")
         if column == Column.CLASS:
-            return row.label
+            return class_name(row.label)
         if column == Column.CONFIDENCE:
             return percent_text(row.confidence)
         if column == Column.NOT_SURE:
@@ -381,6 +401,7 @@ class HistoryView(QWidget):
         self._writer_handle: WorkerHandle | None = None
         self._opened = False
         self._stale = False  # entries were written while the tab was hidden
+        self._open_failed = False
         self._grand_total = 0
         self.model = HistoryModel(self)
 
@@ -392,45 +413,114 @@ class HistoryView(QWidget):
     # ================================================================ construction
 
     def _create_actions(self) -> None:
-        def action(text: str, tip: str, icon: QStyle.StandardPixmap | None = None) -> QAction:
-            new = QAction(text, self)
-            new.setToolTip(tip)
-            new.setStatusTip(tip)
+        def action(icon: QStyle.StandardPixmap | None = None) -> QAction:
+            new = QAction(self)
             if icon is not None:
                 new.setIcon(self.style().standardIcon(icon))
             return new
 
         pixmaps = QStyle.StandardPixmap
-        self.open_action = action(self.tr("&Open"), self.tr("Show this image again in the Classify tab (Return)"),
-                                  pixmaps.SP_DialogOpenButton)
-        self.reveal_action = action(self.tr("Show in &Folder"), self.tr("Open the folder that holds this image"),
-                                    pixmaps.SP_DirIcon)
-        self.rename_action = action(self.tr("&Rename…"), self.tr("Give this entry a name of your own (F2)"))
-        self.delete_action = action(self.tr("&Delete"), self.tr(
-            "Forget the selected entries (Delete); the image files are not touched"), pixmaps.SP_TrashIcon)
-        self.export_action = action(self.tr("&Export CSV…"), self.tr("Save the entries shown to a CSV file"),
-                                    pixmaps.SP_DialogSaveButton)
-        self.clear_action = action(self.tr("&Clear All…"), self.tr(
-            "Forget every entry; the image files are not touched"))
+        self.open_action = action(pixmaps.SP_DialogOpenButton)
+        self.reveal_action = action(pixmaps.SP_DirIcon)
+        self.rename_action = action()
+        self.delete_action = action(pixmaps.SP_TrashIcon)
+        self.export_action = action(pixmaps.SP_DialogSaveButton)
+        self.clear_action = action()
+
+    def retranslate_ui(self) -> None:
+        """Every text in the current language: at construction and on QEvent.LanguageChange."""
+        texts = {
+            self.open_action: (self.tr("&Open"), self.tr("Show this image again in the Classify tab (Return)")),
+            self.reveal_action: (self.tr("Show in &Folder"), self.tr("Open the folder that holds this image")),
+            self.rename_action: (self.tr("&Rename…"), self.tr("Give this entry a name of your own (F2)")),
+            self.delete_action: (self.tr("&Delete"),
+                                 self.tr("Forget the selected entries (Delete); the image files are not touched")),
+            self.export_action: (self.tr("&Export CSV…"), self.tr("Save the entries shown to a CSV file")),
+            self.clear_action: (self.tr("&Clear All…"), self.tr("Forget every entry; the image files are not touched")),
+        }
+        for act, (text, tip) in texts.items():
+            act.setText(text)
+            act.setToolTip(tip)
+            act.setStatusTip(tip)
+        self.search_edit.setPlaceholderText(self.tr("Search file names"))
+        self.search_edit.setAccessibleName(self.tr("Search file names"))
+        self.class_combo.setToolTip(self.tr("Show one class only"))
+        self.class_combo.setAccessibleName(self.tr("Class"))
+        self.model_combo.setToolTip(self.tr("Show one model's answers only"))
+        self.model_combo.setAccessibleName(self.tr("Model"))
+        self.class_combo.setItemText(0, self.tr("All classes"))
+        self.model_combo.setItemText(0, self.tr("All models"))
+        for combo in (self.class_combo, self.model_combo):
+            for index in range(1, combo.count()):
+                combo.setItemText(index, self._choice_text(combo, combo.itemData(index)))
+        self.not_sure_check.setText(self.tr("Not sure only"))
+        self.from_check.setText(self.tr("From"))
+        self.from_edit.setAccessibleName(self.tr("From date"))
+        self.to_check.setText(self.tr("to"))
+        self.to_edit.setAccessibleName(self.tr("To date"))
+        date_format = QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+        for edit in (self.from_edit, self.to_edit):
+            edit.setLocale(QLocale())
+            edit.setDisplayFormat(date_format)
+        self.toolbar.setWindowTitle(self.tr("History actions"))
+        self.banner_close.setToolTip(self.tr("Hide this message"))
+        self.banner_close.setAccessibleName(self.tr("Hide this message"))
+        self.table.setAccessibleName(self.tr("History entries"))
+        self.record_check.setText(self.tr("Keep a history of classified images"))
+        self.forget_label.setText(self.tr("Forget entries older than"))
+        self.forget_spin.setSpecialValueText(self.tr("never"))
+        self.forget_spin.setSuffix(self.tr(" days"))
+        self.forget_spin.setToolTip(self.tr("Applied when InfinityVision starts. The image files are never touched."))
+        self.model.retranslate()
+        if self._open_failed:
+            self.table.empty_text = self.tr("The history is not available.")
+        elif not self._opened:
+            self.table.empty_text = self.tr("Opening the history…")
+        self._on_model_reloaded()  # the count, and the empty table's text once open
+        self._fit_short_columns()
+        self.table.viewport().update()
+
+    def _fit_short_columns(self) -> None:
+        """Confidence and Not sure as wide as their header or "Not sure" in this language needs (they are
+        fixed widths, not ResizeToContents, which would measure every loaded row)."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 24  # the sort arrow
+        for column, minimum in ((Column.CONFIDENCE, 95), (Column.NOT_SURE, 80)):
+            texts = [self.model.headerData(column, Qt.Orientation.Horizontal), self.tr("Not sure")]
+            wanted = max(metrics.horizontalAdvance(text or "") for text in texts) + padding
+            header.resizeSection(column, max(minimum, wanted))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        elif event.type() == QEvent.Type.PaletteChange:
+            scheme = theme.scheme(self.palette())
+            self.model.set_scheme(scheme)
+            self.count_label.setStyleSheet(f"color: {scheme.muted};")
+
+    def _choice_text(self, combo: QComboBox, value: str | None) -> str:
+        """A class (translated for display; filtering keeps the stored label) or a model name."""
+        if not value:
+            return self.tr("(unnamed)")
+        return class_name(value) if combo is self.class_combo else value
 
     def _create_widgets(self) -> None:
         self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText(self.tr("Search file names"))
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(120)
         self.class_combo = QComboBox()
-        self.class_combo.setToolTip(self.tr("Show one class only"))
         self.class_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.model_combo = QComboBox()
-        self.model_combo.setToolTip(self.tr("Show one model's answers only"))
         self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.class_combo.addItem(self.tr("All classes"), None)
-        self.model_combo.addItem(self.tr("All models"), None)
-        self.not_sure_check = QCheckBox(self.tr("Not sure only"))
+        self.class_combo.addItem("", None)  # "All classes": its text is set by retranslate_ui()
+        self.model_combo.addItem("", None)
+        self.not_sure_check = QCheckBox()
         today = QDate.currentDate()
-        self.from_check = QCheckBox(self.tr("From"))
+        self.from_check = QCheckBox()
         self.from_edit = self._date_edit(today.addDays(-7))
-        self.to_check = QCheckBox(self.tr("to"))
+        self.to_check = QCheckBox()
         self.to_edit = self._date_edit(today)
 
         # Two rows, and the actions in a tool bar that folds what does not fit into a » menu: the
@@ -450,8 +540,13 @@ class HistoryView(QWidget):
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.export_action)
         self.toolbar.addAction(self.clear_action)
+        # Export and Clear All are only here: their buttons join the Tab order (tool bar buttons do not by default)
+        for act in self.toolbar.actions():
+            button = self.toolbar.widgetForAction(act)
+            if button is not None and not act.isSeparator():
+                button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #6b7280;")
+        self.count_label.setStyleSheet(f"color: {theme.scheme(self.palette()).muted};")
         buttons = QHBoxLayout()
         buttons.setSpacing(6)
         buttons.addWidget(self.toolbar, 1)
@@ -470,7 +565,6 @@ class HistoryView(QWidget):
         self.banner_close = QToolButton()
         self.banner_close.setText("×")
         self.banner_close.setAutoRaise(True)
-        self.banner_close.setToolTip(self.tr("Hide this message"))
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.setContentsMargins(10, 6, 4, 6)
         banner_layout.addWidget(self.banner_label, 1)
@@ -507,15 +601,13 @@ class HistoryView(QWidget):
         header.setSortIndicator(Column.WHEN, Qt.SortOrder.DescendingOrder)  # newest first, before sorting is on
         self.table.setSortingEnabled(True)
 
-        self.record_check = QCheckBox(self.tr("Keep a history of classified images"))
+        self.record_check = QCheckBox()
         self.record_check.setChecked(self._recording)
-        self.forget_label = QLabel(self.tr("Forget entries older than"))
+        self.forget_label = QLabel()
         self.forget_spin = QSpinBox()
+        self.forget_label.setBuddy(self.forget_spin)  # the label names the box for screen readers
         self.forget_spin.setRange(0, MAX_HISTORY_DAYS)
-        self.forget_spin.setSpecialValueText(self.tr("never"))
-        self.forget_spin.setSuffix(self.tr(" days"))
         self.forget_spin.setValue(self._settings.history_forget_days)
-        self.forget_spin.setToolTip(self.tr("Applied when InfinityVision starts. The image files are never touched."))
         self.forget_spin.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         options = QHBoxLayout()
         options.addWidget(self.record_check)
@@ -540,13 +632,12 @@ class HistoryView(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_DELAY_MS)
         self._set_filters_enabled(False)
-        self.table.empty_text = self.tr("Opening the history…")
+        self.retranslate_ui()
 
     def _date_edit(self, date: QDate) -> QDateEdit:
         edit = QDateEdit(date)
         edit.setCalendarPopup(True)
         edit.setEnabled(False)
-        edit.setDisplayFormat(QLocale().dateFormat(QLocale.FormatType.ShortFormat))
         return edit
 
     def _connect_signals(self) -> None:
@@ -650,6 +741,7 @@ class HistoryView(QWidget):
     @Slot(str)
     def _on_writer_open_failed(self, reason: str) -> None:
         self._opened = False
+        self._open_failed = True
         self.table.empty_text = self.tr("The history is not available.")
         self.show_message(self.tr("The history could not be opened: {0}").format(reason), "error")
         self.table.viewport().update()
@@ -669,7 +761,7 @@ class HistoryView(QWidget):
 
     @Slot(str, int)
     def _on_writer_exported(self, path: str, count: int) -> None:
-        self.show_message(self.tr("Exported {0} entries to {1}").format(count, path), "info")
+        self.show_message(self.tr("Exported %n entry(s) to {0}", "", count).format(path), "info")
 
     @Slot(str, str)
     def _on_writer_export_failed(self, path: str, reason: str) -> None:
@@ -758,7 +850,7 @@ class HistoryView(QWidget):
             combo.clear()
             combo.addItem(every, None)
             for value in values:
-                combo.addItem(value or self.tr("(unnamed)"), value)
+                combo.addItem(self._choice_text(combo, value), value)
             position = combo.findData(chosen) if chosen is not None else 0
             combo.setCurrentIndex(max(position, 0))
             combo.blockSignals(False)
@@ -840,8 +932,7 @@ class HistoryView(QWidget):
             following = self.model.entry(min(position, self.model.rowCount() - 1))
             if following is not None:  # keep the keyboard where it was
                 self.select_ids([following.id], current_id=following.id)
-            self.show_message(self.tr("Forgot {0} entries. The image files were not touched.").format(len(ids))
-                              if len(ids) != 1 else self.tr("Forgot 1 entry. The image file was not touched."), "info")
+            self.show_message(self.tr("Forgot %n entry(s). The image files were not touched.", "", len(ids)), "info")
 
     @Slot()
     def clear_all(self) -> None:
@@ -849,7 +940,7 @@ class HistoryView(QWidget):
             return
         answer = QMessageBox.question(
             self, self.tr("Clear History"),
-            self.tr("Forget all {0} entries in the history? The image files are not touched.").format(self._grand_total),
+            self.tr("Forget all %Ln entry(s) in the history? The image files are not touched.", "", self._grand_total),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         if answer != QMessageBox.StandardButton.Yes:
             return
@@ -934,9 +1025,9 @@ class HistoryView(QWidget):
         if not self._opened:
             text = ""
         elif not filtered:
-            text = self.tr("{0} entries").format(QLocale().toString(shown)) if shown != 1 else self.tr("1 entry")
+            text = self.tr("%Ln entry(s)", "", shown)
         else:
-            text = self.tr("{0} of {1} entries").format(QLocale().toString(shown), QLocale().toString(self._grand_total))
+            text = self.tr("{0} of %Ln entry(s)", "", self._grand_total).format(QLocale().toString(shown))
         self.count_label.setText(text)
         if self._opened:
             self.table.empty_text = (self.tr("No entries match.") if filtered and self._grand_total else
@@ -976,6 +1067,14 @@ class HistoryView(QWidget):
         menu.addSeparator()
         menu.addAction(self.delete_action)
         menu.popup(self.table.viewport().mapToGlobal(position))
+
+    def set_recording(self, enabled: bool) -> None:
+        """Record classified images from now on, or not (Preferences change it too)."""
+        self.record_check.setChecked(bool(enabled))  # the slot stores it
+
+    def set_forget_days(self, days: int) -> None:
+        """Forget entries older than this many days at start-up; 0: never (Preferences change it too)."""
+        self.forget_spin.setValue(int(days))
 
     @Slot(bool)
     def _on_record_check_toggled(self, checked: bool) -> None:

@@ -15,20 +15,29 @@ import os
 from pathlib import Path
 from typing import Iterable
 
+import dataclasses
+
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMimeData, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QFont, QGuiApplication, QImage, QImageReader, QKeySequence
+from PySide6.QtCore import (
+    QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QMimeData, QPointF, QSize, Qt, QTimer, Signal, Slot,
+)
+from PySide6.QtGui import (
+    QAction, QCloseEvent, QColor, QFont, QGuiApplication, QIcon, QImage, QImageReader, QKeySequence, QPainter, QPixmap,
+    QPolygonF,
+)
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QSplitter,
-    QTabWidget, QVBoxLayout, QWidget,
+    QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QSizePolicy, QSplitter, QStyle,
+    QTabWidget, QToolBar, QVBoxLayout, QWidget,
 )
 
-from infinityvision_desktop import APP_NAME, __version__
+from infinityvision_desktop import APP_NAME, paths
 from infinityvision_desktop.core.images import IMAGE_SUFFIXES, find_images
-from infinityvision_desktop.gui import errors, workers
+from infinityvision_desktop.gui import errors, i18n, theme, workers
+from infinityvision_desktop.gui.about_dialog import AboutDialog, HelpDialog
 from infinityvision_desktop.gui.feature_actions import install_features
 from infinityvision_desktop.gui.history_view import HistoryView, local_time_text
 from infinityvision_desktop.gui.model_view import ModelView
+from infinityvision_desktop.gui.preferences_dialog import PreferencesDialog
 from infinityvision_desktop.gui.results_csv import write_results_csv
 from infinityvision_desktop.gui.settings import MAX_RECENT_FILES, Settings
 from infinityvision_desktop.gui.widgets.drop_overlay import DropOverlay
@@ -48,7 +57,9 @@ CHART_CLEAR_DELAY_MS = 200
 # Files added to the list per turn of the event loop: a 5,000-file drop is listed slice by slice
 # (a few ms each) instead of blocking the window for a tenth of a second.
 ADD_SLICE = 500
-ANSWER_COLOURS = {"sure": "#1f2a37", "not_sure": "#9a6200", "error": "#b3261e", "pending": "#6b7280"}
+# QKeySequence.StandardKey has no binding for these on some platforms (Quit on Windows and on
+# bare X11, Preferences outside macOS and KDE): the usual keys there.
+FALLBACK_SHORTCUTS = {QKeySequence.StandardKey.Quit: "Ctrl+Q", QKeySequence.StandardKey.Preferences: "Ctrl+,"}
 
 
 class KnownModelsWorker(Worker):
@@ -120,7 +131,7 @@ class MainWindow(QMainWindow):
         self._model_path: str | None = None  # the active model
         self._metadata = None  # the active model's ModelMetadata
         self._summary = None  # the active model's ModelSummary, once computed
-        self._model_problem = ""  # why there is no model, shown in the empty view
+        self._model_problem = ""  # why there is no model (the reason given), shown in the empty view
         self._model_problem_path = ""
         self._interactive_model_path: str | None = None
         self._keys = itertools.count(1)
@@ -143,30 +154,36 @@ class MainWindow(QMainWindow):
     # ================================================================ construction
 
     def _create_actions(self) -> None:
-        def action(text: str, tip: str = "", shortcut=None) -> QAction:
-            new = QAction(text, self)
+        """The actions, with their shortcuts and icons; their texts are set by retranslate_ui()."""
+        keys = QKeySequence.StandardKey
+        pixmaps = QStyle.StandardPixmap
+
+        def action(shortcut=None, icon: tuple[str, QStyle.StandardPixmap] | None = None) -> QAction:
+            new = QAction(self)
             if shortcut is not None:
-                new.setShortcut(QKeySequence(shortcut) if isinstance(shortcut, str) else shortcut)
-            if tip:
-                new.setStatusTip(tip)
+                new.setShortcuts(standard_shortcuts(shortcut) if isinstance(shortcut, QKeySequence.StandardKey)
+                                 else [QKeySequence(shortcut)])
+            if icon is not None:
+                new.setIcon(themed_icon(self, *icon))
             return new
 
-        keys = QKeySequence.StandardKey
-        self.open_action = action(self.tr("&Open Images…"), self.tr("Classify image files"), keys.Open)
-        self.open_folder_action = action(self.tr("Open &Folder…"), self.tr("Classify every image in a folder and its subfolders"))
-        self.export_action = action(self.tr("&Export Results to CSV…"), self.tr("Save every image's answer and probabilities"), keys.Save)
-        self.quit_action = action(self.tr("&Quit"), self.tr("Close InfinityVision"), keys.Quit)
+        self.open_action = action(keys.Open, ("document-open", pixmaps.SP_DialogOpenButton))
+        self.open_folder_action = action(icon=("folder-open", pixmaps.SP_DirOpenIcon))
+        self.export_action = action(keys.Save, ("document-save", pixmaps.SP_DialogSaveButton))
+        self.quit_action = action(keys.Quit, ("application-exit", pixmaps.SP_DialogCloseButton))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.paste_action = action(self.tr("&Paste Image"), self.tr("Classify the image or image files on the clipboard"), keys.Paste)
-        self.remove_action = action(self.tr("&Remove Selected"), self.tr("Remove the selected images from the list"), keys.Delete)
-        self.clear_action = action(self.tr("&Clear All"), self.tr("Remove every image from the list"))
-        self.cancel_action = action(self.tr("&Cancel Classification"), self.tr("Stop classifying the remaining images"), keys.Cancel)
-        self.open_model_action = action(self.tr("&Open Model…"), self.tr("Use another .h5 or .keras model"))
-        self.train_action = action(self.tr("&Train / Fine-tune…"),
-                                   self.tr("Fine-tune the model on your own class folders, or train a new one"), "Ctrl+T")
-        self.about_action = action(self.tr("&About InfinityVision"))
+        self.paste_action = action(keys.Paste, ("edit-paste", pixmaps.SP_FileIcon))
+        self.remove_action = action(keys.Delete, ("edit-delete", pixmaps.SP_TrashIcon))
+        self.clear_action = action(icon=("edit-clear", pixmaps.SP_DialogResetButton))
+        self.cancel_action = action(keys.Cancel, ("process-stop", pixmaps.SP_BrowserStop))
+        self.preferences_action = action(keys.Preferences, ("preferences-system", pixmaps.SP_FileDialogDetailedView))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.open_model_action = action(icon=("document-open", pixmaps.SP_DriveHDIcon))
+        self.train_action = action("Ctrl+T")  # its icon is drawn in the accent colour: _apply_scheme()
+        self.help_action = action(keys.HelpContents, ("help-contents", pixmaps.SP_DialogHelpButton))
+        self.about_action = action(icon=("help-about", pixmaps.SP_MessageBoxInformation))
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.clear_recent_action = action(self.tr("Clear Recent"))
+        self.clear_recent_action = action()
         for disabled in (self.export_action, self.remove_action, self.clear_action, self.cancel_action):
             disabled.setEnabled(False)
 
@@ -174,27 +191,46 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(APP_NAME)
         self.setAcceptDrops(True)
 
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        self.file_menu = file_menu
+        self.file_menu = file_menu = self.menuBar().addMenu("")
         file_menu.addAction(self.open_action)
         file_menu.addAction(self.open_folder_action)
-        self.recent_menu = file_menu.addMenu(self.tr("Open &Recent"))
+        self.recent_menu = file_menu.addMenu("")
         file_menu.addSeparator()
         file_menu.addAction(self.export_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
+        self.edit_menu = edit_menu = self.menuBar().addMenu("")
         edit_menu.addAction(self.paste_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.remove_action)
         edit_menu.addAction(self.clear_action)
         edit_menu.addSeparator()
         edit_menu.addAction(self.cancel_action)
-        self.model_menu = self.menuBar().addMenu(self.tr("&Model"))
+        edit_menu.addSeparator()
+        edit_menu.addAction(self.preferences_action)
+        self.model_menu = self.menuBar().addMenu("")
         self.model_menu.addAction(self.open_model_action)
         self.model_menu.addAction(self.train_action)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        self.help_menu = help_menu = self.menuBar().addMenu("")
+        help_menu.addAction(self.help_action)
+        help_menu.addSeparator()
         help_menu.addAction(self.about_action)
+
+        # Every action here is also in a menu (and most have a key), so the tool bar's buttons stay
+        # out of the Tab order, as in every Qt tool bar.
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("main_toolbar")  # saveState() keys it by name
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(20, 20))
+        for act in (self.open_action, self.open_folder_action, self.paste_action, self.export_action):
+            self.toolbar.addAction(act)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.cancel_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.train_action)
+        self.toolbar.addAction(self.preferences_action)
+        self.toolbar.addAction(self.help_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.toolbar)
 
         # --- the Classify view: image | answer and chart, over the results table
         self.image_view = ImageView()
@@ -207,7 +243,6 @@ class MainWindow(QMainWindow):
         self.answer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_label = QLabel()
         self.detail_label.setWordWrap(True)
-        self.detail_label.setStyleSheet("color: #6b7280;")
         self.detail_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.chart = ProbabilityChart()
         self.answer_panel = answer_panel = QWidget()
@@ -245,13 +280,16 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.setTabBarAutoHide(True)  # one view needs no tab bar; a second one shows it
-        self.tabs.addTab(self.classify_view, self.tr("Classify"))
+        self.tabs.addTab(self.classify_view, "")
         self.setCentralWidget(self.tabs)
         self.history_view = HistoryView(self._settings)  # opens its database in start_background
-        self.add_tab(self.history_view, self.tr("History"))
+        self.add_tab(self.history_view, "")
         self.model_view = ModelView()
-        self.add_tab(self.model_view, self.tr("Model"))
+        self.add_tab(self.model_view, "")
         self.training_dialog = None  # built on first use; kept so a run survives closing it
+        self.preferences_dialog: PreferencesDialog | None = None  # built on first use, like the two below
+        self.about_dialog: AboutDialog | None = None
+        self.help_dialog: HelpDialog | None = None
         self.drop_overlay = DropOverlay(self.tabs)
 
         # --- status bar: message | progress, cancel | model
@@ -262,8 +300,7 @@ class MainWindow(QMainWindow):
         self.progress_bar.setFixedWidth(200)
         self.progress_bar.setTextVisible(True)
         self.progress_bar.hide()
-        self.cancel_button = QPushButton(self.tr("Cancel"))
-        self.cancel_button.setToolTip(self.tr("Stop classifying the remaining images"))
+        self.cancel_button = QPushButton()
         self.cancel_button.hide()
         self.model_label = QLabel()
         self.model_label.setContentsMargins(8, 0, 4, 0)
@@ -283,8 +320,81 @@ class MainWindow(QMainWindow):
         self._add_timer.setSingleShot(True)
         self._add_timer.setInterval(0)
 
+        self._apply_scheme()
+        self.retranslate_ui()  # sets every text; again whenever the language changes
+
+    def retranslate_ui(self) -> None:
+        """Set every text in the current language: at construction and on QEvent.LanguageChange."""
+        texts = {
+            self.open_action: (self.tr("&Open Images…"), self.tr("Open"), self.tr("Classify image files")),
+            self.open_folder_action: (self.tr("Open &Folder…"), self.tr("Folder"),
+                                      self.tr("Classify every image in a folder and its subfolders")),
+            self.export_action: (self.tr("&Export Results to CSV…"), self.tr("Export"),
+                                 self.tr("Save every image's answer and probabilities")),
+            self.quit_action: (self.tr("&Quit"), self.tr("Quit"), self.tr("Close InfinityVision")),
+            self.paste_action: (self.tr("&Paste Image"), self.tr("Paste"),
+                                self.tr("Classify the image or image files on the clipboard")),
+            self.remove_action: (self.tr("&Remove Selected"), self.tr("Remove"),
+                                 self.tr("Remove the selected images from the list")),
+            self.clear_action: (self.tr("&Clear All"), self.tr("Clear"), self.tr("Remove every image from the list")),
+            self.cancel_action: (self.tr("&Cancel Classification"), self.tr("Stop"),
+                                 self.tr("Stop classifying the remaining images")),
+            self.preferences_action: (self.tr("Pre&ferences…"), self.tr("Settings"),
+                                      self.tr("Language, theme, the \"not sure\" threshold and the History")),
+            self.open_model_action: (self.tr("&Open Model…"), self.tr("Open Model"),
+                                     self.tr("Use another .h5 or .keras model")),
+            self.train_action: (self.tr("&Train / Fine-tune…"), self.tr("Train"),
+                                self.tr("Fine-tune the model on your own class folders, or train a new one")),
+            self.help_action: (self.tr("InfinityVision &Help"), self.tr("Help"),
+                               self.tr("How to use InfinityVision, and its keyboard shortcuts")),
+            self.about_action: (self.tr("&About InfinityVision"), self.tr("About"),
+                                self.tr("Versions, and where the active model comes from")),
+            self.clear_recent_action: (self.tr("Clear Recent"), self.tr("Clear Recent"),
+                                       self.tr("Empty the list of recent files")),
+        }
+        for act, (text, short, tip) in texts.items():
+            act.setText(text)
+            act.setIconText(short)
+            act.setStatusTip(tip)
+            act.setToolTip(action_tooltip(act, tip))
+        self.file_menu.setTitle(self.tr("&File"))
+        self.recent_menu.setTitle(self.tr("Open &Recent"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.model_menu.setTitle(self.tr("&Model"))
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.toolbar.setWindowTitle(self.tr("Toolbar"))
+        for view, title in ((self.classify_view, self.tr("Classify")), (self.history_view, self.tr("History")),
+                            (self.model_view, self.tr("Model"))):
+            self.tabs.setTabText(self.tabs.indexOf(view), title)
+        self.tabs.setAccessibleName(self.tr("Views"))
+        i18n.retranslate_tab_bar(self.tabs)
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop classifying the remaining images"))
+        self.image_view.setAccessibleName(self.tr("Image preview"))
+        self.chart.setAccessibleName(self.tr("Probability of each class"))
+        self.results_table.setAccessibleName(self.tr("Classified images"))
+        self.answer_label.setAccessibleName(self.tr("Answer"))
+        self.progress_bar.setAccessibleName(self.tr("Classification progress"))
+        # the texts made from state: the model, the answer, the status line
         self._update_model_label()
         self._show_current_row()
+        if self.results_model.rowCount():
+            self._set_status(self._progress_text() if self._jobs else self._summary_text())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_scheme()
+
+    def _apply_scheme(self) -> None:
+        """The colours of the answer and its details, for the light or dark palette now in use."""
+        self._scheme = theme.scheme(self.palette())
+        self.detail_label.setStyleSheet(f"color: {self._scheme.muted};")
+        # the style's "play" icon is black, lost on a dark tool bar: a triangle in the accent colour instead
+        self.train_action.setIcon(QIcon.fromTheme("system-run", play_icon(self._scheme.accent)))
+        self._set_answer(self.answer_label.text(), self.answer_label.property("answerKind") or "pending")
 
     def _connect_signals(self) -> None:
         self.open_action.triggered.connect(self._on_open_action_triggered)
@@ -301,6 +411,8 @@ class MainWindow(QMainWindow):
         self.cancel_button.clicked.connect(self.cancel_classification)
         self.open_model_action.triggered.connect(self._on_open_model_action_triggered)
         self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.help_action.triggered.connect(self._on_help_action_triggered)
+        self.preferences_action.triggered.connect(self._on_preferences_action_triggered)
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         self.recent_menu.triggered.connect(self._on_recent_menu_triggered)
         self.results_table.sig_current_changed.connect(self._on_results_current_changed)
@@ -343,8 +455,11 @@ class MainWindow(QMainWindow):
 
     @property
     def model_problem(self) -> str:
-        """Why no model is active ('' when one is)."""
-        return self._model_problem
+        """Why no model is active ('' when one is), in the current language."""
+        if not self._model_problem:
+            return ""
+        return self.tr("No model available: looked for {0} ({1}).").format(self._model_problem_path,
+                                                                            self._model_problem)
 
     @property
     def active_model_path(self) -> str | None:
@@ -401,8 +516,7 @@ class MainWindow(QMainWindow):
         if not files:
             text = self.tr("No images found in {0}").format(", ".join(os.fspath(p) for p in paths))
             if not_images:
-                text += " " + (self.tr("(1 other file skipped: not an image)") if not_images == 1 else
-                               self.tr("({0} other files skipped: not images)").format(not_images))
+                text += " " + self.tr("(%n other file(s) skipped: not images)", "", not_images)
             self._set_status(text)
             return 0
         self._select_path = os.path.abspath(files[0])
@@ -531,7 +645,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, self.tr("Export failed"),
                                 self.tr("Could not write {0}: {1}").format(os.fspath(path), exc))
             return False
-        self._set_status(self.tr("Exported {0} results to {1}").format(len(self.results_model.rows()), os.fspath(path)))
+        self._set_status(self.tr("Exported %n result(s) to {0}", "", len(self.results_model.rows())).format(
+            os.fspath(path)))
         return True
 
     def is_busy(self) -> bool:
@@ -661,6 +776,8 @@ class MainWindow(QMainWindow):
         self._model_state = ModelState.READY
         self._model_problem = ""
         self._interactive_model_path = None
+        # remembered for the next start; the bundled model is the default anyway (and moves with the app)
+        self._settings.active_model = "" if same_file(path, paths.bundled_model_path()) else path
         self.chart.set_labels(metadata.labels)
         self._update_model_label()
         rows = self.results_model.rows()
@@ -690,7 +807,7 @@ class MainWindow(QMainWindow):
             self._submit([row for row in self.results_model.rows() if row.state == RowState.WAITING])
         else:
             self._model_state = ModelState.NONE
-            self._model_problem = self.tr("No model available: looked for {0} ({1}).").format(path, reason)
+            self._model_problem = reason  # shown as model_problem, composed in the current language
             self._model_problem_path = path
         self._update_model_label()
         self._show_current_row(preview=False)
@@ -707,6 +824,9 @@ class MainWindow(QMainWindow):
     def _on_inference_results(self, job_id: int, results) -> None:
         if self._closing:
             return
+        if self._settings.not_sure_threshold is not None:  # the user's threshold, not the model's
+            results = tuple(dataclasses.replace(result, prediction=self._with_threshold(result.prediction))
+                            if result.prediction is not None else result for result in results)
         changed = self.results_model.apply_results(results)
         # queued for the history's writer thread: one transaction per batch, no disk work here
         self.history_view.record(changed, results, model_name=self._model_name(), model_path=self._model_path)
@@ -793,7 +913,7 @@ class MainWindow(QMainWindow):
 
     def _progress_text(self) -> str:
         waiting = sum(len(keys) for keys in self._jobs.values())
-        return self.tr("Classifying {0} images…").format(waiting) if waiting != 1 else self.tr("Classifying…")
+        return self.tr("Classifying %n image(s)…", "", waiting) if waiting != 1 else self.tr("Classifying…")
 
     def _summary_text(self) -> str:
         rows = self.results_model.rows()
@@ -809,10 +929,9 @@ class MainWindow(QMainWindow):
         else:
             text = self.tr("{0} classified, {1} skipped").format(classified, skipped)
         if waiting:
-            text += " · " + self.tr("{0} waiting for a model").format(waiting)
+            text += " · " + self.tr("%n waiting for a model", "", waiting)
         if self._not_images:
-            text += " · " + (self.tr("1 other file not added (not an image)") if self._not_images == 1 else
-                             self.tr("{0} other files not added (not images)").format(self._not_images))
+            text += " · " + self.tr("%n other file(s) not added (not images)", "", self._not_images)
         return text
 
     def _set_status(self, text: str) -> None:
@@ -911,24 +1030,27 @@ class MainWindow(QMainWindow):
         paste = QKeySequence(QKeySequence.StandardKey.Paste).toString(QKeySequence.SequenceFormat.NativeText)
         open_ = QKeySequence(QKeySequence.StandardKey.Open).toString(QKeySequence.SequenceFormat.NativeText)
         text = self.tr("or choose File › Open Images… ({0}), or paste an image ({1})").format(open_, paste)
-        if self._model_state == ModelState.NONE and self._model_problem:
-            text += "\n\n" + self._model_problem + "\n" + self.tr("Choose a model with Model › Open Model…")
+        if self._model_state == ModelState.NONE and self.model_problem:
+            text += "\n\n" + self.model_problem + "\n" + self.tr("Choose a model with Model › Open Model…")
         self.image_view.show_hint(self.tr("Drop photos or folders here"), text)
         self._set_answer("", "pending")
         self.detail_label.setText("")
         self.chart.clear()
 
     def _set_answer(self, text: str, kind: str) -> None:
+        colours = {"sure": self._scheme.text, "not_sure": self._scheme.not_sure, "error": self._scheme.error,
+                   "pending": self._scheme.muted}
         self.answer_label.setText(text)
-        self.answer_label.setStyleSheet(f"color: {ANSWER_COLOURS[kind]};")
+        self.answer_label.setStyleSheet(f"color: {colours[kind]};")
         self.answer_label.setProperty("answerKind", kind)
 
     def answer_text(self, prediction) -> str:
-        """'cat, 97%', or 'Not sure: looks most like a dog (41%)' below the model's threshold."""
+        """'cat, 97%', or 'Not sure: looks most like a dog (41%)' below the "not sure" threshold."""
         confidence = percent_text(prediction.confidence)
         if prediction.not_sure:
-            return self.tr("Not sure: looks most like {0} ({1})").format(with_article(prediction.label), confidence)
-        return self.tr("{0}, {1}").format(prediction.label, confidence)
+            return self.tr("Not sure: looks most like {0} ({1})").format(i18n.with_article(prediction.label),
+                                                                          confidence)
+        return self.tr("{0}, {1}").format(i18n.class_name(prediction.label), confidence)
 
     def _model_name(self) -> str:
         if self._metadata is not None and self._metadata.name:
@@ -942,14 +1064,14 @@ class MainWindow(QMainWindow):
             accuracy = self._metadata.test_accuracy
             text = self.tr("Model: {0}").format(self._model_name())
             if accuracy is not None:
-                text += " · " + self.tr("test accuracy {0:.1%}").format(accuracy)
+                text += " · " + self.tr("test accuracy {0}").format(i18n.percent(accuracy))
             tip = self._model_path or ""
         else:
             path = self._model_problem_path
             text = self.tr("No model")
             if path:
                 text += " · " + self.tr("looked for {0}").format(elide_path(path, 60))
-            tip = self._model_problem
+            tip = self.model_problem
         self.model_label.setText(text)
         self.model_label.setToolTip(tip)
         if not self.results_model.rowCount():
@@ -960,7 +1082,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _on_open_action_triggered(self) -> None:
         paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open Images"), self._settings.last_folder,
-                                                image_file_filter(self))
+                                                image_file_filter())
         if not paths:
             return
         self._settings.last_folder = os.path.dirname(paths[0])
@@ -979,14 +1101,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_export_action_triggered(self) -> None:
-        start = os.path.join(self._settings.last_folder or os.path.expanduser("~"), "infinityvision-results.csv")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Results"), start,
+        folder = self._settings.last_save_folder or self._settings.last_folder or os.path.expanduser("~")
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Results"),
+                                              os.path.join(folder, "infinityvision-results.csv"),
                                               self.tr("CSV files (*.csv)"))
         if not path:
             return
         if not path.lower().endswith(".csv"):
             path += ".csv"
-        self.export_csv(path)
+        if self.export_csv(path):
+            self._settings.last_save_folder = os.path.dirname(os.path.abspath(path))
 
     @Slot()
     def _on_open_model_action_triggered(self) -> None:
@@ -1053,10 +1177,83 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_about_action_triggered(self) -> None:
-        model = self._model_name() or self.tr("none")
-        QMessageBox.about(self, self.tr("About InfinityVision"), self.tr(
-            "<b>InfinityVision {0}</b><p>Tells what is in a photo among the CIFAR-10 classes, and how sure it is.</p>"
-            "<p>Model: {1}</p>").format(__version__, model))
+        if self.about_dialog is None:
+            self.about_dialog = AboutDialog(self)
+        self.about_dialog.set_model(self._model_path, self._metadata)
+        self.about_dialog.show()
+        self.about_dialog.raise_()
+        self.about_dialog.activateWindow()
+
+    @Slot()
+    def _on_help_action_triggered(self) -> None:
+        if self.help_dialog is None:
+            self.help_dialog = HelpDialog(self.shortcut_actions(), self)
+        self.help_dialog.show()
+        self.help_dialog.raise_()
+        self.help_dialog.activateWindow()
+
+    def shortcut_actions(self) -> list[QAction]:
+        """The actions with keyboard shortcuts, in menu order (the Help lists them)."""
+        actions = [self.open_action, self.paste_action, self.export_action, self.remove_action, self.cancel_action,
+                   self.preferences_action, self.train_action, self.help_action, self.quit_action]
+        return [act for act in actions if not act.shortcut().isEmpty()]
+
+    @Slot()
+    def _on_preferences_action_triggered(self) -> None:
+        if self.preferences_dialog is None:
+            self.preferences_dialog = PreferencesDialog(self._settings, self)
+            self.preferences_dialog.sig_applied.connect(self._on_preferences_dialog_applied)
+        self.preferences_dialog.load(model_threshold=self._metadata.not_sure_threshold if self._metadata else None)
+        self.preferences_dialog.show()
+        self.preferences_dialog.raise_()
+        self.preferences_dialog.activateWindow()
+
+    @Slot()
+    def _on_preferences_dialog_applied(self) -> None:
+        self.apply_settings()
+
+    def apply_settings(self) -> None:
+        """Bring the app in line with the settings: language, theme, "not sure" threshold, History options.
+
+        The language and the theme switch at once, without a restart: Qt sends every widget a
+        LanguageChange or PaletteChange event and each sets its texts or colours again.
+        """
+        settings = self._settings
+        if i18n.resolve(settings.language) != i18n.current_language():
+            i18n.install(settings.language)
+        if settings.theme != theme.current_theme():
+            theme.apply(settings.theme)
+        self.history_view.set_recording(settings.history_enabled)
+        self.history_view.set_forget_days(settings.history_forget_days)
+        self._apply_not_sure_threshold()
+
+    def not_sure_threshold(self) -> float | None:
+        """Below this confidence an answer is "not sure": the user's own threshold, else the active model's."""
+        override = self._settings.not_sure_threshold
+        if override is not None:
+            return override
+        return self._metadata.not_sure_threshold if self._metadata is not None else None
+
+    def _with_threshold(self, prediction):
+        threshold = self.not_sure_threshold()
+        if prediction is None or threshold is None:
+            return prediction
+        not_sure = prediction.confidence < threshold
+        return prediction if not_sure == prediction.not_sure else dataclasses.replace(prediction, not_sure=not_sure)
+
+    def _apply_not_sure_threshold(self) -> None:
+        """Judge every answer in the list again against the threshold now in force (no model run needed)."""
+        changed = []
+        for row in self.results_model.rows():
+            if row.prediction is None or row.note:  # a stored History answer keeps its own verdict
+                continue
+            adjusted = self._with_threshold(row.prediction)
+            if adjusted is not row.prediction:
+                row.prediction = adjusted
+                changed.append(row)
+        if changed:
+            self.results_model.refresh_rows(changed)
+            self._show_current_row(preview=False)
 
     @Slot()
     def _on_recent_menu_about_to_show(self) -> None:
@@ -1124,13 +1321,53 @@ def read_preview_data(data: bytes, max_side: int = MAX_PREVIEW_SIDE) -> QImage:
     return reader.read()
 
 
-def image_file_filter(context: QWidget) -> str:
+def image_file_filter() -> str:
     patterns = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
-    return context.tr("Images ({0});;All files (*)").format(patterns)
+    return QCoreApplication.translate("MainWindow", "Images ({0});;All files (*)").format(patterns)
 
 
-def with_article(label: str) -> str:
-    return ("an " if label[:1].lower() in "aeiou" else "a ") + label
+def standard_shortcuts(key: QKeySequence.StandardKey) -> list[QKeySequence]:
+    """The platform's keys for a standard action; the usual ones where the platform has none."""
+    bindings = QKeySequence.keyBindings(key)
+    if not bindings and key in FALLBACK_SHORTCUTS:
+        bindings = [QKeySequence(FALLBACK_SHORTCUTS[key])]
+    return bindings
+
+
+def themed_icon(widget: QWidget, name: str, fallback: QStyle.StandardPixmap) -> QIcon:
+    """The desktop theme's icon (freedesktop name) where there is one, else the style's own."""
+    return QIcon.fromTheme(name, widget.style().standardIcon(fallback))
+
+
+def play_icon(colour: str, side: int = 20) -> QIcon:
+    """A right-pointing triangle, drawn at 1x and 2x so it is sharp on high-DPI screens."""
+    icon = QIcon()
+    for ratio in (1, 2):
+        pixmap = QPixmap(side * ratio, side * ratio)
+        pixmap.setDevicePixelRatio(ratio)
+        pixmap.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(pixmap)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(colour))
+        painter.drawPolygon(QPolygonF([QPointF(side * 0.25, side * 0.15), QPointF(side * 0.85, side * 0.5),
+                                       QPointF(side * 0.25, side * 0.85)]))
+        painter.end()
+        icon.addPixmap(pixmap)
+    return icon
+
+
+def action_tooltip(action: QAction, tip: str) -> str:
+    """'Classify image files (Ctrl+O)': the status tip and the action's key, as the platform writes it."""
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return f"{tip} ({key})" if key else tip
+
+
+def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
 
 
 def elide_path(path: str, limit: int) -> str:

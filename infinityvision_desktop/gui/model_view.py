@@ -12,8 +12,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
     QSizePolicy, QTableView, QVBoxLayout, QWidget,
@@ -21,11 +21,11 @@ from PySide6.QtWidgets import (
 
 from infinityvision_desktop.core.evaluation import Evaluation
 from infinityvision_desktop.core.modelfile import ModelMetadata
-from infinityvision_desktop.core.summary import ModelSummary, format_bytes
+from infinityvision_desktop.core.summary import ModelSummary
+from infinityvision_desktop.gui import theme
+from infinityvision_desktop.gui.i18n import class_name, decimal, file_size, number, percent
 from infinityvision_desktop.gui.widgets.history_charts import ComparisonChart, ConfusionMatrixChart, TrainingCurves
 
-MUTED_COLOUR = "#6b7280"
-ERROR_COLOUR = "#b3261e"
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -39,7 +39,15 @@ class ReportTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._evaluation: Evaluation | None = None
+        self._headers: tuple[str, ...] = ()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Headers and row names in the current language."""
         self._headers = (self.tr("Class"), self.tr("Precision"), self.tr("Recall"), self.tr("F1"), self.tr("Support"))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self.COLUMNS) - 1)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, 0))
 
     def set_evaluation(self, evaluation: Evaluation | None) -> None:
         self.beginResetModel()
@@ -74,7 +82,7 @@ class ReportTableModel(QAbstractTableModel):
             if value is None:
                 return ""
             if isinstance(value, float):
-                return f"{value:.3f}"
+                return decimal(value, 3)
             return str(value)
         if role == Qt.ItemDataRole.UserRole:
             return values[column]
@@ -90,7 +98,7 @@ class ReportTableModel(QAbstractTableModel):
         ev = self._evaluation
         if row < len(ev.per_class):
             report = ev.per_class[row]
-            return (report.label, report.precision, report.recall, report.f1, report.support)
+            return (class_name(report.label), report.precision, report.recall, report.f1, report.support)
         if row == len(ev.per_class):
             # as in the text report: accuracy sits in the F1 column
             return (self.tr("accuracy"), None, None, ev.accuracy, ev.n)
@@ -103,8 +111,16 @@ class LayerTableModel(QAbstractTableModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._summary: ModelSummary | None = None
+        self._headers: tuple[str, ...] = ()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Headers and the Trainable column in the current language."""
         self._headers = (self.tr("Layer"), self.tr("Type"), self.tr("Output shape"), self.tr("Parameters"),
                          self.tr("Trainable"))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 4), self.index(self.rowCount() - 1, 4))
 
     def set_summary(self, summary: ModelSummary | None) -> None:
         self.beginResetModel()
@@ -135,19 +151,17 @@ class LayerTableModel(QAbstractTableModel):
             if column == 2:
                 return _shape_text(layer.output_shape)
             if column == 3:
-                return f"{layer.parameters:,}"
+                return number(layer.parameters)
             if not layer.parameters:
                 return ""
             if layer.trainable_parameters == layer.parameters:
                 return self.tr("yes")
-            return self.tr("frozen") if not layer.trainable_parameters else self.tr("{0:,} of {1:,}").format(
-                layer.trainable_parameters, layer.parameters)
+            return self.tr("frozen") if not layer.trainable_parameters else self.tr("{0} of {1}").format(
+                number(layer.trainable_parameters), number(layer.parameters))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(_NUMBER_ALIGNMENT)
         if role == Qt.ItemDataRole.ForegroundRole and column == 4 and layer.parameters and not layer.trainable_parameters:
-            from PySide6.QtGui import QColor
-
-            return QColor(MUTED_COLOUR)
+            return QColor(theme.scheme().muted)
         return None
 
 
@@ -177,9 +191,11 @@ class ModelView(QWidget):
         self._evaluation: Evaluation | None = None
         self._known_models: list[tuple[str, float | None]] = []
         self._known_active: str | None = None
+        self._scheme = theme.scheme(self.palette())
+        self._evaluation_error = False
         self._create_widgets()
         self._connect_signals()
-        self.clear()
+        self.retranslate_ui()
 
     # ================================================================ construction
 
@@ -192,16 +208,16 @@ class ModelView(QWidget):
         self.details_label = QLabel(self)
         self.details_label.setWordWrap(True)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.details_label.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.details_label.setStyleSheet(f"color: {self._scheme.muted};")
 
         # --- training ---
-        training_box = QGroupBox(self.tr("Training"), self)
+        self.training_box = training_box = QGroupBox(self)
         self.curves = TrainingCurves(training_box)
         self.curves.setMinimumHeight(280)
         QVBoxLayout(training_box).addWidget(self.curves)
 
         # --- evaluation ---
-        evaluation_box = QGroupBox(self.tr("Evaluation"), self)
+        self.evaluation_box = evaluation_box = QGroupBox(self)
         self.evaluation_label = QLabel(evaluation_box)
         self.evaluation_label.setWordWrap(True)
         self.confusion = ConfusionMatrixChart(evaluation_box)
@@ -218,8 +234,8 @@ class ModelView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         self.report_table.setMinimumWidth(360)
-        self.copy_text_button = QPushButton(self.tr("Copy as Text"), evaluation_box)
-        self.copy_csv_button = QPushButton(self.tr("Copy as CSV"), evaluation_box)
+        self.copy_text_button = QPushButton(evaluation_box)
+        self.copy_csv_button = QPushButton(evaluation_box)
         copy_row = QHBoxLayout()
         copy_row.addStretch(1)
         copy_row.addWidget(self.copy_text_button)
@@ -236,7 +252,7 @@ class ModelView(QWidget):
         evaluation_grid.setColumnStretch(1, 2)
 
         # --- summary (layers once the ModelSummary is known) ---
-        summary_box = QGroupBox(self.tr("Architecture"), self)
+        self.summary_box = summary_box = QGroupBox(self)
         self.summary_label = QLabel(summary_box)
         self.summary_label.setWordWrap(True)
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -256,7 +272,7 @@ class ModelView(QWidget):
         summary_layout.addWidget(self.layer_table, 1)
 
         # --- comparison ---
-        comparison_box = QGroupBox(self.tr("Comparison of models"), self)
+        self.comparison_box = comparison_box = QGroupBox(self)
         self.comparison = ComparisonChart(comparison_box)
         self.comparison.setMinimumHeight(200)
         QVBoxLayout(comparison_box).addWidget(self.comparison)
@@ -284,6 +300,37 @@ class ModelView(QWidget):
     def _connect_signals(self) -> None:
         self.copy_text_button.clicked.connect(self._on_copy_text_button_clicked)
         self.copy_csv_button.clicked.connect(self._on_copy_csv_button_clicked)
+
+    def retranslate_ui(self) -> None:
+        """Every text in the current language: at construction and on QEvent.LanguageChange."""
+        self.training_box.setTitle(self.tr("Training"))
+        self.evaluation_box.setTitle(self.tr("Evaluation"))
+        self.summary_box.setTitle(self.tr("Architecture"))
+        self.comparison_box.setTitle(self.tr("Comparison of models"))
+        self.copy_text_button.setText(self.tr("Copy as Text"))
+        self.copy_text_button.setToolTip(self.tr("Copy the per-class report as plain text (class names in English)"))
+        self.copy_csv_button.setText(self.tr("Copy as CSV"))
+        self.copy_csv_button.setToolTip(self.tr("Copy the per-class report as CSV (class names in English)"))
+        self.report_table.setAccessibleName(self.tr("Per-class report"))
+        self.layer_table.setAccessibleName(self.tr("Layers"))
+        self.scroll_area.setAccessibleName(self.tr("Model"))
+        self.report_model.retranslate()
+        self.layer_model.retranslate()
+        if self._metadata is not None:  # the texts made from the model, in the new language
+            self.set_model(self._metadata, self._path, self._summary)
+        else:
+            self.clear()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        elif event.type() == QEvent.Type.PaletteChange:
+            scheme = theme.scheme(self.palette())
+            if scheme != self._scheme:
+                self._scheme = scheme
+                self.details_label.setStyleSheet(f"color: {scheme.muted};")
+                self._style_evaluation_label()
 
     # ================================================================ public API
 
@@ -348,13 +395,13 @@ class ModelView(QWidget):
         parts = []
         if meta.architecture:
             parts.append(meta.architecture)
-        parts.append(self.tr("{0} classes").format(len(meta.labels)))
+        parts.append(self.tr("%n class(es)", "", len(meta.labels)))
         parts.append(self.tr("input {0}×{1}").format(*meta.input_size))
         size = self._summary.file_bytes if self._summary is not None else _file_size(self._path)
         if size is not None:
-            parts.append(format_bytes(size))
+            parts.append(file_size(size))
         if meta.test_accuracy is not None:
-            parts.append(self.tr("test accuracy {0:.1%}").format(meta.test_accuracy))
+            parts.append(self.tr("test accuracy {0}").format(percent(meta.test_accuracy)))
         provenance = meta.provenance or {}
         if provenance.get("created"):
             parts.append(self.tr("trained {0}").format(str(provenance["created"])[:16].replace("T", " ")))
@@ -389,12 +436,13 @@ class ModelView(QWidget):
             return
         ev = self._evaluation
         if kind == "test":
-            text = self.tr("Accuracy {0:.1%} on {1:,} test images · macro F1 {2:.3f} · calibration error {3:.3f}")
+            text = self.tr("Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}", "", ev.n)
         else:
-            text = self.tr("Accuracy {0:.1%} on {1:,} validation images (no test split was stored) · "
-                           "macro F1 {2:.3f} · calibration error {3:.3f}")
-        self.evaluation_label.setText(text.format(ev.accuracy, ev.n, ev.macro_f1, ev.ece))
-        self.evaluation_label.setStyleSheet("")
+            text = self.tr("Accuracy {0} on %Ln validation image(s) (no test split was stored) · "
+                           "macro F1 {1} · calibration error {2}", "", ev.n)
+        self.evaluation_label.setText(text.format(percent(ev.accuracy), decimal(ev.macro_f1, 3), decimal(ev.ece, 3)))
+        self._evaluation_error = None
+        self._style_evaluation_label()
         self.confusion.set_matrix(ev.labels, ev.confusion)
         self.report_model.set_evaluation(ev)
         self.report_table.show()
@@ -403,7 +451,8 @@ class ModelView(QWidget):
 
     def _no_evaluation(self, text: str, *, error: bool = False) -> None:
         self.evaluation_label.setText(text)
-        self.evaluation_label.setStyleSheet(f"color: {ERROR_COLOUR};" if error else f"color: {MUTED_COLOUR};")
+        self._evaluation_error = error
+        self._style_evaluation_label()
         self.confusion.show_message(self.tr("No confusion matrix stored."))
         self.report_model.set_evaluation(None)
         self.report_table.hide()
@@ -420,13 +469,14 @@ class ModelView(QWidget):
             size = _file_size(self._path)
             text = self.tr("Input {0}×{1}").format(*meta.input_size)
             if size is not None:
-                text += " · " + self.tr("file {0}").format(format_bytes(size))
+                text += " · " + self.tr("file {0}").format(file_size(size))
             self.summary_label.setText(text + "\n" + self.tr("Layer details appear once the model is loaded."))
             return
         self.summary_label.setText(self.tr(
-            "{0} layers · {1:,} parameters: {2:,} trainable, {3:,} frozen · input {4}×{5} · file {6}").format(
-            len(summary.layers), summary.total_parameters, summary.trainable_parameters, summary.frozen_parameters,
-            *summary.input_size, format_bytes(summary.file_bytes)))
+            "%n layer(s) · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}", "",
+            len(summary.layers)).format(
+            number(summary.total_parameters), number(summary.trainable_parameters), number(summary.frozen_parameters),
+            *summary.input_size, file_size(summary.file_bytes)))
 
     def _show_comparison(self) -> None:
         models = list(self._known_models)
@@ -440,6 +490,12 @@ class ModelView(QWidget):
         rows = min(self.report_model.rowCount(), 20)
         header = self.report_table.horizontalHeader().sizeHint().height()
         self.report_table.setFixedHeight(header + rows * self.report_table.verticalHeader().defaultSectionSize() + 4)
+
+    def _style_evaluation_label(self) -> None:
+        """Plain for a score, muted when there is none, red when it could not be read."""
+        kind = self._evaluation_error
+        colour = "" if kind is None else self._scheme.error if kind else self._scheme.muted
+        self.evaluation_label.setStyleSheet(f"color: {colour};" if colour else "")
 
     def _set_copy_enabled(self, enabled: bool) -> None:
         self.copy_text_button.setEnabled(enabled)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
@@ -38,6 +38,8 @@ from infinityvision_desktop.core.training import (
     EpochMetrics, ResumableRun, Stage, TrainConfig, TrainingObserver, TrainResult, checkpoint_folder, plan_stages,
     read_checkpoint_state, resumable_run, resumable_runs,
 )
+from infinityvision_desktop.gui import i18n, theme
+from infinityvision_desktop.gui.i18n import decimal, percent
 from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixChart, TrainingCurves
 from infinityvision_desktop.gui.workers import Worker, WorkerHandle, start_worker
 
@@ -63,10 +65,9 @@ DEFAULTS = {
                      unfreeze_blocks=1, input_size=64, flip=True, translate=4, cutout=0, label_smoothing=0.1,
                      patience=0, val_share=0.1),
 }
-ERROR_COLOUR = "#b3261e"
-OK_COLOUR = "#1f2a37"
-MUTED_COLOUR = "#6b7280"
 LOG_LINES = 2000
+SETTINGS_COLUMN_WIDTH = 420  # the left column; wider when the language's captions need it, up to:
+MAX_SETTINGS_COLUMN_WIDTH = 560
 
 
 # ================================================================ values the workers emit
@@ -307,6 +308,9 @@ class TrainingDialog(QDialog):
         self._banner_run: ResumableRun | None = None
         self._applied_defaults: dict | None = None
         self._started_at = 0.0
+        self._scheme = theme.scheme()
+        self._scan_colour = "muted"  # the scan line's colour: "muted", "ok" or "error"
+        self._status_error = False
 
         self._create_widgets()
         self._connect_signals()
@@ -319,18 +323,16 @@ class TrainingDialog(QDialog):
     # ================================================================ construction
 
     def _create_widgets(self) -> None:
-        self.setWindowTitle(self.tr("Train or Fine-tune a Model"))
         self.setMinimumSize(980, 620)
         self.resize(1140, 740)
 
         # --- resume banner ---
         self.resume_frame = QFrame(self)
         self.resume_frame.setObjectName("resumeBanner")
-        self.resume_frame.setStyleSheet("#resumeBanner { background: #fff4d6; border: 1px solid #e8c66a; border-radius: 4px; }")
         self.resume_label = QLabel(self.resume_frame)
         self.resume_label.setWordWrap(True)
-        self.resume_button = QPushButton(self.tr("Resume"), self.resume_frame)
-        self.discard_button = QPushButton(self.tr("Discard"), self.resume_frame)
+        self.resume_button = QPushButton(self.resume_frame)
+        self.discard_button = QPushButton(self.resume_frame)
         banner = QHBoxLayout(self.resume_frame)
         banner.setContentsMargins(8, 6, 8, 6)
         banner.addWidget(self.resume_label, 1)
@@ -339,15 +341,13 @@ class TrainingDialog(QDialog):
         self.resume_frame.hide()
 
         # --- data ---
-        data_box = QGroupBox(self.tr("Data"), self)
+        self.data_box = data_box = QGroupBox(self)
         self.data_edit = QLineEdit(data_box)
-        self.data_edit.setPlaceholderText(self.tr("A folder with one sub-folder per class, or the CIFAR-10 .tar.gz"))
         self.data_edit.setClearButtonEnabled(True)
         self.browse_button = QToolButton(data_box)
-        self.browse_button.setText(self.tr("Browse…"))
         self.browse_button.setPopupMode(QToolButton.ToolButtonPopupMode.MenuButtonPopup)
-        self.browse_folder_action = QAction(self.tr("Class &Folders…"), self)
-        self.browse_archive_action = QAction(self.tr("&Archive (.tar.gz)…"), self)
+        self.browse_folder_action = QAction(self)
+        self.browse_archive_action = QAction(self)
         browse_menu = QMenu(self.browse_button)
         browse_menu.addAction(self.browse_folder_action)
         browse_menu.addAction(self.browse_archive_action)
@@ -371,13 +371,12 @@ class TrainingDialog(QDialog):
         data_layout.addWidget(self.counts_table)
 
         # --- base ---
-        base_box = QGroupBox(self.tr("Start from"), self)
-        self.fine_tune_radio = QRadioButton(self.tr("Fine-tune the active model"), base_box)
+        self.base_box = base_box = QGroupBox(self)
+        self.fine_tune_radio = QRadioButton(base_box)
         self.base_note = QLabel(base_box)
         self.base_note.setWordWrap(True)
-        self.base_note.setStyleSheet(f"color: {MUTED_COLOUR}; margin-left: 22px;")
-        self.airbench_radio = QRadioButton(self.tr("Train the fast airbench network from scratch"), base_box)
-        self.vgg_radio = QRadioButton(self.tr("VGG16 transfer learning (ImageNet weights)"), base_box)
+        self.airbench_radio = QRadioButton(base_box)
+        self.vgg_radio = QRadioButton(base_box)
         self.base_group = QButtonGroup(self)
         for button in (self.fine_tune_radio, self.airbench_radio, self.vgg_radio):
             self.base_group.addButton(button)
@@ -389,11 +388,9 @@ class TrainingDialog(QDialog):
         base_layout.addWidget(self.vgg_radio)
 
         # --- output name ---
-        name_box = QGroupBox(self.tr("Save as"), self)
+        self.name_box = name_box = QGroupBox(self)
         self.name_edit = QLineEdit(name_box)
-        self.name_edit.setToolTip(self.tr("The model's name; leave empty for a name from the data and the date"))
         self.models_folder_label = QLabel(name_box)
-        self.models_folder_label.setStyleSheet(f"color: {MUTED_COLOUR};")
         self.models_folder_label.setWordWrap(True)
         name_layout = QVBoxLayout(name_box)
         name_layout.addWidget(self.name_edit)
@@ -401,7 +398,6 @@ class TrainingDialog(QDialog):
 
         # --- advanced (collapsible) ---
         self.advanced_button = QToolButton(self)
-        self.advanced_button.setText(self.tr("Advanced: training settings"))
         self.advanced_button.setCheckable(True)
         self.advanced_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_button.setArrowType(Qt.ArrowType.RightArrow)
@@ -419,7 +415,7 @@ class TrainingDialog(QDialog):
         left.addStretch(1)
 
         # --- progress and results ---
-        self.stage_label = QLabel(self.tr("Not started"), self)
+        self.stage_label = QLabel(self)
         bold = QFont(self.stage_label.font())
         bold.setBold(True)
         self.stage_label.setFont(bold)
@@ -451,9 +447,7 @@ class TrainingDialog(QDialog):
         self.accuracy_label.setFont(big)
         self.evaluation_note = QLabel(self.evaluation_widget)
         self.evaluation_note.setWordWrap(True)
-        self.evaluation_note.setStyleSheet(f"color: {MUTED_COLOUR};")
         self.confusion = ConfusionMatrixChart(self.evaluation_widget)
-        self.confusion.show_message(self.tr("The held-out evaluation appears here when training ends."))
         evaluation_layout = QVBoxLayout(self.evaluation_widget)
         evaluation_layout.addWidget(self.accuracy_label)
         evaluation_layout.addWidget(self.evaluation_note)
@@ -463,9 +457,9 @@ class TrainingDialog(QDialog):
         self.log_view.setMaximumBlockCount(LOG_LINES)
         self.log_view.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self.tabs = QTabWidget(self)
-        self.tabs.addTab(self.curves, self.tr("Curves"))
-        self.tabs.addTab(self.evaluation_widget, self.tr("Evaluation"))
-        self.tabs.addTab(self.log_view, self.tr("Log"))
+        self.tabs.addTab(self.curves, "")
+        self.tabs.addTab(self.evaluation_widget, "")
+        self.tabs.addTab(self.log_view, "")
 
         right = QVBoxLayout()
         right.addLayout(labels_row)
@@ -475,32 +469,33 @@ class TrainingDialog(QDialog):
 
         # --- buttons ---
         self.buttons = QDialogButtonBox(self)
-        self.start_button = self.buttons.addButton(self.tr("&Start"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.cancel_button = self.buttons.addButton(self.tr("S&top Training"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.save_as_button = self.buttons.addButton(self.tr("Save &As…"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.use_button = self.buttons.addButton(self.tr("&Use This Model"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.start_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.save_as_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
+        self.use_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         for button in (self.start_button, self.cancel_button, self.save_as_button, self.use_button, self.close_button):
             button.setAutoDefault(False)  # Enter in the path field must not start a run
-        self.cancel_button.setToolTip(self.tr("Stop after the current batch and keep the best weights so far"))
 
         columns = QHBoxLayout()
         left_widget = QWidget(self)
         left_widget.setLayout(left)
         left.setContentsMargins(0, 0, 6, 0)
         # the settings scroll when Advanced is open in a short window; nothing is squeezed
-        left_scroll = QScrollArea(self)
+        self.left_scroll = left_scroll = QScrollArea(self)
         left_scroll.setWidget(left_widget)
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left_scroll.setFixedWidth(420)
+        left_scroll.setFixedWidth(SETTINGS_COLUMN_WIDTH)  # wider if a language needs it: _fit_settings_column()
         columns.addWidget(left_scroll)
         columns.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.resume_frame)
         layout.addLayout(columns, 1)
         layout.addWidget(self.buttons)
+        self._apply_scheme()
+        self.retranslate_ui()
 
     def _create_advanced(self, container: QWidget) -> None:
         def spin(minimum: int, maximum: int, step: int = 1, suffix: str = "") -> QSpinBox:
@@ -524,21 +519,77 @@ class TrainingDialog(QDialog):
         self.head_lr_spin = real(1e-5, 1.0, 5, 1e-4)
         self.lr_spin = real(1e-4, 10.0, 4, 0.01)
         self.unfreeze_spin = spin(0, 5)
-        self.input_size_spin = spin(32, 224, 16, self.tr(" px"))
-        self.flip_check = QCheckBox(self.tr("Random left-right flips"), container)
-        self.translate_spin = spin(0, 16, 1, self.tr(" px"))
-        self.cutout_spin = spin(0, 24, 1, self.tr(" px"))
+        self.input_size_spin = spin(32, 224, 16)
+        self.flip_check = QCheckBox(container)
+        self.translate_spin = spin(0, 16, 1)
+        self.cutout_spin = spin(0, 24, 1)
         self.smoothing_spin = real(0.0, 0.5, 2, 0.05)
         self.patience_spin = spin(0, 100)
-        self.patience_spin.setSpecialValueText(self.tr("off"))
-        self.val_share_spin = spin(0, 50, 1, self.tr(" %"))
+        self.val_share_spin = spin(0, 50, 1)
         self.precision_combo = QComboBox(container)
-        self.precision_combo.addItem(self.tr("Auto"), None)
-        self.precision_combo.addItem(self.tr("On (bfloat16)"), True)
-        self.precision_combo.addItem(self.tr("Off (float32)"), False)
+        self.precision_combo.addItem("", None)  # Auto, On, Off: texts set by retranslate_ui()
+        self.precision_combo.addItem("", True)
+        self.precision_combo.addItem("", False)
+
+        self.advanced_form = form = QFormLayout(container)
+        form.setContentsMargins(12, 0, 0, 0)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a long caption goes above its field
+        self.epochs_caption = QLabel(container)
+        # each row's caption is a QLabel whose buddy is the field: screen readers name the field by it
+        for field in (self.head_epochs_spin, self.epochs_spin, self.batch_size_spin, self.head_lr_spin, self.lr_spin,
+                      self.unfreeze_spin, self.input_size_spin, self.flip_check, self.translate_spin,
+                      self.cutout_spin, self.smoothing_spin, self.patience_spin, self.val_share_spin,
+                      self.precision_combo):
+            caption = self.epochs_caption if field is self.epochs_spin else QLabel(container)
+            caption.setBuddy(field)
+            form.addRow(caption, field)
+
+    def retranslate_ui(self) -> None:
+        """Every text in the current language: at construction and on QEvent.LanguageChange."""
+        self.setWindowTitle(self.tr("Train or Fine-tune a Model"))
+        self.resume_button.setText(self.tr("Resume"))
+        self.discard_button.setText(self.tr("Discard"))
+        self.discard_button.setToolTip(self.tr("Delete the unfinished run's checkpoint"))
+        self.data_box.setTitle(self.tr("Data"))
+        self.data_edit.setPlaceholderText(self.tr("A folder with one sub-folder per class, or the CIFAR-10 .tar.gz"))
+        self.data_edit.setAccessibleName(self.tr("Training data"))
+        self.browse_button.setText(self.tr("Browse…"))
+        self.browse_button.setToolTip(self.tr("Choose a folder of class folders, or an archive of one"))
+        self.browse_folder_action.setText(self.tr("Class &Folders…"))
+        self.browse_archive_action.setText(self.tr("&Archive (.tar.gz)…"))
+        self.counts_table.setAccessibleName(self.tr("Images per class"))
+        self.base_box.setTitle(self.tr("Start from"))
+        self.airbench_radio.setText(self.tr("Train the fast airbench network from scratch"))
+        self.vgg_radio.setText(self.tr("VGG16 transfer learning (ImageNet weights)"))
+        self.name_box.setTitle(self.tr("Save as"))
+        self.name_edit.setToolTip(self.tr("The model's name; leave empty for a name from the data and the date"))
+        self.name_edit.setAccessibleName(self.tr("Model name"))
+        self.name_edit.setPlaceholderText(self.tr("Name from the data and the date"))
+        self.advanced_button.setText(self.tr("Advanced: training settings"))
+        self.tabs.setTabText(self.tabs.indexOf(self.curves), self.tr("Curves"))
+        self.tabs.setTabText(self.tabs.indexOf(self.evaluation_widget), self.tr("Evaluation"))
+        self.tabs.setTabText(self.tabs.indexOf(self.log_view), self.tr("Log"))
+        self.tabs.setAccessibleName(self.tr("Training views"))
+        i18n.retranslate_tab_bar(self.tabs)
+        self.log_view.setAccessibleName(self.tr("Training log"))
+        self.progress_bar.setAccessibleName(self.tr("Training progress"))
+        self.start_button.setText(self.tr("&Start"))
+        self.cancel_button.setText(self.tr("S&top Training"))
+        self.cancel_button.setToolTip(self.tr("Stop after the current batch and keep the best weights so far"))
+        self.save_as_button.setText(self.tr("Save &As…"))
+        self.use_button.setText(self.tr("&Use This Model"))
+
+        # --- advanced settings ---
+        for spin in (self.input_size_spin, self.translate_spin, self.cutout_spin):
+            spin.setSuffix(self.tr(" px"))
+        self.val_share_spin.setSuffix(self.tr(" %"))
+        self.patience_spin.setSpecialValueText(self.tr("off"))
+        self.flip_check.setText(self.tr("Random left-right flips"))
+        self.precision_combo.setItemText(0, self.tr("Auto"))
+        self.precision_combo.setItemText(1, self.tr("On (bfloat16)"))
+        self.precision_combo.setItemText(2, self.tr("Off (float32)"))
         self.precision_combo.setToolTip(self.tr("bfloat16 trains faster where the CPU computes it natively "
                                                 "(AVX-512 BF16 or AMX); Auto uses it only there"))
-
         self.head_epochs_spin.setToolTip(self.tr("Stage 1: only the new output layer learns; the base stays frozen"))
         self.epochs_spin.setToolTip(self.tr("Stage 2 when fine-tuning (the top blocks learn too), or the whole run"))
         self.unfreeze_spin.setToolTip(self.tr("How many of the top blocks learn in stage 2"))
@@ -546,24 +597,61 @@ class TrainingDialog(QDialog):
         self.cutout_spin.setToolTip(self.tr("Blank out a random square of this size (0: off)"))
         self.patience_spin.setToolTip(self.tr("Stop when validation accuracy has not improved for this many epochs"))
         self.val_share_spin.setToolTip(self.tr("Share of the training images held out to pick the best epoch and calibrate"))
+        captions = {
+            self.head_epochs_spin: self.tr("Head epochs (stage 1):"), self.batch_size_spin: self.tr("Batch size:"),
+            self.head_lr_spin: self.tr("Head learning rate (Adam):"), self.lr_spin: self.tr("Learning rate (SGD, peak):"),
+            self.unfreeze_spin: self.tr("Blocks to unfreeze:"), self.input_size_spin: self.tr("Input size:"),
+            self.flip_check: self.tr("Augmentation:"), self.translate_spin: self.tr("Translate:"),
+            self.cutout_spin: self.tr("Cutout:"), self.smoothing_spin: self.tr("Label smoothing:"),
+            self.patience_spin: self.tr("Early-stopping patience:"), self.val_share_spin: self.tr("Validation share:"),
+            self.precision_combo: self.tr("Mixed precision:"),
+        }
+        for field, caption in captions.items():
+            self.advanced_form.labelForField(field).setText(caption)
 
-        form = QFormLayout(container)
-        form.setContentsMargins(12, 0, 0, 0)
-        self.epochs_caption = QLabel(self.tr("Fine-tune epochs (stage 2):"), container)
-        form.addRow(self.tr("Head epochs (stage 1):"), self.head_epochs_spin)
-        form.addRow(self.epochs_caption, self.epochs_spin)
-        form.addRow(self.tr("Batch size:"), self.batch_size_spin)
-        form.addRow(self.tr("Head learning rate (Adam):"), self.head_lr_spin)
-        form.addRow(self.tr("Learning rate (SGD, peak):"), self.lr_spin)
-        form.addRow(self.tr("Blocks to unfreeze:"), self.unfreeze_spin)
-        form.addRow(self.tr("Input size:"), self.input_size_spin)
-        form.addRow(self.tr("Augmentation:"), self.flip_check)
-        form.addRow(self.tr("Translate:"), self.translate_spin)
-        form.addRow(self.tr("Cutout:"), self.cutout_spin)
-        form.addRow(self.tr("Label smoothing:"), self.smoothing_spin)
-        form.addRow(self.tr("Early-stopping patience:"), self.patience_spin)
-        form.addRow(self.tr("Validation share:"), self.val_share_spin)
-        form.addRow(self.tr("Mixed precision:"), self.precision_combo)
+        # --- the texts made from state ---
+        self._sync_base_widgets()  # the epochs caption
+        self._update_base_note()
+        if not self.is_training() and self._result is None and not self._failed:
+            self.stage_label.setText(self.tr("Not started"))
+            self.confusion.show_message(self.tr("The held-out evaluation appears here when training ends."))
+        elif not self.is_training() and self._result is not None and self._result.metadata is not None:
+            self._show_evaluation(self._result.metadata)
+        if self._scan is not None:
+            self._show_counts(self._scan)
+            if not self._scan_reason:
+                self._set_scan_text(self._scan_summary(self._scan), "ok")
+        if self._banner_run is not None:
+            self._refresh_resume_banner()
+        self._update_buttons()
+        self._fit_settings_column()
+
+    def _fit_settings_column(self) -> None:
+        """The settings column as wide as its longest line needs in this language, within limits:
+        Ukrainian captions run longer than English ones, and a clipped Browse button is no button."""
+        content = self.left_scroll.widget()
+        needed = max(content.minimumSizeHint().width(), self.advanced_widget.sizeHint().width())
+        bar = self.left_scroll.verticalScrollBar().sizeHint().width()
+        self.left_scroll.setFixedWidth(min(max(SETTINGS_COLUMN_WIDTH, needed + bar + 4), MAX_SETTINGS_COLUMN_WIDTH))
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_scheme()
+
+    def _apply_scheme(self) -> None:
+        """Colours for the light or dark palette now in use."""
+        colours = self._scheme = theme.scheme(self.palette())
+        self.resume_frame.setStyleSheet(
+            f"#resumeBanner {{ background: {colours.banner}; border: 1px solid {colours.banner_border};"
+            f" border-radius: 4px; }} #resumeBanner QLabel {{ color: {colours.text}; }}")
+        for label in (self.models_folder_label, self.evaluation_note):
+            label.setStyleSheet(f"color: {colours.muted};")
+        self.base_note.setStyleSheet(f"color: {colours.muted}; margin-left: 22px;")
+        self._set_scan_text(self.scan_label.text(), self._scan_colour)
+        self._set_status(self.status_label.text(), error=self._status_error)
 
     def _connect_signals(self) -> None:
         self.data_edit.editingFinished.connect(self._on_data_edit_editing_finished)
@@ -809,7 +897,7 @@ class TrainingDialog(QDialog):
             self.scan_label.clear()
             self._update_buttons()
             return
-        self._set_scan_text(self.tr("Scanning {0}…").format(Path(text).name or text), MUTED_COLOUR)
+        self._set_scan_text(self.tr("Scanning {0}…").format(Path(text).name or text), "muted")
         worker = DatasetScanWorker(self._scan_id, text)
         worker.sig_scanned.connect(self._on_scan_worker_scanned)
         handle = start_worker(worker, name="dataset-scan")
@@ -827,9 +915,9 @@ class TrainingDialog(QDialog):
         if scan is not None:
             self._show_counts(scan)
         if reason:
-            self._set_scan_text(self.tr("Cannot train on this data: {0}").format(reason), ERROR_COLOUR)
+            self._set_scan_text(self.tr("Cannot train on this data: {0}").format(reason), "error")
         else:
-            self._set_scan_text(self._scan_summary(scan), OK_COLOUR)
+            self._set_scan_text(self._scan_summary(scan), "ok")
         self._update_base_note()
         self._update_buttons()
         self._refresh_resume_banner()
@@ -866,7 +954,7 @@ class TrainingDialog(QDialog):
                 item = QTableWidgetItem(str(count))
                 item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 if count == 0:
-                    item.setForeground(QColor(ERROR_COLOUR))
+                    item.setForeground(QColor(self._scheme.error))
                 self.counts_table.setItem(row, column, item)
         if scan.skipped:
             shown = "\n".join(scan.skipped[:20]) + ("\n…" if len(scan.skipped) > 20 else "")
@@ -886,7 +974,10 @@ class TrainingDialog(QDialog):
                              for row in range(self.counts_table.rowCount())}
         return shown
 
-    def _set_scan_text(self, text: str, colour: str) -> None:
+    def _set_scan_text(self, text: str, kind: str) -> None:
+        """The line under the data path; kind is "muted" (scanning), "ok" or "error"."""
+        self._scan_colour = kind
+        colour = {"muted": self._scheme.muted, "ok": self._scheme.text, "error": self._scheme.error}[kind]
         self.scan_label.setText(text)
         self.scan_label.setStyleSheet(f"color: {colour};")
 
@@ -1065,8 +1156,8 @@ class TrainingDialog(QDialog):
     def _on_training_worker_progress(self, progress: TrainingProgress) -> None:
         self.progress_bar.setRange(0, progress.total)
         self.progress_bar.setValue(progress.done)
-        self.epoch_label.setText(self.tr("Epoch {0} of {1} · batch {2}/{3} · loss {4:.3f}").format(
-            progress.epoch, progress.epochs, progress.batch, progress.batches, progress.loss))
+        self.epoch_label.setText(self.tr("Epoch {0} of {1} · batch {2}/{3} · loss {4}").format(
+            progress.epoch, progress.epochs, progress.batch, progress.batches, decimal(progress.loss, 3)))
         if progress.eta_seconds is None:
             self.eta_label.setText(self.tr("estimating time left…"))
         else:
@@ -1116,13 +1207,13 @@ class TrainingDialog(QDialog):
             self.confusion.show_message(self.tr("Keep a validation share or add a test/ folder to see a confusion matrix."))
             return
         if test:
-            self.accuracy_label.setText(self.tr("Held-out accuracy: {0:.1%} on {1} test images").format(
-                evaluation["accuracy"], evaluation["n"]))
-            self.evaluation_note.setText(self.tr("Macro F1 {0:.3f}. The test images were never used in training.")
-                                         .format(evaluation.get("macro", {}).get("f1", 0.0)))
+            self.accuracy_label.setText(self.tr("Held-out accuracy: {0} on %Ln test image(s)", "", evaluation["n"])
+                                        .format(percent(evaluation["accuracy"])))
+            self.evaluation_note.setText(self.tr("Macro F1 {0}. The test images were never used in training.")
+                                         .format(decimal(evaluation.get("macro", {}).get("f1", 0.0), 3)))
         else:
-            self.accuracy_label.setText(self.tr("Held-out accuracy: {0:.1%} on {1} validation images").format(
-                evaluation["accuracy"], evaluation["n"]))
+            self.accuracy_label.setText(self.tr("Held-out accuracy: {0} on %Ln validation image(s)", "",
+                                                evaluation["n"]).format(percent(evaluation["accuracy"])))
             self.evaluation_note.setText(self.tr(
                 "The data has no test/ folder, so this is the validation share, which also chose the best epoch: "
                 "expect a little less on new photos."))
@@ -1254,7 +1345,8 @@ class TrainingDialog(QDialog):
 
     def _set_status(self, text: str, *, error: bool = False) -> None:
         self.status_label.setText(text)
-        self.status_label.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        self._status_error = error
+        self.status_label.setStyleSheet(f"color: {self._scheme.error};" if error else "")
 
     def _log(self, text: str) -> None:
         self.log_view.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
@@ -1280,11 +1372,12 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _duration(seconds: float) -> str:
     seconds = max(0, int(math.ceil(seconds)))
+    translate = QCoreApplication.translate
     if seconds < 60:
-        return f"{seconds} s"
+        return translate("TrainingDialog", "{0} s").format(seconds)
     if seconds < 3600:
-        return f"{seconds // 60} min {seconds % 60:02d} s"
-    return f"{seconds // 3600} h {seconds // 60 % 60:02d} min"
+        return translate("TrainingDialog", "{0} min {1:02d} s").format(seconds // 60, seconds % 60)
+    return translate("TrainingDialog", "{0} h {1:02d} min").format(seconds // 3600, seconds // 60 % 60)
 
 
 def _when(timestamp: float) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QSettings
 
-from infinityvision_desktop.gui import workers
+from infinityvision_desktop.gui import i18n, theme, workers
 from infinityvision_desktop.gui.main_window import MainWindow, ModelState
 from infinityvision_desktop.gui.settings import Settings
 
@@ -21,6 +21,24 @@ def _no_thread_left_running():
     for handle in leftover:
         handle.stop(5000)  # so one leak does not spill into the next test
     assert not leftover, f"test left worker threads running: {[h.name for h in leftover]}"
+
+
+@pytest.fixture(autouse=True)
+def _english_light_interface(qapp):
+    """Every test starts in English with the system theme, as the app does on an English desktop.
+
+    The app always installs its translators (English included: its .qm holds the plural forms,
+    "1 entry" / "2 entries"); a test that switches the language or the theme is put back here.
+    """
+    if i18n.current_language() != "en" or not i18n.installed():
+        i18n.install("en", qapp)
+    if theme.current_theme() != "system":
+        theme.apply("system", qapp)
+    yield
+    if i18n.current_language() != "en":
+        i18n.install("en", qapp)
+    if theme.current_theme() != "system":
+        theme.apply("system", qapp)
 
 
 @pytest.fixture(autouse=True)

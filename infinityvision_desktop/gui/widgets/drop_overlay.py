@@ -20,6 +20,11 @@ class DropOverlay(QWidget):
         self.hide()
         parent.installEventFilter(self)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.text = self.tr("Drop to classify")
+
     def show_over_parent(self) -> None:
         self.setGeometry(self.parentWidget().rect())
         self.raise_()

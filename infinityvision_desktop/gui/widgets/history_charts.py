@@ -6,6 +6,8 @@
 - `ConfusionMatrixChart`: counts or row-normalised, class names on both axes, annotated cells.
 - `ComparisonChart`: test accuracy per model, the active one highlighted.
 
+Texts are in the interface language and colours follow the window's light or dark palette; both
+change in place on LanguageChange and PaletteChange. Class names are translated for display only.
 Every chart can be saved as PNG or SVG (a Save button and the canvas' context menu). matplotlib
 is imported when a chart is first drawn, not when this module is imported: it costs about
 0.3 s that the first paint of the window should not wait for. Never pyplot: figures are
@@ -14,27 +16,26 @@ created directly and belong to their widget.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPoint, QStandardPaths, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtCore import QEvent, QPoint, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QCheckBox, QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QSizePolicy, QStackedWidget, QToolButton,
     QVBoxLayout, QWidget,
 )
 
-TRAIN_COLOUR = "#2f6fd6"
-VALIDATION_COLOUR = "#d9711c"
-BEST_COLOUR = "#1a9c4b"
-ACTIVE_COLOUR = "#2f6fd6"
-OTHER_COLOUR = "#c9d3e0"
-TEXT_COLOUR = "#2b2f36"
-MUTED_COLOUR = "#6b7280"
+from infinityvision_desktop.gui import theme
+from infinityvision_desktop.gui.i18n import class_name, percent
+
 SAVE_FORMATS = ("png", "svg")
+# Saved charts go into documents and slides: always the light colours on white.
+SAVED_SCHEME = dataclasses.replace(theme.LIGHT, background="#ffffff")
 
 
 class ChartWidget(QWidget):
@@ -58,15 +59,14 @@ class ChartWidget(QWidget):
         self._figsize = figsize
         self.figure = None
         self.canvas = None
+        self.scheme = theme.scheme(self.palette())
 
         self.header = QHBoxLayout()
         self.header.setContentsMargins(0, 0, 0, 0)
         self.header.addStretch(1)
-        self.save_png_action = QAction(self.tr("Save Chart as &PNG…"), self)
-        self.save_svg_action = QAction(self.tr("Save Chart as &SVG…"), self)
+        self.save_png_action = QAction(self)
+        self.save_svg_action = QAction(self)
         self.save_button = QToolButton(self)
-        self.save_button.setText(self.tr("Save…"))
-        self.save_button.setToolTip(self.tr("Save this chart as a PNG or SVG image"))
         self.save_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         save_menu = QMenu(self.save_button)
         save_menu.addAction(self.save_png_action)
@@ -78,7 +78,7 @@ class ChartWidget(QWidget):
         self.message_label = QLabel(self)
         self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message_label.setWordWrap(True)
-        self.message_label.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.message_label.setStyleSheet(f"color: {self.scheme.muted};")
         self._stack = QStackedWidget(self)
         self._stack.addWidget(self.message_label)
         self._stack.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -96,6 +96,43 @@ class ChartWidget(QWidget):
         self.save_png_action.triggered.connect(self._on_save_png_action_triggered)
         self.save_svg_action.triggered.connect(self._on_save_svg_action_triggered)
         self._set_saveable(False)
+        self._retranslate_save()
+
+    # --- language and palette ---
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate_save()
+            if self.canvas is not None:
+                self._retranslate_chart()
+                self.canvas.draw_idle()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self.set_scheme(theme.scheme(self.palette()))
+
+    def _retranslate_save(self) -> None:
+        self.save_png_action.setText(self.tr("Save Chart as &PNG…"))
+        self.save_svg_action.setText(self.tr("Save Chart as &SVG…"))
+        self.save_button.setText(self.tr("Save…"))
+        self.save_button.setToolTip(self.tr("Save this chart as a PNG or SVG image"))
+        self.save_button.setAccessibleName(self.tr("Save chart"))
+
+    def _retranslate_chart(self) -> None:
+        """Set the chart's own texts (titles, axis labels, legends) again in the current language."""
+
+    def set_scheme(self, scheme: theme.Scheme) -> None:
+        """Draw with these colours from now on (the window's palette changed, or a save needs light ones)."""
+        if scheme == self.scheme:
+            return
+        self.scheme = scheme
+        self.message_label.setStyleSheet(f"color: {scheme.muted};")
+        if self.canvas is not None:
+            self.figure.set_facecolor(scheme.background)
+            self._restyle()
+            self.canvas.draw_idle()
+
+    def _restyle(self) -> None:
+        """Recolour the artists after set_scheme() (subclasses)."""
 
     # --- the canvas ---
 
@@ -106,8 +143,8 @@ class ChartWidget(QWidget):
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        background = self.palette().color(QPalette.ColorRole.Window).name()
-        self.figure = Figure(figsize=self._figsize, dpi=100, facecolor=background, layout=self._layout_engine)
+        self.figure = Figure(figsize=self._figsize, dpi=100, facecolor=self.scheme.background,
+                             layout=self._layout_engine)
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -122,6 +159,7 @@ class ChartWidget(QWidget):
     def show_chart(self) -> None:
         self.ensure_canvas()
         self._stack.setCurrentWidget(self.canvas)
+        self.message_label.clear()  # a message is set again, in the language of its day, when one is shown
         self._set_saveable(True)
 
     def show_message(self, text: str) -> None:
@@ -159,13 +197,16 @@ class ChartWidget(QWidget):
             raise ValueError(f"save charts as .png or .svg, not {path.suffix or 'a file without a suffix'}")
         self.ensure_canvas()
         temp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
+        shown = self.scheme
+        self.set_scheme(SAVED_SCHEME)  # light colours on white, whatever the window's theme
         try:
-            # white, not the window colour: a saved chart goes into documents and slides
             self.figure.savefig(temp, format=kind, dpi=150, facecolor="white")
             os.replace(temp, path)
         except BaseException:
             temp.unlink(missing_ok=True)
             raise
+        finally:
+            self.set_scheme(shown)
         self.sig_saved.emit(str(path))
         return path
 
@@ -205,12 +246,12 @@ class ChartWidget(QWidget):
             self.canvas.draw_idle()
 
 
-def _style_axes(axes) -> None:
+def _style_axes(axes, scheme: theme.Scheme) -> None:
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     for side in ("left", "bottom"):
-        axes.spines[side].set_color("#b8c0cc")
-    axes.tick_params(colors=TEXT_COLOUR, labelsize=8)
+        axes.spines[side].set_color(scheme.spine)
+    axes.tick_params(colors=scheme.text, labelsize=8)
 
 
 def _float_or_nan(value) -> float:
@@ -251,30 +292,31 @@ class TrainingCurves(ChartWidget):
         from matplotlib.lines import Line2D
         from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+        colours = self.scheme
         self._accuracy_axes, self._loss_axes = self.figure.subplots(1, 2)
         for axes in (self._accuracy_axes, self._loss_axes):
             axes.set_facecolor("none")  # the figure colour shows: the window's on screen, white when saved
-            _style_axes(axes)
-            axes.set_xlabel(self.tr("epoch"), fontsize=8, color=MUTED_COLOUR)
+            _style_axes(axes, colours)
+            axes.set_xlabel("", fontsize=8, color=colours.muted)
             # few ticks: every tick label is text to lay out on each redraw
             axes.xaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
             axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))  # 60/80/100%, not 75/90
-            axes.grid(True, axis="y", color="#e3e7ed", linewidth=0.6)
+            axes.grid(True, axis="y", color=colours.grid, linewidth=0.6)
         self._accuracy_axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         style = {"linewidth": 1.6, "marker": "o", "markersize": 3}
         self._lines = {
-            "accuracy": self._accuracy_axes.plot([], [], color=TRAIN_COLOUR, **style)[0],
-            "val_accuracy": self._accuracy_axes.plot([], [], color=VALIDATION_COLOUR, **style)[0],
-            "loss": self._loss_axes.plot([], [], color=TRAIN_COLOUR, **style)[0],
-            "val_loss": self._loss_axes.plot([], [], color=VALIDATION_COLOUR, **style)[0],
+            "accuracy": self._accuracy_axes.plot([], [], color=colours.accent, **style)[0],
+            "val_accuracy": self._accuracy_axes.plot([], [], color=colours.validation, **style)[0],
+            "loss": self._loss_axes.plot([], [], color=colours.accent, **style)[0],
+            "val_loss": self._loss_axes.plot([], [], color=colours.validation, **style)[0],
         }
         self._best_point = self._accuracy_axes.plot([], [], linestyle="none", marker="*", markersize=13,
-                                                    color=BEST_COLOUR, zorder=5, clip_on=False)[0]
-        self._best_lines = [axes.axvline(0, color=BEST_COLOUR, linestyle=":", linewidth=1.2, visible=False)
+                                                    color=colours.best, zorder=5, clip_on=False)[0]
+        self._best_lines = [axes.axvline(0, color=colours.best, linestyle=":", linewidth=1.2, visible=False)
                             for axes in (self._accuracy_axes, self._loss_axes)]
         self._best_text = self._accuracy_axes.text(0.98, 0.03, "", transform=self._accuracy_axes.transAxes,
-                                                   ha="right", va="bottom", fontsize=8, color=BEST_COLOUR, zorder=6,
-                                                   bbox={"facecolor": self.figure.get_facecolor(), "edgecolor": "none",
+                                                   ha="right", va="bottom", fontsize=8, color=colours.best, zorder=6,
+                                                   bbox={"facecolor": colours.background, "edgecolor": "none",
                                                          "alpha": 0.8, "pad": 1})
         # drawn by _draw_dynamic over the cached background (savefig still draws them: it ignores "animated")
         self._dynamic = [*self._lines.values(), self._best_point, *self._best_lines, self._best_text]
@@ -282,16 +324,47 @@ class TrainingCurves(ChartWidget):
             artist.set_animated(True)
         self._background = None
         self.canvas.mpl_connect("draw_event", self._on_figure_draw_event)
-        handles = [Line2D([], [], color=TRAIN_COLOUR, marker="o", markersize=3),
-                   Line2D([], [], color=VALIDATION_COLOUR, marker="o", markersize=3),
-                   Line2D([], [], color=BEST_COLOUR, marker="*", linestyle=":", markersize=9)]
-        self.figure.legend(handles, [self.tr("train"), self.tr("validation"), self.tr("best epoch")],
-                           loc="lower center", ncols=3, fontsize=8, frameon=False, borderaxespad=0.2)
+        self._legend_handles = [Line2D([], [], color=colours.accent, marker="o", markersize=3),
+                                Line2D([], [], color=colours.validation, marker="o", markersize=3),
+                                Line2D([], [], color=colours.best, marker="*", linestyle=":", markersize=9)]
+        self._legend = self.figure.legend(self._legend_handles, ["", "", ""], loc="lower center", ncols=3,
+                                          fontsize=8, frameon=False, borderaxespad=0.2, labelcolor=colours.text)
         self._apply_margins()
         self.canvas.mpl_connect("resize_event", self._on_figure_resize_event)
-        self._set_titles()
+        self._retranslate_chart()
         self._rebuild_stage_marks()
         self._refresh(draw=False)
+
+    def _retranslate_chart(self) -> None:
+        for axes in (self._accuracy_axes, self._loss_axes):
+            axes.xaxis.label.set_text(self.tr("epoch"))
+        for text, label in zip(self._legend.get_texts(), (self.tr("train"), self.tr("validation"),
+                                                          self.tr("best epoch"))):
+            text.set_text(label)
+        self._set_titles()
+        self._rebuild_stage_marks()
+        self._background = None  # the cached picture has the old texts
+        self._refresh(draw=False)  # the best epoch's note
+
+    def _restyle(self) -> None:
+        colours = self.scheme
+        for axes in (self._accuracy_axes, self._loss_axes):
+            _style_axes(axes, colours)
+            axes.xaxis.label.set_color(colours.muted)
+            axes.yaxis.grid(True, color=colours.grid, linewidth=0.6)
+        for series, line in self._lines.items():
+            line.set_color(colours.accent if series in ("accuracy", "loss") else colours.validation)
+        for handle, colour in zip(self._legend_handles + self._legend.legend_handles,
+                                  (colours.accent, colours.validation, colours.best) * 2):
+            handle.set_color(colour)
+        for text in self._legend.get_texts():
+            text.set_color(colours.text)
+        for artist in (self._best_point, *self._best_lines, self._best_text):
+            artist.set_color(colours.best)
+        self._best_text.get_bbox_patch().set_facecolor(colours.background)
+        self._set_titles()
+        self._rebuild_stage_marks()
+        self._background = None
 
     def _on_figure_draw_event(self, event) -> None:
         # a full redraw skipped the animated artists: keep the picture without them, then add them
@@ -378,8 +451,12 @@ class TrainingCurves(ChartWidget):
     # --- drawing ---
 
     def _set_titles(self) -> None:
-        self._accuracy_axes.set_title(self.tr("Accuracy"), fontsize=9, color=TEXT_COLOUR, loc="left")
-        self._loss_axes.set_title(self.tr("Loss"), fontsize=9, color=TEXT_COLOUR, loc="left")
+        self._accuracy_axes.set_title(self.tr("Accuracy"), fontsize=9, color=self.scheme.text, loc="left")
+        self._loss_axes.set_title(self.tr("Loss"), fontsize=9, color=self.scheme.text, loc="left")
+
+    def _stage_title(self, name: str) -> str:
+        """A stage's name (as the pipeline stores it) for the chart, in the interface language."""
+        return {"head": self.tr("head"), "fine-tune": self.tr("fine-tune"), "train": self.tr("train")}.get(name, name)
 
     def _planned_epochs(self) -> int:
         return sum(int(stage.get("epochs", 0) or 0) for stage in self._stages)
@@ -400,12 +477,14 @@ class TrainingCurves(ChartWidget):
             end = start + epochs
             for axes in (self._accuracy_axes, self._loss_axes):
                 if index < len(self._stages) - 1:
-                    self._stage_artists.append(axes.axvline(end + 0.5, color="#8a93a3", linestyle="--", linewidth=1))
+                    self._stage_artists.append(axes.axvline(end + 0.5, color=self.scheme.stage_line, linestyle="--",
+                                                            linewidth=1))
                 # the name sits at the top of its span: x in epochs, y in axes fractions
                 self._stage_artists.append(axes.text(
-                    (start + end + 1) / 2, 0.98, str(stage.get("name", "")), transform=axes.get_xaxis_transform(),
-                    ha="center", va="top", fontsize=8, color=MUTED_COLOUR, style="italic", zorder=6,
-                    bbox={"facecolor": self.figure.get_facecolor(), "edgecolor": "none", "alpha": 0.75, "pad": 1}))
+                    (start + end + 1) / 2, 0.98, self._stage_title(str(stage.get("name", ""))),
+                    transform=axes.get_xaxis_transform(), ha="center", va="top", fontsize=8, color=self.scheme.muted,
+                    style="italic", zorder=6,
+                    bbox={"facecolor": self.scheme.background, "edgecolor": "none", "alpha": 0.75, "pad": 1}))
             if index < len(self._stages) - 1:
                 self._boundaries.append(end + 0.5)
             start = end
@@ -427,7 +506,7 @@ class TrainingCurves(ChartWidget):
             for line in self._best_lines:
                 line.set_xdata([epochs[best], epochs[best]])
                 line.set_visible(True)
-            self._best_text.set_text(self.tr("best: {0:.1%} at epoch {1}").format(values["val_accuracy"][best],
+            self._best_text.set_text(self.tr("best: {0} at epoch {1}").format(percent(values["val_accuracy"][best]),
                                                                                    self._best_epoch))
         else:
             self._best_point.set_data([], [])
@@ -507,8 +586,8 @@ class ConfusionMatrixChart(ChartWidget):
         self._normalized = False
         self._image = None
         self._texts: list[list] = []
-        self.normalized_check = QCheckBox(self.tr("Row-normalised"), self)
-        self.normalized_check.setToolTip(self.tr("Show each row as shares of its true class (recall on the diagonal)"))
+        self.normalized_check = QCheckBox(self)
+        self._retranslate_check()
         self.header.insertWidget(0, self.normalized_check)
         self.normalized_check.setEnabled(False)
         self.normalized_check.toggled.connect(self._on_normalized_check_toggled)
@@ -517,6 +596,21 @@ class ConfusionMatrixChart(ChartWidget):
         self._axes = self.figure.add_axes((0.2, 0.2, 0.75, 0.75))
         self._axes.set_facecolor("none")  # the figure colour shows: the window's on screen, white when saved
         self.canvas.mpl_connect("resize_event", self._on_canvas_resize)
+        self._rebuild()
+
+    def _retranslate_check(self) -> None:
+        self.normalized_check.setText(self.tr("Row-normalised"))
+        self.normalized_check.setToolTip(self.tr("Show each row as shares of its true class (recall on the diagonal)"))
+
+    def _retranslate_save(self) -> None:
+        super()._retranslate_save()
+        if hasattr(self, "normalized_check"):  # ChartWidget.__init__ calls this before it exists
+            self._retranslate_check()
+
+    def _retranslate_chart(self) -> None:
+        self._rebuild()  # class names on both axes, the axis titles
+
+    def _restyle(self) -> None:
         self._rebuild()
 
     # --- content ---
@@ -603,13 +697,20 @@ class ConfusionMatrixChart(ChartWidget):
             self.canvas.draw_idle()
             return
         axes.set_axis_on()
-        self._image = axes.imshow(self.displayed_values(), cmap="Blues", interpolation="nearest", aspect="equal")
+        from matplotlib.colors import LinearSegmentedColormap
+
+        colours = self.scheme
+        # light: white to deep blue; dark: from the window's colour up to a bright blue
+        ramp = "Blues" if not colours.dark else LinearSegmentedColormap.from_list(
+            "confusion", [colours.confusion_low, colours.confusion_high])
+        self._image = axes.imshow(self.displayed_values(), cmap=ramp, interpolation="nearest", aspect="equal")
         font = 8 if n <= 10 else 6 if n <= 20 else 4
-        axes.set_xticks(range(n), self._labels, rotation=45, ha="right", rotation_mode="anchor", fontsize=font + 1)
-        axes.set_yticks(range(n), self._labels, fontsize=font + 1)
-        axes.set_xlabel(self.tr("predicted"), fontsize=8, color=MUTED_COLOUR)
-        axes.set_ylabel(self.tr("true class"), fontsize=8, color=MUTED_COLOUR)
-        axes.tick_params(length=0, colors=TEXT_COLOUR)
+        names = [class_name(label) for label in self._labels]
+        axes.set_xticks(range(n), names, rotation=45, ha="right", rotation_mode="anchor", fontsize=font + 1)
+        axes.set_yticks(range(n), names, fontsize=font + 1)
+        axes.set_xlabel(self.tr("predicted"), fontsize=8, color=colours.muted)
+        axes.set_ylabel(self.tr("true class"), fontsize=8, color=colours.muted)
+        axes.tick_params(length=0, colors=colours.text)
         for side in axes.spines.values():
             side.set_visible(False)
         self._texts = [[axes.text(col, row, "", ha="center", va="center", fontsize=font) for col in range(n)]
@@ -655,9 +756,11 @@ class ConfusionMatrixChart(ChartWidget):
                     label = str(int(value))
                 text.set_text(label)
                 # dark cells get white text, light cells dark text; zeros fade
-                text.set_color("white" if value > 0.55 * top else (MUTED_COLOUR if value == 0 else TEXT_COLOUR))
+                strong = value > 0.55 * top
+                text.set_color("white" if strong or (self.scheme.dark and value != 0)
+                               else (self.scheme.muted if value == 0 else self.scheme.text))
         self._axes.set_title(self.tr("row-normalised") if self._normalized else self.tr("counts"),
-                             fontsize=8, color=MUTED_COLOUR, loc="right")
+                             fontsize=8, color=self.scheme.muted, loc="right")
         self.canvas.draw_idle()
 
 
@@ -698,7 +801,15 @@ class ComparisonChart(ChartWidget):
 
     def highlighted(self) -> list[str]:
         return [name for (name, _), bar in zip(self._models, self._bars)
-                if _same_colour(bar.get_facecolor(), ACTIVE_COLOUR)]
+                if _same_colour(bar.get_facecolor(), self.scheme.accent)]
+
+    def _retranslate_chart(self) -> None:
+        if not self._models:
+            self.show_message(self.tr("No models to compare yet."))
+        self._rebuild()
+
+    def _restyle(self) -> None:
+        self._rebuild()
 
     def _rebuild(self) -> None:
         if self.canvas is None:
@@ -708,7 +819,8 @@ class ComparisonChart(ChartWidget):
         axes = self._axes
         axes.clear()
         axes.set_facecolor("none")
-        _style_axes(axes)
+        colours = self.scheme
+        _style_axes(axes, colours)
         n = len(self._models)
         if not n:
             self._bars = []
@@ -716,12 +828,12 @@ class ComparisonChart(ChartWidget):
             return
         names = [name for name, _ in self._models]
         widths = [accuracy or 0.0 for _, accuracy in self._models]
-        colours = [ACTIVE_COLOUR if name == self._active else OTHER_COLOUR for name in names]
-        self._bars = list(axes.barh(range(n), widths, height=0.62, color=colours))
+        fills = [colours.accent if name == self._active else colours.other_bar for name in names]
+        self._bars = list(axes.barh(range(n), widths, height=0.62, color=fills))
         for index, (name, accuracy) in enumerate(self._models):
-            text = f"{accuracy:.1%}" if accuracy is not None else self.tr("not evaluated")
+            text = percent(accuracy) if accuracy is not None else self.tr("not evaluated")
             axes.text((accuracy or 0.0) + 0.01, index, text, va="center", ha="left", fontsize=8,
-                      color=TEXT_COLOUR if name == self._active else MUTED_COLOUR,
+                      color=colours.text if name == self._active else colours.muted,
                       fontweight="bold" if name == self._active else "normal")
         axes.set_yticks(range(n), [_elide(name, 28) for name in names], fontsize=8)
         for tick, name in zip(axes.get_yticklabels(), names):
@@ -730,7 +842,7 @@ class ComparisonChart(ChartWidget):
         axes.set_xlim(0, 1.15)  # room for "100.0%" right of a full bar
         axes.set_xticks([0, 0.25, 0.5, 0.75, 1.0])
         axes.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
-        axes.set_xlabel(self.tr("test accuracy"), fontsize=8, color=MUTED_COLOUR)
+        axes.set_xlabel(self.tr("test accuracy"), fontsize=8, color=colours.muted)
         axes.tick_params(axis="y", length=0)
         self.setMinimumHeight(int(60 + 30 * n))
         self.canvas.draw_idle()

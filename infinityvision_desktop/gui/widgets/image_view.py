@@ -85,6 +85,7 @@ class ImageView(QWidget):
         self._pixmap = QPixmap.fromImage(image)
         self._scaled = QPixmap()
         self._overlay = QPixmap()  # it belonged to the previous image
+        self._hint_title = self._hint_text = ""  # an image now, no hint
         self.update()
 
     def show_hint(self, title: str, text: str = "") -> None:

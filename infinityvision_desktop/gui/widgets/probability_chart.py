@@ -4,29 +4,29 @@ The artists are created once per set of class names and then updated in place (`
 `set_text`, `draw_idle`), so showing another image costs one Agg redraw, not a new plot.
 Class names are plain text artists rather than tick labels, and the margins are set by hand
 from the names' measured width: tick machinery and a layout engine would double the redraw.
-matplotlib is imported when the canvas is first needed, not when this module is imported: it
-costs about 0.3 s, which the first paint of the window should not wait for.
+Names are shown in the interface language (the labels stay the model's), and the colours follow
+the window's light or dark palette; both change in place on LanguageChange and PaletteChange.
+On a high-DPI screen the canvas renders at the device pixel ratio (matplotlib's Qt backend
+raises the figure's dpi), so sizes here are in points or scaled by that ratio.
 
 A class can be clicked (its bar, its row or its name: matplotlib pick events) and one class can
 be marked with an outline, the class whose heatmap is shown.
+matplotlib is imported when the canvas is first needed, not when this module is imported: it
+costs about 0.3 s, which the first paint of the window should not wait for.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
-ACCENT = "#2f6fd6"  # the top class
-NOT_SURE = "#d48a0b"  # the top class when the model is not sure
-OTHER = "#c9d3e0"  # every other class
-NAME_COLOUR = "#2b2f36"
-VALUE_COLOUR = "#555b66"
+from infinityvision_desktop.gui import theme
+from infinityvision_desktop.gui.i18n import class_name
+
 MIN_ROWS = 8  # fewer classes than this leave space below rather than grow fat bars
 ROW_HEIGHT_PX = 24  # per class, so ten classes stay readable at the chart's minimum height
 NAME_GAP_PX = 8  # between a class name and its bar
 X_MAX = 1.16  # room for "100%" right of a full bar
-MARK_COLOUR = "#1f2a37"  # the outline of the class whose heatmap is shown
 
 
 class ProbabilityChart(QWidget):
@@ -46,10 +46,12 @@ class ProbabilityChart(QWidget):
         self._bars = []
         self._names = []
         self._values = []
-        self._names_width_px = 0.0
+        self._names_width_pt = 0.0  # the longest class name, in points: the same at any dpi
         self._labels: tuple[str, ...] = ()
         self._shown_index = -1
+        self._shown_not_sure = False
         self._empty = True
+        self._scheme = theme.scheme(self.palette())
         self._hit_areas = []  # one invisible full-width bar per row: a 0% class can be clicked too
         self._marked_index = -1
         self._last_pick = None
@@ -61,7 +63,7 @@ class ProbabilityChart(QWidget):
         from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
-        background = self.palette().color(QPalette.ColorRole.Window).name()
+        background = self._scheme.background
         self.figure = Figure(figsize=(4, 3), dpi=100, facecolor=background)
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setParent(self)
@@ -81,20 +83,22 @@ class ProbabilityChart(QWidget):
         self.ensure_canvas()
         if tuple(prediction.labels) != self._labels:
             self._build(tuple(prediction.labels))
-        top_colour = NOT_SURE if prediction.not_sure else ACCENT
+        colours = self._scheme
+        top_colour = colours.not_sure_bar if prediction.not_sure else colours.accent
         for index, (bar, name, value, probability) in enumerate(
                 zip(self._bars, self._names, self._values, prediction.probabilities)):
             top = index == prediction.index
             bar.set_width(float(probability))
-            bar.set_color(top_colour if top else OTHER)
+            bar.set_color(top_colour if top else colours.other_bar)
             value.set_x(float(probability) + 0.015)
             value.set_text(percent_text(float(probability)))
             if top or index == self._shown_index:  # only the two that change weight
                 weight = "bold" if top else "normal"
                 value.set_fontweight(weight)
-                value.set_color(top_colour if top else VALUE_COLOUR)
+                value.set_color(top_colour if top else colours.muted)
                 name.set_fontweight(weight)
         self._shown_index = prediction.index
+        self._shown_not_sure = prediction.not_sure
         self._empty = False
         self.canvas.draw_idle()
 
@@ -120,26 +124,19 @@ class ProbabilityChart(QWidget):
             self._build(labels)
             self.canvas.draw_idle()
 
-    def labels(self) -> tuple[str, ...]:
-        return self._labels
-
-    def is_empty(self) -> bool:
-        return self._empty
-
-    def bar_widths(self) -> tuple[float, ...]:
-        """The widths of the bars as drawn, in label order (what a user sees, for tests)."""
-        return tuple(float(bar.get_width()) for bar in self._bars)
-
     def set_marked(self, index: int) -> None:
         """Outline class `index` (-1: none), e.g. the class whose heatmap is on the image."""
         if index == self._marked_index or self.canvas is None:
             return
         self._marked_index = index
-        for position, bar in enumerate(self._bars):
-            marked = position == index
-            bar.set_edgecolor(MARK_COLOUR if marked else "none")
-            bar.set_linewidth(1.6 if marked else 0.0)
+        self._apply_mark()
         self.canvas.draw_idle()
+
+    def _apply_mark(self) -> None:
+        for position, bar in enumerate(self._bars):
+            marked = position == self._marked_index
+            bar.set_edgecolor(self._scheme.text if marked else "none")  # the text colour: seen on light and dark
+            bar.set_linewidth(1.6 if marked else 0.0)
 
     def marked_index(self) -> int:
         return self._marked_index
@@ -161,6 +158,67 @@ class ProbabilityChart(QWidget):
                 self.sig_class_clicked.emit(group.index(artist))
                 return
 
+    def labels(self) -> tuple[str, ...]:
+        """The model's class labels, in bar order."""
+        return self._labels
+
+    def display_names(self) -> tuple[str, ...]:
+        """The class names as drawn beside the bars (in the interface language)."""
+        return tuple(name.get_text() for name in self._names)
+
+    def colours(self) -> dict[str, str]:
+        """The colours drawn now, as hex: figure background, class names, the other bars (for tests)."""
+        from matplotlib.colors import to_hex
+
+        if self.figure is None:
+            return {}
+        return {"background": to_hex(self.figure.get_facecolor()),
+                "names": to_hex(self._names[0].get_color()) if self._names else "",
+                "other_bar": to_hex(self._bars[-1].get_facecolor()) if self._bars else ""}
+
+    # --- language and palette ---
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self._retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_scheme(theme.scheme(self.palette()))
+
+    def _retranslate(self) -> None:
+        if self.canvas is None or not self._names:
+            return
+        for name, label in zip(self._names, self._labels):
+            name.set_text(class_name(label))
+        self._measure_names()
+        self._place_axes()
+        self.canvas.draw_idle()
+
+    def _apply_scheme(self, scheme: theme.Scheme) -> None:
+        if scheme == self._scheme:
+            return
+        self._scheme = scheme
+        if self.canvas is None:
+            return
+        self.figure.set_facecolor(scheme.background)
+        self._axes.set_facecolor(scheme.background)
+        self._axes.spines["left"].set_color(scheme.spine)
+        top_colour = scheme.not_sure_bar if self._shown_not_sure else scheme.accent
+        for index, (bar, name, value) in enumerate(zip(self._bars, self._names, self._values)):
+            top = index == self._shown_index
+            bar.set_color(top_colour if top else scheme.other_bar)
+            name.set_color(scheme.text)
+            value.set_color(top_colour if top else scheme.muted)
+        self._apply_mark()
+        self.canvas.draw_idle()
+
+    def is_empty(self) -> bool:
+        return self._empty
+
+    def bar_widths(self) -> tuple[float, ...]:
+        """The widths of the bars as drawn, in label order (what a user sees, for tests)."""
+        return tuple(float(bar.get_width()) for bar in self._bars)
+
     # --- building and layout ---
 
     def _build(self, labels: tuple[str, ...]) -> None:
@@ -180,34 +238,42 @@ class ProbabilityChart(QWidget):
         axes.set_yticks([])
         for side in ("top", "right", "bottom"):
             axes.spines[side].set_visible(False)
-        axes.spines["left"].set_color("#b8c0cc")
+        colours = self._scheme
+        axes.set_facecolor(colours.background)
+        axes.spines["left"].set_color(colours.spine)
         axes.spines["left"].set_visible(bool(labels))
         axes.spines["left"].set_bounds(-0.5, len(labels) - 0.5)
         positions = range(len(labels))
         self._hit_areas = list(axes.barh(positions, [X_MAX] * len(labels), height=0.96, color=(0, 0, 0, 0),
                                          linewidth=0, zorder=0))
-        self._bars = list(axes.barh(positions, [0.0] * len(labels), height=0.68, color=OTHER))
+        self._bars = list(axes.barh(positions, [0.0] * len(labels), height=0.68, color=colours.other_bar))
         for artist in (*self._hit_areas, *self._bars):
             artist.set_picker(True)
         names_at = blended_transform_factory(axes.transAxes, axes.transData)
-        self._names = [axes.text(0, y, label, transform=names_at, ha="right", va="center", fontsize=10,
-                                 color=NAME_COLOUR, picker=True) for y, label in zip(positions, labels)]
-        self._values = [axes.text(0.015, y, "", va="center", ha="left", fontsize=9, color=VALUE_COLOUR)
+        self._names = [axes.text(0, y, class_name(label), transform=names_at, ha="right", va="center", fontsize=10,
+                                 color=colours.text, picker=True) for y, label in zip(positions, labels)]
+        self._values = [axes.text(0.015, y, "", va="center", ha="left", fontsize=9, color=colours.muted)
                         for y in positions]
         self._marked_index = -1
-        renderer = self.canvas.get_renderer()
-        self._names_width_px = max((name.get_window_extent(renderer).width for name in self._names), default=0.0)
+        self._measure_names()
         self._place_axes()
         self.setMinimumHeight(ROW_HEIGHT_PX * max(len(labels), 4))
+
+    def _measure_names(self) -> None:
+        renderer = self.canvas.get_renderer()
+        width_px = max((name.get_window_extent(renderer).width for name in self._names), default=0.0)
+        self._names_width_pt = width_px * 72 / self.figure.dpi
 
     def _place_axes(self) -> None:
         width_px, height_px = self.figure.bbox.width, self.figure.bbox.height
         if width_px <= 0 or height_px <= 0:
             return
-        left = min(0.5, (self._names_width_px + NAME_GAP_PX + 10) / width_px)
+        ratio = self.figure.dpi / 100  # device pixels per logical pixel (the figure is made at 100 dpi)
+        gap = NAME_GAP_PX * ratio
+        left = min(0.5, (self._names_width_pt * self.figure.dpi / 72 + gap + 10 * ratio) / width_px)
         for name in self._names:  # names end NAME_GAP_PX left of the axis line
-            name.set_x(-NAME_GAP_PX / (width_px * (0.97 - left)))
-        self._axes.set_position((left, 8 / height_px, 0.97 - left, 1 - 16 / height_px))
+            name.set_x(-gap / (width_px * (0.97 - left)))
+        self._axes.set_position((left, 8 * ratio / height_px, 0.97 - left, 1 - 16 * ratio / height_px))
 
     def _on_canvas_resize(self, event) -> None:
         self._place_axes()

@@ -8,12 +8,14 @@ from typing import Iterable
 
 import numpy as np
 from PySide6.QtCore import (
-    QAbstractTableModel, QItemSelectionModel, QModelIndex, QSize,
+    QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QSize,
     QSortFilterProxyModel, Qt, Signal, Slot,
 )
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView, QWidget
 
+from infinityvision_desktop.gui import theme
+from infinityvision_desktop.gui.i18n import class_name
 from infinityvision_desktop.gui.widgets.probability_chart import percent_text
 from infinityvision_desktop.gui.workers import THUMBNAIL_SIZE
 
@@ -67,10 +69,28 @@ class ResultsModel(QAbstractTableModel):
         self._blank = QPixmap(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
         self._blank.fill(Qt.GlobalColor.transparent)
         self._warning: QPixmap | None = None
+        self._headers: dict[Column, str] = {}
+        self._scheme = theme.scheme()
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Headers, class names and status texts in the current language (the view calls this)."""
         self._headers = {
             Column.FILE: self.tr("File"), Column.CLASS: self.tr("Class"),
             Column.CONFIDENCE: self.tr("Confidence"), Column.STATUS: self.tr("Status"),
         }
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
+        self._all_rows_changed()
+
+    def set_scheme(self, scheme: theme.Scheme) -> None:
+        """The colours of error and "not sure" statuses, for a light or dark table."""
+        if scheme != self._scheme:
+            self._scheme = scheme
+            self._all_rows_changed()
+
+    def _all_rows_changed(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
 
     # --- Qt model interface ---
 
@@ -105,9 +125,9 @@ class ResultsModel(QAbstractTableModel):
                 return self._display(row, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == Column.STATUS:
             if row.state == RowState.FAILED:
-                return QColor("#b3261e")
+                return QColor(self._scheme.error)
             if row.prediction is not None and row.prediction.not_sure:
-                return QColor("#9a6200")
+                return QColor(self._scheme.not_sure)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == Column.CONFIDENCE:
             return int(Qt.AlignmentFlag.AlignCenter)
         return None
@@ -117,7 +137,7 @@ class ResultsModel(QAbstractTableModel):
         if column == Column.FILE:
             return row.name
         if column == Column.CLASS:
-            return prediction.label if prediction is not None else ""
+            return class_name(prediction.label) if prediction is not None else ""
         if column == Column.CONFIDENCE:
             return percent_text(prediction.confidence) if prediction is not None else ""
         return self.status_text(row)
@@ -136,15 +156,15 @@ class ResultsModel(QAbstractTableModel):
         if row.prediction is not None and row.prediction.not_sure:
             return self.tr("Not sure")
         if row.prediction is not None and row.frames > 1:
-            return self.tr("Classified (first of {0} frames)").format(row.frames)
+            return self.tr("Classified (first of %n frame(s))", "", row.frames)
         return self.tr("Classified")
 
     def _sort_key(self, row: ResultRow, column: Column):
         prediction = row.prediction
         if column == Column.FILE:
             return row.name.lower()
-        if column == Column.CLASS:
-            return prediction.label.lower() if prediction is not None else "\uffff"  # unanswered last
+        if column == Column.CLASS:  # by the name shown
+            return class_name(prediction.label).lower() if prediction is not None else "\uffff"  # unanswered last
         if column == Column.CONFIDENCE:
             return float(prediction.confidence) if prediction is not None else -1.0
         return self.status_text(row).lower()
@@ -250,6 +270,10 @@ class ResultsModel(QAbstractTableModel):
             row.state = state
         self._rows_changed(rows)
 
+    def refresh_rows(self, rows: list[ResultRow]) -> None:
+        """Rows changed in place (e.g. judged against another "not sure" threshold): repaint them."""
+        self._rows_changed(rows)
+
     def _rows_changed(self, rows: list[ResultRow]) -> None:
         if not rows:
             return
@@ -298,6 +322,13 @@ class ResultsTable(QTableView):
         header.resizeSection(Column.CONFIDENCE, 100)
         header.resizeSection(Column.STATUS, 340)
         self.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.results_model.retranslate()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self.results_model.set_scheme(theme.scheme(self.palette()))
 
     def current_key(self) -> int:
         index = self.currentIndex()

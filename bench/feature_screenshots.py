@@ -1,6 +1,6 @@
 """Screenshots of the heatmap and the Evaluation tab, made by the app itself (offscreen).
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python tools/feature_screenshots.py \\
+    QT_QPA_PLATFORM=offscreen .venv/bin/python bench/feature_screenshots.py \\
         --photos resources/samples --select cat_chelsea.jpg --evaluate /tmp/cifar500 --out resources/screenshots
 
 - explain_heatmap.png: the main window classifying the photos in --photos, the --select photo

@@ -1,0 +1,166 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>ErrorDialog</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/errors.py" line="+64"/>
+        <source>%n unexpected error(s) occurred; the details of each are below.</source>
+        <translation>
+            <numerusform>%n unexpected error occurred; the details are below.</numerusform>
+            <numerusform>%n unexpected errors occurred; the details of each are below.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+759"/>
+        <source>Exported %n entry(s) to {0}</source>
+        <translation>
+            <numerusform>Exported %n entry to {0}</numerusform>
+            <numerusform>Exported %n entries to {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+171"/>
+        <source>Forgot %n entry(s). The image files were not touched.</source>
+        <translation>
+            <numerusform>Forgot %n entry. The image file was not touched.</numerusform>
+            <numerusform>Forgot %n entries. The image files were not touched.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>Forget all %Ln entry(s) in the history? The image files are not touched.</source>
+        <translation>
+            <numerusform>Forget the %Ln entry in the history? The image file is not touched.</numerusform>
+            <numerusform>Forget all %Ln entries in the history? The image files are not touched.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+85"/>
+        <source>%Ln entry(s)</source>
+        <translation>
+            <numerusform>%Ln entry</numerusform>
+            <numerusform>%Ln entries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>{0} of %Ln entry(s)</source>
+        <translation>
+            <numerusform>{0} of %Ln entry</numerusform>
+            <numerusform>{0} of %Ln entries</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+475"/>
+        <source>(%n other file(s) skipped: not images)</source>
+        <translation>
+            <numerusform>(%n other file skipped: not an image)</numerusform>
+            <numerusform>(%n other files skipped: not images)</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+129"/>
+        <source>Exported %n result(s) to {0}</source>
+        <translation>
+            <numerusform>Exported %n result to {0}</numerusform>
+            <numerusform>Exported %n results to {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+266"/>
+        <source>Classifying %n image(s)…</source>
+        <translation>
+            <numerusform>Classifying %n image…</numerusform>
+            <numerusform>Classifying %n images…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+16"/>
+        <source>%n waiting for a model</source>
+        <translation>
+            <numerusform>%n waiting for a model</numerusform>
+            <numerusform>%n waiting for a model</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n other file(s) not added (not images)</source>
+        <translation>
+            <numerusform>%n other file not added (not an image)</numerusform>
+            <numerusform>%n other files not added (not images)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ModelView</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+398"/>
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n class</numerusform>
+            <numerusform>%n classes</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+41"/>
+        <source>Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}</source>
+        <translation>
+            <numerusform>Accuracy {0} on %Ln test image · macro F1 {1} · calibration error {2}</numerusform>
+            <numerusform>Accuracy {0} on %Ln test images · macro F1 {1} · calibration error {2}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Accuracy {0} on %Ln validation image(s) (no test split was stored) · macro F1 {1} · calibration error {2}</source>
+        <translation>
+            <numerusform>Accuracy {0} on %Ln validation image (no test split was stored) · macro F1 {1} · calibration error {2}</numerusform>
+            <numerusform>Accuracy {0} on %Ln validation images (no test split was stored) · macro F1 {1} · calibration error {2}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+35"/>
+        <source>%n layer(s) · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}</source>
+        <translation>
+            <numerusform>%n layer · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}</numerusform>
+            <numerusform>%n layers · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+159"/>
+        <source>Classified (first of %n frame(s))</source>
+        <translation>
+            <numerusform>Classified (first of %n frame)</numerusform>
+            <numerusform>Classified (first of %n frames)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TrainingDialog</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+1208"/>
+        <source>Held-out accuracy: {0} on %Ln test image(s)</source>
+        <translation>
+            <numerusform>Held-out accuracy: {0} on %Ln test image</numerusform>
+            <numerusform>Held-out accuracy: {0} on %Ln test images</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Held-out accuracy: {0} on %Ln validation image(s)</source>
+        <translation>
+            <numerusform>Held-out accuracy: {0} on %Ln validation image</numerusform>
+            <numerusform>Held-out accuracy: {0} on %Ln validation images</numerusform>
+        </translation>
+    </message>
+</context>
+</TS>

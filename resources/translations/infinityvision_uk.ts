@@ -1,0 +1,2523 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="uk">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/about_dialog.py" line="+124"/>
+        <source>About InfinityVision</source>
+        <translation>Про InfinityVision</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Tells what is in a photo among the ten CIFAR-10 classes, and how sure it is; shows how the model learned, and retrains it on your own pictures.</source>
+        <translation>Визначає, який із десяти класів CIFAR-10 зображено на фото і наскільки певна відповідь; показує, як навчалася модель, і донавчає її на ваших власних зображеннях.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Versions</source>
+        <translation>Версії</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>not installed</source>
+        <translation>не встановлено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Active model</source>
+        <translation>Активна модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Copy</source>
+        <translation>&amp;Копіювати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the versions and the model&apos;s provenance, for a bug report</source>
+        <translation>Скопіювати версії та походження моделі — для звіту про ваду</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Name:</source>
+        <translation>Назва:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>File:</source>
+        <translation>Файл:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Architecture:</source>
+        <translation>Архітектура:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Test accuracy:</source>
+        <translation>Точність на тесті:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Date trained:</source>
+        <translation>Дата навчання:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trained by:</source>
+        <translation>Команда навчання:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Data:</source>
+        <translation>Дані:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Training images:</source>
+        <translation>Навчальних зображень:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training time:</source>
+        <translation>Час навчання:</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No model is loaded.</source>
+        <translation>Жодну модель не завантажено.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+4"/>
+        <location line="+1"/>
+        <source>unknown</source>
+        <translation>невідомо</translation>
+    </message>
+    <message>
+        <location line="-4"/>
+        <source>{0} on the test split</source>
+        <translation>{0} на тестовій вибірці</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not evaluated</source>
+        <translation>не оцінено</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>{0} (and {1} held out for validation)</source>
+        <translation>{0} (і ще {1} відкладено для валідації)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} min</source>
+        <translation>{0} хв</translation>
+    </message>
+</context>
+<context>
+    <name>ChartWidget</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="+114"/>
+        <source>Save Chart as &amp;PNG…</source>
+        <translation>Зберегти діаграму як &amp;PNG…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save Chart as &amp;SVG…</source>
+        <translation>Зберегти діаграму як &amp;SVG…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save…</source>
+        <translation>Зберегти…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save this chart as a PNG or SVG image</source>
+        <translation>Зберегти цю діаграму як зображення PNG або SVG</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save chart</source>
+        <translation>Зберегти діаграму</translation>
+    </message>
+    <message>
+        <location line="+99"/>
+        <source>PNG image (*.png)</source>
+        <translation>Зображення PNG (*.png)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>SVG image (*.svg)</source>
+        <translation>Зображення SVG (*.svg)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+8"/>
+        <source>Save Chart</source>
+        <translation>Збереження діаграми</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The chart could not be saved to {0}:
+{1}</source>
+        <translation>Не вдалося зберегти діаграму в {0}:
+{1}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassNames</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/i18n.py" line="+155"/>
+        <source>airplane</source>
+        <translation>літак</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>automobile</source>
+        <translation>автомобіль</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bird</source>
+        <translation>птах</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>cat</source>
+        <translation>кіт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>deer</source>
+        <translation>олень</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>dog</source>
+        <translation>собака</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>frog</source>
+        <translation>жаба</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>horse</source>
+        <translation>кінь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ship</source>
+        <translation>корабель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>truck</source>
+        <translation>вантажівка</translation>
+    </message>
+</context>
+<context>
+    <name>ComparisonChart</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="+521"/>
+        <location line="+20"/>
+        <source>No models to compare yet.</source>
+        <translation>Поки що немає моделей для порівняння.</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>not evaluated</source>
+        <translation>не оцінено</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>test accuracy</source>
+        <translation>точність на тесті</translation>
+    </message>
+</context>
+<context>
+    <name>ConfusionMatrixChart</name>
+    <message>
+        <location line="-207"/>
+        <source>Row-normalised</source>
+        <translation>Частки за рядками</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show each row as shares of its true class (recall on the diagonal)</source>
+        <translation>Показати кожен рядок як частки його справжнього класу (на діагоналі — повнота)</translation>
+    </message>
+    <message>
+        <location line="+97"/>
+        <source>predicted</source>
+        <translation>передбачено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>true class</source>
+        <translation>справжній клас</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>row-normalised</source>
+        <translation>частки за рядками</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>counts</source>
+        <translation>кількості</translation>
+    </message>
+</context>
+<context>
+    <name>DropOverlay</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/widgets/drop_overlay.py" line="+19"/>
+        <location line="+7"/>
+        <source>Drop to classify</source>
+        <translation>Відпустіть, щоб класифікувати</translation>
+    </message>
+</context>
+<context>
+    <name>ErrorDialog</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/errors.py" line="+56"/>
+        <source>InfinityVision: unexpected error</source>
+        <translation>InfinityVision: неочікувана помилка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy Details</source>
+        <translation>Копіювати подробиці</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Error details</source>
+        <translation>Подробиці помилки</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Something went wrong that should not have: {0}
+
+The app may keep working. The details below are also in the log file.</source>
+        <translation>Сталося те, чого не мало статися: {0}
+
+Програма, імовірно, працюватиме далі. Подробиці нижче також записано в журнал.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n unexpected error(s) occurred; the details of each are below.</source>
+        <translation>
+            <numerusform>Сталася %n неочікувана помилка; подробиці нижче.</numerusform>
+            <numerusform>Сталися %n неочікувані помилки; подробиці кожної нижче.</numerusform>
+            <numerusform>Сталося %n неочікуваних помилок; подробиці кожної нижче.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>HelpDialog</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/about_dialog.py" line="+34"/>
+        <source>InfinityVision Help</source>
+        <translation>Довідка InfinityVision</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Help</source>
+        <translation>Довідка</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Open a History entry in the Classify tab</source>
+        <translation>Відкрити запис історії на вкладці «Класифікація»</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Return</source>
+        <translation>Enter</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename a History entry</source>
+        <translation>Перейменувати запис історії</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Next or previous tab</source>
+        <translation>Наступна або попередня вкладка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a menu</source>
+        <translation>Відкрити меню</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Alt + the underlined letter</source>
+        <translation>Alt + підкреслена літера</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Classify</source>
+        <translation>Класифікація</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drop photos or folders anywhere on the window, open them from the File menu, or paste an image. Each image gets an answer (&quot;cat, 97%&quot;), or &quot;not sure&quot; when the model&apos;s confidence is below its threshold, and a chart of every class. Unreadable files stay in the list with the reason.</source>
+        <translation>Перетягніть фото чи теки будь-куди у вікно, відкрийте їх через меню «Файл» або вставте зображення. Кожне зображення отримує відповідь («кіт, 97%») або позначку «невпевнено», якщо впевненість моделі нижча за поріг, і діаграму всіх класів. Файли, які не вдалося прочитати, лишаються в списку з поясненням причини.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>History</source>
+        <translation>Історія</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every classified image is remembered on this computer: search, filter, rename, forget entries, export them. Preferences turn this off or forget old entries.</source>
+        <translation>Кожне класифіковане зображення запам’ятовується на цьому комп’ютері: записи можна шукати, фільтрувати, перейменовувати, забувати й експортувати. У налаштуваннях історію можна вимкнути або забувати старі записи.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How the active model learned and how it scores. Model › Train / Fine-tune… teaches it your own classes; Model › Open Model… switches to another model file.</source>
+        <translation>Як навчалася активна модель і які в неї результати. «Модель › Навчити / донавчити…» навчає її ваших власних класів; «Модель › Відкрити модель…» перемикає на інший файл моделі.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Keyboard shortcuts</source>
+        <translation>Клавіатурні скорочення</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryModel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+112"/>
+        <source>Name</source>
+        <translation>Назва</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Folder</source>
+        <translation>Тека</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Class</source>
+        <translation>Клас</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Confidence</source>
+        <translation>Впевненість</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+152"/>
+        <source>Not sure</source>
+        <translation>Невпевнено</translation>
+    </message>
+    <message>
+        <location line="-152"/>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>When</source>
+        <translation>Коли</translation>
+    </message>
+    <message>
+        <location line="+146"/>
+        <source>(pasted)</source>
+        <translation>(вставлене)</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>a pasted image</source>
+        <translation>вставлене зображення</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <location line="+158"/>
+        <source>&amp;Open</source>
+        <translation>&amp;Відкрити</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Show this image again in the Classify tab (Return)</source>
+        <translation>Знову показати це зображення на вкладці «Класифікація» (Enter)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show in &amp;Folder</source>
+        <translation>Показати в &amp;теці</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open the folder that holds this image</source>
+        <translation>Відкрити теку, де лежить це зображення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Rename…</source>
+        <translation>&amp;Перейменувати…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Give this entry a name of your own (F2)</source>
+        <translation>Дати цьому запису власну назву (F2)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Delete</source>
+        <translation>В&amp;идалити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forget the selected entries (Delete); the image files are not touched</source>
+        <translation>Забути вибрані записи (Delete); файли зображень не змінюються</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Export CSV…</source>
+        <translation>&amp;Експорт у CSV…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Save the entries shown to a CSV file</source>
+        <translation>Зберегти показані записи у файл CSV</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Clear All…</source>
+        <translation>&amp;Очистити все…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Forget every entry; the image files are not touched</source>
+        <translation>Забути всі записи; файли зображень не змінюються</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <location line="+1"/>
+        <source>Search file names</source>
+        <translation>Пошук за назвою файлу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show one class only</source>
+        <translation>Показувати лише один клас</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Class</source>
+        <translation>Клас</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show one model&apos;s answers only</source>
+        <translation>Показувати відповіді лише однієї моделі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+388"/>
+        <source>All classes</source>
+        <translation>Усі класи</translation>
+    </message>
+    <message>
+        <location line="-387"/>
+        <location line="+388"/>
+        <source>All models</source>
+        <translation>Усі моделі</translation>
+    </message>
+    <message>
+        <location line="-384"/>
+        <source>Not sure only</source>
+        <translation>Лише невпевнені</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From</source>
+        <translation>Від</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From date</source>
+        <translation>Від дати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To date</source>
+        <translation>До дати</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>History actions</source>
+        <translation>Дії з історією</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Hide this message</source>
+        <translation>Сховати це повідомлення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>History entries</source>
+        <translation>Записи історії</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep a history of classified images</source>
+        <translation>Вести історію класифікованих зображень</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Forget entries older than</source>
+        <translation>Забувати записи, старші за</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>never</source>
+        <translation>ніколи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> days</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Applied when InfinityVision starts. The image files are never touched.</source>
+        <translation>Застосовується під час запуску InfinityVision. Файли зображень ніколи не змінюються.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+264"/>
+        <source>The history is not available.</source>
+        <translation>Історія недоступна.</translation>
+    </message>
+    <message>
+        <location line="-262"/>
+        <source>Opening the history…</source>
+        <translation>Відкриття історії…</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Not sure</source>
+        <translation>Невпевнено</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>(unnamed)</source>
+        <translation>(без назви)</translation>
+    </message>
+    <message>
+        <location line="+202"/>
+        <source>The history file was damaged and could not be read, so it has been set aside as {0} and a new, empty history was started.</source>
+        <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>The history could not be opened: {0}</source>
+        <translation>Не вдалося відкрити історію: {0}</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Some answers could not be added to the history: {0}</source>
+        <translation>Деякі відповіді не вдалося додати до історії: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Exported %n entry(s) to {0}</source>
+        <translation>
+            <numerusform>Експортовано %n запис у {0}</numerusform>
+            <numerusform>Експортовано %n записи в {0}</numerusform>
+            <numerusform>Експортовано %n записів у {0}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Could not export to {0}: {1}</source>
+        <translation>Не вдалося експортувати в {0}: {1}</translation>
+    </message>
+    <message>
+        <location line="+137"/>
+        <source>The folder {0} is no longer there.</source>
+        <translation>Теки {0} більше немає.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Rename</source>
+        <translation>Перейменування</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name for {0} (leave empty to use the file name):</source>
+        <translation>Назва для {0} (залиште порожнім, щоб використовувати назву файлу):</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>Forgot %n entry(s). The image files were not touched.</source>
+        <translation>
+            <numerusform>Забуто %n запис. Файли зображень не змінено.</numerusform>
+            <numerusform>Забуто %n записи. Файли зображень не змінено.</numerusform>
+            <numerusform>Забуто %n записів. Файли зображень не змінено.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Clear History</source>
+        <translation>Очищення історії</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Forget all %Ln entry(s) in the history? The image files are not touched.</source>
+        <translation>
+            <numerusform>Забути %Ln запис в історії? Файли зображень не змінюються.</numerusform>
+            <numerusform>Забути всі %Ln записи в історії? Файли зображень не змінюються.</numerusform>
+            <numerusform>Забути всі %Ln записів в історії? Файли зображень не змінюються.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The history is empty. The image files were not touched.</source>
+        <translation>Історія порожня. Файли зображень не змінено.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The history could not be changed: {0}</source>
+        <translation>Не вдалося змінити історію: {0}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Export History</source>
+        <translation>Експорт історії</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Файли CSV (*.csv)</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+64"/>
+        <source>%Ln entry(s)</source>
+        <translation>
+            <numerusform>%Ln запис</numerusform>
+            <numerusform>%Ln записи</numerusform>
+            <numerusform>%Ln записів</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>{0} of %Ln entry(s)</source>
+        <translation>
+            <numerusform>{0} з %Ln запису</numerusform>
+            <numerusform>{0} з %Ln записів</numerusform>
+            <numerusform>{0} з %Ln записів</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No entries match.</source>
+        <translation>Немає відповідних записів.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images you classify will be listed here.</source>
+        <translation>Тут з’являтимуться зображення, які ви класифікуєте.</translation>
+    </message>
+</context>
+<context>
+    <name>ImageView</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+70"/>
+        <source>No preview</source>
+        <translation>Попередній перегляд недоступний</translation>
+    </message>
+</context>
+<context>
+    <name>LayerTableModel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+119"/>
+        <source>Layer</source>
+        <translation>Шар</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Type</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Output shape</source>
+        <translation>Форма виходу</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Parameters</source>
+        <translation>Параметри</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Trainable</source>
+        <translation>Навчаються</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>yes</source>
+        <translation>так</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>frozen</source>
+        <translation>заморожено</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} of {1}</source>
+        <translation>{0} з {1}</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+293"/>
+        <source>&amp;Open Images…</source>
+        <translation>&amp;Відкрити зображення…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Open</source>
+        <translation>Відкрити</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Classify image files</source>
+        <translation>Класифікувати файли зображень</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;Folder…</source>
+        <translation>Відкрити &amp;теку…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Folder</source>
+        <translation>Тека</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classify every image in a folder and its subfolders</source>
+        <translation>Класифікувати всі зображення в теці та її підтеках</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Export Results to CSV…</source>
+        <translation>&amp;Експортувати результати в CSV…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Export</source>
+        <translation>Експорт</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save every image&apos;s answer and probabilities</source>
+        <translation>Зберегти відповідь та ймовірності для кожного зображення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Quit</source>
+        <translation>Ви&amp;йти</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Quit</source>
+        <translation>Вийти</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Close InfinityVision</source>
+        <translation>Закрити InfinityVision</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Paste Image</source>
+        <translation>Вст&amp;авити зображення</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Paste</source>
+        <translation>Вставити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classify the image or image files on the clipboard</source>
+        <translation>Класифікувати зображення або файли зображень із буфера обміну</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Remove Selected</source>
+        <translation>Вилу&amp;чити вибрані</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Remove</source>
+        <translation>Вилучити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove the selected images from the list</source>
+        <translation>Вилучити вибрані зображення зі списку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Clear All</source>
+        <translation>&amp;Очистити все</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Clear</source>
+        <translation>Очистити</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Remove every image from the list</source>
+        <translation>Вилучити всі зображення зі списку</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Cancel Classification</source>
+        <translation>&amp;Скасувати класифікацію</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stop</source>
+        <translation>Зупинити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+31"/>
+        <source>Stop classifying the remaining images</source>
+        <translation>Не класифікувати решту зображень</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Pre&amp;ferences…</source>
+        <translation>&amp;Налаштування…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Settings</source>
+        <translation>Налаштування</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language, theme, the &quot;not sure&quot; threshold and the History</source>
+        <translation>Мова, тема, поріг «невпевнено» та історія</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Open Model…</source>
+        <translation>&amp;Відкрити модель…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+767"/>
+        <location line="+4"/>
+        <source>Open Model</source>
+        <translation>Відкрити модель</translation>
+    </message>
+    <message>
+        <location line="-770"/>
+        <source>Use another .h5 or .keras model</source>
+        <translation>Використати іншу модель .h5 або .keras</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Train / Fine-tune…</source>
+        <translation>&amp;Навчити / донавчити…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Train</source>
+        <translation>Навчити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fine-tune the model on your own class folders, or train a new one</source>
+        <translation>Донавчити модель на ваших теках із класами або навчити нову</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>InfinityVision &amp;Help</source>
+        <translation>&amp;Довідка InfinityVision</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Help</source>
+        <translation>Довідка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How to use InfinityVision, and its keyboard shortcuts</source>
+        <translation>Як користуватися InfinityVision і клавіатурні скорочення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;About InfinityVision</source>
+        <translation>&amp;Про InfinityVision</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>About</source>
+        <translation>Про програму</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Versions, and where the active model comes from</source>
+        <translation>Версії та походження активної моделі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Clear Recent</source>
+        <translation>Очистити список</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Empty the list of recent files</source>
+        <translation>Очистити список недавніх файлів</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open &amp;Recent</source>
+        <translation>Відкрити &amp;недавнє</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Edit</source>
+        <translation>&amp;Зміни</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Model</source>
+        <translation>&amp;Модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Довідка</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Toolbar</source>
+        <translation>Панель інструментів</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classify</source>
+        <translation>Класифікація</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>History</source>
+        <translation>Історія</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Views</source>
+        <translation>Розділи</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Image preview</source>
+        <translation>Попередній перегляд зображення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Probability of each class</source>
+        <translation>Імовірність кожного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classified images</source>
+        <translation>Класифіковані зображення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer</source>
+        <translation>Відповідь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classification progress</source>
+        <translation>Перебіг класифікації</translation>
+    </message>
+    <message>
+        <location line="+81"/>
+        <source>No model available: looked for {0} ({1}).</source>
+        <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>No images found in {0}</source>
+        <translation>У {0} не знайдено зображень</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>(%n other file(s) skipped: not images)</source>
+        <translation>
+            <numerusform>(пропущено %n інший файл: не зображення)</numerusform>
+            <numerusform>(пропущено %n інші файли: не зображення)</numerusform>
+            <numerusform>(пропущено %n інших файлів: не зображення)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>the model</source>
+        <translation>модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored answer ({0}, {1}): {2} is no longer there</source>
+        <translation>Збережена відповідь ({0}, {1}): файлу {2} більше немає</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stored answer ({0}, {1}) for a pasted image</source>
+        <translation>Збережена відповідь ({0}, {1}) для вставленого зображення</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Nothing to paste: the clipboard holds no image or image file.</source>
+        <translation>Нічого вставляти: у буфері обміну немає зображення чи файлу зображення.</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Export failed</source>
+        <translation>Не вдалося експортувати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Could not write {0}: {1}</source>
+        <translation>Не вдалося записати {0}: {1}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Exported %n result(s) to {0}</source>
+        <translation>
+            <numerusform>Експортовано %n результат у {0}</numerusform>
+            <numerusform>Експортовано %n результати в {0}</numerusform>
+            <numerusform>Експортовано %n результатів у {0}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+58"/>
+        <source>Cannot drop {0}: it is a web address. Save the image first, then drop the file.</source>
+        <translation>Не можна перетягнути {0}: це веб-адреса. Спершу збережіть зображення, а тоді перетягніть файл.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only image files and folders can be dropped here, not text.</source>
+        <translation>Сюди можна перетягувати лише файли зображень і теки, а не текст.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Dropped image</source>
+        <translation>Перетягнуте зображення</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>file not found</source>
+        <translation>файл не знайдено</translation>
+    </message>
+    <message>
+        <location line="+47"/>
+        <source>Could not load {0}: {1}. Still using {2}.</source>
+        <translation>Не вдалося завантажити {0}: {1}. Далі використовується {2}.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Model not loaded</source>
+        <translation>Модель не завантажено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} could not be used: {1}</source>
+        <translation>Не вдалося використати {0}: {1}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+97"/>
+        <source>Classifying %n image(s)…</source>
+        <translation>
+            <numerusform>Класифікується %n зображення…</numerusform>
+            <numerusform>Класифікуються %n зображення…</numerusform>
+            <numerusform>Класифікується %n зображень…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+82"/>
+        <source>Classifying…</source>
+        <translation>Класифікація…</translation>
+    </message>
+    <message>
+        <location line="-71"/>
+        <source>Cancelled: {0} classified, {1} skipped, {2} not classified</source>
+        <translation>Скасовано. Класифіковано: {0}, пропущено: {1}, не класифіковано: {2}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} classified, {1} skipped</source>
+        <translation>Класифіковано: {0}, пропущено: {1}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n waiting for a model</source>
+        <translation>
+            <numerusform>%n чекає на модель</numerusform>
+            <numerusform>%n чекають на модель</numerusform>
+            <numerusform>%n чекають на модель</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n other file(s) not added (not images)</source>
+        <translation>
+            <numerusform>ще %n файл не додано (не зображення)</numerusform>
+            <numerusform>ще %n файли не додано (не зображення)</numerusform>
+            <numerusform>ще %n файлів не додано (не зображення)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Pasted image {0}</source>
+        <translation>Вставлене зображення {0}</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>animated: its first frame (of {0}) was classified</source>
+        <translation>анімація: класифіковано перший кадр (із {0})</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Waiting for a model…</source>
+        <translation>Очікування моделі…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting for the model to load…</source>
+        <translation>Очікування завантаження моделі…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not classified (cancelled)</source>
+        <translation>Не класифіковано (скасовано)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+6"/>
+        <source>No preview</source>
+        <translation>Попередній перегляд недоступний</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>or choose File › Open Images… ({0}), or paste an image ({1})</source>
+        <translation>або виберіть «Файл › Відкрити зображення…» ({0}), або вставте зображення ({1})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a model with Model › Open Model…</source>
+        <translation>Виберіть модель через «Модель › Відкрити модель…»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drop photos or folders here</source>
+        <translation>Перетягніть сюди фото або теки</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Not sure: looks most like {0} ({1})</source>
+        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}, {1}</source>
+        <translation>{0}, {1}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Loading model…</source>
+        <translation>Завантаження моделі…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Model: {0}</source>
+        <translation>Модель: {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>test accuracy {0}</source>
+        <translation>точність на тесті {0}</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>No model</source>
+        <translation>Немає моделі</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>looked for {0}</source>
+        <translation>шукали {0}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Open Images</source>
+        <translation>Відкрити зображення</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Open Folder</source>
+        <translation>Відкрити теку</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Export Results</source>
+        <translation>Експорт результатів</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Файли CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>A model is being trained. Open another model once training has finished or been stopped.</source>
+        <translation>Зараз триває навчання моделі. Відкрийте іншу модель, коли навчання завершиться або буде зупинене.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Keras models (*.h5 *.keras)</source>
+        <translation>Моделі Keras (*.h5 *.keras)</translation>
+    </message>
+    <message>
+        <location line="+151"/>
+        <source>No recent files</source>
+        <translation>Немає недавніх файлів</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>Images ({0});;All files (*)</source>
+        <translation>Зображення ({0});;Усі файли (*)</translation>
+    </message>
+</context>
+<context>
+    <name>ModelView</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+147"/>
+        <source>Training</source>
+        <translation>Навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evaluation</source>
+        <translation>Оцінювання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Architecture</source>
+        <translation>Архітектура</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Comparison of models</source>
+        <translation>Порівняння моделей</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy as Text</source>
+        <translation>Копіювати як текст</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the per-class report as plain text (class names in English)</source>
+        <translation>Скопіювати звіт за класами як простий текст (назви класів англійською)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy as CSV</source>
+        <translation>Копіювати як CSV</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the per-class report as CSV (class names in English)</source>
+        <translation>Скопіювати звіт за класами у форматі CSV (назви класів англійською)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Per-class report</source>
+        <translation>Звіт за класами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Layers</source>
+        <translation>Шари</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <location line="+53"/>
+        <source>No model</source>
+        <translation>Немає моделі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a model or train one to see how it learned and how it scores.</source>
+        <translation>Відкрийте модель або навчіть нову, щоб побачити, як вона навчалася і які в неї результати.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>No model is active.</source>
+        <translation>Немає активної моделі.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Unnamed model</source>
+        <translation>Модель без назви</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+15"/>
+        <source>%n class(es)</source>
+        <translation>
+            <numerusform>%n клас</numerusform>
+            <numerusform>%n класи</numerusform>
+            <numerusform>%n класів</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>input {0}×{1}</source>
+        <translation>вхід {0}×{1}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>test accuracy {0}</source>
+        <translation>точність на тесті {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>trained {0}</source>
+        <translation>навчено {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>on {0}</source>
+        <translation>на {0}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>This model has no training history stored.
+Models trained in this app keep their accuracy and loss per epoch.</source>
+        <translation>У цій моделі не збережено історії навчання.
+Моделі, навчені в цій програмі, зберігають точність і втрати для кожної епохи.</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>The stored evaluation cannot be read: {0}</source>
+        <translation>Не вдалося прочитати збережене оцінювання: {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>This model has no evaluation stored: evaluate it on held-out images (infinityvision evaluate) or train it here.</source>
+        <translation>У цій моделі не збережено оцінювання: оцініть її на відкладених зображеннях (infinityvision evaluate) або навчіть її тут.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}</source>
+        <translation>
+            <numerusform>Точність {0} на %Ln тестовому зображенні · макро-F1 {1} · похибка калібрування {2}</numerusform>
+            <numerusform>Точність {0} на %Ln тестових зображеннях · макро-F1 {1} · похибка калібрування {2}</numerusform>
+            <numerusform>Точність {0} на %Ln тестових зображеннях · макро-F1 {1} · похибка калібрування {2}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Accuracy {0} on %Ln validation image(s) (no test split was stored) · macro F1 {1} · calibration error {2}</source>
+        <translation>
+            <numerusform>Точність {0} на %Ln валідаційному зображенні (тестової вибірки не збережено) · макро-F1 {1} · похибка калібрування {2}</numerusform>
+            <numerusform>Точність {0} на %Ln валідаційних зображеннях (тестової вибірки не збережено) · макро-F1 {1} · похибка калібрування {2}</numerusform>
+            <numerusform>Точність {0} на %Ln валідаційних зображеннях (тестової вибірки не збережено) · макро-F1 {1} · похибка калібрування {2}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>No confusion matrix stored.</source>
+        <translation>Матрицю помилок не збережено.</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Input {0}×{1}</source>
+        <translation>Вхід {0}×{1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>file {0}</source>
+        <translation>файл {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Layer details appear once the model is loaded.</source>
+        <translation>Подробиці про шари з’являться, щойно модель завантажиться.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n layer(s) · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}</source>
+        <translation>
+            <numerusform>%n шар · параметрів: {0} (навчаються: {1}, заморожено: {2}) · вхід {3}×{4} · файл {5}</numerusform>
+            <numerusform>%n шари · параметрів: {0} (навчаються: {1}, заморожено: {2}) · вхід {3}×{4} · файл {5}</numerusform>
+            <numerusform>%n шарів · параметрів: {0} (навчаються: {1}, заморожено: {2}) · вхід {3}×{4} · файл {5}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>Preferences</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/i18n.py" line="+6"/>
+        <source>System ({0})</source>
+        <translation>Як у системі ({0})</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/preferences_dialog.py" line="+103"/>
+        <source>Preferences</source>
+        <translation>Налаштування</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Appearance</source>
+        <translation>Вигляд</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Language:</source>
+        <translation>&amp;Мова:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Language</source>
+        <translation>Мова</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The language of the interface; it changes at once</source>
+        <translation>Мова інтерфейсу; змінюється відразу</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Theme:</source>
+        <translation>&amp;Тема:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Theme</source>
+        <translation>Тема</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Light or dark windows and charts, or as the desktop is set</source>
+        <translation>Світлі чи темні вікна й діаграми або як налаштовано в системі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>System</source>
+        <translation>Як у системі</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Light</source>
+        <translation>Світла</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Dark</source>
+        <translation>Темна</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Answers</source>
+        <translation>Відповіді</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Call an answer &quot;not sure&quot; below</source>
+        <translation>Позначати «невпевнено» нижче за</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&quot;Not sure&quot; threshold</source>
+        <translation>Поріг «невпевнено»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answers less confident than this are shown as &quot;not sure&quot;</source>
+        <translation>Відповіді з меншою впевненістю показуються як «невпевнено»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>History</source>
+        <translation>Історія</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep a history of classified images</source>
+        <translation>Вести історію класифікованих зображень</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Forget entries older than</source>
+        <translation>&amp;Забувати записи, старші за</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>never</source>
+        <translation>ніколи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> days</source>
+        <translation> дн.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Applied when InfinityVision starts. The image files are never touched.</source>
+        <translation>Застосовується під час запуску InfinityVision. Файли зображень ніколи не змінюються.</translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>No model is loaded: each model brings its own threshold, set when it was calibrated.</source>
+        <translation>Жодну модель не завантажено: кожна модель має власний поріг, визначений під час калібрування.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The active model&apos;s own threshold, set when it was calibrated: {0}%.</source>
+        <translation>Власний поріг активної моделі, визначений під час калібрування: {0}%.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It is used while this box is not ticked.</source>
+        <translation>Він діє, поки прапорець не встановлено.</translation>
+    </message>
+</context>
+<context>
+    <name>ReportTableModel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-429"/>
+        <source>Class</source>
+        <translation>Клас</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Precision</source>
+        <translation>Влучність</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Recall</source>
+        <translation>Повнота</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>F1</source>
+        <translation>F1</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Support</source>
+        <translation>Кількість</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>accuracy</source>
+        <translation>точність</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>macro avg</source>
+        <translation>макросереднє</translation>
+    </message>
+</context>
+<context>
+    <name>ResultsModel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+79"/>
+        <source>File</source>
+        <translation>Файл</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Class</source>
+        <translation>Клас</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confidence</source>
+        <translation>Впевненість</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Status</source>
+        <translation>Стан</translation>
+    </message>
+    <message>
+        <location line="+67"/>
+        <source>unreadable</source>
+        <translation>не вдалося прочитати</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Waiting for a model</source>
+        <translation>Очікує на модель</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Classifying…</source>
+        <translation>Класифікується…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Classifying again…</source>
+        <translation>Класифікується знову…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Cancelled</source>
+        <translation>Скасовано</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Not sure</source>
+        <translation>Невпевнено</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Classified (first of %n frame(s))</source>
+        <translation>
+            <numerusform>Класифіковано (перший із %n кадру)</numerusform>
+            <numerusform>Класифіковано (перший із %n кадрів)</numerusform>
+            <numerusform>Класифіковано (перший із %n кадрів)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classified</source>
+        <translation>Класифіковано</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingCurves</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="-382"/>
+        <source>epoch</source>
+        <translation>епоха</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+118"/>
+        <source>train</source>
+        <translation>навчання</translation>
+    </message>
+    <message>
+        <location line="-118"/>
+        <source>validation</source>
+        <translation>валідація</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>best epoch</source>
+        <translation>найкраща епоха</translation>
+    </message>
+    <message>
+        <location line="+112"/>
+        <source>Accuracy</source>
+        <translation>Точність</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Loss</source>
+        <translation>Втрати</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>head</source>
+        <translation>вихідний шар</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>fine-tune</source>
+        <translation>донавчання</translation>
+    </message>
+    <message>
+        <location line="+50"/>
+        <source>best: {0} at epoch {1}</source>
+        <translation>найкраще: {0} в епосі {1}</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingDialog</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+549"/>
+        <source>Train or Fine-tune a Model</source>
+        <translation>Навчання або донавчання моделі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Resume</source>
+        <translation>Продовжити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>Відкинути</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the unfinished run&apos;s checkpoint</source>
+        <translation>Видалити контрольну точку незавершеного навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data</source>
+        <translation>Дані</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A folder with one sub-folder per class, or the CIFAR-10 .tar.gz</source>
+        <translation>Тека з підтекою для кожного класу або архів CIFAR-10 .tar.gz</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training data</source>
+        <translation>Дані для навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Browse…</source>
+        <translation>Огляд…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose a folder of class folders, or an archive of one</source>
+        <translation>Вибрати теку з теками класів або її архів</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Class &amp;Folders…</source>
+        <translation>&amp;Теки класів…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Archive (.tar.gz)…</source>
+        <translation>&amp;Архів (.tar.gz)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images per class</source>
+        <translation>Зображень у кожному класі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start from</source>
+        <translation>З чого почати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train the fast airbench network from scratch</source>
+        <translation>Навчити швидку мережу airbench з нуля</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>VGG16 transfer learning (ImageNet weights)</source>
+        <translation>Перенесення навчання з VGG16 (ваги ImageNet)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as</source>
+        <translation>Зберегти як</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The model&apos;s name; leave empty for a name from the data and the date</source>
+        <translation>Назва моделі; залиште порожньою, щоб утворити назву з даних і дати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model name</source>
+        <translation>Назва моделі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name from the data and the date</source>
+        <translation>Назва з даних і дати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Advanced: training settings</source>
+        <translation>Додатково: параметри навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Curves</source>
+        <translation>Криві</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evaluation</source>
+        <translation>Оцінювання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Log</source>
+        <translation>Журнал</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training views</source>
+        <translation>Розділи навчання</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Training log</source>
+        <translation>Журнал навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training progress</source>
+        <translation>Перебіг навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Start</source>
+        <translation>&amp;Почати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>S&amp;top Training</source>
+        <translation>&amp;Зупинити навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop after the current batch and keep the best weights so far</source>
+        <translation>Зупинитися після поточного пакета й зберегти найкращі на цей момент ваги</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save &amp;As…</source>
+        <translation>Зберегти &amp;як…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Use This Model</source>
+        <translation>&amp;Використати цю модель</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source> px</source>
+        <translation> пікс.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> %</source>
+        <translation> %</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>off</source>
+        <translation>вимкнено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Random left-right flips</source>
+        <translation>Випадкові віддзеркалення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Auto</source>
+        <translation>Автоматично</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>On (bfloat16)</source>
+        <translation>Увімкнено (bfloat16)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Off (float32)</source>
+        <translation>Вимкнено (float32)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>bfloat16 trains faster where the CPU computes it natively (AVX-512 BF16 or AMX); Auto uses it only there</source>
+        <translation>bfloat16 навчається швидше там, де процесор обчислює його апаратно (AVX-512 BF16 або AMX); «Автоматично» вмикає його лише там</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stage 1: only the new output layer learns; the base stays frozen</source>
+        <translation>Етап 1: навчається лише новий вихідний шар; основа лишається замороженою</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stage 2 when fine-tuning (the top blocks learn too), or the whole run</source>
+        <translation>Етап 2 під час донавчання (навчаються й верхні блоки) або все навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How many of the top blocks learn in stage 2</source>
+        <translation>Скільки верхніх блоків навчається на етапі 2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Random shifts of up to this many pixels</source>
+        <translation>Випадкові зсуви до цієї кількості пікселів</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blank out a random square of this size (0: off)</source>
+        <translation>Затирати випадковий квадрат такого розміру (0 — вимкнено)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop when validation accuracy has not improved for this many epochs</source>
+        <translation>Зупинитися, якщо валідаційна точність не покращується стільки епох</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Share of the training images held out to pick the best epoch and calibrate</source>
+        <translation>Частка навчальних зображень, відкладена для вибору найкращої епохи та калібрування</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Head epochs (stage 1):</source>
+        <translation>Епох вихідного шару (етап 1):</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Batch size:</source>
+        <translation>Розмір пакета:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Head learning rate (Adam):</source>
+        <translation>Швидкість навчання вихідного шару (Adam):</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Learning rate (SGD, peak):</source>
+        <translation>Швидкість навчання (SGD, пік):</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Blocks to unfreeze:</source>
+        <translation>Скільки блоків розморозити:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Input size:</source>
+        <translation>Розмір входу:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Augmentation:</source>
+        <translation>Аугментація:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Translate:</source>
+        <translation>Зсув:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cutout:</source>
+        <translation>Вирізання (cutout):</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Label smoothing:</source>
+        <translation>Згладжування міток:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Early-stopping patience:</source>
+        <translation>Терпіння ранньої зупинки:</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Validation share:</source>
+        <translation>Частка для валідації:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mixed precision:</source>
+        <translation>Змішана точність:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not started</source>
+        <translation>Не розпочато</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+152"/>
+        <source>The held-out evaluation appears here when training ends.</source>
+        <translation>Оцінювання на відкладених даних з’явиться тут, коли навчання завершиться.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Resuming from the checkpoint…</source>
+        <translation>Продовження з контрольної точки…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training {0} → {1}</source>
+        <translation>Навчання: {0} → {1}</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <location line="+318"/>
+        <source>Stopping…</source>
+        <translation>Зупинка…</translation>
+    </message>
+    <message>
+        <location line="-317"/>
+        <source>Stopping after the current batch; the best weights so far are then saved.</source>
+        <translation>Зупинка після поточного пакета; тоді буде збережено найкращі на цей момент ваги.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop requested</source>
+        <translation>Надіслано запит на зупинку</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>There is no trained model to save yet.</source>
+        <translation>Поки що немає навченої моделі, яку можна зберегти.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The bundled model is never overwritten: choose another name or folder.</source>
+        <translation>Вбудована модель ніколи не перезаписується: виберіть іншу назву чи теку.</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Saved a copy as {0}</source>
+        <translation>Збережено копію як {0}</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Stop Training?</source>
+        <translation>Зупинити навчання?</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stop training and keep the best weights?</source>
+        <translation>Зупинити навчання й зберегти найкращі ваги?</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Scanning {0}…</source>
+        <translation>Перегляд {0}…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cannot train on this data: {0}</source>
+        <translation>На цих даних навчати не можна: {0}</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{0} classes, {1} training images</source>
+        <translation>класів: {0}, навчальних зображень: {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} test images</source>
+        <translation>тестових зображень: {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no test split: {0}% of the images are held out</source>
+        <translation>тестової вибірки немає: відкладається {0}% зображень</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} files skipped (not images)</source>
+        <translation>пропущено файлів (не зображення): {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Images</source>
+        <translation>Зображення</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Train</source>
+        <translation>Навчання</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Test</source>
+        <translation>Тест</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Class</source>
+        <translation>Клас</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Skipped files:
+{0}</source>
+        <translation>Пропущені файли:
+{0}</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Choose the Folder of Class Folders</source>
+        <translation>Виберіть теку з теками класів</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Choose a Dataset Archive</source>
+        <translation>Виберіть архів набору даних</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Archives (*.tar.gz *.tgz *.tar)</source>
+        <translation>Архіви (*.tar.gz *.tgz *.tar)</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Fine-tune epochs (stage 2):</source>
+        <translation>Епох донавчання (етап 2):</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Epochs:</source>
+        <translation>Епох:</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Fine-tune the active model</source>
+        <translation>Донавчити активну модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No model is active.</source>
+        <translation>Немає активної моделі.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fine-tune {0}</source>
+        <translation>Донавчити {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Its class names are unknown: a new output layer is trained.</source>
+        <translation>Назви її класів невідомі: буде навчено новий вихідний шар.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} classes, {1}×{2} input</source>
+        <translation>класів: {0}, вхід {1}×{2}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Same classes as the data: its output layer is kept.</source>
+        <translation>Класи ті самі, що й у даних: її вихідний шар збережеться.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Its classes differ from the data&apos;s: a new output layer is trained.</source>
+        <translation>Її класи відрізняються від класів у даних: буде навчено новий вихідний шар.</translation>
+    </message>
+    <message>
+        <location line="+20"/>
+        <source>Saved in {0}</source>
+        <translation>Зберігається в {0}</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Resume Training?</source>
+        <translation>Продовжити навчання?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A run of these settings stopped after {0} of {1} epochs ({2}). Resume from its checkpoint?
+
+No starts again from the beginning and discards that checkpoint.</source>
+        <translation>Навчання з такими параметрами зупинилося після {0} з {1} епох ({2}). Продовжити з його контрольної точки?
+
+«Ні» — почати спочатку й відкинути цю контрольну точку.</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Reading images…</source>
+        <translation>Читання зображень…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stage {0} of {1}: {2}</source>
+        <translation>Етап {0} з {1}: {2}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stage {0}: {1}, {2} epochs of {3} batches, learning rate {4:g}</source>
+        <translation>Етап {0}: {1}, епох: {2}, пакетів в епосі: {3}, швидкість навчання {4:g}</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Epoch {0} of {1} · batch {2}/{3} · loss {4}</source>
+        <translation>Епоха {0} з {1} · пакет {2}/{3} · втрати {4}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>estimating time left…</source>
+        <translation>оцінювання часу, що лишився…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>about {0} left</source>
+        <translation>лишилося приблизно {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>, validation accuracy {0:.1%}</source>
+        <translation>, валідаційна точність {0:.1%}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Epoch {0} ({1} {2}/{3}): loss {4:.3f}, accuracy {5:.1%}{6}, {7:.0f} s</source>
+        <translation>Епоха {0} ({1} {2}/{3}): втрати {4:.3f}, точність {5:.1%}{6}, {7:.0f} с</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+10"/>
+        <location line="+52"/>
+        <source>Stopped</source>
+        <translation>Зупинено</translation>
+    </message>
+    <message>
+        <location line="-61"/>
+        <source>Stopped before the first epoch ended: nothing was kept.</source>
+        <translation>Зупинено до кінця першої епохи: нічого не збережено.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Finished</source>
+        <translation>Завершено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> (best epoch: {0})</source>
+        <translation> (найкраща епоха: {0})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stopped after {0}: the best weights{1} are saved as {2}.</source>
+        <translation>Зупинено через {0}: найкращі ваги{1} збережено як {2}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Finished in {0}{1}; saved as {2}.</source>
+        <translation>Завершено за {0}{1}; збережено як {2}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No held-out images: nothing to evaluate on.</source>
+        <translation>Немає відкладених зображень: немає на чому оцінювати.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep a validation share or add a test/ folder to see a confusion matrix.</source>
+        <translation>Залиште частку для валідації або додайте теку test/, щоб побачити матрицю помилок.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Held-out accuracy: {0} on %Ln test image(s)</source>
+        <translation>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестове зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестові зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестових зображень)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Macro F1 {0}. The test images were never used in training.</source>
+        <translation>Макро-F1 {0}. Тестові зображення в навчанні не використовувалися.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Held-out accuracy: {0} on %Ln validation image(s)</source>
+        <translation>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційне зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційні зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційних зображень)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The data has no test/ folder, so this is the validation share, which also chose the best epoch: expect a little less on new photos.</source>
+        <translation>У даних немає теки test/, тож це валідаційна частка, за якою також вибрано найкращу епоху: на нових фото очікуйте трохи меншої точності.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Failed</source>
+        <translation>Помилка</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Training failed: {0}</source>
+        <translation>Навчання не вдалося: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed: {0}</source>
+        <translation>Помилка: {0}</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <location line="+7"/>
+        <source>Save Model As</source>
+        <translation>Збереження моделі</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Keras model (*{0})</source>
+        <translation>Модель Keras (*{0})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The model could not be saved:
+{0}</source>
+        <translation>Не вдалося зберегти модель:
+{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved as {0}.</source>
+        <translation>Збережено як {0}.</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>An unfinished run can be resumed: {0} on {1}, {2} of {3} epochs done ({4}).</source>
+        <translation>Незавершене навчання можна продовжити: {0} на {1}, виконано епох: {2} з {3} ({4}).</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Discarded the checkpoint in {0}</source>
+        <translation>Контрольну точку в {0} відкинуто</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>training the new output layer</source>
+        <translation>навчання нового вихідного шару</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fine-tuning the top blocks</source>
+        <translation>донавчання верхніх блоків</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training every layer</source>
+        <translation>навчання всіх шарів</translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>{0} s</source>
+        <translation>{0} с</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} min {1:02d} s</source>
+        <translation>{0} хв {1:02d} с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} h {1:02d} min</source>
+        <translation>{0} год {1:02d} хв</translation>
+    </message>
+</context>
+<context>
+    <name>Units</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/i18n.py" line="-26"/>
+        <source>{0} GB</source>
+        <translation>{0} ГБ</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} MB</source>
+        <translation>{0} МБ</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>{0} kB</source>
+        <translation>{0} кБ</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0} B</source>
+        <translation>{0} Б</translation>
+    </message>
+</context>
+</TS>
