@@ -7,7 +7,8 @@
 - Evaluate on Folder on FOLDER (a labelled folder): wall time to the result shown, and the longest
   GUI-thread gap while it ran (a 10 ms timer, bench/gui_gaps.py);
 - Export as TensorFlow Lite int8 calibrated on --sample (default: FOLDER): wall time and the
-  longest GUI-thread gap.
+  longest GUI-thread gap;
+- first, the longest gap of the idle window over 5 s: what other processes cost on a shared machine.
 """
 
 from __future__ import annotations
@@ -65,6 +66,11 @@ def main() -> int:
     wait_for(app, lambda: explain.shown() is not None, 60)
     probe = GapProbe()
     probe.start()
+    # the baseline: the window doing nothing, on this machine as loaded as it is now
+    started = probe.mark()
+    wait_for(app, lambda: time.perf_counter() - started > 5, 10)
+    print(f"idle window, 5 s: longest GUI-thread gap {probe.largest_gap_since(started, time.perf_counter()) * 1000:.0f} ms "
+          f"(scheduling noise from other processes)")
 
     # heatmap: new selection -> overlay drawn; each photo once to warm up, then timed (the cache is cleared)
     times, gaps = [], []
