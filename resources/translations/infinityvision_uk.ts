@@ -540,12 +540,12 @@ The app may keep working. The details below are also in the log file.</source>
     <message>
         <location line="+2"/>
         <source>Where the model saw “{0}” (red: most)</source>
-        <translation>Де модель побачила «{0}» (червоне — найбільше)</translation>
+        <translation>Що вказує на «{0}» (червоне — найбільше)</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Where the model saw “{0}” (its answer is “{1}”)</source>
-        <translation>Де модель побачила «{0}» (її відповідь — «{1}»)</translation>
+        <translation>Що вказує на «{0}» (відповідь моделі — «{1}»)</translation>
     </message>
 </context>
 <context>

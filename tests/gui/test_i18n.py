@@ -198,7 +198,7 @@ def test_no_english_is_left_in_a_ukrainian_window_and_its_dialogs(how, make_wind
     evaluation = window.features.evaluation_view
     assert window.tabs.tabText(window.tabs.indexOf(evaluation)) == "Оцінювання"
     assert evaluation.summary_label.text().startswith("Точність ")
-    assert window.features.explain.panel.status_label.text().startswith("Де модель побачила «")
+    assert window.features.explain.panel.status_label.text().startswith("Що вказує на «")
     assert window.features.export_dialog.windowTitle() == "Експорт моделі"
     left = english_left(windows, allowed)
     assert not left, f"{len(left)} texts still in English:\n" + "\n".join(left[:40])
