@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractListModel, QByteArray, QEvent, QModelIndex, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListView, QMessageBox, QProgressBar,
     QPushButton, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
 )
 
+from infinityvision_desktop.gui import theme
+from infinityvision_desktop.gui.i18n import class_name, decimal, percent
 from infinityvision_desktop.gui.model_view import ReportTableModel
 from infinityvision_desktop.gui.results_csv import write_text_atomically
 from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixChart
@@ -28,9 +30,6 @@ GALLERY_ICON = 96  # pixels: thumbnails are made at this size in the worker
 # Icon mode wraps a caption to its icon's width: each thumbnail sits in the middle of a transparent
 # strip this wide, so "said: automobile 99%" stays whole (the caption is the point of the gallery).
 GALLERY_CELL_WIDTH = 172
-MUTED_COLOUR = "#6b7280"
-ERROR_COLOUR = "#b3261e"
-SELECTED_CELL_COLOUR = "#d9711c"
 
 
 # ================================================================ the worker
@@ -84,6 +83,17 @@ class GalleryModel(QAbstractListModel):
         self._labels: tuple[str, ...] = ()
         self._outcomes: list = []
         self._pixmaps: dict[int, QPixmap] = {}
+        self._error_colour = QColor(theme.scheme().error)
+
+    def set_scheme(self, scheme: theme.Scheme) -> None:
+        """The colour of a mistake's caption, for the light or dark palette now in use."""
+        self._error_colour = QColor(scheme.error)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Captions and tooltips again: after a change of language or colours."""
+        if self._outcomes:
+            self.dataChanged.emit(self.index(0), self.index(len(self._outcomes) - 1))
 
     def set_outcomes(self, labels: tuple[str, ...], outcomes: list) -> None:
         self.beginResetModel()
@@ -104,25 +114,25 @@ class GalleryModel(QAbstractListModel):
         if not index.isValid():
             return None
         outcome = self._outcomes[index.row()]
-        true, said = self._labels[outcome.true_index], self._labels[outcome.predicted_index]
+        true, said = class_name(self._labels[outcome.true_index]), class_name(self._labels[outcome.predicted_index])
         if role == Qt.ItemDataRole.DisplayRole:
             return self.caption(outcome)
         if role == Qt.ItemDataRole.DecorationRole:
             return self._pixmap(index.row(), outcome)
         if role == Qt.ItemDataRole.ToolTipRole:
             ranked = sorted(range(len(outcome.probabilities)), key=lambda i: -outcome.probabilities[i])[:3]
-            odds = ", ".join(f"{self._labels[i]} {outcome.probabilities[i]:.0%}" for i in ranked)
+            odds = ", ".join(f"{class_name(self._labels[i])} {percent(outcome.probabilities[i], 0)}" for i in ranked)
             return f"{outcome.path or outcome.name}\n" + self.tr("true class: {0}; the model said: {1}").format(
                 true, said) + f"\n{odds}"
         if role == Qt.ItemDataRole.ForegroundRole and not outcome.correct:
-            return QColor(ERROR_COLOUR)
+            return self._error_colour
         return None
 
     def caption(self, outcome) -> str:
-        true, said = self._labels[outcome.true_index], self._labels[outcome.predicted_index]
+        true, said = class_name(self._labels[outcome.true_index]), class_name(self._labels[outcome.predicted_index])
         if outcome.correct:
-            return self.tr("{0}\n{1:.0%}").format(said, outcome.confidence)
-        return self.tr("true: {0}\nsaid: {1} {2:.0%}").format(true, said, outcome.confidence)
+            return self.tr("{0}\n{1}").format(said, percent(outcome.confidence, 0))
+        return self.tr("true: {0}\nsaid: {1} {2}").format(true, said, percent(outcome.confidence, 0))
 
     def _pixmap(self, row: int, outcome) -> QPixmap:
         pixmap = self._pixmaps.get(row)
@@ -165,8 +175,14 @@ class EvaluationView(QWidget):
         self._result = None
         self._cell: tuple[int, int] | None = None
         self._cell_marker = None
+        # what the texts say, kept so that a change of language can say it again
+        self._title: tuple[str, str] | None = None  # (model name, folder) while or after a run
+        self._summary: tuple = ("idle",)
+        self._scheme = theme.scheme(self.palette())
         self._create_widgets()
         self._connect_signals()
+        self.retranslate_ui()
+        self._apply_scheme()
         self._show_idle()
 
     def _create_widgets(self) -> None:
@@ -181,10 +197,8 @@ class EvaluationView(QWidget):
         self.summary_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress_bar = QProgressBar(self)
         self.progress_bar.setMaximumWidth(320)
-        self.cancel_button = QPushButton(self.tr("Cancel"), self)
-        self.save_csv_button = QPushButton(self.tr("Save Predictions as CSV…"), self)
-        self.save_csv_button.setToolTip(self.tr("Every image with its true class, the model's answer and "
-                                                "every class's probability"))
+        self.cancel_button = QPushButton(self)
+        self.save_csv_button = QPushButton(self)
         top_row = QHBoxLayout()
         top_row.addWidget(self.summary_label, 1)
         top_row.addWidget(self.progress_bar)
@@ -193,7 +207,6 @@ class EvaluationView(QWidget):
 
         self.confusion = ConfusionMatrixChart(self)
         self.confusion.setMinimumSize(380, 340)
-        self.confusion.setToolTip(self.tr("Click a cell to see its images"))
         self.report_model = ReportTableModel(self)
         self.report_table = QTableView(self)
         self.report_table.setModel(self.report_model)
@@ -210,7 +223,7 @@ class EvaluationView(QWidget):
         gallery_font = QFont(self.gallery_label.font())
         gallery_font.setBold(True)
         self.gallery_label.setFont(gallery_font)
-        self.all_mistakes_button = QPushButton(self.tr("Show All Mistakes"), self)
+        self.all_mistakes_button = QPushButton(self)
         self.gallery_model = GalleryModel(self)
         self.gallery = QListView(self)
         self.gallery.setModel(self.gallery_model)
@@ -258,6 +271,87 @@ class EvaluationView(QWidget):
         self.all_mistakes_button.clicked.connect(self.show_mistakes)
         self.gallery.doubleClicked.connect(self._on_gallery_double_clicked)
 
+    def retranslate_ui(self) -> None:
+        """Every text in the current language: the controls', then those made from the run shown."""
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.cancel_button.setToolTip(self.tr("Stop the evaluation"))
+        self.save_csv_button.setText(self.tr("Save Predictions as CSV…"))
+        self.save_csv_button.setToolTip(self.tr("Every image with its true class, the model's answer and "
+                                                "every class's probability"))
+        self.all_mistakes_button.setText(self.tr("Show All Mistakes"))
+        self.all_mistakes_button.setToolTip(self.tr("Show every misclassified image again, not one cell's"))
+        self.confusion.setToolTip(self.tr("Click a cell to see its images"))
+        self.confusion.setAccessibleName(self.tr("Confusion matrix"))
+        self.report_table.setAccessibleName(self.tr("Per-class report"))
+        self.gallery.setAccessibleName(self.tr("Images of the evaluation"))
+        self.gallery.setToolTip(self.tr("Double-click an image to classify it in the Classify tab"))
+        self.progress_bar.setAccessibleName(self.tr("Evaluation progress"))
+        self.summary_label.setAccessibleName(self.tr("Evaluation summary"))
+        self.report_model.retranslate()
+        self.gallery_model.refresh()
+        self._show_title()
+        self._show_summary()
+        if self._result is not None:
+            if self._cell is None:
+                self.show_mistakes()
+            else:
+                self.show_cell(*self._cell)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_scheme()
+
+    def _apply_scheme(self) -> None:
+        """The summary's and the gallery's colours for the light or dark palette now in use."""
+        self._scheme = theme.scheme(self.palette())
+        self.gallery_model.set_scheme(self._scheme)
+        self._show_summary()
+        if self._cell_marker is not None:
+            self._cell_marker.set_edgecolor(self._scheme.validation)
+            self.confusion.draw_idle()
+
+    def _show_title(self) -> None:
+        if self._title is None:
+            self.title_label.setText(self.tr("Evaluation"))
+        else:
+            self.title_label.setText(self.tr("{0} on {1}").format(*self._title))
+
+    def _show_summary(self) -> None:
+        """The line under the title, from what the run has reached (`self._summary`)."""
+        kind, *args = self._summary
+        colour = ""
+        if kind == "idle":
+            text = self.tr("Choose Model › Evaluate on Folder… and a folder with one sub-folder of images per class.")
+        elif kind == "loading":
+            text = self.tr("Loading the model and reading the folder…")
+        elif kind == "progress":
+            done, total = args
+            text = self.tr("Classifying {0} of %n image(s)…", "", total).format(done)
+        elif kind == "cancelling":
+            text = self.tr("Cancelling…")
+        elif kind == "cancelled":
+            text, colour = self.tr("Cancelled."), self._scheme.muted
+        elif kind == "failed":
+            text, colour = self.tr("Could not evaluate: {0}").format(args[0]), self._scheme.error
+        else:
+            text = self._result_text(args[0])
+        self.summary_label.setText(text)
+        self.summary_label.setStyleSheet(f"color: {colour};" if colour else "")
+
+    def _result_text(self, result) -> str:
+        ev = result.evaluation
+        text = self.tr("Accuracy {0} on %n image(s) · {1} misclassified · macro F1 {2}", "", ev.n).format(
+            percent(ev.accuracy), len(result.mistakes()), decimal(ev.macro_f1, 3))
+        if result.unreadable:
+            text += " · " + self.tr("%n unreadable file(s) skipped (first: {0}: {1})", "", len(result.unreadable)).format(
+                *result.unreadable[0])
+        if result.split != "all":
+            text += " · " + self.tr("the {0} split").format(result.split)
+        return text
+
     # ================================================================ public API
 
     def start(self, model_path: str, folder: str, *, model_name: str = "") -> None:
@@ -267,9 +361,10 @@ class EvaluationView(QWidget):
             self._disconnect(self._worker)  # its last signals must not end the new run
         self._result = None
         name = model_name or os.path.splitext(os.path.basename(model_path))[0]
-        self.title_label.setText(self.tr("{0} on {1}").format(name, folder))
-        self.summary_label.setText(self.tr("Loading the model and reading the folder…"))
-        self.summary_label.setStyleSheet("")
+        self._title = (name, folder)
+        self._show_title()
+        self._summary = ("loading",)
+        self._show_summary()
         self.progress_bar.setRange(0, 0)  # busy until the first image is done
         self.progress_bar.show()
         self.cancel_button.show()
@@ -304,7 +399,8 @@ class EvaluationView(QWidget):
         if self._worker is not None:
             self._worker.request_stop()
             self.cancel_button.setEnabled(False)
-            self.summary_label.setText(self.tr("Cancelling…"))
+            self._summary = ("cancelling",)
+            self._show_summary()
 
     def is_running(self) -> bool:
         return self._worker is not None
@@ -321,8 +417,8 @@ class EvaluationView(QWidget):
         self._mark_cell(None)
         mistakes = self._result.mistakes()
         self.gallery_model.set_outcomes(self._result.labels, mistakes)
-        self.gallery_label.setText(self.tr("Misclassified: {0} images, the most confident mistakes first")
-                                   .format(len(mistakes)) if mistakes else self.tr("No misclassified images"))
+        self.gallery_label.setText(self.tr("Misclassified: %n image(s), the most confident mistakes first", "",
+                                           len(mistakes)) if mistakes else self.tr("No misclassified images"))
         self.all_mistakes_button.setEnabled(False)
 
     def show_cell(self, true_index: int, predicted_index: int) -> None:
@@ -335,10 +431,11 @@ class EvaluationView(QWidget):
         self._mark_cell(self._cell)
         self.gallery_model.set_outcomes(labels, images)
         if true_index == predicted_index:
-            text = self.tr("{0}: {1} images classified correctly").format(labels[true_index], len(images))
+            text = self.tr("{0}: %n image(s) classified correctly", "", len(images)).format(
+                class_name(labels[true_index]))
         else:
-            text = self.tr("True class {0}, the model said {1}: {2} images, the most confident first").format(
-                labels[true_index], labels[predicted_index], len(images))
+            text = self.tr("True class {0}, the model said {1}: %n image(s), the most confident first", "",
+                           len(images)).format(class_name(labels[true_index]), class_name(labels[predicted_index]))
         self.gallery_label.setText(text)
         self.all_mistakes_button.setEnabled(True)
 
@@ -359,22 +456,16 @@ class EvaluationView(QWidget):
         if self.progress_bar.maximum() != total:
             self.progress_bar.setRange(0, total)
         self.progress_bar.setValue(done)
-        self.summary_label.setText(self.tr("Classifying {0} of {1} images…").format(done, total))
+        self._summary = ("progress", done, total)
+        self._show_summary()
 
     @Slot(object)
     def _on_worker_result(self, result) -> None:
         self._result = result
         self._finish_run()
         ev = result.evaluation
-        mistakes = len(result.mistakes())
-        text = self.tr("Accuracy {0:.1%} on {1:,} images · {2:,} misclassified · macro F1 {3:.3f}").format(
-            ev.accuracy, ev.n, mistakes, ev.macro_f1)
-        if result.unreadable:
-            text += " · " + self.tr("{0} unreadable files skipped (first: {1}: {2})").format(
-                len(result.unreadable), *result.unreadable[0])
-        if result.split != "all":
-            text += " · " + self.tr("the {0} split").format(result.split)
-        self.summary_label.setText(text)
+        self._summary = ("result", result)
+        self._show_summary()
         self.confusion.set_matrix(ev.labels, ev.confusion)
         self._connect_confusion_clicks()
         self.report_model.set_evaluation(ev)
@@ -386,15 +477,15 @@ class EvaluationView(QWidget):
     @Slot(str)
     def _on_worker_failed(self, reason: str) -> None:
         self._finish_run()
-        self.summary_label.setText(self.tr("Could not evaluate: {0}").format(reason))
-        self.summary_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self._summary = ("failed", reason)
+        self._show_summary()
         self.sig_failed.emit(reason)
 
     @Slot()
     def _on_worker_cancelled(self) -> None:
         self._finish_run()
-        self.summary_label.setText(self.tr("Cancelled."))
-        self.summary_label.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self._summary = ("cancelled",)
+        self._show_summary()
         self.sig_cancelled.emit()
 
     @Slot()
@@ -409,9 +500,9 @@ class EvaluationView(QWidget):
         self.cancel_button.hide()
 
     def _show_idle(self) -> None:
-        self.title_label.setText(self.tr("Evaluation"))
-        self.summary_label.setText(self.tr("Choose Model › Evaluate on Folder… and a folder with one "
-                                           "sub-folder of images per class."))
+        self._title, self._summary = None, ("idle",)
+        self._show_title()
+        self._show_summary()
         self.progress_bar.hide()
         self.cancel_button.hide()
         self.save_csv_button.hide()
@@ -445,7 +536,7 @@ class EvaluationView(QWidget):
         if cell is not None:
             axes = self.confusion.figure.axes[0]
             self._cell_marker = axes.add_patch(Rectangle((cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False,
-                                                         edgecolor=SELECTED_CELL_COLOUR, linewidth=2.5))
+                                                         edgecolor=self._scheme.validation, linewidth=2.5))
         self.confusion.draw_idle()
 
     # ================================================================ other slots

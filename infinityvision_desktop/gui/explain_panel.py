@@ -12,36 +12,36 @@ from __future__ import annotations
 
 from collections import OrderedDict
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlider, QVBoxLayout, QWidget
 
 from infinityvision_desktop.core.explain import DEFAULT_OPACITY, heatmap_rgb
+from infinityvision_desktop.gui import theme
+from infinityvision_desktop.gui.i18n import class_name
 from infinityvision_desktop.gui.widgets.results_table import rgb_to_qimage
 from infinityvision_desktop.gui.workers import ImageItem
 
 OVERLAY_SIDE = 256  # the heatmap is coloured at this size, then stretched smoothly over the image
 CACHE_SIZE = 64  # heatmaps kept, so going back to an image shows its heatmap at once
-MUTED_COLOUR = "#6b7280"
 
 
 class ExplainPanel(QWidget):
     """Show Heatmap toggle, opacity slider and a line saying what the heatmap shows."""
 
+    sig_language_changed = Signal()
+    """The interface language changed: the status line must be said again (by the controller, which knows it)."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.toggle = QCheckBox(self.tr("Show heatma&p"), self)  # Alt+H is the Help menu
-        self.toggle.setToolTip(self.tr("Colour the parts of the image that made the model answer as it did "
-                                       "(Grad-CAM). Click a class in the chart to see the parts that speak for it."))
-        self.opacity_label = QLabel(self.tr("Opacity"), self)
+        self.toggle = QCheckBox(self)
+        self.opacity_label = QLabel(self)
         self.opacity_slider = QSlider(Qt.Orientation.Horizontal, self)
         self.opacity_slider.setRange(0, 100)
         self.opacity_slider.setValue(round(DEFAULT_OPACITY * 100))
         self.opacity_slider.setMaximumWidth(160)
-        self.opacity_slider.setToolTip(self.tr("How strongly the heatmap covers the image"))
         self.opacity_label.setBuddy(self.opacity_slider)
         self.status_label = QLabel(self)
-        self.status_label.setStyleSheet(f"color: {MUTED_COLOUR};")
         self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 4, 0, 0)
@@ -52,6 +52,28 @@ class ExplainPanel(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.status_label, 1)
         self.set_controls_enabled(False)
+        self.retranslate_ui()
+        self._apply_scheme()
+
+    def retranslate_ui(self) -> None:
+        self.toggle.setText(self.tr("Show heatma&p"))  # Alt+H is the Help menu
+        self.toggle.setToolTip(self.tr("Colour the parts of the image that made the model answer as it did "
+                                       "(Grad-CAM). Click a class in the chart to see the parts that speak for it."))
+        self.opacity_label.setText(self.tr("Opacity"))
+        self.opacity_slider.setToolTip(self.tr("How strongly the heatmap covers the image"))
+        self.opacity_slider.setAccessibleName(self.tr("Heatmap opacity"))
+        self.status_label.setAccessibleName(self.tr("What the heatmap shows"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self.sig_language_changed.emit()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_scheme()
+
+    def _apply_scheme(self) -> None:
+        self.status_label.setStyleSheet(f"color: {theme.scheme(self.palette()).muted};")
 
     def set_controls_enabled(self, enabled: bool) -> None:
         self.opacity_label.setEnabled(enabled)
@@ -80,7 +102,9 @@ class ExplainController(QObject):
         self._shown_for: tuple | None = None
         self._shown = None  # the Explanation on the image
         self._worker = None  # the inference worker whose signals are connected
-        window.chart.setToolTip(self.tr("Click a class to see which parts of the image speak for it"))
+        self._status: tuple = ("",)  # what the status line says, to say it again in another language
+        self._retranslate_chart_tip()
+        self.panel.sig_language_changed.connect(self._on_panel_language_changed)
         window.chart.setCursor(Qt.CursorShape.PointingHandCursor)
         self.panel.toggle.toggled.connect(self._on_toggle_toggled)
         self.panel.opacity_slider.valueChanged.connect(self._on_opacity_slider_value_changed)
@@ -114,7 +138,38 @@ class ExplainController(QObject):
     def set_enabled(self, enabled: bool) -> None:
         self.panel.toggle.setChecked(enabled)
 
+    def _retranslate_chart_tip(self) -> None:
+        self.window.chart.setToolTip(self.tr("Click a class to see which parts of the image speak for it"))
+
+    def status_text(self, status: tuple) -> str:
+        """The status line for a state: ("", ), ("failed", reason), ("gone",), ("pending",), ("finding",)."""
+        kind = status[0]
+        if kind == "failed":
+            return self.tr("No heatmap: {0}").format(status[1])
+        if kind == "gone":
+            return self.tr("No heatmap: the image itself is no longer available.")
+        if kind == "pending":
+            return self.tr("The heatmap appears once the image is classified.")
+        if kind == "finding":
+            return self.tr("Finding where the model looked…")
+        if kind == "shown":
+            return self.explanation_text(status[1])
+        return ""
+
+    def _set_status(self, status: tuple) -> None:
+        self._status = status
+        self.panel.status_label.setText(self.status_text(status))
+        if status[0] == "shown":
+            self.panel.status_label.setToolTip(self.tr("Grad-CAM from layer {0}").format(status[1].layer))
+        else:
+            self.panel.status_label.setToolTip("")
+
     # --- slots ---
+
+    @Slot()
+    def _on_panel_language_changed(self) -> None:
+        self._retranslate_chart_tip()
+        self._set_status(self._status)
 
     @Slot(bool)
     def _on_toggle_toggled(self, checked: bool) -> None:
@@ -168,7 +223,7 @@ class ExplainController(QObject):
         if self._request is None or self._request[0] != request_id:
             return
         self._request = None
-        self._clear(self.tr("No heatmap: {0}").format(reason))
+        self._clear(("failed", reason))
         self.sig_failed.emit(reason)
 
     # --- work ---
@@ -177,16 +232,16 @@ class ExplainController(QObject):
         """Show, fetch or remove the heatmap for the selected image, as the toggle says."""
         row = self._current_row()
         if not self.panel.toggle.isChecked():
-            self._clear("")
+            self._clear(("",))
             return
         if row is None or row.prediction is None or row.source is None or not self.window.image_view.has_image():
             if row is None:
-                text = ""
+                status = ("",)
             elif row.prediction is not None and row.source is None:
-                text = self.tr("No heatmap: the image itself is no longer available.")
+                status = ("gone",)
             else:
-                text = self.tr("The heatmap appears once the image is classified.")
-            self._clear(text)
+                status = ("pending",)
+            self._clear(status)
             return
         wanted = self._wanted(row)
         if wanted == self._shown_for and self.window.image_view.has_overlay():
@@ -203,7 +258,7 @@ class ExplainController(QObject):
             return
         self.window.image_view.set_overlay(None)
         self.window.chart.set_marked(-1)
-        self.panel.status_label.setText(self.tr("Finding where the model looked…"))
+        self._set_status(("finding",))
         request_id = worker.explain(ImageItem(row.key, row.source, row.path or row.name), wanted[1])
         self._request = (request_id, wanted)
 
@@ -230,25 +285,23 @@ class ExplainController(QObject):
         self.window.image_view.set_overlay(heatmap_qimage(explanation.heatmap))
         self.window.chart.set_marked(explanation.class_index)
         self._shown, self._shown_for = explanation, wanted
-        self.panel.status_label.setText(self.explanation_text(explanation))
-        self.panel.status_label.setToolTip(self.tr("Grad-CAM from layer {0}").format(explanation.layer))
+        self._set_status(("shown", explanation))
         self.sig_shown.emit(explanation)
 
-    def _clear(self, text: str) -> None:
+    def _clear(self, status: tuple) -> None:
         self.window.image_view.set_overlay(None)
         self.window.chart.set_marked(-1)
         self._shown, self._shown_for = None, None
-        if self.panel.status_label.text() != text:
-            self.panel.status_label.setText(text)
-            self.panel.status_label.setToolTip("")
+        if status != self._status:
+            self._set_status(status)
 
     def explanation_text(self, explanation) -> str:
         if explanation.empty:
-            return self.tr("Nothing in this image speaks for “{0}”.").format(explanation.label)
+            return self.tr("Nothing in this image speaks for “{0}”.").format(class_name(explanation.label))
         if explanation.is_top:
-            return self.tr("Where the model saw “{0}” (red: most)").format(explanation.label)
+            return self.tr("Where the model saw “{0}” (red: most)").format(class_name(explanation.label))
         return self.tr("Where the model saw “{0}” (its answer is “{1}”)").format(
-            explanation.label, explanation.labels[explanation.top_index])
+            class_name(explanation.label), class_name(explanation.labels[explanation.top_index]))
 
 
 def heatmap_qimage(heatmap) -> QImage:

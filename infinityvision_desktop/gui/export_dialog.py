@@ -18,17 +18,16 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
     QPushButton, QVBoxLayout, QWidget,
 )
 
 from infinityvision_desktop.core.export import FORMATS
+from infinityvision_desktop.gui import theme
+from infinityvision_desktop.gui.i18n import file_size, percent
 from infinityvision_desktop.gui.workers import Worker
-
-ERROR_COLOUR = "#b3261e"
-MUTED_COLOUR = "#6b7280"
 
 
 class ExportWorker(Worker):
@@ -130,40 +129,45 @@ class ExportDialog(QDialog):
 
     def __init__(self, start_worker, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("Export Model"))
         self.setMinimumWidth(560)
         self._start_worker = start_worker
         self._model_path: str | None = None
+        self._model_name = ""
         self._worker: ExportWorker | None = None
+        # what the status line says, kept so that a change of language or theme can say it again
+        self._status: tuple = ("",)
+        self._scheme = theme.scheme(self.palette())
         self._create_widgets()
         self._connect_signals()
+        self.retranslate_ui()
+        self._apply_scheme()
 
     def _create_widgets(self) -> None:
         self.model_label = QLabel(self)
         self.model_label.setWordWrap(True)
         self.format_combo = QComboBox(self)
-        for fmt, text in (("keras", self.tr("Keras (.keras)")), ("h5", self.tr("Keras HDF5 (.h5)")),
-                          ("tflite", self.tr("TensorFlow Lite, float32 (.tflite)")),
-                          ("tflite-int8", self.tr("TensorFlow Lite, int8 quantized (.tflite, about 4x smaller)"))):
-            self.format_combo.addItem(text, fmt)
+        for fmt in ("keras", "h5", "tflite", "tflite-int8"):
+            self.format_combo.addItem(fmt, fmt)  # texts set by retranslate_ui()
         self.path_edit = QLineEdit(self)
-        self.path_button = QPushButton(self.tr("Browse…"), self)
+        self.path_button = QPushButton(self)
         path_row = QHBoxLayout()
         path_row.addWidget(self.path_edit, 1)
         path_row.addWidget(self.path_button)
         self.sample_edit = QLineEdit(self)
-        self.sample_edit.setPlaceholderText(self.tr("a folder of typical images (searched recursively)"))
-        self.sample_button = QPushButton(self.tr("Browse…"), self)
+        self.sample_button = QPushButton(self)
         sample_row = QHBoxLayout()
         sample_row.addWidget(self.sample_edit, 1)
         sample_row.addWidget(self.sample_button)
         self.sample_hint = QLabel(self)
         self.sample_hint.setWordWrap(True)
-        self.sample_hint.setStyleSheet(f"color: {MUTED_COLOUR};")
+        self.format_label, self.path_label, self.sample_label = QLabel(self), QLabel(self), QLabel(self)
+        self.format_label.setBuddy(self.format_combo)
+        self.path_label.setBuddy(self.path_edit)
+        self.sample_label.setBuddy(self.sample_edit)
         form = QFormLayout()
-        form.addRow(self.tr("Format:"), self.format_combo)
-        form.addRow(self.tr("Save as:"), path_row)
-        form.addRow(self.tr("Sample images:"), sample_row)
+        form.addRow(self.format_label, self.format_combo)
+        form.addRow(self.path_label, path_row)
+        form.addRow(self.sample_label, sample_row)
         form.addRow("", self.sample_hint)
 
         self.status_label = QLabel(self)
@@ -173,8 +177,8 @@ class ExportDialog(QDialog):
         self.progress_bar.setRange(0, 0)  # busy: a conversion has no steps to count
         self.progress_bar.hide()
         self.buttons = QDialogButtonBox(self)
-        self.export_button = self.buttons.addButton(self.tr("Export"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(self.tr("Cancel Export"), QDialogButtonBox.ButtonRole.ActionRole)
+        self.export_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.cancel_button.hide()
         self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         layout = QVBoxLayout(self)
@@ -184,6 +188,99 @@ class ExportDialog(QDialog):
         layout.addWidget(self.progress_bar)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+
+    def retranslate_ui(self) -> None:
+        """Every text in the current language, the status line included."""
+        self.setWindowTitle(self.tr("Export Model"))
+        texts = {"keras": self.tr("Keras (.keras)"), "h5": self.tr("Keras HDF5 (.h5)"),
+                 "tflite": self.tr("TensorFlow Lite, float32 (.tflite)"),
+                 "tflite-int8": self.tr("TensorFlow Lite, int8 quantized (.tflite, about 4x smaller)")}
+        for index in range(self.format_combo.count()):
+            self.format_combo.setItemText(index, texts[self.format_combo.itemData(index)])
+        self.format_combo.setAccessibleName(self.tr("Format"))
+        self.path_button.setText(self.tr("Browse…"))
+        self.path_button.setToolTip(self.tr("Choose where to save the exported model"))
+        self.path_button.setAccessibleName(self.tr("Choose where to save"))
+        self.path_edit.setAccessibleName(self.tr("Save as"))
+        self.sample_edit.setPlaceholderText(self.tr("a folder of typical images (searched recursively)"))
+        self.sample_edit.setAccessibleName(self.tr("Sample images"))
+        self.sample_button.setText(self.tr("Browse…"))
+        self.sample_button.setToolTip(self.tr("Choose a folder of sample images"))
+        self.sample_button.setAccessibleName(self.tr("Choose sample images"))
+        self.format_label.setText(self.tr("&Format:"))
+        self.path_label.setText(self.tr("&Save as:"))
+        self.sample_label.setText(self.tr("Sample &images:"))
+        self.progress_bar.setAccessibleName(self.tr("Export progress"))
+        self.status_label.setAccessibleName(self.tr("Export status"))
+        self.export_button.setText(self.tr("Export"))
+        self.cancel_button.setText(self.tr("Cancel Export"))
+        if self._model_path is not None:
+            self._show_model()
+        self._show_sample_hint()
+        self._show_status()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_scheme()
+
+    def _apply_scheme(self) -> None:
+        self._scheme = theme.scheme(self.palette())
+        self.sample_hint.setStyleSheet(f"color: {self._scheme.muted};")
+        self._show_status()
+
+    def _show_model(self) -> None:
+        self.model_label.setText(self.tr("Model: {0}\n{1}").format(self._model_name or Path(self._model_path).stem,
+                                                                    self._model_path))
+
+    def _set_status(self, *status) -> None:
+        self._status = status
+        self._show_status()
+
+    def _show_status(self) -> None:
+        """The status line from what the export has reached (`self._status`), in its colour."""
+        kind, *args = self._status
+        stages = {
+            "load": self.tr("Loading the model…"),
+            "sample": self.tr("Reading the sample images…"),
+            "convert": self.tr("Converting (int8 calibration takes a little longer)…"),
+            "check": self.tr("Checking the export against the Keras model…"),
+            "write": self.tr("Writing the files…"),
+        }
+        colour = ""
+        if kind == "starting":
+            text = self.tr("Starting…")
+        elif kind == "stage":
+            text = stages.get(args[0], args[0])
+        elif kind == "cancelling":
+            text = self.tr("Cancelling…")
+        elif kind == "cancelled":
+            text, colour = self.tr("Export cancelled."), self._scheme.muted
+        elif kind == "no_path":
+            text, colour = self.tr("Choose where to save the exported model."), self._scheme.error
+        elif kind == "no_sample":
+            text = self.tr("int8 needs sample images: choose a folder of typical images to calibrate on.")
+            colour = self._scheme.error
+        elif kind == "failed":
+            text, colour = self.tr("Export failed: {0}").format(args[0]), self._scheme.error
+        elif kind == "exported":
+            text = self._exported_text(args[0])
+        else:
+            text = ""
+        self.status_label.setStyleSheet(f"color: {colour};" if colour else "")
+        self.status_label.setText(text)
+
+    def _exported_text(self, result) -> str:
+        text = self.tr("Wrote {0} ({1}) and {2}.").format(
+            result.model_path, file_size(result.size_bytes), Path(result.sidecar_path).name)
+        if result.calibration_images:
+            text += " " + self.tr("int8 was calibrated on %n sample image(s).", "", result.calibration_images)
+        if result.checked:
+            text += " " + self.tr("Its top class agrees with the Keras model's on {0} of %n sample image(s).", "",
+                                  result.checked).format(percent(result.agreement))
+        return text
 
     def _connect_signals(self) -> None:
         self.format_combo.currentIndexChanged.connect(self._on_format_combo_changed)
@@ -197,8 +294,8 @@ class ExportDialog(QDialog):
 
     def set_model(self, path: str, name: str = "") -> None:
         """The model file to export (the active one)."""
-        self._model_path = path
-        self.model_label.setText(self.tr("Model: {0}\n{1}").format(name or Path(path).stem, path))
+        self._model_path, self._model_name = path, name
+        self._show_model()
         if not self.path_edit.text():
             folder = os.path.expanduser("~")
             self.path_edit.setText(os.path.join(folder, Path(path).stem + FORMATS[self.format()]))
@@ -217,7 +314,7 @@ class ExportDialog(QDialog):
         """Stop a TensorFlow Lite export under way (Keras files take a moment and are not interrupted)."""
         if self._worker is not None:
             self._worker.request_stop()
-            self.status_label.setText(self.tr("Cancelling…"))
+            self._set_status("cancelling")
 
     def export(self) -> None:
         """Check the choices, then export in a worker."""
@@ -227,10 +324,10 @@ class ExportDialog(QDialog):
         sample = self.sample_edit.text().strip() or None
         fmt = self.format()
         if not out:
-            self._show_error(self.tr("Choose where to save the exported model."))
+            self._set_status("no_path")
             return
         if fmt == "tflite-int8" and sample is None:
-            self._show_error(self.tr("int8 needs sample images: choose a folder of typical images to calibrate on."))
+            self._set_status("no_sample")
             return
         worker = ExportWorker(self._model_path, out, fmt, sample if fmt.startswith("tflite") else None)
         worker.sig_stage.connect(self._on_worker_stage)
@@ -241,8 +338,7 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(False)
         self.cancel_button.setVisible(fmt.startswith("tflite"))
         self.progress_bar.show()
-        self.status_label.setStyleSheet("")
-        self.status_label.setText(self.tr("Starting…"))
+        self._set_status("starting")
         handle = self._start_worker(worker, name="export")
         handle.sig_done.connect(self._on_handle_done)
 
@@ -262,10 +358,14 @@ class ExportDialog(QDialog):
         tflite = fmt.startswith("tflite")
         self.sample_edit.setEnabled(tflite)
         self.sample_button.setEnabled(tflite)
+        self._show_sample_hint()
+
+    def _show_sample_hint(self) -> None:
+        fmt = self.format()
         if fmt == "tflite-int8":
             self.sample_hint.setText(self.tr("Needed: int8 is calibrated on up to 200 of these images; 100 others "
                                              "check that the export answers like the Keras model."))
-        elif tflite:
+        elif fmt.startswith("tflite"):
             self.sample_hint.setText(self.tr("Optional: up to 100 of these images check that the export answers "
                                              "like the Keras model."))
         else:
@@ -287,36 +387,21 @@ class ExportDialog(QDialog):
 
     @Slot(str)
     def _on_worker_stage(self, stage: str) -> None:
-        self.status_label.setText({
-            "load": self.tr("Loading the model…"),
-            "sample": self.tr("Reading the sample images…"),
-            "convert": self.tr("Converting (int8 calibration takes a little longer)…"),
-            "check": self.tr("Checking the export against the Keras model…"),
-            "write": self.tr("Writing the files…"),
-        }.get(stage, stage))
+        self._set_status("stage", stage)
 
     @Slot(object)
     def _on_worker_exported(self, result) -> None:
-        text = self.tr("Wrote {0} ({1:.2f} MB) and {2}.").format(
-            result.model_path, result.size_bytes / 1e6, Path(result.sidecar_path).name)
-        if result.calibration_images:
-            text += " " + self.tr("int8 was calibrated on {0} sample images.").format(result.calibration_images)
-        if result.checked:
-            text += " " + self.tr("Its top class agrees with the Keras model's on {0:.1%} of {1} sample images.").format(
-                result.agreement, result.checked)
-        self.status_label.setStyleSheet("")
-        self.status_label.setText(text)
+        self._set_status("exported", result)
         self.sig_exported.emit(result)
 
     @Slot(str)
     def _on_worker_failed(self, reason: str) -> None:
-        self._show_error(self.tr("Export failed: {0}").format(reason))
+        self._set_status("failed", reason)
         self.sig_failed.emit(reason)
 
     @Slot()
     def _on_worker_cancelled(self) -> None:
-        self.status_label.setStyleSheet(f"color: {MUTED_COLOUR};")
-        self.status_label.setText(self.tr("Export cancelled."))
+        self._set_status("cancelled")
         self.sig_cancelled.emit()
 
     @Slot()
@@ -325,7 +410,3 @@ class ExportDialog(QDialog):
         self.export_button.setEnabled(True)
         self.cancel_button.hide()
         self.progress_bar.hide()
-
-    def _show_error(self, text: str) -> None:
-        self.status_label.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.status_label.setText(text)

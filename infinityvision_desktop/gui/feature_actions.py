@@ -28,18 +28,35 @@ class Features(QObject):
         self.sort = SortController(window)
         self.evaluation_view: EvaluationView | None = None  # a tab, added on first use
 
-        self.evaluate_action = QAction(self.tr("&Evaluate on Folder…"), window)
-        self.evaluate_action.setStatusTip(self.tr("Score the model on a folder with one sub-folder of images per "
-                                                  "class: accuracy, confusion matrix, mistakes"))
-        self.export_action = QAction(self.tr("E&xport Model…"), window)
-        self.export_action.setStatusTip(self.tr("Save the model as .keras, .h5 or TensorFlow Lite, with its labels "
-                                                "and preprocessing beside it"))
+        self.evaluate_action = QAction(window)
+        self.export_action = QAction(window)
+        self.retranslate_ui()
         self.export_dialog: ExportDialog | None = None  # built on first use; kept so an export survives closing it
         window.model_menu.addSeparator()
         window.model_menu.addAction(self.evaluate_action)
         window.model_menu.addAction(self.export_action)
         self.evaluate_action.triggered.connect(self._on_evaluate_action_triggered)
         self.export_action.triggered.connect(self._on_export_action_triggered)
+
+    def retranslate_ui(self) -> None:
+        """The actions' texts and the Evaluation tab's title in the current language; the window calls this
+        on LanguageChange (a QObject gets no such event). The views and dialogs retranslate themselves."""
+        texts = {
+            self.evaluate_action: (self.tr("&Evaluate on Folder…"),
+                                   self.tr("Score the model on a folder with one sub-folder of images per "
+                                           "class: accuracy, confusion matrix, mistakes")),
+            self.export_action: (self.tr("E&xport Model…"),
+                                 self.tr("Save the model as .keras, .h5 or TensorFlow Lite, with its labels "
+                                         "and preprocessing beside it")),
+        }
+        for action, (text, tip) in texts.items():
+            action.setText(text)
+            action.setStatusTip(tip)
+            action.setToolTip(tip)
+        if self.evaluation_view is not None:
+            tabs = self.window.tabs
+            tabs.setTabText(tabs.indexOf(self.evaluation_view), self.tr("Evaluation"))
+        self.sort.retranslate_ui()
 
     # ================================================================ Evaluate on Folder
 

@@ -370,6 +370,8 @@ class MainWindow(QMainWindow):
         i18n.retranslate_tab_bar(self.tabs)
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop classifying the remaining images"))
+        if hasattr(self, "features"):  # installed after the first call, from __init__
+            self.features.retranslate_ui()
         self.image_view.setAccessibleName(self.tr("Image preview"))
         self.chart.setAccessibleName(self.tr("Probability of each class"))
         self.results_table.setAccessibleName(self.tr("Classified images"))

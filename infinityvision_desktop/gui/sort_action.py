@@ -63,17 +63,28 @@ class SortController(QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.window = window
-        self.action = QAction(self.tr("&Sort Into Folders…"), window)
-        self.action.setStatusTip(self.tr("Copy each classified image into a folder named after its class"))
+        self._worker: SortWorker | None = None
+        self._progress: QProgressDialog | None = None
+        self.action = QAction(window)
+        self.retranslate_ui()
         menu = window.file_menu
         actions = menu.actions()
         following = actions[actions.index(window.export_action) + 1] if window.export_action in actions else None
         menu.insertAction(following, self.action)
         menu.aboutToShow.connect(self._on_file_menu_about_to_show)
         self.action.triggered.connect(self._on_action_triggered)
-        self._worker: SortWorker | None = None
-        self._progress: QProgressDialog | None = None
         self.last_message = ""  # the latest message box text (what the user was told)
+
+    def retranslate_ui(self) -> None:
+        """The action's texts in the current language (Features.retranslate_ui calls this on LanguageChange)."""
+        tip = self.tr("Copy each classified image into a folder named after its class")
+        self.action.setText(self.tr("&Sort Into Folders…"))
+        self.action.setStatusTip(tip)
+        self.action.setToolTip(tip)
+        if self._progress is not None:
+            self._progress.setWindowTitle(self.tr("Sort Into Folders"))
+            self._progress.setLabelText(self.tr("Copying images into class folders…"))
+            self._progress.setCancelButtonText(self.tr("Cancel"))
 
     def sortable_rows(self) -> list:
         """Listed images that are files and have an answer or a reason they have none."""
@@ -104,14 +115,14 @@ class SortController(QObject):
         if not folder:
             return
         not_sure = sum(row.prediction.not_sure for row in answered)
-        text = self.tr("Copy {0} images into one folder per class in {1}?").format(len(answered), folder)
+        text = self.tr("Copy %n image(s) into one folder per class in {0}?", "", len(answered)).format(folder)
         details = [self.tr("The originals stay where they are, and no file is overwritten."),
                    self.tr("predictions.csv, beside the folders, lists every image and its answer.")]
         if not_sure:
-            details.insert(0, self.tr("{0} images the model is not sure about go to not_sure/.").format(not_sure))
+            details.insert(0, self.tr("%n image(s) the model is not sure about go to not_sure/.", "", not_sure))
         unreadable = len(rows) - len(answered)
         if unreadable:
-            details.append(self.tr("{0} unreadable images are listed in the CSV, not copied.").format(unreadable))
+            details.append(self.tr("%n unreadable image(s) are listed in the CSV, not copied.", "", unreadable))
         answer = QMessageBox.question(window, title, text + "\n\n" + "\n".join(details),
                                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                                       QMessageBox.StandardButton.Yes)
@@ -158,14 +169,15 @@ class SortController(QObject):
     def _on_worker_sorted(self, report) -> None:
         self._close_progress()
         folders = ", ".join(f"{name} {count}" for name, count in report.copied.items()) or self.tr("none")
-        text = self.tr("Copied {0} images into {1} ({2}).").format(report.total_copied, report.destination, folders)
+        # the folders' names as they are on disk: the model's labels
+        text = self.tr("Copied %n image(s) into {0} ({1}).", "", report.total_copied).format(report.destination, folders)
         if report.cancelled:
             text = self.tr("Cancelled. ") + text
         if report.renamed:
-            text += "\n" + self.tr("{0} copies were given a new name because the name was taken.").format(report.renamed)
+            text += "\n" + self.tr("%n copy(ies) were given a new name because the name was taken.", "", report.renamed)
         failed = [(path, reason) for path, reason in report.skipped if reason.startswith("not copied")]
         if failed:
-            text += "\n" + self.tr("{0} images could not be copied; the first: {1}: {2}").format(len(failed), *failed[0])
+            text += "\n" + self.tr("%n image(s) could not be copied; the first: {0}: {1}", "", len(failed)).format(*failed[0])
         text += "\n" + self.tr("Every prediction is listed in {0}.").format(report.csv_path)
         self._tell(self.tr("Sort Into Folders"), text, warning=bool(failed))
         self.sig_sorted.emit(report)

@@ -13,9 +13,79 @@
     </message>
 </context>
 <context>
+    <name>EvaluationView</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+332"/>
+        <source>Classifying {0} of %n image(s)…</source>
+        <translation>
+            <numerusform>Classifying {0} of %n image…</numerusform>
+            <numerusform>Classifying {0} of %n images…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>Accuracy {0} on %n image(s) · {1} misclassified · macro F1 {2}</source>
+        <translation>
+            <numerusform>Accuracy {0} on %n image · {1} misclassified · macro F1 {2}</numerusform>
+            <numerusform>Accuracy {0} on %n images · {1} misclassified · macro F1 {2}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n unreadable file(s) skipped (first: {0}: {1})</source>
+        <translation>
+            <numerusform>%n unreadable file skipped ({0}: {1})</numerusform>
+            <numerusform>%n unreadable files skipped (first: {0}: {1})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+71"/>
+        <source>Misclassified: %n image(s), the most confident mistakes first</source>
+        <translation>
+            <numerusform>Misclassified: %n image</numerusform>
+            <numerusform>Misclassified: %n images, the most confident mistakes first</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>{0}: %n image(s) classified correctly</source>
+        <translation>
+            <numerusform>{0}: %n image classified correctly</numerusform>
+            <numerusform>{0}: %n images classified correctly</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>True class {0}, the model said {1}: %n image(s), the most confident first</source>
+        <translation>
+            <numerusform>True class {0}, the model said {1}: %n image</numerusform>
+            <numerusform>True class {0}, the model said {1}: %n images, the most confident first</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+279"/>
+        <source>int8 was calibrated on %n sample image(s).</source>
+        <translation>
+            <numerusform>int8 was calibrated on %n sample image.</numerusform>
+            <numerusform>int8 was calibrated on %n sample images.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Its top class agrees with the Keras model&apos;s on {0} of %n sample image(s).</source>
+        <translation>
+            <numerusform>Its top class agrees with the Keras model&apos;s on {0} of %n sample image.</numerusform>
+            <numerusform>Its top class agrees with the Keras model&apos;s on {0} of %n sample images.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+759"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+764"/>
         <source>Exported %n entry(s) to {0}</source>
         <translation>
             <numerusform>Exported %n entry to {0}</numerusform>
@@ -58,7 +128,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+475"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+521"/>
         <source>(%n other file(s) skipped: not images)</source>
         <translation>
             <numerusform>(%n other file skipped: not an image)</numerusform>
@@ -74,7 +144,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+266"/>
+        <location line="+268"/>
         <source>Classifying %n image(s)…</source>
         <translation>
             <numerusform>Classifying %n image…</numerusform>
@@ -145,9 +215,60 @@
     </message>
 </context>
 <context>
+    <name>SortController</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/sort_action.py" line="+118"/>
+        <source>Copy %n image(s) into one folder per class in {0}?</source>
+        <translation>
+            <numerusform>Copy %n image into its class&apos;s folder in {0}?</numerusform>
+            <numerusform>Copy %n images into one folder per class in {0}?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n image(s) the model is not sure about go to not_sure/.</source>
+        <translation>
+            <numerusform>%n image the model is not sure about goes to not_sure/.</numerusform>
+            <numerusform>%n images the model is not sure about go to not_sure/.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n unreadable image(s) are listed in the CSV, not copied.</source>
+        <translation>
+            <numerusform>%n unreadable image is listed in the CSV, not copied.</numerusform>
+            <numerusform>%n unreadable images are listed in the CSV, not copied.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+48"/>
+        <source>Copied %n image(s) into {0} ({1}).</source>
+        <translation>
+            <numerusform>Copied %n image into {0} ({1}).</numerusform>
+            <numerusform>Copied %n images into {0} ({1}).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n copy(ies) were given a new name because the name was taken.</source>
+        <translation>
+            <numerusform>%n copy was given a new name because the name was taken.</numerusform>
+            <numerusform>%n copies were given a new name because the name was taken.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n image(s) could not be copied; the first: {0}: {1}</source>
+        <translation>
+            <numerusform>%n image could not be copied: {0}: {1}</numerusform>
+            <numerusform>%n images could not be copied; the first: {0}: {1}</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>TrainingDialog</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+1208"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+1210"/>
         <source>Held-out accuracy: {0} on %Ln test image(s)</source>
         <translation>
             <numerusform>Held-out accuracy: {0} on %Ln test image</numerusform>

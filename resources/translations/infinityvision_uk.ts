@@ -223,7 +223,7 @@
 <context>
     <name>ComparisonChart</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="+521"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="+561"/>
         <location line="+20"/>
         <source>No models to compare yet.</source>
         <translation>Поки що немає моделей для порівняння.</translation>
@@ -242,7 +242,7 @@
 <context>
     <name>ConfusionMatrixChart</name>
     <message>
-        <location line="-207"/>
+        <location line="-243"/>
         <source>Row-normalised</source>
         <translation>Частки за рядками</translation>
     </message>
@@ -252,7 +252,7 @@
         <translation>Показати кожен рядок як частки його справжнього класу (на діагоналі — повнота)</translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+108"/>
         <source>predicted</source>
         <translation>передбачено</translation>
     </message>
@@ -262,7 +262,7 @@
         <translation>справжній клас</translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+50"/>
         <source>row-normalised</source>
         <translation>частки за рядками</translation>
     </message>
@@ -315,6 +315,562 @@ The app may keep working. The details below are also in the log file.</source>
             <numerusform>Сталися %n неочікувані помилки; подробиці кожної нижче.</numerusform>
             <numerusform>Сталося %n неочікуваних помилок; подробиці кожної нижче.</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>EvaluationView</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+276"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Save Predictions as CSV…</source>
+        <translation>Зберегти відповіді в CSV…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every image with its true class, the model&apos;s answer and every class&apos;s probability</source>
+        <translation>Кожне зображення з його справжнім класом, відповіддю моделі та ймовірністю кожного класу</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Click a cell to see its images</source>
+        <translation>Клацніть клітинку, щоб побачити її зображення</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Show All Mistakes</source>
+        <translation>Показати всі помилки</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>{0} on {1}</source>
+        <translation>{0} на {1}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Loading the model and reading the folder…</source>
+        <translation>Завантаження моделі й читання теки…</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Cancelling…</source>
+        <translation>Скасування…</translation>
+    </message>
+    <message>
+        <location line="+87"/>
+        <source>No misclassified images</source>
+        <translation>Помилково класифікованих зображень немає</translation>
+    </message>
+    <message>
+        <location line="-69"/>
+        <source>the {0} split</source>
+        <translation>частина «{0}»</translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>Could not evaluate: {0}</source>
+        <translation>Не вдалося оцінити: {0}</translation>
+    </message>
+    <message>
+        <location line="-2"/>
+        <source>Cancelled.</source>
+        <translation>Скасовано.</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Evaluation</source>
+        <translation>Оцінювання</translation>
+    </message>
+    <message>
+        <location line="-41"/>
+        <source>Stop the evaluation</source>
+        <translation>Зупинити оцінювання</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Show every misclassified image again, not one cell&apos;s</source>
+        <translation>Знову показати всі помилково класифіковані зображення, а не лише однієї клітинки</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Confusion matrix</source>
+        <translation>Матриця помилок</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Per-class report</source>
+        <translation>Звіт за класами</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images of the evaluation</source>
+        <translation>Зображення оцінювання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Double-click an image to classify it in the Classify tab</source>
+        <translation>Двічі клацніть зображення, щоб класифікувати його на вкладці «Класифікація»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evaluation progress</source>
+        <translation>Поступ оцінювання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evaluation summary</source>
+        <translation>Підсумок оцінювання</translation>
+    </message>
+    <message>
+        <location line="+38"/>
+        <source>Choose Model › Evaluate on Folder… and a folder with one sub-folder of images per class.</source>
+        <translation>Виберіть «Модель › Оцінити на теці…» і теку, у якій для кожного класу є підтека із зображеннями.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Classifying {0} of %n image(s)…</source>
+        <translation>
+            <numerusform>Класифікується {0} з %n зображення…</numerusform>
+            <numerusform>Класифікується {0} з %n зображень…</numerusform>
+            <numerusform>Класифікується {0} з %n зображень…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>Accuracy {0} on %n image(s) · {1} misclassified · macro F1 {2}</source>
+        <translation>
+            <numerusform>Точність {0} на %n зображенні · помилок: {1} · макро-F1 {2}</numerusform>
+            <numerusform>Точність {0} на %n зображеннях · помилок: {1} · макро-F1 {2}</numerusform>
+            <numerusform>Точність {0} на %n зображеннях · помилок: {1} · макро-F1 {2}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n unreadable file(s) skipped (first: {0}: {1})</source>
+        <translation>
+            <numerusform>Пропущено %n файл, який не вдалося прочитати (перший: {0}: {1})</numerusform>
+            <numerusform>Пропущено %n файли, які не вдалося прочитати (перший: {0}: {1})</numerusform>
+            <numerusform>Пропущено %n файлів, які не вдалося прочитати (перший: {0}: {1})</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+71"/>
+        <source>Misclassified: %n image(s), the most confident mistakes first</source>
+        <translation>
+            <numerusform>Помилково класифіковано: %n зображення, найвпевненіші помилки першими</numerusform>
+            <numerusform>Помилково класифіковано: %n зображення, найвпевненіші помилки першими</numerusform>
+            <numerusform>Помилково класифіковано: %n зображень, найвпевненіші помилки першими</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>{0}: %n image(s) classified correctly</source>
+        <translation>
+            <numerusform>{0}: %n зображення класифіковано правильно</numerusform>
+            <numerusform>{0}: %n зображення класифіковано правильно</numerusform>
+            <numerusform>{0}: %n зображень класифіковано правильно</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>True class {0}, the model said {1}: %n image(s), the most confident first</source>
+        <translation>
+            <numerusform>Справжній клас {0}, модель відповіла {1}: %n зображення, найвпевненіші першими</numerusform>
+            <numerusform>Справжній клас {0}, модель відповіла {1}: %n зображення, найвпевненіші першими</numerusform>
+            <numerusform>Справжній клас {0}, модель відповіла {1}: %n зображень, найвпевненіші першими</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+118"/>
+        <location line="+8"/>
+        <source>Save Predictions</source>
+        <translation>Збереження відповідей</translation>
+    </message>
+    <message>
+        <location line="-8"/>
+        <source>CSV files (*.csv)</source>
+        <translation>Файли CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not write {0}: {1}</source>
+        <translation>Не вдалося записати {0}: {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ExplainController</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/explain_panel.py" line="+142"/>
+        <source>Click a class to see which parts of the image speak for it</source>
+        <translation>Клацніть клас, щоб побачити, які частини зображення свідчать на його користь</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>No heatmap: {0}</source>
+        <translation>Немає теплової карти: {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>No heatmap: the image itself is no longer available.</source>
+        <translation>Немає теплової карти: самого зображення вже немає.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The heatmap appears once the image is classified.</source>
+        <translation>Теплова карта з’явиться, щойно зображення буде класифіковано.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Finding where the model looked…</source>
+        <translation>Шукаємо, куди дивилася модель…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Grad-CAM from layer {0}</source>
+        <translation>Grad-CAM із шару {0}</translation>
+    </message>
+    <message>
+        <location line="+137"/>
+        <source>Nothing in this image speaks for “{0}”.</source>
+        <translation>Ніщо на цьому зображенні не свідчить на користь «{0}».</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Where the model saw “{0}” (red: most)</source>
+        <translation>Що вказує на «{0}» (червоне — найбільше)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Where the model saw “{0}” (its answer is “{1}”)</source>
+        <translation>Що вказує на «{0}» (відповідь моделі — «{1}»)</translation>
+    </message>
+</context>
+<context>
+    <name>ExplainPanel</name>
+    <message>
+        <location line="-244"/>
+        <source>Show heatma&amp;p</source>
+        <translation>Теплова &amp;карта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Colour the parts of the image that made the model answer as it did (Grad-CAM). Click a class in the chart to see the parts that speak for it.</source>
+        <translation>Розфарбувати частини зображення, через які модель відповіла саме так (Grad-CAM). Клацніть клас на діаграмі, щоб побачити частини, що свідчать на його користь.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Opacity</source>
+        <translation>Непрозорість</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How strongly the heatmap covers the image</source>
+        <translation>Наскільки щільно теплова карта вкриває зображення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heatmap opacity</source>
+        <translation>Непрозорість теплової карти</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>What the heatmap shows</source>
+        <translation>Що показує теплова карта</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+194"/>
+        <location line="+183"/>
+        <source>Export Model</source>
+        <translation>Експорт моделі</translation>
+    </message>
+    <message>
+        <location line="-182"/>
+        <source>Keras (.keras)</source>
+        <translation>Keras (.keras)</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Keras HDF5 (.h5)</source>
+        <translation>Keras HDF5 (.h5)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>TensorFlow Lite, float32 (.tflite)</source>
+        <translation>TensorFlow Lite, float32 (.tflite)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>TensorFlow Lite, int8 quantized (.tflite, about 4x smaller)</source>
+        <translation>TensorFlow Lite, квантована в int8 (.tflite, приблизно вчетверо менша)</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Format</source>
+        <translation>Формат</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+6"/>
+        <source>Browse…</source>
+        <translation>Огляд…</translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Choose where to save the exported model</source>
+        <translation>Вибрати, куди зберегти експортовану модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose where to save</source>
+        <translation>Вибрати, куди зберегти</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as</source>
+        <translation>Зберегти як</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>a folder of typical images (searched recursively)</source>
+        <translation>тека з типовими зображеннями (разом із підтеками)</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Export</source>
+        <translation>Експортувати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Cancel Export</source>
+        <translation>Скасувати експорт</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Model: {0}
+{1}</source>
+        <translation>Модель: {0}
+{1}</translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>Cancelling…</source>
+        <translation>Скасування…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose where to save the exported model.</source>
+        <translation>Виберіть, куди зберегти експортовану модель.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>int8 needs sample images: choose a folder of typical images to calibrate on.</source>
+        <translation>Для int8 потрібні зразки зображень: виберіть теку з типовими зображеннями для калібрування.</translation>
+    </message>
+    <message>
+        <location line="-10"/>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+    <message>
+        <location line="-48"/>
+        <source>Sample images</source>
+        <translation>Зразки зображень</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Choose a folder of sample images</source>
+        <translation>Вибрати теку зі зразками зображень</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose sample images</source>
+        <translation>Вибрати зразки зображень</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Format:</source>
+        <translation>&amp;Формат:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Save as:</source>
+        <translation>Зберегти &amp;як:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sample &amp;images:</source>
+        <translation>&amp;Зразки зображень:</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export progress</source>
+        <translation>Поступ експорту</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export status</source>
+        <translation>Стан експорту</translation>
+    </message>
+    <message>
+        <location line="+62"/>
+        <source>Wrote {0} ({1}) and {2}.</source>
+        <translation>Записано {0} ({1}) і {2}.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>int8 was calibrated on %n sample image(s).</source>
+        <translation>
+            <numerusform>int8 відкалібровано на %n зразковому зображенні.</numerusform>
+            <numerusform>int8 відкалібровано на %n зразкових зображеннях.</numerusform>
+            <numerusform>int8 відкалібровано на %n зразкових зображеннях.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Its top class agrees with the Keras model&apos;s on {0} of %n sample image(s).</source>
+        <translation>
+            <numerusform>Її найімовірніший клас збігається з класом моделі Keras на {0} з %n зразкового зображення.</numerusform>
+            <numerusform>Її найімовірніший клас збігається з класом моделі Keras на {0} з %n зразкових зображень.</numerusform>
+            <numerusform>Її найімовірніший клас збігається з класом моделі Keras на {0} з %n зразкових зображень.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+85"/>
+        <source>Needed: int8 is calibrated on up to 200 of these images; 100 others check that the export answers like the Keras model.</source>
+        <translation>Потрібно: int8 калібрується на щонайбільше 200 цих зображеннях; ще 100 перевіряють, що експортована модель відповідає так само, як модель Keras.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Optional: up to 100 of these images check that the export answers like the Keras model.</source>
+        <translation>Необов’язково: щонайбільше 100 цих зображень перевіряють, що експортована модель відповідає так само, як модель Keras.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not needed: a Keras file is the model itself, labels included.</source>
+        <translation>Не потрібно: файл Keras — це сама модель разом із назвами класів.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Model files (*{0})</source>
+        <translation>Файли моделей (*{0})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Sample Images</source>
+        <translation>Зразки зображень</translation>
+    </message>
+    <message>
+        <location line="-138"/>
+        <source>Loading the model…</source>
+        <translation>Завантаження моделі…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Reading the sample images…</source>
+        <translation>Читання зразків зображень…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Converting (int8 calibration takes a little longer)…</source>
+        <translation>Перетворення (калібрування int8 триває трохи довше)…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Checking the export against the Keras model…</source>
+        <translation>Звіряння експортованої моделі з моделлю Keras…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Writing the files…</source>
+        <translation>Запис файлів…</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Export failed: {0}</source>
+        <translation>Не вдалося експортувати: {0}</translation>
+    </message>
+    <message>
+        <location line="-7"/>
+        <source>Export cancelled.</source>
+        <translation>Експорт скасовано.</translation>
+    </message>
+</context>
+<context>
+    <name>Features</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/feature_actions.py" line="+45"/>
+        <source>&amp;Evaluate on Folder…</source>
+        <translation>&amp;Оцінити на теці…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Score the model on a folder with one sub-folder of images per class: accuracy, confusion matrix, mistakes</source>
+        <translation>Оцінити модель на теці з підтекою зображень для кожного класу: точність, матриця помилок, помилки</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>E&amp;xport Model…</source>
+        <translation>Е&amp;кспортувати модель…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save the model as .keras, .h5 or TensorFlow Lite, with its labels and preprocessing beside it</source>
+        <translation>Зберегти модель як .keras, .h5 або TensorFlow Lite, а поруч — її класи й попередню обробку</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Evaluate on Folder</source>
+        <translation>Оцінювання на теці</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+34"/>
+        <source>No model is active yet. Wait for it to load, or choose one with Model › Open Model…</source>
+        <translation>Активної моделі ще немає. Зачекайте, доки вона завантажиться, або виберіть її через «Модель › Відкрити модель…»</translation>
+    </message>
+    <message>
+        <location line="-43"/>
+        <location line="+22"/>
+        <source>Evaluation</source>
+        <translation>Оцінювання</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Evaluate on Folder: a folder with one sub-folder of images per class</source>
+        <translation>Оцінювання на теці: тека з підтекою зображень для кожного класу</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Export Model</source>
+        <translation>Експорт моделі</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryModel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-439"/>
+        <source>true class: {0}; the model said: {1}</source>
+        <translation>справжній клас: {0}; модель відповіла: {1}</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>{0}
+{1}</source>
+        <translation>{0}
+{1}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>true: {0}
+said: {1} {2}</source>
+        <translation>насправді: {0}
+відповідь: {1} {2}</translation>
     </message>
 </context>
 <context>
@@ -534,18 +1090,18 @@ The app may keep working. The details below are also in the log file.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+388"/>
+        <location line="+393"/>
         <source>All classes</source>
         <translation>Усі класи</translation>
     </message>
     <message>
-        <location line="-387"/>
-        <location line="+388"/>
+        <location line="-392"/>
+        <location line="+393"/>
         <source>All models</source>
         <translation>Усі моделі</translation>
     </message>
     <message>
-        <location line="-384"/>
+        <location line="-389"/>
         <source>Not sure only</source>
         <translation>Лише невпевнені</translation>
     </message>
@@ -612,12 +1168,12 @@ The app may keep working. The details below are also in the log file.</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+264"/>
+        <location line="+269"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-262"/>
+        <location line="-267"/>
         <source>Opening the history…</source>
         <translation>Відкриття історії…</translation>
     </message>
@@ -637,7 +1193,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>The history could not be opened: {0}</source>
         <translation>Не вдалося відкрити історію: {0}</translation>
     </message>
@@ -750,7 +1306,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ImageView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+70"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+75"/>
         <source>No preview</source>
         <translation>Попередній перегляд недоступний</translation>
     </message>
@@ -801,7 +1357,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+293"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+329"/>
         <source>&amp;Open Images…</source>
         <translation>&amp;Відкрити зображення…</translation>
     </message>
@@ -943,13 +1499,13 @@ The app may keep working. The details below are also in the log file.</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+767"/>
+        <location line="+779"/>
         <location line="+4"/>
         <source>Open Model</source>
         <translation>Відкрити модель</translation>
     </message>
     <message>
-        <location line="-770"/>
+        <location line="-782"/>
         <source>Use another .h5 or .keras model</source>
         <translation>Використати іншу модель .h5 або .keras</translation>
     </message>
@@ -1064,7 +1620,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Скасувати</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Image preview</source>
         <translation>Попередній перегляд зображення</translation>
     </message>
@@ -1089,12 +1645,12 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Перебіг класифікації</translation>
     </message>
     <message>
-        <location line="+81"/>
+        <location line="+84"/>
         <source>No model available: looked for {0} ({1}).</source>
         <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+56"/>
         <source>No images found in {0}</source>
         <translation>У {0} не знайдено зображень</translation>
     </message>
@@ -1182,7 +1738,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Не вдалося використати {0}: {1}</translation>
     </message>
     <message numerus="yes">
-        <location line="+97"/>
+        <location line="+99"/>
         <source>Classifying %n image(s)…</source>
         <translation>
             <numerusform>Класифікується %n зображення…</numerusform>
@@ -1336,7 +1892,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Моделі Keras (*.h5 *.keras)</translation>
     </message>
     <message>
-        <location line="+151"/>
+        <location line="+141"/>
         <source>No recent files</source>
         <translation>Немає недавніх файлів</translation>
     </message>
@@ -1760,9 +2316,142 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     </message>
 </context>
 <context>
+    <name>SortController</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/sort_action.py" line="+81"/>
+        <source>&amp;Sort Into Folders…</source>
+        <translation>&amp;Розкласти по теках…</translation>
+    </message>
+    <message>
+        <location line="-1"/>
+        <source>Copy each classified image into a folder named after its class</source>
+        <translation>Скопіювати кожне класифіковане зображення в теку, названу за його класом</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <location line="+16"/>
+        <location line="+44"/>
+        <location line="+37"/>
+        <location line="+6"/>
+        <source>Sort Into Folders</source>
+        <translation>Розкладання по теках</translation>
+    </message>
+    <message>
+        <location line="-83"/>
+        <source>Images are still being classified. Sort them once every image has its answer.</source>
+        <translation>Зображення ще класифікуються. Розкладіть їх, коли кожне отримає відповідь.</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Nothing to sort: classify some image files first (pasted images have no file to copy).</source>
+        <translation>Нічого розкладати: спершу класифікуйте файли зображень (у вставлених зображень немає файлу, який можна скопіювати).</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Sort Into Folders: choose where the class folders go</source>
+        <translation>Розкладання по теках: виберіть, де створити теки класів</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The originals stay where they are, and no file is overwritten.</source>
+        <translation>Оригінали лишаються на місці, жоден файл не буде перезаписано.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>predictions.csv, beside the folders, lists every image and its answer.</source>
+        <translation>У predictions.csv поруч із теками буде перелік усіх зображень і відповідей.</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <location line="+57"/>
+        <source>Copying images into class folders…</source>
+        <translation>Копіювання зображень у теки класів…</translation>
+    </message>
+    <message>
+        <location line="-56"/>
+        <location line="+56"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-25"/>
+        <source>Copy %n image(s) into one folder per class in {0}?</source>
+        <translation>
+            <numerusform>Скопіювати %n зображення в теки класів у {0}?</numerusform>
+            <numerusform>Скопіювати %n зображення в теки класів у {0}?</numerusform>
+            <numerusform>Скопіювати %n зображень у теки класів у {0}?</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n image(s) the model is not sure about go to not_sure/.</source>
+        <translation>
+            <numerusform>%n зображення, щодо якого модель невпевнена, потрапить до not_sure/.</numerusform>
+            <numerusform>%n зображення, щодо яких модель невпевнена, потраплять до not_sure/.</numerusform>
+            <numerusform>%n зображень, щодо яких модель невпевнена, потраплять до not_sure/.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n unreadable image(s) are listed in the CSV, not copied.</source>
+        <translation>
+            <numerusform>%n зображення, яке не вдалося прочитати, буде в переліку CSV, але не скопійоване.</numerusform>
+            <numerusform>%n зображення, які не вдалося прочитати, будуть у переліку CSV, але не скопійовані.</numerusform>
+            <numerusform>%n зображень, які не вдалося прочитати, будуть у переліку CSV, але не скопійовані.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>none</source>
+        <translation>жодної</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Copied %n image(s) into {0} ({1}).</source>
+        <translation>
+            <numerusform>Скопійовано %n зображення в {0} ({1}).</numerusform>
+            <numerusform>Скопійовано %n зображення в {0} ({1}).</numerusform>
+            <numerusform>Скопійовано %n зображень у {0} ({1}).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n copy(ies) were given a new name because the name was taken.</source>
+        <translation>
+            <numerusform>%n копія отримала нову назву, бо таку назву вже було зайнято.</numerusform>
+            <numerusform>%n копії отримали нові назви, бо такі назви вже було зайнято.</numerusform>
+            <numerusform>%n копій отримали нові назви, бо такі назви вже було зайнято.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n image(s) could not be copied; the first: {0}: {1}</source>
+        <translation>
+            <numerusform>Не вдалося скопіювати %n зображення; перше: {0}: {1}</numerusform>
+            <numerusform>Не вдалося скопіювати %n зображення; перше: {0}: {1}</numerusform>
+            <numerusform>Не вдалося скопіювати %n зображень; перше: {0}: {1}</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Cancelled. </source>
+        <translation>Скасовано. </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Every prediction is listed in {0}.</source>
+        <translation>Усі відповіді перелічено в {0}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing was copied: {0}</source>
+        <translation>Нічого не скопійовано: {0}</translation>
+    </message>
+</context>
+<context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="-382"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="-422"/>
         <source>epoch</source>
         <translation>епоха</translation>
     </message>
@@ -2324,7 +3013,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Етап {0}: {1}, епох: {2}, пакетів в епосі: {3}, швидкість навчання {4:g}</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Epoch {0} of {1} · batch {2}/{3} · loss {4}</source>
         <translation>Епоха {0} з {1} · пакет {2}/{3} · втрати {4}</translation>
     </message>

@@ -94,3 +94,28 @@ def copy_model_with_threshold(source: Path, target: Path, threshold: float) -> P
         del handle[METADATA_KEY]
         handle.create_dataset(METADATA_KEY, data=np.void(json.dumps(metadata).encode("utf-8")))
     return target
+
+
+def open_feature_views(window, qtbot, tmp_path: Path) -> list:
+    """The explain branch's views, filled: the heatmap over the selected image (some image must be
+    classified already), an Evaluation tab after an evaluation on a tiny generated folder (a cell of
+    its confusion matrix shown), and the Export dialog. Returns the extra top-level windows to walk."""
+    import shutil as _shutil
+
+    features = window.features
+    labels = tuple(window.active_metadata.labels)
+    folder = make_class_folders(tmp_path / "labelled", labels=tuple(l for l in labels if l in CLASS_COLOURS),
+                                per_class=3, seed=7)
+    first = sorted((folder / labels[1]).glob("*.png"))[0]
+    _shutil.copyfile(first, folder / labels[0] / "misfiled.png")  # at least one mistake for the gallery
+    view = features.evaluate_folder(str(folder))
+    with qtbot.waitSignal(view.sig_finished, timeout=WORK_TIMEOUT_MS):
+        pass
+    view.show_cell(0, 0)  # one cell's images: the gallery line names a class
+    window.tabs.setCurrentWidget(window.classify_view)
+    window.results_table.selectRow(0)
+    with qtbot.waitSignal(features.explain.sig_shown, timeout=WORK_TIMEOUT_MS):
+        features.explain.set_enabled(True)
+    dialog = features.open_export_dialog()
+    dialog.set_format("tflite-int8")  # the hint that names the sample images
+    return [dialog]

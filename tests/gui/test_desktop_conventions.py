@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QToolBar, QWidget
 
 from infinityvision_desktop.gui.main_window import FALLBACK_SHORTCUTS
 
-from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
+from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, open_feature_views, write_images
 from ui_walk import all_widgets, controls, spoken_name
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
@@ -150,7 +150,9 @@ def open_everything(window, qtbot, dropper, tmp_path) -> list[QWidget]:
     window.training_dialog.advanced_button.setChecked(True)
     for action in (window.preferences_action, window.about_action, window.help_action):
         action.trigger()
-    return [window, window.training_dialog, window.preferences_dialog, window.about_dialog, window.help_dialog]
+    feature_windows = open_feature_views(window, qtbot, tmp_path)  # Evaluation tab, heatmap, Export Model
+    return [window, window.training_dialog, window.preferences_dialog, window.about_dialog, window.help_dialog,
+            *feature_windows]
 
 
 def exempt(widget: QWidget) -> bool:

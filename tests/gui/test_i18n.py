@@ -24,7 +24,7 @@ from infinityvision_desktop.gui.main_window import MainWindow
 from infinityvision_desktop.gui.widgets.probability_chart import ProbabilityChart
 from infinityvision_desktop.gui.widgets.results_table import Column
 
-from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
+from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, open_feature_views, write_images
 from ui_walk import PLACEHOLDER, TRANSLATIONS, shown_texts, source_pattern, ts_messages
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
@@ -40,6 +40,7 @@ ALLOWED_WORDS = {
     "infinityvision", "tensorflow", "keras", "pyside6", "python", "qt", "cifar-10", "cifar10", "csv", "png", "svg",
     "imagenet", "vgg16", "airbench", "adam", "sgd", "bfloat16", "float32", "avx-512", "amx", "bf16", "cutout",
     "tar", "ctrl", "shift", "alt", "tab", "esc", "del", "ins", "delete", "enter", "english",
+    "lite", "tflite", "int8", "hdf5", "grad-cam",
 }
 
 
@@ -124,7 +125,8 @@ def english_left(roots, allowed: set[str]) -> list[str]:
     exact, patterns = _english_sources()
     problems = []
     for shown in shown_texts(roots):
-        segments = {shown.text, *re.split(r" · |\n+|; ", shown.text)}
+        # whole lines too: a message may hold "; " itself ("true class: {0}; the model said: {1}")
+        segments = {shown.text, *re.split(r" · |\n+|; ", shown.text), *re.split(r"\n+", shown.text)}
         for segment in segments:
             segment = _normalise(segment)
             if segment and (segment in exact or any(pattern.match(segment) for pattern in patterns)):
@@ -139,7 +141,8 @@ def english_left(roots, allowed: set[str]) -> list[str]:
 
 
 def populate(window: MainWindow, qtbot, dropper, tmp_path) -> list:
-    """Images classified, the History and Model tabs filled, every dialog open: the windows to walk."""
+    """Images classified, the History and Model tabs filled, the heatmap on, an evaluation shown in
+    the Evaluation tab, every dialog open (Export Model's too): the windows to walk."""
     paths = write_images(tmp_path / "photos", 4)
     with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
         dropper.drop(window, paths)
@@ -149,9 +152,11 @@ def populate(window: MainWindow, qtbot, dropper, tmp_path) -> list:
     window.tabs.setCurrentWidget(window.model_view)
     window.tabs.setCurrentWidget(window.classify_view)
     window.recent_menu.aboutToShow.emit()
+    feature_windows = open_feature_views(window, qtbot, tmp_path)
     for action in (window.train_action, window.preferences_action, window.about_action, window.help_action):
         action.trigger()
-    return [window, window.training_dialog, window.preferences_dialog, window.about_dialog, window.help_dialog]
+    return [window, window.training_dialog, window.preferences_dialog, window.about_dialog, window.help_dialog,
+            *feature_windows]
 
 
 def data_words(window: MainWindow) -> set[str]:
@@ -159,6 +164,9 @@ def data_words(window: MainWindow) -> set[str]:
     provenance = window.active_metadata.provenance or {}
     texts = [window.active_metadata.name, window.active_metadata.architecture, os.path.basename(provenance.get("data", "")),
              *(name for name, _ in window.model_view._known_models)]
+    explanation = window.features.explain.shown()
+    if explanation is not None:
+        texts.append(explanation.layer)  # the heatmap's tooltip names the model's layer
     return {word.lower() for text in texts if text for word in re.findall(r"[A-Za-z0-9_\-]+", text)}
 
 
@@ -180,8 +188,18 @@ def test_no_english_is_left_in_a_ukrainian_window_and_its_dialogs(how, make_wind
     if how != "built in Ukrainian":
         before = english_left(windows, allowed)
         assert len(before) > 150, "the walk must find the English interface before the switch"
+        found = "\n".join(before)
+        for english in ("Evaluation", "images classified correctly", "true class:", "Show All Mistakes",  # the tab
+                        "Where the model saw", "Opacity",  # the heatmap controls
+                        "Export Model", "Cancel Export", "Sample images"):  # the Export dialog
+            assert english in found, f"the walk must reach {english!r}"
         switch_language(qtbot, "uk", windows)
     assert window.file_menu.title() == "&Файл"
+    evaluation = window.features.evaluation_view
+    assert window.tabs.tabText(window.tabs.indexOf(evaluation)) == "Оцінювання"
+    assert evaluation.summary_label.text().startswith("Точність ")
+    assert window.features.explain.panel.status_label.text().startswith("Що вказує на «")
+    assert window.features.export_dialog.windowTitle() == "Експорт моделі"
     left = english_left(windows, allowed)
     assert not left, f"{len(left)} texts still in English:\n" + "\n".join(left[:40])
 

@@ -44,7 +44,7 @@ def test_sort_into_folders_asks_then_copies_each_image_into_its_class_folder(cla
 
     report = done.args[0]
     assert asked and asked[0].startswith(f"Copy 6 images into one folder per class in {out}?")
-    assert "1 unreadable images are listed in the CSV, not copied." in asked[0]
+    assert "1 unreadable image is listed in the CSV, not copied." in asked[0]
     rows = {row.path: row for row in window.results_model.rows()}
     for path in paths:
         prediction = rows[str(path)].prediction

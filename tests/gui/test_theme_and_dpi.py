@@ -143,3 +143,30 @@ def test_at_a_ratio_of_1_the_same_probe_sees_half_the_pixels():
     report = run_dpi_probe("1")
     assert report["ratio"] == 1.0 and report["shot"] == [300, 200]
     assert report["changes"] < 310
+
+
+def test_the_evaluation_tab_heatmap_line_and_export_dialog_follow_the_dark_theme(window, qtbot, dropper, tmp_path):
+    """The explain branch's views take their colours from gui.theme: readable on the dark palette."""
+    from gui_helpers import open_feature_views
+
+    paths = write_images(tmp_path / "photos", 2)
+    with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
+        dropper.drop(window, paths)
+    open_feature_views(window, qtbot, tmp_path)
+    view = window.features.evaluation_view
+    view.show_mistakes()
+    gallery = view.gallery_model
+    mistake = next(row for row, outcome in enumerate(gallery.outcomes()) if not outcome.correct)
+    assert gallery.data(gallery.index(mistake), Qt.ItemDataRole.ForegroundRole).name() == theme.scheme().error
+
+    theme.apply("dark")
+    qtbot.waitUntil(lambda: theme.is_dark(view.palette()), timeout=5_000)
+    qtbot.waitUntil(lambda: gallery.data(gallery.index(mistake), Qt.ItemDataRole.ForegroundRole).name()
+                    == theme.DARK.error, timeout=5_000)
+    assert lightness(theme.DARK.error) > 150, "a mistake's caption must be light on the dark gallery"
+    panel = window.features.explain.panel
+    assert f"color: {theme.DARK.muted}" in panel.status_label.styleSheet()
+    assert f"color: {theme.DARK.muted}" in window.features.export_dialog.sample_hint.styleSheet()
+    window_colour = view.palette().color(QPalette.ColorRole.Window).getRgbF()[:3]
+    qtbot.waitUntil(lambda: view.confusion.figure.get_facecolor()[:3] == pytest.approx(window_colour, abs=0.01),
+                    timeout=5_000)

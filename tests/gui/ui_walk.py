@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractListModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QCalendarWidget, QComboBox, QGroupBox,
@@ -59,6 +59,11 @@ def _menu_texts(menu: QMenu, where: str, out: list[Shown]) -> None:
         out.append(Shown(f"{where} menu title", menu.title()))
     for action in menu.actions():
         _action_texts(action, f"{where} › {menu.title()}", out)
+
+
+def _column_count(model) -> int:
+    # QAbstractListModel makes columnCount() private (PySide6 refuses the call): a list has one column
+    return 1 if isinstance(model, QAbstractListModel) else model.columnCount()
 
 
 def shown_texts(roots) -> list[Shown]:
@@ -107,12 +112,12 @@ def shown_texts(roots) -> list[Shown]:
                 _action_texts(action, where, out)
         if isinstance(widget, QAbstractItemView) and not isinstance(widget, QHeaderView) and widget.model() is not None:
             model = widget.model()
-            for column in range(model.columnCount()):
+            for column in range(_column_count(model)):
                 header = model.headerData(column, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
                 if header:
                     out.append(Shown(f"{where} header", str(header)))
             for row in range(min(model.rowCount(), 50)):
-                for column in range(model.columnCount()):
+                for column in range(_column_count(model)):
                     for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
                         value = model.index(row, column).data(role)
                         if isinstance(value, str) and value:
