@@ -160,6 +160,9 @@ class ExportDialog(QDialog):
         sample_row.addWidget(self.sample_button)
         self.sample_hint = QLabel(self)
         self.sample_hint.setWordWrap(True)
+        # room for the longest hint (three lines in Ukrainian at the dialog's width): a hint that
+        # grows when the format changes would otherwise overlap the row above until a resize
+        self.sample_hint.setMinimumHeight(self.sample_hint.fontMetrics().lineSpacing() * 3 + 4)
         self.format_label, self.path_label, self.sample_label = QLabel(self), QLabel(self), QLabel(self)
         self.format_label.setBuddy(self.format_combo)
         self.path_label.setBuddy(self.path_edit)
