@@ -994,14 +994,17 @@ class MainWindow(QMainWindow):
             self._set_answer(self.answer_text(prediction), "not_sure" if prediction.not_sure else "sure")
             self.chart.show_prediction(prediction)
         else:
+            # a row just added while the model is ready is queued in this same turn of the event loop
+            queued = row.state == RowState.QUEUED or (row.state == RowState.WAITING
+                                                      and self._model_state == ModelState.READY)
             pending = {
                 RowState.WAITING: self.tr("Waiting for a model…") if self._model_state == ModelState.NONE
                 else self.tr("Waiting for the model to load…"),
                 RowState.QUEUED: self.tr("Classifying…"),
                 RowState.CANCELLED: self.tr("Not classified (cancelled)"),
-            }.get(row.state, "")
+            }.get(RowState.QUEUED if queued else row.state, "")
             self._set_answer(pending, "pending")
-            if row.state == RowState.QUEUED:
+            if queued:  # the answer usually comes before the timer: the bars change once, not twice
                 self._chart_clear_timer.start()
             else:
                 self.chart.clear()

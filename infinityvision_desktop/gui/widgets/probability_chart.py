@@ -50,6 +50,7 @@ class ProbabilityChart(QWidget):
         self._labels: tuple[str, ...] = ()
         self._shown_index = -1
         self._shown_not_sure = False
+        self._shown_prediction = None  # the Prediction the bars show now
         self._empty = True
         self._scheme = theme.scheme(self.palette())
         self._hit_areas = []  # one invisible full-width bar per row: a 0% class can be clicked too
@@ -83,6 +84,9 @@ class ProbabilityChart(QWidget):
         self.ensure_canvas()
         if tuple(prediction.labels) != self._labels:
             self._build(tuple(prediction.labels))
+        elif not self._empty and prediction == self._shown_prediction:
+            return  # the window shows a row again when its batch ends: no second redraw of the same bars
+        self._shown_prediction = prediction
         colours = self._scheme
         top_colour = colours.not_sure_bar if prediction.not_sure else colours.accent
         for index, (bar, name, value, probability) in enumerate(
@@ -106,6 +110,7 @@ class ProbabilityChart(QWidget):
         """Keep the class names, remove the values."""
         if self.canvas is None or self._empty:
             return
+        self._shown_prediction = None
         for bar, name, value in zip(self._bars, self._names, self._values):
             bar.set_width(0.0)
             value.set_text("")
@@ -226,6 +231,7 @@ class ProbabilityChart(QWidget):
 
         self._labels = labels
         self._shown_index = -1
+        self._shown_prediction = None
         self._empty = True
         axes = self._axes
         if axes is None:
