@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QAbstractListModel, QByteArray, QEvent, QModelIndex, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QHeaderView, QLabel, QListView, QMessageBox, QProgressBar,
-    QPushButton, QSizePolicy, QSplitter, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QListView, QMessageBox, QProgressBar, QPushButton,
+    QSizePolicy, QSplitter, QVBoxLayout, QWidget,
 )
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name, decimal, percent
-from infinityvision_desktop.gui.model_view import ReportTableModel
+from infinityvision_desktop.gui.model_view import ReportTableModel, report_table, title_label
 from infinityvision_desktop.gui.results_csv import write_text_atomically
 from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixChart
 from infinityvision_desktop.gui.workers import Worker
@@ -155,7 +155,7 @@ class GalleryModel(QAbstractListModel):
 
 # ================================================================ the view
 
-class EvaluationView(QWidget):
+class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
     """Progress while the folder is evaluated, then accuracy, confusion matrix, report and gallery."""
 
     sig_finished = Signal(object)
@@ -186,11 +186,7 @@ class EvaluationView(QWidget):
         self._show_idle()
 
     def _create_widgets(self) -> None:
-        self.title_label = QLabel(self)
-        title_font = QFont(self.title_label.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
-        title_font.setBold(True)
-        self.title_label.setFont(title_font)
+        self.title_label = title_label(self)
         self.title_label.setWordWrap(True)
         self.summary_label = QLabel(self)
         self.summary_label.setWordWrap(True)
@@ -208,16 +204,7 @@ class EvaluationView(QWidget):
         self.confusion = ConfusionMatrixChart(self)
         self.confusion.setMinimumSize(380, 340)
         self.report_model = ReportTableModel(self)
-        self.report_table = QTableView(self)
-        self.report_table.setModel(self.report_model)
-        self.report_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.report_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.report_table.setAlternatingRowColors(True)
-        self.report_table.verticalHeader().hide()
-        self.report_table.verticalHeader().setDefaultSectionSize(22)
-        header = self.report_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.report_table = report_table(self.report_model, self)
 
         self.gallery_label = QLabel(self)
         gallery_font = QFont(self.gallery_label.font())
@@ -296,13 +283,6 @@ class EvaluationView(QWidget):
                 self.show_mistakes()
             else:
                 self.show_cell(*self._cell)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self._apply_scheme()
 
     def _apply_scheme(self) -> None:
         """The summary's and the gallery's colours for the light or dark palette now in use."""

@@ -18,7 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
     QPushButton, QVBoxLayout, QWidget,
@@ -117,7 +117,7 @@ def _last_line(text: str) -> str:
     return lines[-1][:200] if lines else ""
 
 
-class ExportDialog(QDialog):
+class ExportDialog(theme.FollowsLanguageAndPalette, QDialog):
     """Choose a format, a file and (for int8) sample images; export in the background."""
 
     sig_exported = Signal(object)
@@ -221,13 +221,6 @@ class ExportDialog(QDialog):
             self._show_model()
         self._show_sample_hint()
         self._show_status()
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self._apply_scheme()
 
     def _apply_scheme(self) -> None:
         self._scheme = theme.scheme(self.palette())

@@ -19,7 +19,7 @@ import dataclasses
 
 import numpy as np
 from PySide6.QtCore import (
-    QBuffer, QByteArray, QCoreApplication, QEvent, QIODevice, QMimeData, QPointF, QSize, Qt, QTimer, Signal, Slot,
+    QBuffer, QByteArray, QCoreApplication, QIODevice, QMimeData, QPointF, QSize, Qt, QTimer, Signal, Slot,
 )
 from PySide6.QtGui import (
     QAction, QCloseEvent, QColor, QFont, QGuiApplication, QIcon, QImage, QImageReader, QKeySequence, QPainter, QPixmap,
@@ -103,7 +103,7 @@ class ModelState(enum.Enum):
     READY = "ready"
 
 
-class MainWindow(QMainWindow):
+class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
     """The app's window. Public hooks for other views: `tabs`/`add_tab()`, `model_menu`,
     `set_model()`, `start_worker()`, and the signals below."""
 
@@ -382,13 +382,6 @@ class MainWindow(QMainWindow):
         self._show_current_row()
         if self.results_model.rowCount():
             self._set_status(self._progress_text() if self._jobs else self._summary_text())
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self._apply_scheme()
 
     def _apply_scheme(self) -> None:
         """The colours of the answer and its details, for the light or dark palette now in use."""

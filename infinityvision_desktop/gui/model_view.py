@@ -29,6 +29,33 @@ from infinityvision_desktop.gui.widgets.history_charts import ComparisonChart, C
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
+# ================================================================ shared pieces
+
+def title_label(parent: QWidget) -> QLabel:
+    """A view's heading: the window font, 1.35 times larger, bold."""
+    label = QLabel(parent)
+    font = QFont(label.font())
+    font.setPointSizeF(font.pointSizeF() * 1.35)
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def report_table(model: "ReportTableModel", parent: QWidget) -> QTableView:
+    """The read-only per-class report table, as the Model and Evaluation views show it."""
+    table = QTableView(parent)
+    table.setModel(model)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setAlternatingRowColors(True)
+    table.verticalHeader().hide()
+    table.verticalHeader().setDefaultSectionSize(22)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+    header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+    return table
+
+
 # ================================================================ table models
 
 class ReportTableModel(QAbstractTableModel):
@@ -200,11 +227,7 @@ class ModelView(QWidget):
     # ================================================================ construction
 
     def _create_widgets(self) -> None:
-        self.title_label = QLabel(self)
-        title_font = QFont(self.title_label.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
-        title_font.setBold(True)
-        self.title_label.setFont(title_font)
+        self.title_label = title_label(self)
         self.details_label = QLabel(self)
         self.details_label.setWordWrap(True)
         self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -223,16 +246,7 @@ class ModelView(QWidget):
         self.confusion = ConfusionMatrixChart(evaluation_box)
         self.confusion.setMinimumSize(400, 380)
         self.report_model = ReportTableModel(self)
-        self.report_table = QTableView(evaluation_box)
-        self.report_table.setModel(self.report_model)
-        self.report_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.report_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.report_table.setAlternatingRowColors(True)
-        self.report_table.verticalHeader().hide()
-        self.report_table.verticalHeader().setDefaultSectionSize(22)
-        header = self.report_table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.report_table = report_table(self.report_model, evaluation_box)
         self.report_table.setMinimumWidth(360)
         self.copy_text_button = QPushButton(evaluation_box)
         self.copy_csv_button = QPushButton(evaluation_box)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication, QStyleFactory
 
@@ -141,3 +141,15 @@ def _set_colour_scheme(app: QApplication, scheme_value) -> None:
             hints.unsetColorScheme()
         else:
             hints.setColorScheme(scheme_value)
+
+
+class FollowsLanguageAndPalette:
+    """Mixin for a widget class (list it before the Qt base): calls `retranslate_ui()` on a
+    language change and `_apply_scheme()` on a palette change (light/dark), which the class defines."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        elif event.type() == QEvent.Type.PaletteChange:
+            self._apply_scheme()

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView, QButtonGroup, QCheckBox, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
@@ -263,7 +263,7 @@ class _SignalObserver(TrainingObserver):
 
 # ================================================================ the dialog
 
-class TrainingDialog(QDialog):
+class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
     """Train or fine-tune a model on a folder or the CIFAR-10 archive, live.
 
     Open it non-modally (`show()`) and keep a reference; connect `sig_use_model` to switch the
@@ -633,13 +633,6 @@ class TrainingDialog(QDialog):
         needed = max(content.minimumSizeHint().width(), self.advanced_widget.sizeHint().width())
         bar = self.left_scroll.verticalScrollBar().sizeHint().width()
         self.left_scroll.setFixedWidth(min(max(SETTINGS_COLUMN_WIDTH, needed + bar + 4), MAX_SETTINGS_COLUMN_WIDTH))
-
-    def changeEvent(self, event) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        elif event.type() == QEvent.Type.PaletteChange:
-            self._apply_scheme()
 
     def _apply_scheme(self) -> None:
         """Colours for the light or dark palette now in use."""

@@ -48,10 +48,7 @@ class ProbabilityChart(QWidget):
         self._values = []
         self._names_width_pt = 0.0  # the longest class name, in points: the same at any dpi
         self._labels: tuple[str, ...] = ()
-        self._shown_index = -1
-        self._shown_not_sure = False
-        self._shown_prediction = None  # the Prediction the bars show now
-        self._empty = True
+        self._shown = None  # the Prediction the bars show; None while they are empty
         self._scheme = theme.scheme(self.palette())
         self._hit_areas = []  # one invisible full-width bar per row: a 0% class can be clicked too
         self._marked_index = -1
@@ -84,9 +81,9 @@ class ProbabilityChart(QWidget):
         self.ensure_canvas()
         if tuple(prediction.labels) != self._labels:
             self._build(tuple(prediction.labels))
-        elif not self._empty and prediction == self._shown_prediction:
+        elif prediction == self._shown:
             return  # the window shows a row again when its batch ends: no second redraw of the same bars
-        self._shown_prediction = prediction
+        previous = self._shown.index if self._shown is not None else -1
         colours = self._scheme
         top_colour = colours.not_sure_bar if prediction.not_sure else colours.accent
         for index, (bar, name, value, probability) in enumerate(
@@ -96,27 +93,23 @@ class ProbabilityChart(QWidget):
             bar.set_color(top_colour if top else colours.other_bar)
             value.set_x(float(probability) + 0.015)
             value.set_text(percent_text(float(probability)))
-            if top or index == self._shown_index:  # only the two that change weight
+            if top or index == previous:  # only the two that change weight
                 weight = "bold" if top else "normal"
                 value.set_fontweight(weight)
                 value.set_color(top_colour if top else colours.muted)
                 name.set_fontweight(weight)
-        self._shown_index = prediction.index
-        self._shown_not_sure = prediction.not_sure
-        self._empty = False
+        self._shown = prediction
         self.canvas.draw_idle()
 
     def clear(self) -> None:
         """Keep the class names, remove the values."""
-        if self.canvas is None or self._empty:
+        if self.canvas is None or self._shown is None:
             return
-        self._shown_prediction = None
         for bar, name, value in zip(self._bars, self._names, self._values):
             bar.set_width(0.0)
             value.set_text("")
             name.set_fontweight("normal")
-        self._shown_index = -1
-        self._empty = True
+        self._shown = None
         self.canvas.draw_idle()
 
     def set_labels(self, labels: tuple[str, ...]) -> None:
@@ -208,9 +201,10 @@ class ProbabilityChart(QWidget):
         self.figure.set_facecolor(scheme.background)
         self._axes.set_facecolor(scheme.background)
         self._axes.spines["left"].set_color(scheme.spine)
-        top_colour = scheme.not_sure_bar if self._shown_not_sure else scheme.accent
+        shown = self._shown
+        top_colour = scheme.not_sure_bar if shown is not None and shown.not_sure else scheme.accent
         for index, (bar, name, value) in enumerate(zip(self._bars, self._names, self._values)):
-            top = index == self._shown_index
+            top = shown is not None and index == shown.index
             bar.set_color(top_colour if top else scheme.other_bar)
             name.set_color(scheme.text)
             value.set_color(top_colour if top else scheme.muted)
@@ -218,7 +212,7 @@ class ProbabilityChart(QWidget):
         self.canvas.draw_idle()
 
     def is_empty(self) -> bool:
-        return self._empty
+        return self._shown is None
 
     def bar_widths(self) -> tuple[float, ...]:
         """The widths of the bars as drawn, in label order (what a user sees, for tests)."""
@@ -230,9 +224,7 @@ class ProbabilityChart(QWidget):
         from matplotlib.transforms import blended_transform_factory
 
         self._labels = labels
-        self._shown_index = -1
-        self._shown_prediction = None
-        self._empty = True
+        self._shown = None
         axes = self._axes
         if axes is None:
             return
