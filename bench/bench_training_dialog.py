@@ -154,8 +154,14 @@ def main() -> int:
             # dlopen of several hundred ms) out of the training figures. --cold includes it.
             import threading
 
+            from infinityvision_desktop.gui.workers import freeze_library_objects
+
             started = time.perf_counter()
-            loader = threading.Thread(target=lambda: __import__("infinityvision_desktop.core.pipeline"))
+            def load():  # as the window's inference worker does before it loads its model
+                __import__("infinityvision_desktop.core.pipeline")
+                freeze_library_objects()
+
+            loader = threading.Thread(target=load)
             loader.start()
             while loader.is_alive():
                 app.processEvents()

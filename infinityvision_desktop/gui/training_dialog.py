@@ -41,7 +41,7 @@ from infinityvision_desktop.core.training import (
 from infinityvision_desktop.gui import i18n, theme
 from infinityvision_desktop.gui.i18n import decimal, percent
 from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixChart, TrainingCurves
-from infinityvision_desktop.gui.workers import Worker, WorkerHandle, start_worker
+from infinityvision_desktop.gui.workers import Worker, WorkerHandle, freeze_library_objects, start_worker
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +193,8 @@ class TrainingWorker(Worker):
                 check_vgg16_weights(cfg.vgg_weights)
             self.sig_message.emit("Loading TensorFlow")
             from infinityvision_desktop.core.pipeline import fine_tune
+
+            freeze_library_objects()  # done already if the window has loaded its model
 
             result = fine_tune(cfg, _SignalObserver(self, cfg))
         except (DatasetError, ModelFileError, ArchitectureError) as exc:

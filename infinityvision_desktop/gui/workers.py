@@ -222,19 +222,20 @@ _EXPLAIN = object()  # wakes the loop: an explanation request is waiting
 _libraries_frozen = False
 
 
-def _freeze_library_objects() -> None:
+def freeze_library_objects() -> None:
     """Take the objects TensorFlow and Keras create on import out of the garbage collector's walks.
 
     They live as long as the process, and there are hundreds of thousands of them: every full
-    collection walked them all, 250 ms with the GIL held, a frozen window in the middle of a big
-    batch. Done once, after the import and before any model is loaded, so models stay collectable.
+    collection walked them all, 100-250 ms with the GIL held, a frozen window in the middle of a
+    big batch or of a training run. Done once, after the import and before any model is loaded
+    or trained, so models stay collectable. No collection first: it would itself hold the GIL
+    that long, and the import leaves little garbage to keep.
     """
     global _libraries_frozen
     if _libraries_frozen:
         return
     import keras  # noqa: F401 - imports TensorFlow: the objects to freeze
 
-    gc.collect()  # once, while the user waits for the model anyway
     gc.freeze()
     _libraries_frozen = True
 
@@ -346,7 +347,7 @@ class InferenceWorker(Worker):
             from infinityvision_desktop.core.modelfile import ModelFileError
             from infinityvision_desktop.core.predictor import Predictor
 
-            _freeze_library_objects()
+            freeze_library_objects()
             predictor = Predictor.load(path)
             predictor.warm_up()  # traces the graph now, so the first answer is not 10x slower
         except ModelFileError as exc:

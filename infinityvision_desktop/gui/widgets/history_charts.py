@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name, percent
+from infinityvision_desktop.gui.widgets.canvas import new_canvas
 
 SAVE_FORMATS = ("png", "svg")
 # Saved charts go into documents and slides: always the light colours on white.
@@ -140,12 +141,11 @@ class ChartWidget(QWidget):
         """Build the figure, canvas and artists now (they are built on first use otherwise)."""
         if self.canvas is not None:
             return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
         self.figure = Figure(figsize=self._figsize, dpi=100, facecolor=self.scheme.background,
                              layout=self._layout_engine)
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = new_canvas(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -637,7 +637,8 @@ class ConfusionMatrixChart(ChartWidget):
             return
         self.ensure_canvas()
         self._labels, self._counts = labels, np.zeros((len(labels), len(labels)), dtype=np.int64)
-        self._rebuild()
+        # behind the message, a draw now would only be redone when the values come
+        self._rebuild(draw=self.is_showing_chart())
 
     def set_evaluation(self, evaluation: Mapping) -> None:
         """An Evaluation.to_dict() value, as stored in ModelMetadata.evaluation/validation."""
@@ -683,7 +684,7 @@ class ConfusionMatrixChart(ChartWidget):
 
     # --- drawing ---
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, draw: bool = True) -> None:
         if self.canvas is None:
             return
         axes = self._axes
@@ -717,7 +718,7 @@ class ConfusionMatrixChart(ChartWidget):
                        for row in range(n)]
         self._measure_margins()
         self._place_axes()
-        self._update_values()
+        self._update_values(draw)
 
     def _measure_margins(self) -> None:
         """Room for the tick labels (x rotated by 45 degrees), the axis labels and the title, in pixels."""
@@ -742,7 +743,7 @@ class ConfusionMatrixChart(ChartWidget):
         if self._labels:
             self._place_axes()
 
-    def _update_values(self) -> None:
+    def _update_values(self, draw: bool = True) -> None:
         values = self.displayed_values()
         top = 1.0 if self._normalized else max(1, int(values.max()) if values.size else 1)
         self._image.set_data(values)
@@ -761,7 +762,8 @@ class ConfusionMatrixChart(ChartWidget):
                                else (self.scheme.muted if value == 0 else self.scheme.text))
         self._axes.set_title(self.tr("row-normalised") if self._normalized else self.tr("counts"),
                              fontsize=8, color=self.scheme.muted, loc="right")
-        self.canvas.draw_idle()
+        if draw:
+            self.canvas.draw_idle()
 
 
 # ================================================================ model comparison
