@@ -97,12 +97,13 @@ class WarmBench:
         if self.window.active_metadata is None:
             raise SystemExit(f"model did not load: {self.window.model_problem}")
         self.draws: list[float] = []
-        self.window.chart.canvas.mpl_connect("draw_event", self._on_draw)
+        # the chart's pixels updated: a full redraw or a blit of the bars over the cached picture
+        self.window.chart.sig_drawn.connect(self._on_draw)
         self.results_at: list[float] = []
         self.window.sig_results_shown.connect(self._on_results)
         self.kept = []
 
-    def _on_draw(self, event) -> None:
+    def _on_draw(self) -> None:
         self.draws.append(time.perf_counter())
 
     def _on_results(self) -> None:
@@ -117,14 +118,14 @@ class WarmBench:
             time.sleep(0.0005)
 
     def drop(self, paths) -> None:
-        from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+        from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
         from PySide6.QtGui import QDragEnterEvent, QDropEvent
         from PySide6.QtWidgets import QApplication
 
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
         self.kept.append(mime)
-        enter = QDragEnterEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
+        enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(self.window, enter)
         drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,

@@ -60,6 +60,7 @@ def main() -> int:
     parser.add_argument("--precision", choices=("auto", "on", "off"), default="auto")
     parser.add_argument("--cold", action="store_true",
                         help="do not import TensorFlow before Start (the app has, to load its model)")
+    parser.add_argument("--screenshot", help="save a PNG of the dialog here when the middle epoch ends")
     parser.add_argument("--quick", action="store_true",
                         help="generated data (3 classes x 30 images), tiny network if no model, 1+1 epochs")
     args = parser.parse_args()
@@ -193,6 +194,9 @@ def main() -> int:
 
     def on_epoch(metrics):
         measures["epochs"].append((time.perf_counter() - measures["started"], metrics))
+        cfg = dialog.config()
+        if args.screenshot and len(measures["epochs"]) == (cfg.head_epochs + cfg.epochs) // 2:
+            QTimer.singleShot(200, lambda: dialog.grab().save(args.screenshot, "PNG"))  # after the curves' blit
 
     def on_finished(result):
         measures["finished"] = time.perf_counter() - measures["started"]

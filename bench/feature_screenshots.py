@@ -6,7 +6,9 @@
 - explain_heatmap.png: the main window classifying the photos in --photos, the --select photo
   selected with its Grad-CAM heatmap on (for the model's answer);
 - misclassified_gallery.png: the Evaluation tab after Model > Evaluate on Folder… on --evaluate
-  (a labelled folder: one sub-folder per class), showing the most confident mistakes.
+  (a labelled folder: one sub-folder per class), showing the most confident mistakes;
+- model_view.png: the Model tab for the model: its training curves, confusion matrix, per-class
+  report, layers and the comparison of the models the app knows.
 Uses the bundled model (or --model) and throw-away settings; the user's history is not touched.
 """
 
@@ -73,6 +75,13 @@ def main() -> int:
     shown = explain.shown()
     print(f"explain_heatmap.png: {selected.name}, answer {selected.prediction.label} "
           f"{selected.prediction.confidence:.0%}, heatmap for {shown.label} from {shown.layer}")
+
+    window.tabs.setCurrentWidget(window.model_view)
+    wait_for(app, lambda: window.model_view.curves.is_showing_chart(), 60, "the model view")
+    time.sleep(1.0)  # the known-models scan and the redraws it asks for
+    app.processEvents()
+    window.grab().save(str(out / "model_view.png"), "PNG")
+    print(f"model_view.png: the Model tab for {Path(args.model).name}")
 
     window.resize(1280, 1000)
     view = window.features.evaluate_folder(args.evaluate)

@@ -74,6 +74,9 @@ class ImageInfo:
     height: int
     format: str
     frames: int  # > 1 for animations (GIF, WebP, APNG) and multi-page TIFF
+    # The file's bytes, when asked for (keep_small_jpeg) and it is an RGB or grey JPEG that small
+    # and upright: it can serve as its own thumbnail, with no decoding and encoding again.
+    small_jpeg: bytes | None = None
 
 
 def is_image_path(path: str | os.PathLike) -> bool:
@@ -88,13 +91,15 @@ def load_image(source: str | os.PathLike | bytes, *, name: str | None = None,
 
 
 def load_image_with_info(source: str | os.PathLike | bytes, *, name: str | None = None,
-                         max_pixels: int = DEFAULT_MAX_PIXELS,
-                         draft_size: tuple[int, int] | None = None) -> tuple[np.ndarray, ImageInfo]:
+                         max_pixels: int = DEFAULT_MAX_PIXELS, draft_size: tuple[int, int] | None = None,
+                         keep_small_jpeg: int = 0) -> tuple[np.ndarray, ImageInfo]:
     """Like load_image, and tell the original size, format and frame count.
 
     name: shown in error messages instead of the path (the only name bytes have).
     draft_size: (height, width) like resize_for_model's size; a JPEG then decodes at the smallest
     1/2, 1/4 or 1/8 scale that still covers it. Other formats ignore it.
+    keep_small_jpeg: a long side in pixels; an upright RGB or grey JPEG no larger is returned in
+    `info.small_jpeg` (CIFAR-10's 32x32 images: a thumbnail as is).
     """
     if isinstance(source, (bytes, bytearray, memoryview)):
         label, data = name, bytes(source)
@@ -120,7 +125,12 @@ def load_image_with_info(source: str | os.PathLike | bytes, *, name: str | None 
             rgb, swapped = _decode(im, width * height, draft_size)
         except Exception as exc:
             raise ImageLoadError(label, _failure_reason(exc, data)) from exc
-        info = ImageInfo(*((height, width) if swapped else (width, height)), im.format, _frame_count(im))
+        small_jpeg = None
+        if (keep_small_jpeg and im.format == "JPEG" and max(width, height) <= keep_small_jpeg and not swapped
+                and im.mode in ("RGB", "L") and _orientation(im) == 1):
+            small_jpeg = data
+        info = ImageInfo(*((height, width) if swapped else (width, height)), im.format, _frame_count(im),
+                         small_jpeg)
     return rgb, info
 
 

@@ -33,7 +33,7 @@ from PIL import Image
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from infinityvision_desktop.core.history import THUMBNAIL_SIDE as HISTORY_THUMBNAIL_SIZE
-from infinityvision_desktop.core.images import ImageLoadError, load_image_with_info
+from infinityvision_desktop.core.images import ImageInfo, ImageLoadError, load_image_with_info
 
 log = logging.getLogger(__name__)
 
@@ -184,9 +184,10 @@ class ImageResult:
     error: str | None  # str(ImageLoadError): "photo.jpg: file is empty"
     thumbnail: np.ndarray | None  # RGB uint8, long side <= THUMBNAIL_SIZE
     frames: int = 1  # > 1: an animation (or multi-page file) of which the first frame was classified
-    # RGB uint8, long side <= HISTORY_THUMBNAIL_SIZE: the History's thumbnail, made here from the
-    # decoded image (the file may be gone later); JPEG-encoded by the history writer's thread.
-    history_thumbnail: np.ndarray | None = None
+    # The History's thumbnail, made here from the decoded image (the file may be gone later): RGB
+    # uint8 with a long side <= HISTORY_THUMBNAIL_SIZE, JPEG-encoded by the history writer's thread;
+    # or, for a JPEG that small already (CIFAR-10's), the file's own bytes: nothing to encode.
+    history_thumbnail: np.ndarray | bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -389,18 +390,18 @@ class InferenceWorker(Worker):
                 if self._is_void(job):
                     break
                 try:
-                    rgb, frames = _decode(item, draft_size)
+                    rgb, info = _decode(item, draft_size)
                 except ImageLoadError as exc:
                     results.append(ImageResult(item.key, None, str(exc), None))
                     continue
-                decoded.append((item, rgb, frames))
+                decoded.append((item, rgb, info))
             if decoded:
                 predictions = predictor.predict([rgb for _, rgb, _ in decoded])
-                for (item, rgb, frames), prediction in zip(decoded, predictions):
+                for (item, rgb, info), prediction in zip(decoded, predictions):
                     large = _thumbnail(rgb, HISTORY_THUMBNAIL_SIZE)
                     # the small one from the large one: one resize of the decoded image, not two
-                    results.append(ImageResult(item.key, prediction, None, _thumbnail(large), frames,
-                                               history_thumbnail=large))
+                    results.append(ImageResult(item.key, prediction, None, _thumbnail(large), info.frames,
+                                               history_thumbnail=info.small_jpeg or large))
             if results:
                 classified += len(decoded)
                 skipped += len(results) - len(decoded)
@@ -427,7 +428,7 @@ class InferenceWorker(Worker):
         from infinityvision_desktop.core.explain import ExplainError, GradCam
 
         try:
-            rgb, _ = _decode(request.item, tuple(self._predictor.metadata.input_size))
+            rgb = _decode(request.item, tuple(self._predictor.metadata.input_size))[0]
             if self._grad_cam is None:
                 self._grad_cam = GradCam.for_predictor(self._predictor)
             explanation = self._grad_cam.explain(rgb, request.class_index)
@@ -442,15 +443,15 @@ class InferenceWorker(Worker):
         self.sig_explanation.emit(request.request_id, explanation)
 
 
-def _decode(item: ImageItem, draft_size: tuple[int, int]) -> tuple[np.ndarray, int]:
-    """The image's pixels and its frame count (the first frame of an animation is classified)."""
+def _decode(item: ImageItem, draft_size: tuple[int, int]) -> tuple[np.ndarray, ImageInfo]:
+    """The image's pixels and what it is (the first frame of an animation is classified)."""
     if isinstance(item.source, np.ndarray):
-        return item.source, 1
+        height, width = item.source.shape[:2]
+        return item.source, ImageInfo(width, height, "", 1)
     # draft mode: a JPEG decodes at 1/2..1/8 scale, much faster for a 32x32 model; the preview
     # is read separately, by the GUI, at screen size.
-    rgb, info = load_image_with_info(item.source, name=item.name if isinstance(item.source, bytes) else None,
-                                     draft_size=draft_size)
-    return rgb, info.frames
+    return load_image_with_info(item.source, name=item.name if isinstance(item.source, bytes) else None,
+                                draft_size=draft_size, keep_small_jpeg=HISTORY_THUMBNAIL_SIZE)
 
 
 def _thumbnail(rgb: np.ndarray, side: int = THUMBNAIL_SIZE) -> np.ndarray:

@@ -308,3 +308,26 @@ def test_resize_for_model_identity_and_bad_input():
 ])
 def test_is_image_path(path, expected):
     assert is_image_path(path) is expected
+
+
+def test_a_small_upright_jpeg_is_kept_as_its_own_thumbnail(tmp_path):
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (32, 32, 3), dtype=np.uint8)
+    small = tmp_path / "small.jpg"
+    Image.fromarray(pixels).save(small, quality=75)
+    rgb, info = load_image_with_info(small, keep_small_jpeg=96)
+    assert info.small_jpeg == small.read_bytes() and rgb.shape == (32, 32, 3)
+    assert load_image_with_info(small)[1].small_jpeg is None  # only when asked
+
+    large = tmp_path / "large.jpg"
+    Image.fromarray(np.repeat(np.repeat(pixels, 4, axis=0), 4, axis=1)).save(large)  # 128 px
+    png = tmp_path / "small.png"
+    Image.fromarray(pixels).save(png)
+    sideways = tmp_path / "sideways.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored rotated: the file's pixels are not what is shown
+    Image.fromarray(pixels[:, :20]).save(sideways, exif=exif)
+    cmyk = tmp_path / "cmyk.jpg"
+    Image.fromarray(pixels).convert("CMYK").save(cmyk)
+    for path in (large, png, sideways, cmyk):
+        assert load_image_with_info(path, keep_small_jpeg=96)[1].small_jpeg is None, path.name

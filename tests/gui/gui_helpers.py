@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
@@ -64,7 +64,7 @@ class Dropper:
         return mime
 
     def drag_enter(self, widget, mime: QMimeData) -> QDragEnterEvent:
-        event = QDragEnterEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
+        event = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime,
                                 Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
         QApplication.sendEvent(widget, event)
         return event

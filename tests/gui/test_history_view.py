@@ -110,6 +110,28 @@ def test_dropped_images_are_recorded_and_shown_in_the_history(window, dropper, q
     assert thumbnail.shape == (32, 32, 3)  # made from the decoded 32 px image, not upscaled
 
 
+def test_a_small_jpeg_is_stored_as_its_own_thumbnail_without_encoding_it_again(window, dropper, qtbot, tmp_path,
+                                                                             monkeypatch):
+    from infinityvision_desktop.core import history
+
+    encoded = []
+    original = history.encode_thumbnail
+    monkeypatch.setattr(history, "encode_thumbnail", lambda *a, **k: encoded.append(1) or original(*a, **k))
+    jpegs = write_images(tmp_path / "photos", 3, fmt="jpg")
+    pngs = write_images(tmp_path / "other", 2)
+    with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
+        dropper.drop(window, jpegs + pngs)
+    view = window.history_view
+    wait_recorded(view, qtbot, 5)
+    open_history(window, qtbot)
+
+    by_name = {view.model.entry(i).name: view.model.entry(i).id for i in range(5)}
+    for path in jpegs:  # CIFAR-10-sized JPEGs: the file is the thumbnail
+        assert view.store.thumbnail(by_name[path.name]) == path.read_bytes()
+    assert len(encoded) == len(pngs)  # the others are encoded in the writer's thread
+    assert view.model.thumbnail_rgb(by_name[jpegs[0].name]).shape == (32, 32, 3)
+
+
 def test_while_the_window_classifies_entries_are_held_then_written_when_it_is_idle_or_they_wait_too_long(
         qtbot, tmp_path, monkeypatch):
     from infinityvision_desktop.gui import history_writer
