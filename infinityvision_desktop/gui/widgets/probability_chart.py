@@ -222,6 +222,10 @@ class ProbabilityChart(QWidget):
     def is_empty(self) -> bool:
         return self._shown is None
 
+    def shown(self):
+        """The Prediction the bars show, or None while they are empty."""
+        return self._shown
+
     def bar_widths(self) -> tuple[float, ...]:
         """The widths of the bars as drawn, in label order (what a user sees, for tests)."""
         return tuple(float(bar.get_width()) for bar in self._bars)
