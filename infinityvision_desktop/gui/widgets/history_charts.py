@@ -260,6 +260,22 @@ def _float_or_nan(value) -> float:
 
 # ================================================================ training curves
 
+def _room_above_100(low: float) -> float:
+    """The top of an accuracy axis from `low` that leaves ~4% of its height above 100% (a marker's half)."""
+    return 1.0 + 0.045 * (1.0 - low)
+
+
+def _AtMostOne(**kwargs):
+    """A MaxNLocator whose ticks stop at 1.0 (100%)."""
+    from matplotlib.ticker import MaxNLocator
+
+    class AtMostOne(MaxNLocator):
+        def tick_values(self, vmin, vmax):
+            return [t for t in super().tick_values(vmin, min(vmax, 1.0)) if t <= 1.0 + 1e-9]
+
+    return AtMostOne(**kwargs)
+
+
 class TrainingCurves(ChartWidget):
     """Accuracy and loss per epoch, train and validation, with stage boundaries and the best epoch.
 
@@ -303,6 +319,8 @@ class TrainingCurves(ChartWidget):
             axes.yaxis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 2.5, 5, 10]))  # 60/80/100%, not 75/90
             axes.grid(True, axis="y", color=colours.grid, linewidth=0.6)
         self._accuracy_axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        # the axis runs to 103% so points at 100% are not cut in half; no tick claims more than 100%
+        self._accuracy_axes.yaxis.set_major_locator(_AtMostOne(nbins=5, steps=[1, 2, 2.5, 5, 10]))
         style = {"linewidth": 1.6, "marker": "o", "markersize": 3}
         self._lines = {
             "accuracy": self._accuracy_axes.plot([], [], color=colours.accent, **style)[0],
@@ -479,10 +497,14 @@ class TrainingCurves(ChartWidget):
                 if index < len(self._stages) - 1:
                     self._stage_artists.append(axes.axvline(end + 0.5, color=self.scheme.stage_line, linestyle="--",
                                                             linewidth=1))
-                # the name sits at the top of its span: x in epochs, y in axes fractions
+                # the name sits in the middle of its span (x in epochs, y in axes fractions), where the
+                # curves seldom are: above the best-epoch note for accuracy (near 100% when fine-tuning,
+                # where the lines would cover it), at the top for the loss (which falls from there)
+                low = axes is self._accuracy_axes
                 self._stage_artists.append(axes.text(
-                    (start + end + 1) / 2, 0.98, self._stage_title(str(stage.get("name", ""))),
-                    transform=axes.get_xaxis_transform(), ha="center", va="top", fontsize=8, color=self.scheme.muted,
+                    (start + end + 1) / 2, 0.13 if low else 0.98, self._stage_title(str(stage.get("name", ""))),
+                    transform=axes.get_xaxis_transform(), ha="center", va="bottom" if low else "top", fontsize=8,
+                    color=self.scheme.muted,
                     style="italic", zorder=6,
                     bbox={"facecolor": self.scheme.background, "edgecolor": "none", "alpha": 0.75, "pad": 1}))
             if index < len(self._stages) - 1:
@@ -530,15 +552,15 @@ class TrainingCurves(ChartWidget):
                 low = max(0.0, math.floor((accuracy.min() - 0.02) * 20) / 20)
                 high = min(1.0, math.ceil((accuracy.max() + 0.02) * 20) / 20)
                 # a little room above 100%, so points and the best-epoch star there are not cut in half
-                self._accuracy_axes.set_ylim(low, 1.03 if high >= 1.0 else max(high, low + 0.05))
+                self._accuracy_axes.set_ylim(low, _room_above_100(low) if high >= 1.0 else max(high, low + 0.05))
             else:
-                self._accuracy_axes.set_ylim(0.0, 1.03)
+                self._accuracy_axes.set_ylim(0.0, _room_above_100(0.0))
             self._loss_axes.set_ylim(0.0, max(float(losses.max()) * 1.08, 1e-3) if len(losses) else self._loss_limit)
         else:
             low, high = self._accuracy_axes.get_ylim()
             if len(accuracy):
                 wanted = max(0.0, math.floor((accuracy.min() - 0.05) * 10) / 10)
-                self._accuracy_axes.set_ylim(min(low, wanted), max(high, 1.03))
+                self._accuracy_axes.set_ylim(min(low, wanted), max(high, _room_above_100(min(low, wanted))))
             if len(losses) and losses.max() > self._loss_axes.get_ylim()[1]:
                 self._loss_axes.set_ylim(0.0, float(losses.max()) * 1.3)
         if not draw:
