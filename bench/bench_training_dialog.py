@@ -201,8 +201,8 @@ def main() -> int:
     def on_finished(result):
         measures["finished"] = time.perf_counter() - measures["started"]
         measures["result"] = result
-        heartbeat.stop()
-        QTimer.singleShot(300, app.quit)  # let the last draw_idle run, so it is counted
+        # the heartbeat runs on until the end's redraws (the evaluation's confusion matrix) are done
+        QTimer.singleShot(500, lambda: (heartbeat.stop(), app.quit()))
 
     heartbeat.timeout.connect(on_tick)
     dialog.sig_scan_finished.connect(on_scan)
@@ -237,6 +237,8 @@ def main() -> int:
     for at, gap in sorted(measures["gaps"], key=lambda item: -item[1])[:5]:
         if measures["stage_at"] is None or at < measures["stage_at"]:
             phase = "loading TensorFlow, the data and the model"
+        elif at > measures["finished"]:
+            phase = "showing the result"
         elif epoch_times and at > epoch_times[-1]:
             phase = "calibrating, evaluating and saving"
         else:
