@@ -96,6 +96,9 @@ def main() -> int:
         model, widths = None, (16, 32, 32)
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    from infinityvision_desktop.gui import i18n
+
+    i18n.install("en", app)  # as the app does before its first widget
     dialog = TrainingDialog(model_path=model, widths=widths)
     dialog.show()
     dialog.set_base_kind(BASE_FINE_TUNE if model else BASE_AIRBENCH)

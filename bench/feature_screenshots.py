@@ -54,6 +54,9 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
 
     app = create_application()
+    from infinityvision_desktop.gui import i18n
+
+    i18n.install("en", app)  # as the app does before its first widget (plural forms come from the .qm)
     settings = Settings(QSettings(os.path.join(tempfile.mkdtemp(), "settings.ini"), QSettings.Format.IniFormat))
     settings.history_enabled = False
     window = MainWindow(model_path=args.model, settings=settings)
