@@ -206,6 +206,9 @@ MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (2, _migrate_to_2),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
+# A name search matching at most this many entries reads them by id from the name index's matches;
+# more, and walking the sort order finds a page of them sooner (measured on 100,000 entries).
+FEW_MATCHES = 5000
 
 
 def _fold(text: str | None) -> str:
@@ -543,6 +546,29 @@ class HistoryStore:
             self._give_back_space()
         return deleted
 
+    def update_statistics(self) -> bool:
+        """Give SQLite's query planner statistics of the entries when they are missing, or the
+        history has grown or shrunk twofold since they were taken; returns whether it did.
+
+        Without them it guesses, and guesses wrong for filters such as "not sure" (the index of
+        the filter, then every match sorted: 38 ms instead of 0.7 ms on 100,000 entries). 45 ms on
+        100,000 entries, in the writer's thread. Connections opened afterwards use them.
+        """
+        rows = self.count()
+        if rows < 1000:
+            return False  # every plan is fast on a small history
+        conn = self._conn()
+        try:
+            known = conn.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'entries' LIMIT 1").fetchone()
+        except sqlite3.OperationalError:  # no statistics table yet
+            known = None
+        analysed = int(str(known[0]).split()[0]) if known else 0
+        if analysed and analysed / 2 <= rows <= analysed * 2:
+            return False
+        with self._write() as conn:
+            conn.execute("ANALYZE entries")  # whole: sampling (analysis_limit) misjudged "not sure" as rare
+        return True
+
     def _give_back_space(self) -> None:
         try:
             with self._write_lock:
@@ -552,9 +578,16 @@ class HistoryStore:
 
     # --- reading ---
 
-    def _where(self, text=None, label=None, model=None, not_sure=None, since=None, until=None) -> tuple[str, list]:
+    def _where(self, text=None, label=None, model=None, not_sure=None, since=None, until=None, *,
+               few: bool = False) -> tuple[str, list]:
         clauses, params = [], []
-        if text:
+        if text and few:
+            # The ids first, from one scan of the covering name index, then their rows: a name that
+            # matches few entries would otherwise be looked for row by row in the sort order
+            # (100,000 row reads, 45 ms, to find none).
+            clauses.append("id IN (SELECT id FROM entries WHERE name_lower LIKE ? ESCAPE '\\')")
+            params.append(_like_pattern(text))
+        elif text:
             clauses.append("name_lower LIKE ? ESCAPE '\\'")
             params.append(_like_pattern(text))
         if label is not None:
@@ -577,9 +610,14 @@ class HistoryStore:
     def query(self, *, text: str | None = None, label: str | None = None, model: str | None = None,
               not_sure: bool | None = None, since: datetime | str | None = None,
               until: datetime | str | None = None, order_by: str = "created", descending: bool = True,
-              limit: int | None = None, offset: int = 0) -> list[HistoryRow]:
-        """Entries matching every given filter, sorted by `order_by` (a key of SORT_KEYS), then by id."""
-        where, params = self._where(text, label, model, not_sure, since, until)
+              limit: int | None = None, offset: int = 0, expected: int | None = None) -> list[HistoryRow]:
+        """Entries matching every given filter, sorted by `order_by` (a key of SORT_KEYS), then by id.
+
+        expected: how many entries match, if known (`count()` with the same filters); a name
+        search that matches few of them is then read through the name index (same rows, faster).
+        """
+        few = expected is not None and expected <= FEW_MATCHES
+        where, params = self._where(text, label, model, not_sure, since, until, few=few)
         sql = f"SELECT {_ROW_COLUMNS} FROM entries{where}{self._order(order_by, descending)}"
         if limit is not None or offset:
             sql += " LIMIT ? OFFSET ?"

@@ -168,7 +168,7 @@ class HistoryModel(QAbstractTableModel):
             try:
                 total = self._store.count(**self._filters.kwargs())
                 rows = self._store.query(**self._filters.kwargs(), order_by=self._order_by,
-                                         descending=self._descending, limit=wanted)
+                                         descending=self._descending, limit=wanted, expected=total)
             except DATABASE_ERRORS:
                 log.exception("history: query failed")
                 rows, total = [], 0
@@ -217,7 +217,7 @@ class HistoryModel(QAbstractTableModel):
             return
         try:
             page = self._store.query(**self._filters.kwargs(), order_by=self._order_by, descending=self._descending,
-                                     limit=PAGE_SIZE, offset=len(self._rows))
+                                     limit=PAGE_SIZE, offset=len(self._rows), expected=self._total)
         except DATABASE_ERRORS:
             log.exception("history: reading more rows failed")
             page = []

@@ -114,6 +114,10 @@ class HistoryWriter(Worker):
                 self.forgotten = store.forget_older_than(self._forget_after_days)
                 if self.forgotten:
                     log.info("history: forgot %d entries older than %d days", self.forgotten, self._forget_after_days)
+            try:
+                store.update_statistics()  # before the view's connection opens: it plans with them
+            except Exception:  # noqa: BLE001 - searches are slower without them, not wrong
+                log.warning("history: statistics not updated", exc_info=True)
             self.sig_opened.emit(store)
             self._serve(store)
         finally:

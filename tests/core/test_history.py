@@ -197,6 +197,42 @@ def test_every_sort_key_orders_the_rows_and_pages_do_not_overlap(sample):
         sample.query(order_by="probabilities; DROP TABLE entries")
 
 
+def test_a_name_search_with_few_matches_reads_them_by_id_and_finds_the_same_rows(sample):
+    cases = [dict(text="cat"), dict(text="%"), dict(text="_"), dict(text="c_t"), dict(text="élan"),
+             dict(text="dog", label="dog", not_sure=False), dict(text="dog", since=T0 + timedelta(days=3)),
+             dict(text="nothing like it")]
+    for filters in cases:
+        total = sample.count(**filters)
+        for order_by in history.SORT_KEYS:
+            for descending in (True, False):
+                walked = sample.query(**filters, order_by=order_by, descending=descending)
+                by_id = sample.query(**filters, order_by=order_by, descending=descending, expected=total)
+                assert [row.id for row in by_id] == [row.id for row in walked], (filters, order_by, descending)
+        pages = [sample.query(**filters, limit=2, offset=offset, expected=total) for offset in range(0, total + 2, 2)]
+        assert [row.id for page in pages for row in page] == [row.id for row in sample.query(**filters)]
+    where, _ = sample._where(text="cat", few=True)
+    plan = " ".join(str(row) for row in sample._conn().execute(
+        f"EXPLAIN QUERY PLAN SELECT id FROM entries{where} ORDER BY created DESC LIMIT 100", ["%cat%"]))
+    assert "COVERING INDEX entries_name_lower" in plan  # the ids from the small name index
+
+
+def test_statistics_let_a_common_filter_walk_the_sort_order(store):
+    # Two in three entries "not sure": walking the date index finds a page at once; without
+    # statistics SQLite takes the not_sure index and sorts every match (38 ms on 100,000 entries).
+    store.add_many(entry(f"img_{i:05d}.jpg", not_sure=i % 3 != 0, created=T0 + timedelta(minutes=i))
+                   for i in range(3000))
+    sql = "EXPLAIN QUERY PLAN SELECT id FROM entries WHERE not_sure = 1 ORDER BY created DESC, id DESC LIMIT 100"
+    assert store.update_statistics() is True
+    store.close()
+    reopened = HistoryStore(store.path)
+    plan = " ".join(str(row) for row in reopened._conn().execute(sql))
+    assert "entries_created" in plan and "TEMP B-TREE" not in plan, plan
+    assert reopened.update_statistics() is False  # not again until the history doubles or halves
+    reopened.add_many(entry(f"more_{i:05d}.jpg", created=T0) for i in range(3500))
+    assert reopened.update_statistics() is True
+    reopened.close()
+
+
 def test_labels_and_models_list_what_is_there(sample):
     assert sample.labels() == ["cat", "dog", "frog"]
     assert sample.models() == ["m1", "m2"]
