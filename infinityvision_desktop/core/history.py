@@ -391,7 +391,7 @@ class HistoryStore:
             # With WAL, NORMAL keeps every committed transaction across an app crash; only a power
             # cut may lose the last ones, and never corrupts the file.
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA cache_size = -32000")  # 32 MB: a search over 100,000 entries stays in memory
+            conn.execute("PRAGMA cache_size = -96000")  # 96 MB: a search over 100,000 entries stays in memory
         except BaseException:
             conn.close()
             raise
