@@ -65,12 +65,13 @@ FALLBACK_SHORTCUTS = {QKeySequence.StandardKey.Quit: "Ctrl+Q", QKeySequence.Stan
 class KnownModelsWorker(Worker):
     """Lists the models the app knows (bundled, the user's, `extra`) with their test accuracy."""
 
-    sig_known = Signal(object)
-    """A list of (name, test accuracy or None), in display order."""
+    sig_known = Signal(int, object)
+    """The scan's number and a list of (name, test accuracy or None), in display order."""
 
-    def __init__(self, extra: Iterable[str | os.PathLike] = ()) -> None:
+    def __init__(self, extra: Iterable[str | os.PathLike] = (), *, scan: int = 0) -> None:
         super().__init__()
         self._extra = [Path(p) for p in extra]
+        self._scan = scan
 
     def work(self) -> None:
         from infinityvision_desktop import paths
@@ -94,7 +95,7 @@ class KnownModelsWorker(Worker):
                 continue
             name = metadata.name if metadata and metadata.name else candidate.stem
             known.append((name, metadata.test_accuracy if metadata else None))
-        self.sig_known.emit(known)
+        self.sig_known.emit(self._scan, known)
 
 
 class ModelState(enum.Enum):
@@ -131,6 +132,8 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         self._model_path: str | None = None  # the active model
         self._metadata = None  # the active model's ModelMetadata
         self._summary = None  # the active model's ModelSummary, once computed
+        self._known_scan = 0  # the latest scan of the known models: an older one's list arrives too late
+        self._known_handle = None
         self._model_problem = ""  # why there is no model (the reason given), shown in the empty view
         self._model_problem_path = ""
         self._interactive_model_path: str | None = None
@@ -1166,11 +1169,16 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         Reading each file's metadata opens it (HDF5 or zip), a few ms to a second on a slow disk
         per model: done in a worker, so a folder of models never stalls the window."""
         extra = [self._model_path] if self._model_path else []
-        handle = self.start_worker(KnownModelsWorker(extra), name="known-models")
-        handle.worker.sig_known.connect(self._on_known_models)
+        if self._known_handle is not None and self._known_handle.is_running():
+            self._known_handle.worker.request_stop()  # its list would be out of date
+        self._known_scan += 1
+        self._known_handle = self.start_worker(KnownModelsWorker(extra, scan=self._known_scan), name="known-models")
+        self._known_handle.worker.sig_known.connect(self._on_known_models)
 
-    @Slot(object)
-    def _on_known_models(self, known) -> None:
+    @Slot(int, object)
+    def _on_known_models(self, scan: int, known) -> None:
+        if scan != self._known_scan:
+            return  # a scan started before the latest change of models
         self.model_view.set_known_models(known)
 
     @Slot()

@@ -300,3 +300,36 @@ def test_the_window_compares_the_bundled_model_the_users_models_and_the_active_o
     qtbot.waitUntil(lambda: len(listed()) == 2, timeout=10_000)
     assert listed() == {bundled.name: pytest.approx(bundled.test_accuracy),
                         active.name or tiny_model_path.stem: pytest.approx(active.test_accuracy or 0.0)}
+
+
+@OFFSCREEN_NOISE
+def test_a_scan_of_the_known_models_that_ends_after_a_newer_one_is_not_shown(make_window, tiny_model_path,
+                                                                              monkeypatch, qtbot):
+    import threading
+
+    from infinityvision_desktop.gui import main_window
+    from infinityvision_desktop.gui.workers import running_handles
+
+    window = make_window(tiny_model_path)
+    qtbot.waitUntil(lambda: len(window.model_view.comparison.bar_values()) == 2, timeout=10_000)
+    shown = dict(window.model_view.comparison.bar_values())
+    # A first scan is slow (a model file on a slow disk) and, when it ends, out of date (it lists a
+    # model since deleted); a second one, started after the change, ends first.
+    slow_released = threading.Event()
+    original = main_window.KnownModelsWorker.work
+    first_scan = window._known_scan + 1
+
+    def work(self):
+        if self._scan != first_scan:
+            return original(self)
+        slow_released.wait(10)
+        self.sig_known.emit(self._scan, [("deleted since", 0.5)])
+
+    monkeypatch.setattr(main_window.KnownModelsWorker, "work", work)
+    window._refresh_known_models()
+    window._refresh_known_models()
+    qtbot.waitUntil(lambda: sum(h.name == "known-models" for h in running_handles()) == 1, timeout=10_000)
+    slow_released.set()
+    qtbot.waitUntil(lambda: not any(h.name == "known-models" for h in running_handles()), timeout=10_000)
+    qtbot.wait(100)  # a late list would be delivered by now
+    assert dict(window.model_view.comparison.bar_values()) == shown
