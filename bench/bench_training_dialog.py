@@ -254,7 +254,8 @@ def main() -> int:
                 default=0.0)
     print(f"chart updates per epoch on the GUI thread: {(append_ms + draw_ms) / epochs:.1f} ms on average "
           f"(append_epoch incl. blit {append_ms / epochs:.1f} ms + full redraws {draw_ms / epochs:.1f} ms; "
-          f"{len(measures['draw'])} full redraws for {len(measures['epochs'])} epochs)")
+          f"{len(measures['draw'])} full redraws for {len(measures['epochs'])} epochs; worst epoch {worst * 1000:.1f} ms)")
+    print("  per epoch (ms):", " ".join(f"{a * 1000:.1f}" for a in measures["append"]))
     print(f"  one-off redraws at Start and at the end: {len(measures['other_draws'])}, "
           f"{sum(measures['other_draws']) * 1000:.0f} ms in all")
     shutil.rmtree(scratch, ignore_errors=True)

@@ -176,7 +176,6 @@ def expected_calibration_error(probabilities, y_true, *, bins: int = 15) -> floa
     p, y = _check(probabilities, y_true)
     pred, conf = top1(p)
     which = np.clip(np.ceil(conf * bins).astype(int) - 1, 0, bins - 1)
-    count = np.bincount(which, minlength=bins)
     gap = np.bincount(which, weights=(pred == y) - conf, minlength=bins)  # sum(correct - conf) per bin
     return float(np.abs(gap).sum() / len(y))  # == sum_b (n_b/N) * |acc_b - conf_b|
 
