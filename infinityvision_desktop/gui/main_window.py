@@ -243,6 +243,13 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         answer_font.setBold(True)
         self.answer_label.setFont(answer_font)
         self.answer_label.setWordWrap(True)
+        # Room for two lines ("Not sure: looks most like an automobile (50%)" wraps), text at the
+        # bottom: the chart below keeps its size from answer to answer instead of jumping (and can
+        # then be blitted rather than redrawn).
+        self.answer_label.setText("A\nA")  # the height two lines take, as the label lays them out
+        self.answer_label.setMinimumHeight(self.answer_label.sizeHint().height())
+        self.answer_label.clear()
+        self.answer_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
         self.answer_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detail_label = QLabel()
         self.detail_label.setWordWrap(True)

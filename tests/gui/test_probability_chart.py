@@ -68,3 +68,18 @@ def test_bar_values_are_the_probabilities(qtbot):
     qtbot.addWidget(chart)
     chart.show_prediction(prediction(1, 0.55))
     assert chart.bar_widths() == pytest.approx(prediction(1, 0.55).probabilities)
+
+
+@OFFSCREEN_NOISE
+def test_the_chart_keeps_its_size_when_an_answer_takes_two_lines(window, qtbot):
+    # A "not sure" answer wraps; the chart under it should not jump (and so need a full redraw).
+    window.resize(1200, 780)
+    window.show()
+    qtbot.waitExposed(window)
+    window.answer_label.setText("cat, 97%")
+    qtbot.wait(50)
+    one_line = window.chart.geometry()
+    window.answer_label.setText("Not sure: looks most like an automobile (50%)")
+    qtbot.wait(50)
+    assert window.answer_label.heightForWidth(window.answer_label.width()) > window.answer_label.fontMetrics().lineSpacing() * 1.5
+    assert window.chart.geometry() == one_line
