@@ -917,9 +917,10 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
         self._update_buttons()
         self._refresh_resume_banner()
         self._on_plan_changed()
-        if self._scan_ok and not self.is_training():
+        if self._scan_ok and not self.is_training() and not self.confusion.is_showing_chart():
             # the confusion matrix's axes for these classes, while nothing else runs: building them
-            # at Start would compete with the first epoch's tracing for the GIL
+            # at Start would compete with the first epoch's tracing for the GIL (a matrix on show,
+            # the last run's, stays until the next run starts)
             self.confusion.prepare(scan.labels)
         self.sig_scan_finished.emit(self._scan_ok)
 

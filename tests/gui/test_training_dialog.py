@@ -120,6 +120,12 @@ def test_fine_tuning_runs_both_stages_in_order_then_saves_and_offers_the_model(
     assert not checkpoint_folder(dialog._config).exists()  # nothing left to resume
     assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
 
+    # another folder scanned after the run: the run's evaluation stays on show until the next Start
+    other = make_class_folders(tmp_path / "other", labels=("cat", "ship"), per_class=24, seed=2)
+    assert scan(qtbot, dialog, other)
+    np.testing.assert_array_equal(dialog.confusion.image_values(), meta.evaluation["confusion"])
+    assert dialog.confusion.labels() == LABELS
+
     # Save As copies the file; "Use this model" hands over the copy, which loads
     target = tmp_path / "mine" / "copy"
     target.parent.mkdir()
