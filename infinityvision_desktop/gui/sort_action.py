@@ -197,7 +197,7 @@ class SortController(QObject):
         if self._progress is not None:
             self._progress.canceled.disconnect(self._on_progress_canceled)
             self._progress.close()
-            self._progress.deleteLater()
+            self._progress.setParent(None)  # destroyed now, from Python, not by the event loop (see workers.start_worker)
             self._progress = None
 
     def _tell(self, title: str, text: str, *, warning: bool = False) -> None:

@@ -1,10 +1,10 @@
 """Background work: the one worker pattern of the app, and the inference worker built on it.
 
 The pattern (superqt's `new_worker_qthread`): a `Worker` (QObject) is moved to a fresh QThread,
-`thread.started` runs `worker.run`, `worker.sig_finished` quits the thread and deletes the
-worker, `thread.finished` deletes the thread. `start_worker()` does that wiring and returns a
-`WorkerHandle` that keeps Python references to both until the thread has finished, and stops
-it cleanly (`handle.stop()`: request a stop, quit, wait).
+`thread.started` runs `worker.run`, `worker.sig_finished` quits the thread. `start_worker()`
+does that wiring and returns a `WorkerHandle` that keeps Python references to both until the
+thread has finished, then lets them go (destroying them on the GUI thread; see start_worker),
+and stops it cleanly (`handle.stop()`: request a stop, quit, wait).
 
 Rules for workers (Anki's "don't call UI routines in op"): `work()` runs in the worker thread,
 so it touches no widget, QPixmap or matplotlib figure; it emits values (numpy arrays, frozen
@@ -134,6 +134,7 @@ class WorkerHandle(QObject):
     def _release(self) -> None:
         if self.thread is None:
             return
+        self.thread.wait()  # `finished` comes just before the thread ends: let it end before it is destroyed
         self.worker = None
         self.thread = None
         _live_handles.discard(self)
@@ -147,8 +148,11 @@ def start_worker(worker: Worker, *, name: str) -> WorkerHandle:
     worker.moveToThread(thread)
     thread.started.connect(worker.run)
     worker.sig_finished.connect(thread.quit)
-    worker.sig_finished.connect(worker.deleteLater)
-    thread.finished.connect(thread.deleteLater)
+    # No deleteLater: Qt would destroy the worker in its own thread's event loop, where PySide's
+    # ~QObject takes the GIL while holding one of Qt's signal-slot locks; a GUI thread emitting a
+    # signal (holding the GIL, wanting that lock) then deadlocks with it (seen: the window hung in
+    # beginInsertRows). Both objects are destroyed when the handle lets them go, on the GUI
+    # thread, with the GIL held.
     handle = WorkerHandle(worker, thread)
     thread.finished.connect(handle._on_thread_finished)
     _live_handles.add(handle)  # even if the caller drops the handle, both live until finished
