@@ -10,6 +10,7 @@
 - with --precision float32: inference in float32 instead of the app's bfloat16
 - with --tta-levels: test accuracy with no TTA, flip, and flip + 1-pixel translations (6 views)
 - single-image latency (median of 200 warm calls, as the app calls it) and batch throughput
+- with --batch-sizes: Predictor.predict() throughput at batch sizes 32-512
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ def main() -> int:
     parser.add_argument("--activations", action="store_true", help="also time ReLU vs GELU training (small widths)")
     parser.add_argument("--precision", default="auto", choices=("auto", "float32", "mixed_bfloat16"),
                         help="inference precision (auto: bfloat16 where the CPU has it, as the app does)")
+    parser.add_argument("--batch-sizes", action="store_true",
+                        help="also throughput of Predictor.predict() at batch sizes 32-512")
     parser.add_argument("--tta-levels", action="store_true",
                         help="also the test accuracy with no TTA, flip, and flip+translate")
     args = parser.parse_args()
@@ -89,6 +92,15 @@ def main() -> int:
         predictor.probabilities(batch)
         runs.append(len(batch) / (time.perf_counter() - started))
     print(f"batch throughput: {max(runs):,.0f} images/s (best of 3 x 4096, with TTA)")
+    if args.batch_sizes:
+        # as the window calls it, one batch at a time (the window's batch is gui.workers.BATCH_SIZE)
+        for size in (32, 64, 128, 256, 512):
+            predictor.predict(list(batch[:size]))
+            done, started = 0, time.perf_counter()
+            while time.perf_counter() - started < 3.0:
+                predictor.predict(list(batch[done % 2048:done % 2048 + size]))
+                done += size
+            print(f"  predict() in batches of {size}: {done / (time.perf_counter() - started):,.0f} images/s")
 
     if not args.skip_training:
         arch = meta.architecture.split(" ")[0] or "airbench"

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name
+from infinityvision_desktop.gui.widgets.canvas import new_canvas
 
 MIN_ROWS = 8  # fewer classes than this leave space below rather than grow fat bars
 ROW_HEIGHT_PX = 24  # per class, so ten classes stay readable at the chart's minimum height
@@ -46,7 +47,7 @@ class ProbabilityChart(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
-        self.canvas = None  # FigureCanvasQTAgg, once built
+        self.canvas = None  # a FigureCanvasQTAgg (widgets.canvas.new_canvas), once built
         self.figure = None
         self._axes = None
         self._bars = []
@@ -65,12 +66,11 @@ class ProbabilityChart(QWidget):
         """Build the figure and canvas now (they are built on first use otherwise)."""
         if self.canvas is not None:
             return
-        from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
         from matplotlib.figure import Figure
 
         background = self._scheme.background
         self.figure = Figure(figsize=(4, 3), dpi=100, facecolor=background)
-        self.canvas = FigureCanvasQTAgg(self.figure)
+        self.canvas = new_canvas(self.figure)  # answers shown while another tab is open are drawn on return
         self.canvas.setParent(self)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
