@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_model.py [--model M] [--data ../shared/datasets/cifar10-jpeg.tar.gz]
         [--skip-accuracy] [--skip-training] [--activations] [--precision auto|float32]
-        [--tta-levels]
+        [--tta-levels] [--batch-sizes] [--compare-folding | --no-fold]
 
 - test accuracy on the CIFAR-10 test split (10,000 images), with the model's own TTA and calibration
 - training throughput (images/s) of its architecture in float32 and mixed_bfloat16
@@ -11,6 +11,9 @@
 - with --tta-levels: test accuracy with no TTA, flip, and flip + 1-pixel translations (6 views)
 - single-image latency (median of 200 warm calls, as the app calls it) and batch throughput
 - with --batch-sizes: Predictor.predict() throughput at batch sizes 32-512
+- with --compare-folding: all of it for the folded model (as the app runs it) and the Keras model as
+  loaded, how often their top classes agree, and how often each agrees with the Keras model in
+  float32; --no-fold: only the Keras model
 """
 
 from __future__ import annotations
@@ -42,31 +45,76 @@ def main() -> int:
                         help="inference precision (auto: bfloat16 where the CPU has it, as the app does)")
     parser.add_argument("--batch-sizes", action="store_true",
                         help="also throughput of Predictor.predict() at batch sizes 32-512")
+    parser.add_argument("--no-fold", action="store_true",
+                        help="run the Keras model as loaded, without folding (core/folding.py)")
+    parser.add_argument("--compare-folding", action="store_true",
+                        help="measure the folded and the unfolded model, and how often their answers agree")
     parser.add_argument("--tta-levels", action="store_true",
                         help="also the test accuracy with no TTA, flip, and flip+translate")
     args = parser.parse_args()
 
-    from infinityvision_desktop.core.evaluation import evaluate
     from infinityvision_desktop.core.predictor import Predictor
 
-    predictor = Predictor.load(args.model, precision=args.precision)
+    predictor = Predictor.load(args.model, precision=args.precision, fold=not args.no_fold)
     meta = predictor.metadata
     size = Path(args.model).stat().st_size
     print(f"model {args.model}: {meta.architecture}, {predictor.model.count_params():,} parameters, "
           f"{size / 1e6:.1f} MB, TTA {list(meta.tta) or 'none'}, inference precision {args.precision}")
+    variants = [("folded" if predictor.folded else "not folded", predictor)]
+    if args.compare_folding and predictor.folded:
+        variants.append(("not folded", Predictor.load(args.model, precision=args.precision, fold=False)))
 
+    x = y = None
     if not args.skip_accuracy:
         from infinityvision_desktop.core.datasets import load_dataset
 
-        data = load_dataset(args.data, input_size=tuple(meta.input_size))
-        x, y = data.splits["test"]
+        x, y = load_dataset(args.data, input_size=tuple(meta.input_size)).splits["test"]
+    answers = {}
+    for name, variant in variants:
+        print(f"[{name}]")
+        answers[name] = measure(variant, x, y, args)
+    if x is not None and len(answers) == 2:
+        first, second = answers.values()
+        print(f"folded and not folded give the same top class for {np.mean(first == second):.2%} "
+              f"of the {len(x):,} test images")
+        reference = Predictor.load(args.model, precision="float32", fold=False).probabilities(x).argmax(axis=1)
+        for name, answer in answers.items():
+            print(f"[{name}] same top class as the Keras model in float32: {np.mean(answer == reference):.2%}")
+
+    if not args.skip_training:
+        arch = meta.architecture.split(" ")[0] or "airbench"
+        widths = "large" if "large" in meta.architecture else "small"
+        for policy in ("float32", "mixed_bfloat16"):
+            rate = training_throughput(arch=arch, widths=widths, input_size=meta.input_size[0],
+                                       num_classes=len(meta.labels), policy=policy)
+            print(f"training throughput {policy}: {rate:,.0f} images/s")
+    if args.activations:
+        # why the bundled net uses ReLU, not airbench's GELU
+        for activation in ("relu", "gelu"):
+            rate = training_throughput(arch="airbench", widths="small", input_size=32, num_classes=10,
+                                       policy="mixed_bfloat16", activation=activation)
+            print(f"training throughput airbench small, mixed_bfloat16, {activation}: {rate:,.0f} images/s")
+    return 0
+
+
+def measure(predictor, x, y, args) -> np.ndarray | None:
+    """Accuracy (when test data is given), latency and throughput of one predictor; its answers."""
+    from infinityvision_desktop.core.evaluation import evaluate
+    from infinityvision_desktop.core.predictor import Predictor
+
+    meta = predictor.metadata
+    answers = None
+    if x is not None:
         started = time.perf_counter()
-        result = evaluate(predictor.probabilities(x), y, meta.labels)
+        probabilities = predictor.probabilities(x)
+        result = evaluate(probabilities, y, meta.labels)
+        answers = probabilities.argmax(axis=1)
         print(f"test accuracy {result.accuracy:.4f} on {result.n} images (ECE {result.ece:.4f}, "
               f"{time.perf_counter() - started:.1f} s with TTA)")
         if args.tta_levels:
+            forward = predictor._forward if predictor.folded else None
             for tta in ((), ("flip",), ("flip", "translate")):
-                variant = Predictor(predictor.model, meta.replace(tta=tta))
+                variant = Predictor(predictor.model, meta.replace(tta=tta), forward=forward)
                 started = time.perf_counter()
                 accuracy = evaluate(variant.probabilities(x), y, meta.labels).accuracy
                 print(f"  TTA {'+'.join(tta) or 'none'}: test accuracy {accuracy:.4f} "
@@ -102,20 +150,7 @@ def main() -> int:
                 done += size
             print(f"  predict() in batches of {size}: {done / (time.perf_counter() - started):,.0f} images/s")
 
-    if not args.skip_training:
-        arch = meta.architecture.split(" ")[0] or "airbench"
-        widths = "large" if "large" in meta.architecture else "small"
-        for policy in ("float32", "mixed_bfloat16"):
-            rate = training_throughput(arch=arch, widths=widths, input_size=meta.input_size[0],
-                                       num_classes=len(meta.labels), policy=policy)
-            print(f"training throughput {policy}: {rate:,.0f} images/s")
-    if args.activations:
-        # why the bundled net uses ReLU, not airbench's GELU
-        for activation in ("relu", "gelu"):
-            rate = training_throughput(arch="airbench", widths="small", input_size=32, num_classes=10,
-                                       policy="mixed_bfloat16", activation=activation)
-            print(f"training throughput airbench small, mixed_bfloat16, {activation}: {rate:,.0f} images/s")
-    return 0
+    return answers
 
 
 def training_throughput(*, arch: str, widths: str, input_size: int, num_classes: int, policy: str,

@@ -103,40 +103,51 @@ def tta_weights(count: int) -> np.ndarray:
 class Predictor:
     """A loaded model ready to classify. Use it on the thread that created it."""
 
-    def __init__(self, model: Any, metadata: ModelMetadata, *, path: os.PathLike | str | None = None):
+    def __init__(self, model: Any, metadata: ModelMetadata, *, path: os.PathLike | str | None = None,
+                 forward: Any = None):
+        """`forward`, when given, computes what `model` does at inference (a folded form of it, see
+        `core.folding`); `model` is still what explanations and export use."""
         import tensorflow as tf
 
         self.model = model
         self.metadata = metadata
         self.path = path
+        self.folded = forward is not None
         height, width = metadata.input_size
         # One traced graph for every batch size: no retracing, no Python per layer.
-        self._forward = tf.function(
+        self._forward = forward or tf.function(
             lambda x: model(x, training=False),
             input_signature=[tf.TensorSpec((None, height, width, 3), tf.float32)],
             reduce_retracing=True,
         )
 
     @classmethod
-    def load(cls, path: os.PathLike | str, *, precision: str | None = None) -> "Predictor":
-        """Load safely, then compute in bfloat16 where the CPU does so natively.
+    def load(cls, path: os.PathLike | str, *, precision: str | None = None, fold: bool = True) -> "Predictor":
+        """Load safely, then compute in bfloat16 where the CPU does so natively, with the model's
+        normalisation layers folded into its convolutions where its shape allows (`core.folding`).
 
         For the bundled model bfloat16 is 3-4x faster than float32 and within 0.1 points as accurate
         (`bench/bench_model.py` against `--precision float32`); $INFINITYVISION_PRECISION=float32
-        turns it off.
+        turns it off. Folding makes it about 1.5x faster again (`--compare-folding`).
         """
+        from infinityvision_desktop.core.folding import fold_model
+
         loaded: LoadedModel = load_model_file(path)
         model = loaded.model
         precision = precision or os.environ.get("INFINITYVISION_PRECISION", "auto")
-        if precision == "mixed_bfloat16" or (precision == "auto" and _bfloat16_native()):
+        bfloat16 = precision == "mixed_bfloat16" or (precision == "auto" and _bfloat16_native())
+        forward = fold_model(model, dtype="bfloat16" if bfloat16 else "float32") if fold else None
+        if bfloat16:
             model = _to_bfloat16(model)
-        predictor = cls(model, loaded.metadata, path=loaded.path)
+        predictor = cls(model, loaded.metadata, path=loaded.path, forward=forward)
         predictor.check_outputs()
         return predictor
 
-    def warm_up(self) -> None:
+    def warm_up(self, batch_size: int = 1) -> None:
+        """Trace the graph and let oneDNN build its kernels for this batch size now, not on
+        the first real batch."""
         height, width = self.metadata.input_size
-        self.raw_probabilities(np.zeros((1, height, width, 3), np.uint8))
+        self.raw_probabilities(np.zeros((batch_size, height, width, 3), np.uint8))
 
     def check_outputs(self) -> None:
         """A test prediction before the model is used: probabilities, not NaN or scores."""

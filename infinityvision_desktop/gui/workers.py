@@ -23,8 +23,10 @@ import itertools
 import logging
 import os
 import queue
+import sys
 import threading
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Union
 
@@ -44,7 +46,7 @@ __all__ = [
 
 # Images per predict() call: big enough for throughput, small enough that results and the
 # progress bar move several times a second and a Cancel is answered within one batch.
-BATCH_SIZE = 64
+BATCH_SIZE = 128
 THUMBNAIL_SIZE = 40  # pixels, the long side of the thumbnails shown in the results table
 
 
@@ -287,6 +289,8 @@ class InferenceWorker(Worker):
         self._lock = threading.Lock()
         self._job_ids = itertools.count(1)
         self._predictor = None  # lives and dies in the worker thread
+        self._warm_batches = False  # the active model has run a full batch once
+        self._decoding: ThreadPoolExecutor | None = None  # decodes the next batch during a prediction
         self._grad_cam = None  # built for the active predictor on the first explanation
         # Only the latest explanation request matters (the user has moved on from the others).
         self._explain_ids = itertools.count(1)
@@ -344,7 +348,11 @@ class InferenceWorker(Worker):
                 self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
                 if isinstance(command, _Job):
                     self.sig_job_finished.emit(JobSummary(command.job_id, 0, 0, False, len(command.items)))
+            self._warm_up_when_idle()
         self._predictor = None
+        if self._decoding is not None:
+            self._decoding.shutdown(wait=True)
+            self._decoding = None
 
     def _load(self, path: str) -> None:
         self.sig_model_loading.emit(path)
@@ -364,6 +372,7 @@ class InferenceWorker(Worker):
             self.sig_model_failed.emit(path, f"{type(exc).__name__}: {exc}")
             return
         self._predictor = predictor
+        self._warm_batches = False
         self._grad_cam = None
         self.sig_model_ready.emit(path, predictor.metadata)
         try:
@@ -374,6 +383,18 @@ class InferenceWorker(Worker):
             log.exception("summarizing %s failed", path)
             return
         self.sig_model_summary.emit(path, summary)
+
+    def _warm_up_when_idle(self) -> None:
+        """Once per model, when nothing is waiting: run one full batch, so the first big drop
+        does not pay for oneDNN building its kernels for that size (about 50 ms, `bench_gui.py`
+        item 4). A job queued during the model load (an image given on the command line) goes first."""
+        if self._predictor is None or self._warm_batches or not self._commands.empty() or self.should_stop():
+            return
+        self._warm_batches = True
+        try:
+            self._predictor.warm_up(self.batch_size)
+        except Exception:  # noqa: BLE001 - only a head start; a real batch reports real errors
+            log.exception("warming up for batches failed")
 
     def _is_void(self, job: _Job) -> bool:
         return job.generation != self._generation or self.should_stop()
@@ -387,19 +408,14 @@ class InferenceWorker(Worker):
         draft_size = tuple(predictor.metadata.input_size)
         classified = skipped = done = 0
         last_percent = -1
-        for start in range(0, total, self.batch_size):
-            batch = job.items[start:start + self.batch_size]
-            decoded: list[tuple[ImageItem, np.ndarray, int]] = []
-            results: list[ImageResult] = []
-            for item in batch:
-                if self._is_void(job):
-                    break
-                try:
-                    rgb, info = _decode(item, draft_size)
-                except ImageLoadError as exc:
-                    results.append(ImageResult(item.key, None, str(exc), None))
-                    continue
-                decoded.append((item, rgb, info))
+        starts = range(0, total, self.batch_size)
+        # The next batch is decoded in a helper thread while the model works on this one.
+        upcoming = self._decoder().submit(self._decode_batch, job, job.items[:self.batch_size], draft_size)
+        for start in starts:
+            decoded, results = upcoming.result()
+            following = job.items[start + self.batch_size:start + 2 * self.batch_size]
+            if following and not self._is_void(job):
+                upcoming = self._decoder().submit(self._decode_batch, job, following, draft_size)
             if decoded:
                 predictions = predictor.predict([rgb for _, rgb, _ in decoded])
                 for (item, rgb, info), prediction in zip(decoded, predictions):
@@ -419,7 +435,29 @@ class InferenceWorker(Worker):
             self._serve_explanation()  # the user's selected image does not wait for a big batch
             if self._is_void(job):
                 break
+        upcoming.result()  # a decode under way ends (it stops early when the job is void) before the next job
         self.sig_job_finished.emit(JobSummary(job.job_id, classified, skipped, done < total, total - done))
+
+    def _decode_batch(self, job: _Job, items, draft_size) -> tuple[list, list[ImageResult]]:
+        """Decoded images (item, pixels, info) and the results of those that could not be read.
+        Runs in the decoding thread: touches nothing but the items."""
+        decoded: list[tuple[ImageItem, np.ndarray, ImageInfo]] = []
+        results: list[ImageResult] = []
+        for item in items:
+            if self._is_void(job):
+                break
+            try:
+                rgb, info = _decode(item, draft_size)
+            except ImageLoadError as exc:
+                results.append(ImageResult(item.key, None, str(exc), None))
+                continue
+            decoded.append((item, rgb, info))
+        return decoded, results
+
+    def _decoder(self) -> ThreadPoolExecutor:
+        if self._decoding is None:
+            self._decoding = ThreadPoolExecutor(1, thread_name_prefix="decode", initializer=_lower_priority)
+        return self._decoding
 
     def _serve_explanation(self) -> None:
         """Answer the latest explanation request, if one is waiting."""
@@ -446,6 +484,22 @@ class InferenceWorker(Worker):
             self.sig_explanation_failed.emit(request.request_id, "an unexpected error (details in the log)")
             return
         self.sig_explanation.emit(request.request_id, explanation)
+
+
+def _lower_priority() -> None:
+    """The decoding thread yields to the model's threads (Linux's per-thread nice value).
+
+    At equal priority it slowed the model more than it saved (three threads on two cores: an
+    interrupted thread holds up the whole convolution); at nice 10 it mostly runs in the gaps
+    the model leaves, and 1,000 CIFAR-10 files went through the window about 5% faster than
+    decoding between batches (`bench/bench_gui.py`, item 4).
+    """
+    if not sys.platform.startswith("linux"):  # elsewhere the id given would name a process
+        return
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except OSError:
+        pass
 
 
 def _decode(item: ImageItem, draft_size: tuple[int, int]) -> tuple[np.ndarray, ImageInfo]:

@@ -331,3 +331,35 @@ def test_a_small_upright_jpeg_is_kept_as_its_own_thumbnail(tmp_path):
     Image.fromarray(pixels).convert("CMYK").save(cmyk)
     for path in (large, png, sideways, cmyk):
         assert load_image_with_info(path, keep_small_jpeg=96)[1].small_jpeg is None, path.name
+
+
+@pytest.mark.parametrize("size, params", [
+    ((32, 32), {"quality": 75}),                                  # CIFAR-10's files
+    ((17, 9), {"quality": 95, "subsampling": 0}),                 # odd sizes, 4:4:4
+    ((60, 40), {"quality": 60, "subsampling": 2, "progressive": True}),
+    ((64, 48), {"quality": 90, "icc_profile": b"\0" * 200}),      # an ICC profile changes nothing
+])
+def test_a_plain_jpeg_takes_the_short_path_to_the_same_pixels(size, params):
+    data = encode(noise(*size, seed=3), "JPEG", **params)
+    expected = np.array(Image.open(io.BytesIO(data)).convert("RGB"))
+
+    assert images._plain_jpeg(data, DEFAULT_MAX_PIXELS, (32, 32), 0) is not None  # the short path is taken
+    rgb, info = load_image_with_info(data, name="x.jpg", draft_size=(32, 32))
+
+    np.testing.assert_array_equal(rgb, expected)
+    assert (info.width, info.height, info.format, info.frames) == (*size, "JPEG", 1)
+    rgb[0, 0] = 0  # the caller's own array
+
+
+def test_jpegs_the_short_path_cannot_read_right_take_the_full_path(tmp_path):
+    pixels = noise(64, 40, seed=4)
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    for data in (encode(pixels, "JPEG", exif=exif),          # EXIF: may be stored rotated
+                 encode(pixels.convert("CMYK"), "JPEG"),      # Adobe segment, 4 components
+                 encode(pixels.convert("L"), "JPEG"),         # grey: one component
+                 encode(noise(400, 300), "JPEG"),             # draft mode decodes it at 1/4 scale
+                 encode(pixels, "JPEG")[:600]):               # truncated: the full path says so
+        assert images._plain_jpeg(data, DEFAULT_MAX_PIXELS, (32, 32), 0) is None
+    assert images._plain_jpeg(encode(pixels, "JPEG"), 64 * 40 - 1, None, 0) is None  # over the pixel limit
+    assert "truncated" in str(refused(encode(pixels, "JPEG")[:600], name="cut.jpg"))

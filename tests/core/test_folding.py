@@ -1,0 +1,145 @@
+"""Folding: the folded form of a model gives the model's own answers, for every architecture the
+app trains, and models it cannot fold are left to Keras rather than answered wrongly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from infinityvision_desktop.core.architectures import build_model
+from infinityvision_desktop.core.folding import fold_model
+
+
+def with_trained_statistics(model, seed: int = 0, negative_scale: bool = False, head_gain: float = 30.0):
+    """A fresh model has BatchNorm at identity; a trained one does not. Give every BatchNorm
+    statistics and offsets far from identity so a wrong fold cannot hide."""
+    rng = np.random.default_rng(seed)
+    head = model.get_layer("head_dense")
+    # and a head as sure as a trained one: a fresh net answers near 10% for every class
+    head.set_weights([w * head_gain for w in head.get_weights()])
+    for layer in model.layers:
+        if "BatchNormalization" not in type(layer).__name__:
+            continue
+        values = []
+        for weight in layer.weights:
+            name = weight.path.rsplit("/", 1)[-1]
+            shape = tuple(weight.shape)
+            if name == "moving_variance":
+                values.append(rng.uniform(0.2, 3.0, shape))
+            elif name == "gamma":
+                gamma = rng.uniform(0.5, 2.0, shape)
+                if negative_scale:
+                    gamma[::2] *= -1
+                values.append(gamma)
+            else:  # moving_mean, beta
+                values.append(rng.normal(0, 1.0, shape))
+        layer.set_weights([v.astype(np.float32) for v in values])
+    return model
+
+
+def images(n: int = 6, size: int = 32, seed: int = 1) -> np.ndarray:
+    return np.random.default_rng(seed).integers(0, 256, (n, size, size, 3)).astype(np.float32)
+
+
+@pytest.mark.parametrize("arch, kwargs, head_gain", [
+    ("airbench", {"widths": (16, 32, 32), "whitening_images": images(40, seed=3).astype(np.uint8)}, 30.0),
+    ("pic-cnn", {}, 1.0),  # its 2048-wide dense layers are sure enough already
+    ("vgg16", {"input_size": 32, "vgg_weights": None}, 30.0),
+])
+def test_the_folded_model_gives_the_models_probabilities(arch, kwargs, head_gain):
+    model = with_trained_statistics(build_model(arch, num_classes=10, **kwargs), head_gain=head_gain)
+    x = images()
+
+    folded = fold_model(model, dtype="float32")
+
+    assert folded is not None
+    expected = np.asarray(model(x, training=False), np.float64)
+    got = np.asarray(folded(x), np.float64)
+    np.testing.assert_allclose(got, expected, atol=2e-5)
+    # in log space too, where a saturated softmax still shows every class's logit
+    np.testing.assert_allclose(np.log(got), np.log(expected), atol=2e-3)
+    # the images get different answers, so a fold that lost the input would show
+    assert np.abs(np.log(expected) - np.log(expected[:1])).max() > 0.05
+
+
+def test_a_batchnorm_that_flips_signs_after_a_max_pool_is_not_moved_across_it():
+    # max(-a, -b) != -max(a, b): only positive scales may cross a max-pool
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((32, 32, 3))
+    x = layers.Conv2D(16, 3, padding="same")(inputs)
+    x = layers.MaxPooling2D(2)(x)
+    x = layers.BatchNormalization()(x)  # with a scale, which training can make negative
+    x = layers.ReLU()(x)
+    x = layers.GlobalMaxPooling2D()(x)
+    outputs = layers.Dense(10, activation="softmax", name="head_dense")(x)
+    model = with_trained_statistics(keras.Model(inputs, outputs), negative_scale=True, head_gain=3.0)
+    x = images()
+
+    np.testing.assert_allclose(np.asarray(fold_model(model, dtype="float32")(x)),
+                               np.asarray(model(x, training=False)), atol=2e-5)
+
+
+def test_bfloat16_folding_keeps_the_answers_of_the_model():
+    model = with_trained_statistics(build_model("airbench", num_classes=10, widths=(16, 32, 32)))
+    x = images(64)
+
+    folded = np.asarray(fold_model(model, dtype="bfloat16")(x))
+    expected = np.asarray(model(x, training=False))
+
+    assert folded.dtype == np.float32
+    np.testing.assert_allclose(folded.sum(axis=1), 1.0, atol=1e-5)
+    assert np.abs(folded - expected).max() < 0.05
+    assert np.mean(folded.argmax(1) == expected.argmax(1)) >= 0.9
+
+
+def test_a_model_with_a_branch_is_left_to_keras(tmp_path):
+    import keras
+    from keras import layers
+
+    from infinityvision_desktop.core.modelfile import ModelMetadata, save_model_file
+    from infinityvision_desktop.core.predictor import Predictor
+
+    inputs = keras.Input((32, 32, 3))
+    a = layers.Conv2D(8, 3, padding="same")(inputs)
+    b = layers.Conv2D(8, 3, padding="same")(a)
+    x = layers.Add()([a, b])
+    x = layers.GlobalAveragePooling2D()(x)
+    outputs = layers.Dense(10, activation="softmax")(x)
+    model = keras.Model(inputs, outputs)
+
+    assert fold_model(model, dtype="float32") is None
+    # and the app still runs it, through Keras
+    path = save_model_file(model, ModelMetadata(labels=tuple("abcdefghij")), tmp_path / "branch.h5")
+    predictor = Predictor.load(path, precision="float32")
+    assert not predictor.folded
+    np.testing.assert_allclose(predictor.raw_probabilities(images().astype(np.uint8)),
+                               np.asarray(model(images(), training=False)), atol=1e-5)
+
+
+def test_an_unknown_activation_is_left_to_keras():
+    model = build_model("airbench", num_classes=10, widths=(16, 32, 32), activation="gelu")
+
+    assert fold_model(model, dtype="float32") is None
+
+
+@pytest.mark.parametrize("kernel, pooled_to", [(3, 3), (3, 2), (2, 2), (4, 3)])
+def test_a_same_conv_on_a_few_pixels_gives_the_convolutions_answer(kernel, pooled_to):
+    # run as one matrix multiply; TensorFlow pads an even kernel more at the bottom and right
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((pooled_to * 4, pooled_to * 4, 3))
+    x = layers.Conv2D(8, 3, padding="same", activation="relu")(inputs)
+    x = layers.MaxPooling2D(4)(x)
+    x = layers.Conv2D(12, kernel, padding="same")(x)
+    x = layers.BatchNormalization()(x)
+    x = layers.ReLU()(x)
+    x = layers.Flatten()(x)
+    outputs = layers.Dense(10, activation="softmax", name="head_dense")(x)
+    model = with_trained_statistics(keras.Model(inputs, outputs), head_gain=3.0)
+    x = images(size=pooled_to * 4)
+
+    np.testing.assert_allclose(np.asarray(fold_model(model, dtype="float32")(x)),
+                               np.asarray(model(x, training=False)), atol=2e-5)
