@@ -245,7 +245,7 @@ def test_live_epochs_are_blitted_and_a_full_redraw_only_when_the_axes_must_grow(
     curves.set_history([], STAGES, loss_limit=3.0)
     curves.show()
     qtbot.waitExposed(curves)
-    qtbot.waitUntil(lambda: curves._background is not None)  # the first full redraw, once shown
+    qtbot.waitUntil(lambda: curves._blitter.has_picture())  # the first full redraw, once shown
     full_redraws = []
     draw = curves.canvas.draw
     curves.canvas.draw = lambda: (full_redraws.append(1), draw())
@@ -278,7 +278,7 @@ def test_a_hidden_chart_does_not_draw_until_it_is_shown(qtbot):
     curves.show()
     qtbot.waitExposed(curves)
     qtbot.waitUntil(lambda: len(draws) >= 1)
-    assert curves._background is not None  # drawn in full, with the lines of the history
+    assert curves._blitter.has_picture()  # drawn in full, with the lines of the history
 
 
 @OFFSCREEN_NOISE

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name, percent
-from infinityvision_desktop.gui.widgets.canvas import new_canvas
+from infinityvision_desktop.gui.widgets.canvas import Blitter, new_canvas
 
 SAVE_FORMATS = ("png", "svg")
 # Saved charts go into documents and slides: always the light colours on white.
@@ -336,12 +336,11 @@ class TrainingCurves(ChartWidget):
                                                    ha="right", va="bottom", fontsize=8, color=colours.best, zorder=6,
                                                    bbox={"facecolor": colours.background, "edgecolor": "none",
                                                          "alpha": 0.8, "pad": 1})
-        # drawn by _draw_dynamic over the cached background (savefig still draws them: it ignores "animated")
+        # drawn by the blitter over the kept picture of the rest (savefig still draws them: it ignores "animated")
         self._dynamic = [*self._lines.values(), self._best_point, *self._best_lines, self._best_text]
         for artist in self._dynamic:
             artist.set_animated(True)
-        self._background = None
-        self.canvas.mpl_connect("draw_event", self._on_figure_draw_event)
+        self._blitter = Blitter(self.canvas, lambda: self._dynamic)
         self._legend_handles = [Line2D([], [], color=colours.accent, marker="o", markersize=3),
                                 Line2D([], [], color=colours.validation, marker="o", markersize=3),
                                 Line2D([], [], color=colours.best, marker="*", linestyle=":", markersize=9)]
@@ -361,7 +360,7 @@ class TrainingCurves(ChartWidget):
             text.set_text(label)
         self._set_titles()
         self._rebuild_stage_marks()
-        self._background = None  # the cached picture has the old texts
+        self._blitter.forget()  # the cached picture has the old texts
         self._refresh(draw=False)  # the best epoch's note
 
     def _restyle(self) -> None:
@@ -382,24 +381,7 @@ class TrainingCurves(ChartWidget):
         self._best_text.get_bbox_patch().set_facecolor(colours.background)
         self._set_titles()
         self._rebuild_stage_marks()
-        self._background = None
-
-    def _on_figure_draw_event(self, event) -> None:
-        # a full redraw skipped the animated artists: keep the picture without them, then add them
-        self._background = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._draw_dynamic()
-
-    def _draw_dynamic(self) -> None:
-        for artist in self._dynamic:
-            self.figure.draw_artist(artist)
-
-    def _blit(self) -> None:
-        if self._background is None:
-            self.canvas.draw_idle()
-            return
-        self.canvas.restore_region(self._background)
-        self._draw_dynamic()
-        self.canvas.blit(self.figure.bbox)
+        self._blitter.forget()
 
     def _apply_margins(self) -> None:
         """Margins in pixels (tick labels, titles, the legend below), as fractions of the figure."""
@@ -411,7 +393,7 @@ class TrainingCurves(ChartWidget):
                                     bottom=bottom / height, wspace=gap / axes_width)
 
     def _on_figure_resize_event(self, event) -> None:
-        self._background = None  # the cached picture has the old size; the redraw after a resize renews it
+        self._blitter.forget()  # the cached picture has the old size; the redraw after a resize renews it
         self._apply_margins()
 
     # --- content ---
@@ -566,10 +548,10 @@ class TrainingCurves(ChartWidget):
         if not draw:
             return
         if full or self._limits() != limits_before:
-            self._background = None  # ticks change: everything is drawn again
+            self._blitter.forget()  # ticks change: everything is drawn again
             self.canvas.draw_idle()
         else:
-            self._blit()
+            self._blitter.update()
 
     def _limits(self) -> tuple:
         return (self._accuracy_axes.get_xlim(), self._accuracy_axes.get_ylim(), self._loss_axes.get_ylim())

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name
-from infinityvision_desktop.gui.widgets.canvas import new_canvas
+from infinityvision_desktop.gui.widgets.canvas import Blitter, new_canvas
 
 MIN_ROWS = 8  # fewer classes than this leave space below rather than grow fat bars
 ROW_HEIGHT_PX = 24  # per class, so ten classes stay readable at the chart's minimum height
@@ -60,7 +60,7 @@ class ProbabilityChart(QWidget):
         self._hit_areas = []  # one invisible full-width bar per row: a 0% class can be clicked too
         self._marked_index = -1
         self._last_pick = None
-        self._backgrounds = {}  # top class index (-1: none) -> the canvas without bars and percentages
+        self._blitter = None  # widgets.canvas.Blitter: one picture per top class (-1: none), bars and percentages over it
 
     def ensure_canvas(self) -> None:
         """Build the figure and canvas now (they are built on first use otherwise)."""
@@ -79,7 +79,8 @@ class ProbabilityChart(QWidget):
         self._axes.set_facecolor(background)
         self.canvas.mpl_connect("resize_event", self._on_canvas_resize)
         self.canvas.mpl_connect("pick_event", self._on_canvas_pick)
-        self.canvas.mpl_connect("draw_event", self._on_canvas_draw)
+        self._blitter = Blitter(self.canvas, lambda: (*self._bars, *self._values), key=self._top_index,
+                                on_drawn=self.sig_drawn.emit)
         self._build(self._labels)
 
     # --- content ---
@@ -266,7 +267,7 @@ class ProbabilityChart(QWidget):
                                  color=colours.text, picker=True) for y, label in zip(positions, labels)]
         self._values = [axes.text(0.015, y, "", va="center", ha="left", fontsize=9, color=colours.muted,
                                   animated=True) for y in positions]
-        self._backgrounds.clear()
+        self._blitter.forget()
         self._marked_index = -1
         self._measure_names()
         self._place_axes()
@@ -289,7 +290,7 @@ class ProbabilityChart(QWidget):
         self._axes.set_position((left, 8 * ratio / height_px, 0.97 - left, 1 - 16 * ratio / height_px))
 
     def _on_canvas_resize(self, event) -> None:
-        self._backgrounds.clear()  # the canvas' draw_idle after a resize makes them again
+        self._blitter.forget()  # the canvas' draw_idle after a resize makes them again
         self._place_axes()
 
     # --- drawing ---
@@ -300,29 +301,12 @@ class ProbabilityChart(QWidget):
     def _refresh(self) -> None:
         """Show the current bars and percentages: blitted over the picture for this top class if
         there is one, a full redraw (which makes the picture) otherwise."""
-        background = self._backgrounds.get(self._top_index())
-        if background is None or not self.canvas.isVisible():
-            self.canvas.draw_idle()
-            return
-        self.canvas.restore_region(background)
-        self._draw_dynamic()
-        self.canvas.blit(self.figure.bbox)  # repaints now
-        self.sig_drawn.emit()
+        self._blitter.update()
 
     def _redraw_all(self) -> None:
         """Names, colours or size changed: every cached picture is out of date."""
-        self._backgrounds.clear()
+        self._blitter.forget()
         self.canvas.draw_idle()
-
-    def _draw_dynamic(self) -> None:
-        for artist in (*self._bars, *self._values):
-            self.figure.draw_artist(artist)
-
-    def _on_canvas_draw(self, event) -> None:
-        # a full redraw leaves out the animated bars and percentages: keep that picture, then add them
-        self._backgrounds[self._top_index()] = self.canvas.copy_from_bbox(self.figure.bbox)
-        self._draw_dynamic()
-        self.sig_drawn.emit()
 
 
 def percent_text(probability: float) -> str:
