@@ -3,11 +3,11 @@
 It opens the database in its own thread (the integrity check reads the whole file, which must not
 delay the window), forgets entries past the user's limit, then writes what the window records:
 the GUI thread only puts entries on a queue, so classifying thousands of images never waits for
-the disk. While the window is classifying (`set_busy(True)`) entries are held and written in
-transactions of up to 512 entries, or after 2 s, or when the work ends: encoding thumbnails and
-inserting rows would otherwise take CPU time from the inference on a 2-core machine. A crash
-loses at most the entries held (512, or 2 s of answers), a normal close none (a stop request is
-queued behind them and writes what is held).
+the disk. While the window is classifying (`set_busy(True)`) entries are held until the work
+ends, 2 s have passed or 4,096 are held, then written in transactions of up to 512 entries:
+encoding thumbnails and inserting rows would otherwise take CPU time from the inference on a
+2-core machine. A crash loses at most the entries held (2 s of answers), a normal close none (a
+stop request is queued behind them and writes what is held).
 """
 
 from __future__ import annotations
@@ -29,8 +29,11 @@ log = logging.getLogger(__name__)
 # When the writer falls behind, queued batches are merged into one transaction of at most this many
 # entries: fewer commits (each one a disk sync at a checkpoint) while keeping transactions short.
 MAX_ENTRIES_PER_TRANSACTION = 512
-# While the window is classifying, entries wait at most this long before they are written.
+# While the window is classifying, entries wait at most this long, or until this many are held,
+# before they are written: a job of a thousand images is written after its last answer, not in the
+# middle, where the writes took CPU time from the model.
 MAX_HOLD_SECONDS = 2.0
+MAX_HELD_WHILE_BUSY = 4096
 
 
 @dataclass(frozen=True)
@@ -128,10 +131,11 @@ class HistoryWriter(Worker):
         held: list[HistoryEntry] = []
         held_since = 0.0
         while True:
-            if held and (len(held) >= MAX_ENTRIES_PER_TRANSACTION
+            if held and (len(held) >= (MAX_HELD_WHILE_BUSY if busy else MAX_ENTRIES_PER_TRANSACTION)
                          or (busy and time.monotonic() - held_since >= MAX_HOLD_SECONDS)):
-                self._write(store, held[:MAX_ENTRIES_PER_TRANSACTION])
-                held = held[MAX_ENTRIES_PER_TRANSACTION:]
+                while held:
+                    self._write(store, held[:MAX_ENTRIES_PER_TRANSACTION])
+                    held = held[MAX_ENTRIES_PER_TRANSACTION:]
                 held_since = time.monotonic()
                 continue
             try:

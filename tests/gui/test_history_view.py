@@ -175,11 +175,20 @@ def test_while_the_window_classifies_entries_are_held_then_written_when_it_is_id
         qtbot.waitUntil(lambda: written == [3, 1], timeout=400)
 
         writer.set_busy(True)
+        many = [f"m{i:03}.jpg" for i in range(600)]
+        writer.record([entry(name) for name in many[:300]])
+        writer.record([entry(name) for name in many[300:]])
+        qtbot.wait(300)
+        assert written == [3, 1]  # more than a transaction's worth is held too: a job's writes wait for its end
+        writer.set_busy(False)
+        qtbot.waitUntil(lambda: written == [3, 1, 512, 88], timeout=2_000)
+
+        writer.set_busy(True)
         writer.record([entry("e.jpg")])
     finally:
         handle.stop()  # a normal close writes what is held
     with HistoryStore(path) as reader:
-        assert sorted(row.file_name for row in reader.query()) == ["a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg"]
+        assert sorted(row.file_name for row in reader.query(limit=1000)) == ["a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg", *many]
 
 
 def test_turning_the_history_off_records_nothing_until_it_is_on_again(window, qtbot, tmp_path, settings):
