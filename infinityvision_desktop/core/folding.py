@@ -44,6 +44,9 @@ class _Op:
     dilation: tuple = (1, 1)
 
 
+MAX_MATRIX_ENTRIES = 1 << 25  # 32 Mi entries, 64 MB in bfloat16
+
+
 class _Unsupported(Exception):
     pass
 
@@ -304,17 +307,20 @@ def _small_same_conv(op: _Op, shape) -> bool:
     """A 'same' convolution over an input no bigger than its kernel (the last 3x3 of a CIFAR net):
     oneDNN runs it as one matrix multiply about twice as fast as the convolution."""
     height, width = shape[1], shape[2]
-    kernel_height, kernel_width = op.kernel.shape[:2]
+    kernel_height, kernel_width, channels_in, channels_out = op.kernel.shape
     return (op.padding == "SAME" and op.strides == (1, 1) and op.dilation == (1, 1)
             and height is not None and width is not None
-            and height <= kernel_height and width <= kernel_width and height * width > 1)
+            and height <= kernel_height and width <= kernel_width and height * width > 1
+            # the matrix has (pixels x channels)^2 entries: 12 million for the bundled model's
+            # 3x3x384; a wider layer keeps its convolution rather than a matrix of gigabytes
+            and (height * width) ** 2 * channels_in * channels_out <= MAX_MATRIX_ENTRIES)
 
 
 def _conv_matrix(kernel: np.ndarray, height: int, width: int) -> np.ndarray:
     """The matrix (input pixels x channels, output pixels x channels) of a stride-1 'same'
     convolution over a height x width input: row-major pixels, as a reshape lays them out."""
     kernel_height, kernel_width, channels_in, channels_out = kernel.shape
-    matrix = np.zeros((height, width, channels_in, height, width, channels_out), np.float64)
+    matrix = np.zeros((height, width, channels_in, height, width, channels_out), np.float32)
     top, left = (kernel_height - 1) // 2, (kernel_width - 1) // 2  # TensorFlow's 'same' padding
     for out_y in range(height):
         for out_x in range(width):

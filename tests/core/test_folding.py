@@ -37,6 +37,13 @@ def with_trained_statistics(model, seed: int = 0, negative_scale: bool = False, 
     return model
 
 
+@pytest.fixture(autouse=True)
+def _same_weights_every_run():
+    import keras
+
+    keras.utils.set_random_seed(0)  # the layers' initial weights: a failure can be rerun
+
+
 def images(n: int = 6, size: int = 32, seed: int = 1) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (n, size, size, 3)).astype(np.float32)
 
@@ -138,8 +145,9 @@ def test_a_same_conv_on_a_few_pixels_gives_the_convolutions_answer(kernel, poole
     x = layers.ReLU()(x)
     x = layers.Flatten()(x)
     outputs = layers.Dense(10, activation="softmax", name="head_dense")(x)
-    model = with_trained_statistics(keras.Model(inputs, outputs), head_gain=3.0)
-    x = images(size=pooled_to * 4)
+    model = with_trained_statistics(keras.Model(inputs, outputs), head_gain=1.0)
+    x = images(size=pooled_to * 4) / 255  # no normalisation layer here: keep the softmax off saturation
 
-    np.testing.assert_allclose(np.asarray(fold_model(model, dtype="float32")(x)),
-                               np.asarray(model(x, training=False)), atol=2e-5)
+    expected = np.asarray(model(x, training=False))
+    assert expected.max() < 0.999
+    np.testing.assert_allclose(np.asarray(fold_model(model, dtype="float32")(x)), expected, atol=2e-5)
