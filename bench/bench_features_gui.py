@@ -27,19 +27,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-def wait_for(app, predicate, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise SystemExit("timed out")
-        app.processEvents()
-        time.sleep(0.002)
-
-
 def main() -> int:
     from PySide6.QtCore import QSettings
 
-    from gui_gaps import GapProbe
+    from gui_gaps import GapProbe, wait_for
     from infinityvision_desktop.gui.app import create_application
     from infinityvision_desktop.gui.main_window import MainWindow, ModelState
     from infinityvision_desktop.gui.settings import Settings
@@ -51,24 +42,24 @@ def main() -> int:
     parser.add_argument("--sample")
     args = parser.parse_args()
 
-    app = create_application()
+    _app = create_application()  # the event loop wait_for runs needs it alive
     settings = Settings(QSettings(os.path.join(tempfile.mkdtemp(), "s.ini"), QSettings.Format.IniFormat))
     settings.history_enabled = False
     window = MainWindow(model_path=args.model, settings=settings)
     window.resize(1200, 780)
     window.show()
-    wait_for(app, lambda: window.model_state == ModelState.READY, 300)
+    wait_for(lambda: window.model_state == ModelState.READY, 300)
     photos = sorted((ROOT / "resources" / "samples").glob("*.jpg"))
     window.classify_paths([str(p) for p in photos])
-    wait_for(app, lambda: window.results_model.rowCount() == len(photos) and not window.is_busy(), 120)
+    wait_for(lambda: window.results_model.rowCount() == len(photos) and not window.is_busy(), 120)
     explain = window.features.explain
     explain.set_enabled(True)
-    wait_for(app, lambda: explain.shown() is not None, 60)
+    wait_for(lambda: explain.shown() is not None, 60)
     probe = GapProbe()
     probe.start()
     # the baseline: the window doing nothing, on this machine as loaded as it is now
     started = probe.mark()
-    wait_for(app, lambda: time.perf_counter() - started > 5, 10)
+    wait_for(lambda: time.perf_counter() - started > 5, 10)
     print(f"idle window, 5 s: longest GUI-thread gap {probe.largest_gap_since(started, time.perf_counter()) * 1000:.0f} ms "
           f"(scheduling noise from other processes)")
 
@@ -79,7 +70,7 @@ def main() -> int:
             explain._cache.clear()  # noqa: SLF001 - time the worker, not the cache
             started = probe.mark()
             window.results_table.selectRow(row)
-            wait_for(app, lambda: explain.shown() is not None and window.image_view.has_overlay(), 30)
+            wait_for(lambda: explain.shown() is not None and window.image_view.has_overlay(), 30)
             ended = time.perf_counter()
             if round_:
                 times.append(ended - started)
@@ -89,7 +80,7 @@ def main() -> int:
 
     started = probe.mark()
     view = window.features.evaluate_folder(args.evaluate)
-    wait_for(app, lambda: not view.is_running(), 1200)
+    wait_for(lambda: not view.is_running(), 1200)
     ended = time.perf_counter()
     result = view.result()
     print(f"evaluate on folder: {result.evaluation.n} images in {ended - started:.1f} s (model load included), "
@@ -103,7 +94,7 @@ def main() -> int:
         dialog.sample_edit.setText(args.sample or args.evaluate)
         started = probe.mark()
         dialog.export()
-        wait_for(app, lambda: not dialog.is_exporting(), 1200)
+        wait_for(lambda: not dialog.is_exporting(), 1200)
         ended = time.perf_counter()
         print(f"export TFLite int8: {ended - started:.1f} s; longest GUI-thread gap "
               f"{probe.largest_gap_since(started, ended) * 1000:.0f} ms; {dialog.status_label.text()}")

@@ -110,31 +110,9 @@ class WarmBench:
         self.results_at.append(time.perf_counter())
 
     def wait_for(self, condition, timeout_s: float) -> None:
-        """Run the event loop until `condition()` holds, as the app's own loop runs: asleep
-        between events (checked every 2 ms), not spinning beside the worker for CPU."""
-        from PySide6.QtCore import QEventLoop, QTimer
+        from gui_gaps import wait_for
 
-        if condition():
-            return
-        loop = QEventLoop()
-        deadline = time.monotonic() + timeout_s
-        timed_out = []
-
-        def check():
-            if condition():
-                loop.quit()
-            elif time.monotonic() > deadline:
-                timed_out.append(True)
-                loop.quit()
-
-        timer = QTimer()
-        timer.setInterval(2)
-        timer.timeout.connect(check)
-        timer.start()
-        loop.exec()
-        timer.stop()
-        if timed_out:
-            raise TimeoutError("gave up waiting")
+        wait_for(condition, timeout_s)
 
     def drop(self, paths) -> None:
         from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl

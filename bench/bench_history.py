@@ -226,19 +226,12 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
     from infinityvision_desktop.gui.main_window import MainWindow
     from infinityvision_desktop.gui.settings import Settings
 
-    app = create_application()
+    _app = create_application()  # the event loop wait_for runs needs it alive
     window = MainWindow(model_path=model, settings=Settings(
         QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat)))
     window.resize(1200, 780)
     window.show()
-
-    def wait_for(condition, timeout_s: float) -> None:
-        deadline = time.monotonic() + timeout_s
-        while not condition():
-            if time.monotonic() > deadline:
-                raise TimeoutError("gave up waiting")
-            app.processEvents()
-            time.sleep(0.0005)
+    from gui_gaps import GapProbe, wait_for
 
     wait_for(lambda: window.active_metadata is not None or window.model_problem, 600)
     if window.active_metadata is None:
@@ -251,7 +244,6 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
     window.classify_paths(paths[:64])  # warm-up: first trace, first batch
     wait_for(lambda: not window.is_busy(), 600)
 
-    from gui_gaps import GapProbe
 
     probe = GapProbe()
 

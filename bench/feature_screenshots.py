@@ -26,17 +26,10 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
-def wait_for(app, predicate, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise SystemExit(f"gave up after {timeout:.0f} s waiting for {what}")
-        app.processEvents()
-        time.sleep(0.01)
-
-
 def main() -> int:
     from PySide6.QtCore import QSettings
+
+    from gui_gaps import wait_for
 
     from infinityvision_desktop.gui.app import create_application
     from infinityvision_desktop.gui.main_window import MainWindow, ModelState
@@ -62,16 +55,16 @@ def main() -> int:
     window = MainWindow(model_path=args.model, settings=settings)
     window.resize(1200, 780)
     window.show()
-    wait_for(app, lambda: window.model_state == ModelState.READY, 300, "the model")
+    wait_for(lambda: window.model_state == ModelState.READY, 300, "the model")
 
     window.classify_paths(sorted(str(path) for path in Path(args.photos).glob("*.jpg")))
-    wait_for(app, lambda: window.results_model.rowCount() and not window.is_busy(), 120, "the answers")
+    wait_for(lambda: window.results_model.rowCount() and not window.is_busy(), 120, "the answers")
     rows = window.results_model.rows()
     selected = next(row for row in rows if row.name == args.select)
     window.results_table.select_key(selected.key)
     explain = window.features.explain
     explain.set_enabled(True)
-    wait_for(app, lambda: explain.shown() is not None, 60, "the heatmap")
+    wait_for(lambda: explain.shown() is not None, 60, "the heatmap")
     window.chart.canvas.draw()
     app.processEvents()
     window.grab().save(str(out / "explain_heatmap.png"), "PNG")
@@ -80,7 +73,7 @@ def main() -> int:
           f"{selected.prediction.confidence:.0%}, heatmap for {shown.label} from {shown.layer}")
 
     window.tabs.setCurrentWidget(window.model_view)
-    wait_for(app, lambda: window.model_view.curves.is_showing_chart(), 60, "the model view")
+    wait_for(lambda: window.model_view.curves.is_showing_chart(), 60, "the model view")
     time.sleep(1.0)  # the known-models scan and the redraws it asks for
     app.processEvents()
     window.grab().save(str(out / "model_view.png"), "PNG")
@@ -88,7 +81,7 @@ def main() -> int:
 
     window.resize(1280, 1000)
     view = window.features.evaluate_folder(args.evaluate)
-    wait_for(app, lambda: view.result() is not None or not view.is_running(), 600, "the evaluation")
+    wait_for(lambda: view.result() is not None or not view.is_running(), 600, "the evaluation")
     if view.result() is None:
         raise SystemExit(f"evaluation failed: {view.summary_label.text()}")
     view.body.setSizes([420, 500])

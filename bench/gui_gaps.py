@@ -1,11 +1,38 @@
-"""The GUI-thread responsiveness probe the bench scripts share: a 10 ms QTimer whose largest
-gap between ticks is how long the GUI thread was blocked."""
+"""What the bench scripts share for the GUI: a responsiveness probe (a 10 ms QTimer whose largest
+gap between ticks is how long the GUI thread was blocked) and a wait that runs the event loop."""
 
 from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QEventLoop, QObject, QTimer, Slot
+
+
+def wait_for(condition, timeout_s: float, what: str = "the condition") -> None:
+    """Run the event loop until `condition()` holds, as the app's own loop runs: asleep between
+    events (the condition is checked every 2 ms). Spinning instead (processEvents and a short
+    sleep) kept the GUI thread busy beside the worker, CPU time a two-core machine's model shares."""
+    if condition():
+        return
+    loop = QEventLoop()
+    deadline = time.monotonic() + timeout_s
+    timed_out = []
+
+    def check():
+        if condition():
+            loop.quit()
+        elif time.monotonic() > deadline:
+            timed_out.append(True)
+            loop.quit()
+
+    timer = QTimer()
+    timer.setInterval(2)
+    timer.timeout.connect(check)
+    timer.start()
+    loop.exec()
+    timer.stop()
+    if timed_out:
+        raise TimeoutError(f"gave up after {timeout_s:.0f} s waiting for {what}")
 
 
 class GapProbe(QObject):

@@ -252,35 +252,31 @@ def _trace(ops: list[_Op], input_shape, dtype: str):
     first = next((i for i, op in enumerate(ops) if op.kind in ("conv", "dense")), len(ops))
     if first + 1 < len(ops) and ops[first + 1].kind == "act" and ops[first + 1].act != "softmax":
         first += 1
-    steps = []
-    for i, op in enumerate(ops):
-        dtype_here = tf.float32 if i <= first else compute
-        if op.kind in ("conv", "dense"):
-            steps.append(replace(op, kernel=tf.constant(op.kernel, dtype_here), bias=tf.constant(op.bias, dtype_here)))
-        elif op.kind == "affine":
-            steps.append(replace(op, scale=tf.constant(op.scale, dtype_here), shift=tf.constant(op.shift, dtype_here)))
-        else:
-            steps.append(op)
+
+    def constant(array, dtype):
+        # made eagerly and captured by the graph (a 24 MB constant embedded in it cost seconds of
+        # tracing); in the dtype the tensor it meets has, float32 up to `first`
+        with tf.init_scope():
+            return tf.constant(array, dtype)
 
     def forward(x):
         x = tf.cast(x, tf.float32)
-        for i, op in enumerate(steps):
+        for i, op in enumerate(ops):
             if i == first + 1:
                 x = tf.cast(x, compute)
             if op.kind == "conv" and _small_same_conv(op, x.shape):
                 height, width = x.shape[1:3]
-                kernel = ops[i].kernel
-                with tf.init_scope():  # made now and captured: a 24 MB constant in the graph costs seconds of tracing
-                    matrix = tf.constant(_conv_matrix(kernel, height, width), x.dtype)
-                    bias = tf.constant(np.tile(ops[i].bias, height * width), x.dtype)
-                x = tf.nn.bias_add(tf.matmul(tf.reshape(x, (-1, height * width * kernel.shape[2])), matrix), bias)
-                x = tf.reshape(x, (-1, height, width, kernel.shape[3]))
+                matrix = constant(_conv_matrix(op.kernel, height, width), x.dtype)
+                bias = constant(np.tile(op.bias, height * width), x.dtype)
+                x = tf.nn.bias_add(tf.matmul(tf.reshape(x, (-1, height * width * op.kernel.shape[2])), matrix), bias)
+                x = tf.reshape(x, (-1, height, width, op.kernel.shape[3]))
             elif op.kind == "conv":
-                x = tf.nn.bias_add(tf.nn.conv2d(x, op.kernel, op.strides, op.padding, dilations=op.dilation), op.bias)
+                kernel, bias = constant(op.kernel, x.dtype), constant(op.bias, x.dtype)
+                x = tf.nn.bias_add(tf.nn.conv2d(x, kernel, op.strides, op.padding, dilations=op.dilation), bias)
             elif op.kind == "dense":
-                x = tf.nn.bias_add(tf.matmul(x, op.kernel), op.bias)
+                x = tf.nn.bias_add(tf.matmul(x, constant(op.kernel, x.dtype)), constant(op.bias, x.dtype))
             elif op.kind == "affine":
-                x = x * op.scale + op.shift
+                x = x * constant(op.scale, x.dtype) + constant(op.shift, x.dtype)
             elif op.kind == "maxpool":
                 x = tf.nn.max_pool2d(x, op.pool, op.strides, op.padding)
             elif op.kind == "gmaxpool":
@@ -299,13 +295,14 @@ def _trace(ops: list[_Op], input_shape, dtype: str):
         return tf.cast(x, tf.float32)
 
     spec = tf.TensorSpec((None, *input_shape[1:]), tf.float32)
-    # no AutoGraph: nothing here branches on a tensor, and converting this code took most of a second
+    # no AutoGraph: nothing here branches on a tensor, so its conversion would only add tracing time
     return tf.function(forward, input_signature=[spec], reduce_retracing=True, autograph=False)
 
 
 def _small_same_conv(op: _Op, shape) -> bool:
     """A 'same' convolution over an input no bigger than its kernel (the last 3x3 of a CIFAR net):
-    oneDNN runs it as one matrix multiply about twice as fast as the convolution."""
+    on so few pixels oneDNN runs it faster as one matrix multiply than as a convolution (seen in
+    its own log, `ONEDNN_VERBOSE=1`, per primitive)."""
     height, width = shape[1], shape[2]
     kernel_height, kernel_width, channels_in, channels_out = op.kernel.shape
     return (op.padding == "SAME" and op.strides == (1, 1) and op.dilation == (1, 1)

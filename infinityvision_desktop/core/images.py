@@ -168,8 +168,8 @@ def _plain_jpeg(data: bytes, max_pixels: int, draft_size: tuple[int, int] | None
 
     Pillow's JPEG plugin walks the header in Python; here one short walk finds the size and the
     same libjpeg decoder makes the same pixels: 90 instead of 148 us per CIFAR-10 file
-    (`bench/bench_decode.py`), time the model waits for in the inference worker. Anything unusual, damaged or too large takes the full path, which
-    has the reasons for people.
+    (`bench/bench_decode.py`), time the model waits for in the inference worker. Anything
+    unusual, damaged or too large takes the full path, which has the reasons for people.
     """
     if data[:3] != b"\xff\xd8\xff":
         return None

@@ -2,8 +2,8 @@
 
 The artists are created once per set of class names and then updated in place (`set_width`,
 `set_text`). Showing another answer redraws only the bars and percentages over a cached picture
-of the rest (matplotlib blitting): about 5 ms instead of a 12-14 ms full Agg redraw, most of it
-text. The class names are in that picture; the top one is bold, so there is one picture per
+of the rest (matplotlib blitting, `widgets.canvas.Blitter`) instead of a full Agg redraw, most of
+which is laying out text. The class names are in that picture; the top one is bold, so there is one picture per
 top class, made by the first full redraw with that class on top and kept until the size,
 language, palette or classes change.
 Class names are plain text artists rather than tick labels, and the margins are set by hand
