@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", help="train or fine-tune a model")
     p.add_argument("--data", required=True, help="a class-per-folder directory, a .tar.gz of one, or 'cifar10' (download)")
-    p.add_argument("--arch", default="airbench", choices=("airbench", "vgg16", "pic-cnn"))
+    p.add_argument("--arch", default="airbench", choices=("airbench", "vgg16", "pic-cnn", "efficientnet-lite0"))
     p.add_argument("--widths", default="small", choices=("small", "large"), help="airbench size")
     p.add_argument("--base", help="fine-tune this model file (new head if the classes differ)")
     p.add_argument("--out", help="where to save the model (.h5 or .keras)")
@@ -67,7 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=512)
     p.add_argument("--lr", type=float, default=None, help="peak learning rate of the main stage (SGD)")
     p.add_argument("--head-lr", type=float, default=1e-3, help="learning rate of the head stage (Adam)")
-    p.add_argument("--unfreeze-blocks", type=int, default=2)
+    p.add_argument("--unfreeze-blocks", type=int, default=2, help="blocks opened from the top when fine-tuning; "
+                                                                "-1 opens everything, BatchNorm included")
+    p.add_argument("--momentum", type=float, default=0.85)
+    p.add_argument("--weight-decay", type=float, default=0.009, help="decoupled, per unit of learning rate")
+    p.add_argument("--bias-scale", type=float, default=64.0, help="BatchNorm shifts learn this much faster (airbench)")
+    p.add_argument("--backbone-size", type=int, default=96, help="efficientnet-lite0: its input is upsampled to this")
     p.add_argument("--label-smoothing", type=float, default=0.2)
     p.add_argument("--cutout", type=int, default=0)
     p.add_argument("--no-flip", action="store_true")
@@ -84,6 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-per-class", type=int, help="use at most this many images per class (quick trials)")
     p.add_argument("--vgg-weights", default="imagenet", help="'imagenet', a weights file, or 'none'")
     p.set_defaults(handler=cmd_train)
+
+    p = sub.add_parser("combine", help="combine two trained models of the same classes into one (an ensemble)")
+    p.add_argument("models", nargs=2, metavar="MODEL")
+    p.add_argument("--data", required=True, help="the data both were trained on: the weight, temperature and "
+                                                 "'not sure' threshold are fitted on its held-out split")
+    p.add_argument("--out", required=True)
+    p.add_argument("--not-sure-cost", type=float, default=0.05,
+                   help="share of held-out images answered 'not sure' (default 0.05)")
+    p.set_defaults(handler=cmd_combine)
 
     p = sub.add_parser("evaluate", help="accuracy, confusion matrix and per-class report on labelled data")
     p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
@@ -117,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-SUBCOMMANDS = ("classify", "train", "evaluate", "explain", "export")
+SUBCOMMANDS = ("classify", "train", "combine", "evaluate", "explain", "export")
 EXPLAIN_MAX_SIDE = 2048
 
 
@@ -187,7 +201,7 @@ def cmd_classify(args) -> int:
     for path in paths:
         frames = 1
         try:
-            image, info = load_image_with_info(path, draft_size=tuple(predictor.metadata.input_size))
+            image, info = load_image_with_info(path, draft_size=predictor.decode_size)
             frames = info.frames
         except ImageLoadError as exc:
             image = exc
@@ -231,6 +245,8 @@ def _print_table(rows: list[dict]) -> None:
             print(f"{path:<{width}}  error: {row['error']}")
         else:
             answer = f"not sure, looks most like {row['label']}" if row["not_sure"] else row["label"]
+            if row.get("looks_like"):
+                answer = f"none of the ten, looks like {row['looks_like']}"
             note = f"  ({row['note']})" if "note" in row else ""
             print(f"{path:<{width}}  {row['confidence']:6.1%}  {answer}{note}")
     ok = sum("error" not in r for r in rows)
@@ -308,6 +324,26 @@ def _duration(seconds: float) -> str:
     return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
 
 
+def cmd_combine(args) -> int:
+    from infinityvision_desktop.core.datasets import DatasetError
+    from infinityvision_desktop.core.ensemble import EnsembleError, build_ensemble
+    from infinityvision_desktop.core.modelfile import ModelFileError
+
+    try:
+        result = build_ensemble(list(args.models), args.data, args.out, not_sure_cost=args.not_sure_cost,
+                                on_message=lambda text: print(text, file=sys.stderr))
+    except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:
+        _error(str(exc))
+        return 1
+    meta = result.metadata
+    print(f"saved {result.path}: weight {result.weight:.2f} / {1 - result.weight:.2f}; temperature "
+          f"{meta.temperature:.3f}; not-sure threshold {meta.not_sure_threshold:.3f}")
+    members = ", ".join(f"{a:.4f}" if a is not None else "?" for a in result.members_test_accuracy)
+    if meta.evaluation:
+        print(f"test accuracy {meta.evaluation['accuracy']:.4f} (the models alone: {members})")
+    return 0
+
+
 def cmd_train(args) -> int:
     from infinityvision_desktop.core.architectures import ArchitectureError
     from infinityvision_desktop.core.datasets import DatasetError
@@ -325,7 +361,8 @@ def cmd_train(args) -> int:
         val_share=args.val_share, tta=not args.no_tta, lookahead=not args.no_lookahead,
         mixed_precision={"auto": None, "mixed_bfloat16": True, "float32": False}[args.precision],
         seed=args.seed, checkpoint_dir=args.checkpoint_dir, resume=args.resume,
-        max_per_class=args.max_per_class, vgg_weights=args.vgg_weights,
+        max_per_class=args.max_per_class, vgg_weights=args.vgg_weights, momentum=args.momentum,
+        weight_decay=args.weight_decay, bias_scale=args.bias_scale, backbone_size=args.backbone_size,
     )
     try:
         from infinityvision_desktop.core.pipeline import fine_tune

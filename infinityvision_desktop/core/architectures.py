@@ -12,6 +12,11 @@ code from the file. Layer names carry the structure the fine-tune pipeline needs
 - ``vgg16`` (b): the predecessor InfinityVision's transfer model: VGG16 base, Flatten,
   Dense 256 ReLU, Dropout 0.5, softmax, at any input size.
 - ``pic-cnn`` (c): the predecessor ProjectImageClassifier's 32x32 CNN, for comparison.
+- ``efficientnet-lite0`` (d): EfficientNet-Lite0 (Tan & Le, 2019; ReLU6, no squeeze-excitation)
+  started from ImageNet weights (the converted backbone in ``models/``, see
+  ``models/convert_efficientnet_lite.py``). It takes the same 32x32 images as the others and
+  upsamples them inside the model to ``backbone_size``, so every model of the app shares one
+  resize function and one input size; ImageNet features need the larger image to see detail.
 """
 
 from __future__ import annotations
@@ -24,13 +29,23 @@ from pathlib import Path
 
 import numpy as np
 
-ARCHITECTURES = ("airbench", "vgg16", "pic-cnn")
-DEFAULT_INPUT_SIZE = {"airbench": 32, "vgg16": 128, "pic-cnn": 32}
+ARCHITECTURES = ("airbench", "vgg16", "pic-cnn", "efficientnet-lite0")
+DEFAULT_INPUT_SIZE = {"airbench": 32, "vgg16": 128, "pic-cnn": 32, "efficientnet-lite0": 32}
+PRETRAINED_ARCHITECTURES = ("vgg16", "efficientnet-lite0")  # fine-tuned from ImageNet weights
 AIRBENCH_WIDTHS = {"small": (64, 256, 256), "large": (128, 384, 384)}
 
 # CIFAR-10 channel statistics on the 0-255 scale; the model normalises its own input.
 CIFAR_MEAN = (125.3, 123.0, 113.9)
 CIFAR_STD = (63.0, 62.1, 66.7)
+# ImageNet channel statistics on the 0-255 scale, as the EfficientNet-Lite weights were trained with
+IMAGENET_MEAN = (0.485 * 255, 0.456 * 255, 0.406 * 255)
+IMAGENET_STD = (0.229 * 255, 0.224 * 255, 0.225 * 255)
+# EfficientNet-Lite0's stages: (repeats, kernel, stride, expansion, output channels); stem 32, head 1280
+LITE0_STAGES = ((1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
+                (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320))
+LITE0_FEATURES = 1280
+BACKBONE_FILES = {"efficientnet-lite0": "efficientnet_lite0_imagenet.h5"}
+DEFAULT_BACKBONE_SIZE = 96
 # caffe-style VGG16 means, in RGB order (the first conv's kernel is flipped to take RGB)
 VGG_MEAN_RGB = (123.68, 116.779, 103.939)
 VGG_WEIGHTS_FILE = "vgg16_weights_tf_dim_ordering_tf_kernels_notop.h5"
@@ -69,7 +84,8 @@ def build_model(arch: str, *, num_classes: int, input_size: int | None = None,
                 widths: tuple[int, int, int] | str = "small",
                 whitening_images: np.ndarray | None = None,
                 vgg_weights: str | None = "imagenet", mixed_precision: bool = False,
-                activation: str = "relu"):
+                activation: str = "relu", backbone_size: int = DEFAULT_BACKBONE_SIZE,
+                backbone_weights: str | None = "imagenet"):
     """A new, compiled-nothing Keras model of the named architecture."""
     if arch not in ARCHITECTURES:
         raise ArchitectureError(f"unknown architecture '{arch}': choose one of {', '.join(ARCHITECTURES)}")
@@ -81,6 +97,8 @@ def build_model(arch: str, *, num_classes: int, input_size: int | None = None,
             return _airbench(num_classes, size, tuple(widths), whitening_images, activation)
         if arch == "vgg16":
             return _vgg16(num_classes, size, vgg_weights)
+        if arch == "efficientnet-lite0":
+            return _efficientnet_lite(num_classes, size, backbone_size, backbone_weights)
         return _pic_cnn(num_classes, size)
 
 
@@ -202,6 +220,97 @@ def _vgg16_weights(weights: str | None) -> str | None:
     except OSError as exc:
         raise ArchitectureError(f"VGG16 ImageNet weights cannot be downloaded (no connection: {exc.strerror or exc}); {_VGG_HINT}") from None
     return "imagenet"
+
+
+def lite0_body(x, *, dropout: float = 0.2):
+    """EfficientNet-Lite0 from its stem to the pooled 1280 features, on a normalised tensor.
+
+    Layer names: ``stem_*``, ``blockN_*`` for the 16 inverted-residual blocks (N = 1..16, bottom
+    to top) and ``block17_*`` for the 1x1 head conv, so `freeze_for_stage` opens it from the top.
+    BatchNorm epsilon 1e-3 and TF-style 'same' padding, as the weights were trained.
+    """
+    from keras import layers
+
+    def bn_act(t, name, act=True):
+        t = layers.BatchNormalization(epsilon=1e-3, momentum=0.99, name=f"{name}_bn")(t)
+        return layers.ReLU(max_value=6.0, name=f"{name}_act")(t) if act else t
+
+    x = layers.Conv2D(32, 3, strides=2, padding="same", use_bias=False, name="stem_conv")(x)
+    x = bn_act(x, "stem")
+    channels, block = 32, 0
+    for repeats, kernel, stride, expand, out in LITE0_STAGES:
+        for r in range(repeats):
+            block += 1
+            name = f"block{block}"
+            inputs = x
+            if expand != 1:
+                x = layers.Conv2D(channels * expand, 1, use_bias=False, name=f"{name}_expand_conv")(x)
+                x = bn_act(x, f"{name}_expand")
+            x = layers.DepthwiseConv2D(kernel, strides=stride if r == 0 else 1, padding="same", use_bias=False,
+                                       name=f"{name}_dwconv")(x)
+            x = bn_act(x, f"{name}_dw")
+            x = layers.Conv2D(out, 1, use_bias=False, name=f"{name}_project_conv")(x)
+            x = bn_act(x, f"{name}_project", act=False)
+            if r > 0:  # same shape: the residual connection (the first block of a stage changes it)
+                x = layers.Add(name=f"{name}_add")([x, inputs])
+            channels = out
+    x = layers.Conv2D(LITE0_FEATURES, 1, use_bias=False, name="block17_conv")(x)
+    x = bn_act(x, "block17")
+    x = layers.GlobalAveragePooling2D(name="head_pool")(x)
+    if dropout:
+        x = layers.Dropout(dropout, name="head_dropout")(x)
+    return x
+
+
+def lite0_imagenet_model(size: int = 224):
+    """EfficientNet-Lite0 with its 1000-class ImageNet classifier: the converted backbone file's layout."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((size, size, 3), name="image")
+    x = layers.Normalization(mean=list(IMAGENET_MEAN), variance=[s * s for s in IMAGENET_STD], name="preprocess")(inputs)
+    x = lite0_body(x)
+    x = layers.Dense(1000, name="imagenet_dense")(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="imagenet_softmax")(x)
+    return keras.Model(inputs, outputs, name="efficientnet_lite0_imagenet")
+
+
+def backbone_path(arch: str = "efficientnet-lite0") -> Path:
+    from infinityvision_desktop.paths import models_dir
+
+    return models_dir() / BACKBONE_FILES[arch]
+
+
+def _efficientnet_lite(num_classes: int, size: int, backbone_size: int, weights: str | None):
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((size, size, 3), name="image")
+    x = inputs
+    if backbone_size != size:
+        x = layers.Resizing(backbone_size, backbone_size, interpolation="bilinear", name="upsample")(x)
+    x = layers.Normalization(mean=list(IMAGENET_MEAN), variance=[s * s for s in IMAGENET_STD], name="preprocess")(x)
+    x = lite0_body(x)
+    x = layers.Dense(num_classes, name="head_dense")(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="head_softmax")(x)
+    model = keras.Model(inputs, outputs, name="efficientnet_lite0")
+    if weights not in (None, "none"):
+        copy_backbone_weights(model, backbone_path() if weights == "imagenet" else Path(weights))
+    return model
+
+
+def copy_backbone_weights(model, path: Path) -> None:
+    """Sets every body layer of `model` from the same-named layer of the backbone file."""
+    from infinityvision_desktop.core.modelfile import ModelFileError, load_model_file
+
+    try:
+        backbone = load_model_file(path).model
+    except (ModelFileError, OSError) as exc:
+        raise ArchitectureError(f"the ImageNet backbone {path.name} could not be loaded ({exc})") from None
+    source = {layer.name: layer for layer in backbone.layers}
+    for layer in model.layers:
+        if (layer.name.startswith(("stem_", "block")) and layer.weights):
+            layer.set_weights(source[layer.name].get_weights())
 
 
 def _pic_cnn(num_classes: int, size: int):

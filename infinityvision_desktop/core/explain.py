@@ -87,16 +87,19 @@ def find_target_layer(model) -> str:
     convs = [i for i, layer in enumerate(layers) if _kind(layer) in CONV_KINDS and len(_shape(layer.output)) == 4]
     if not convs:
         raise ExplainError("the model has no convolutional layer, so there is no image region to point at")
-    index = convs[-1]
-    grid = _shape(layers[index].output)
-    while index + 1 < len(layers):
-        following = layers[index + 1]
+    current = layers[convs[-1]]
+    grid = _shape(current.output)
+    while True:
+        # followed by what consumes it, not by list order: in a model of two branches (an
+        # ensemble) the layers of the branches interleave in the list
+        consumers = [layer for layer in layers if layer.input is current.output]
+        if len(consumers) != 1:  # a branch, not a chain: stop here
+            break
+        following = consumers[0]
         if _kind(following) not in ELEMENTWISE_KINDS or _shape(following.output) != grid:
             break
-        if following.input is not layers[index].output:  # a branch, not a chain: stop here
-            break
-        index += 1
-    return layers[index].name
+        current = following
+    return current.name
 
 
 def _single_graph(model):

@@ -92,6 +92,9 @@ class ModelMetadata:
     evaluation: dict | None = None
     validation: dict | None = None
     provenance: dict = field(default_factory=dict)
+    # {"imagenet_threshold": t}: photos whose ImageNet probability outside the classes is >= t
+    # are "not one of these" (core.openset); None: no such check
+    open_set: dict | None = None
     format_version: int = FORMAT_VERSION
 
     def to_dict(self) -> dict:
@@ -124,6 +127,12 @@ class ModelMetadata:
                 if not isinstance(value, int | float) or not (0 < float(value) < 1000):
                     raise ValueError(f"metadata {key} is not a positive number: {value!r}")
                 values[key] = float(value)
+        open_set = values.get("open_set")
+        if open_set is not None:
+            threshold = open_set.get("imagenet_threshold") if isinstance(open_set, dict) else None
+            if not isinstance(threshold, int | float) or not 0 < float(threshold) <= 1:
+                raise ValueError(f"metadata open_set is not {{'imagenet_threshold': a number in (0, 1]}}: {open_set!r}")
+            values["open_set"] = {"imagenet_threshold": float(threshold)}
         return cls(**values)
 
     def replace(self, **changes: Any) -> "ModelMetadata":

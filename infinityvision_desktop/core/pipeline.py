@@ -165,7 +165,8 @@ def _initial_model(cfg, base_loaded, labels, size, x_train, mixed):
         return convert_dtype(model, "mixed_bfloat16") if mixed else model
     sample = x_train[np.random.default_rng(cfg.seed).permutation(len(x_train))[:5000]]
     return build_model(cfg.arch, num_classes=len(labels), input_size=size, widths=cfg.widths,
-                       whitening_images=sample, vgg_weights=cfg.vgg_weights, mixed_precision=mixed)
+                       whitening_images=sample, vgg_weights=cfg.vgg_weights, mixed_precision=mixed,
+                       backbone_size=cfg.backbone_size)
 
 
 def _optimizer(stage: Stage, cfg: TrainConfig):
@@ -227,7 +228,31 @@ def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, 
         "train_images": int(len(data.splits[ALL if ALL in data.splits else "train"][0]) - len(x_val)),
         "validation_images": int(len(x_val)),
     }
+    if cfg.arch == "efficientnet-lite0" and not cfg.base:
+        provenance["backbone"] = backbone_source()
+    elif base_provenance := _base_provenance(cfg):
+        provenance["backbone"] = base_provenance
     return metadata.replace(evaluation=evaluation, provenance=provenance)
+
+
+def backbone_source(arch: str = "efficientnet-lite0") -> dict:
+    """Where the ImageNet weights came from and their license, as the backbone file records it."""
+    from infinityvision_desktop.core.architectures import backbone_path
+    from infinityvision_desktop.core.modelfile import read_metadata
+
+    try:
+        return dict(read_metadata(backbone_path(arch)).provenance.get("source", {}))
+    except Exception:  # the record is informative; a missing one must not fail a finished run
+        return {}
+
+
+def _base_provenance(cfg: TrainConfig) -> dict:
+    from infinityvision_desktop.core.modelfile import read_metadata
+
+    try:
+        return dict(read_metadata(cfg.base).provenance.get("backbone", {})) if cfg.base else {}
+    except Exception:
+        return {}
 
 
 def _default_checkpoint_dir(cfg: TrainConfig) -> Path:

@@ -6,6 +6,7 @@ module pays its 4 s start-up.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from infinityvision_desktop.core.modelfile import LoadedModel, ModelMetadata, lo
 # request between batches is answered quickly.
 CHUNK = 256
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Prediction:
@@ -30,6 +33,8 @@ class Prediction:
     probabilities: tuple[float, ...]  # calibrated, in label order
     index: int
     not_sure: bool
+    # what the photo looks like when it is none of the classes (core.openset), e.g. "espresso"
+    looks_like: str | None = None
 
     @property
     def label(self) -> str:
@@ -44,6 +49,7 @@ class Prediction:
             "label": self.label,
             "confidence": round(self.confidence, 6),
             "not_sure": self.not_sure,
+            **({"looks_like": self.looks_like} if self.looks_like else {}),
             "probabilities": {name: round(p, 6) for name, p in zip(self.labels, self.probabilities)},
         }
 
@@ -113,6 +119,7 @@ class Predictor:
         self.metadata = metadata
         self.path = path
         self.folded = forward is not None
+        self._open_set = None  # core.openset.ImageNetCheck once loaded, False if it failed
         height, width = metadata.input_size
         # One traced graph for every batch size: no retracing, no Python per layer.
         self._forward = forward or tf.function(
@@ -196,8 +203,41 @@ class Predictor:
         return resize_for_model(rgb, tuple(self.metadata.input_size))
 
     def predict(self, images: Sequence[np.ndarray]) -> list[Prediction]:
-        """Classify RGB uint8 images of any size."""
+        """Classify RGB uint8 images of any size; photos that look like none of the classes
+        (when the model has an ImageNet check, see `core.openset`) are "not sure" and say what
+        they look like."""
         if len(images) == 0:
             return []
         batch = np.stack([self.prepare(image) for image in images])
-        return predictions_from_probabilities(self.probabilities(batch), self.metadata)
+        predictions = predictions_from_probabilities(self.probabilities(batch), self.metadata)
+        check = self.open_set_check()
+        if check is None:
+            return predictions
+        return [dataclasses.replace(p, not_sure=True, looks_like=outside.looks_like) if outside else p
+                for p, outside in zip(predictions, check.check(images))]
+
+    @property
+    def decode_size(self) -> tuple[int, int]:
+        """The smallest size images need to be decoded at (JPEG draft mode): the model's input,
+        or the ImageNet check's when the model has one (it needs detail)."""
+        height, width = self.metadata.input_size
+        if self.metadata.open_set:
+            from infinityvision_desktop.core.openset import CHECK_SIZE
+
+            return max(height, CHECK_SIZE), max(width, CHECK_SIZE)
+        return height, width
+
+    def open_set_check(self):
+        """The ImageNet check named in the metadata, loaded on first use (None if it has none)."""
+        settings = self.metadata.open_set
+        if not settings or os.environ.get("INFINITYVISION_OPEN_SET") == "off":
+            return None
+        if self._open_set is None:
+            from infinityvision_desktop.core.openset import ImageNetCheck
+
+            try:
+                self._open_set = ImageNetCheck.load(self.metadata.labels, float(settings["imagenet_threshold"]))
+            except Exception:  # noqa: BLE001 - the answer stands without the check; logged
+                log.exception("the ImageNet check could not be loaded")
+                self._open_set = False
+        return self._open_set or None

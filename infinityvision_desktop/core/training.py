@@ -46,6 +46,10 @@ class TrainConfig:
     resume: bool = False
     max_per_class: int | None = None
     vgg_weights: str | None = "imagenet"
+    backbone_size: int = 96             # efficientnet-lite0: the size its input is upsampled to
+    # tf.distribute: "default" (one device), "mirrored" (this machine's GPUs, else its logical CPUs)
+    # or "multi-worker" (MultiWorkerMirroredStrategy from $TF_CONFIG); batch_size is the global batch
+    strategy: str = "default"
 
     def fingerprint(self) -> str:
         """Identifies a run for resume: everything but where it writes and whether it resumes."""
@@ -110,14 +114,17 @@ class TrainingObserver:
 
 
 def plan_stages(cfg: TrainConfig) -> list[Stage]:
-    fine_tuning = cfg.base is not None or (cfg.arch == "vgg16" and cfg.vgg_weights not in (None, "none"))
+    fine_tuning = (cfg.base is not None or cfg.arch == "efficientnet-lite0"
+                   or (cfg.arch == "vgg16" and cfg.vgg_weights not in (None, "none")))
     if not fine_tuning:
         return [Stage("train", 0, cfg.epochs, "all", "sgd", cfg.learning_rate)]
     stages = []
     if cfg.head_epochs > 0:
         stages.append(Stage("head", 0, cfg.head_epochs, "head", "adam", cfg.head_learning_rate))
     if cfg.epochs > 0:
-        stages.append(Stage("fine-tune", len(stages), cfg.epochs, "fine", "sgd", cfg.learning_rate))
+        # unfreeze_blocks < 0 opens the whole network, BatchNorm included: for large data sets
+        trainable = "all" if cfg.unfreeze_blocks < 0 else "fine"
+        stages.append(Stage("fine-tune", len(stages), cfg.epochs, trainable, "sgd", cfg.learning_rate))
     return stages
 
 

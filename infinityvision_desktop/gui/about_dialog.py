@@ -54,6 +54,11 @@ def training_command(provenance: dict) -> str:
     """The command a model was trained with, rebuilt from its stored settings ('' if unknown)."""
     trained_by = str(provenance.get("trained_by") or "")
     config = provenance.get("config") if isinstance(provenance.get("config"), dict) else {}
+    members = provenance.get("ensemble")
+    if isinstance(members, list) and provenance.get("combined_by"):  # two models combined into one
+        made = [training_command(m.get("provenance") or {}) or str(m.get("name") or "?")
+                for m in members if isinstance(m, dict)]
+        return "; ".join(made) + f"; then {provenance['combined_by']}"
     if not trained_by:
         return ""
     parts = [trained_by]
@@ -98,7 +103,8 @@ class AboutDialog(QDialog):
         self.model_form = QFormLayout(self.model_box)
         self.model_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.model_labels: dict[str, tuple[QLabel, QLabel]] = {}
-        for key in ("name", "file", "architecture", "accuracy", "created", "command", "data", "images", "time"):
+        for key in ("name", "file", "architecture", "pretrained", "accuracy", "created", "command", "data", "images",
+                    "time"):
             caption, value = QLabel(self.model_box), QLabel(self.model_box)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -158,7 +164,7 @@ class AboutDialog(QDialog):
             "name": self.tr("Name:"), "file": self.tr("File:"), "architecture": self.tr("Architecture:"),
             "accuracy": self.tr("Test accuracy:"), "created": self.tr("Date trained:"),
             "command": self.tr("Trained by:"), "data": self.tr("Data:"), "images": self.tr("Training images:"),
-            "time": self.tr("Training time:"),
+            "time": self.tr("Training time:"), "pretrained": self.tr("Pretrained weights:"),
         }
         values = dict.fromkeys(captions, "")
         if meta is None:
@@ -168,6 +174,10 @@ class AboutDialog(QDialog):
             values["name"] = meta.name or (Path(self._model_path).stem if self._model_path else "")
             values["file"] = self._model_path or ""
             values["architecture"] = meta.architecture or self.tr("unknown")
+            backbone = provenance.get("backbone")
+            if isinstance(backbone, dict) and backbone.get("weights"):
+                # the ImageNet weights' source and license, as the license asks to credit them
+                values["pretrained"] = f"{backbone['weights']}; {self.tr('license')}: {backbone.get('license', '?')}"
             values["accuracy"] = (self.tr("{0} on the test split").format(i18n.percent(meta.test_accuracy, 2))
                                   if meta.test_accuracy is not None else self.tr("not evaluated"))
             created = str(provenance.get("created") or "")

@@ -1055,6 +1055,8 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
     def answer_text(self, prediction) -> str:
         """'cat, 97%', or 'Not sure: looks most like a dog (41%)' below the "not sure" threshold."""
         confidence = percent_text(prediction.confidence)
+        if getattr(prediction, "looks_like", None):
+            return self.tr("None of the ten: looks like {0}").format(i18n.with_article(prediction.looks_like))
         if prediction.not_sure:
             return self.tr("Not sure: looks most like {0} ({1})").format(i18n.with_article(prediction.label),
                                                                           confidence)
@@ -1251,7 +1253,8 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         threshold = self.not_sure_threshold()
         if prediction is None or threshold is None:
             return prediction
-        not_sure = prediction.confidence < threshold
+        # a photo that looks like none of the classes stays "not sure" whatever the threshold
+        not_sure = prediction.confidence < threshold or bool(getattr(prediction, "looks_like", None))
         return prediction if not_sure == prediction.not_sure else dataclasses.replace(prediction, not_sure=not_sure)
 
     def _apply_not_sure_threshold(self) -> None:

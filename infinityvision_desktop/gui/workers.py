@@ -408,7 +408,7 @@ class InferenceWorker(Worker):
             self.sig_job_finished.emit(JobSummary(job.job_id, 0, 0, self._predictor is not None, total))
             return
         predictor = self._predictor
-        draft_size = tuple(predictor.metadata.input_size)
+        draft_size = predictor.decode_size
         classified = skipped = done = 0
         last_percent = -1
         # The next batch is decoded in a helper thread while the model works on this one.

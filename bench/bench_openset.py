@@ -1,0 +1,163 @@
+"""How well "not sure" catches images of none of the classes: the standard 6/4 open-set protocol.
+
+A model trained on 6 CIFAR-10 classes sees the test images of all 10; the 4 classes it never
+saw are the unknowns. For each score (higher = more likely unknown) it prints the AUROC and the
+share of unknowns caught when the threshold flags 5% of the known test images:
+
+- msp: 1 - the model's top probability (what the app's "not sure" threshold uses);
+- imagenet: the ImageNet classifier's probability outside the known classes' ImageNet classes
+  (core.openset), on the 32 px images upscaled to 224 (real photos are sharper);
+- either: flagged by msp or imagenet, each at the threshold that keeps the pair at 5% of knowns.
+
+    .venv/bin/python bench/bench_openset.py --model runs/open6/ensemble6.h5 --data data/cifar10 \
+        --known airplane,automobile,bird,deer,dog,ship
+
+With `--photos DIR` it also reads DIR/<class>/ photos (the model's classes) and DIR/other/
+(none of them) and reports the same figures for the app's own `Predictor.predict` answers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def auroc(known: np.ndarray, unknown: np.ndarray) -> float:
+    """P(score of an unknown > score of a known), ties counted half."""
+    scores = np.concatenate([known, unknown])
+    ranks = np.empty(len(scores))
+    order = np.argsort(scores, kind="stable")
+    ranks[order] = np.arange(1, len(scores) + 1)
+    for value in np.unique(scores):  # average ranks of ties
+        tied = scores == value
+        if tied.sum() > 1:
+            ranks[tied] = ranks[tied].mean()
+    n_known, n_unknown = len(known), len(unknown)
+    return float((ranks[n_known:].sum() - n_unknown * (n_unknown + 1) / 2) / (n_known * n_unknown))
+
+
+def caught_at(known: np.ndarray, unknown: np.ndarray, cost: float = 0.05) -> tuple[float, float]:
+    """(threshold, share of unknowns at or above it) where `cost` of knowns are at or above it."""
+    threshold = float(np.quantile(known, 1 - cost))
+    return threshold, float(np.mean(unknown > threshold))
+
+
+def either_caught(known_a, known_b, unknown_a, unknown_b, cost: float = 0.05) -> tuple[float, float, float]:
+    """Two scores, each with its own threshold, flagged if either is over: the best pair of
+    thresholds (on a grid of quantiles) that flags at most `cost` of knowns."""
+    best = (0.0, 0.0, 0.0)
+    for qa in np.linspace(0.0, cost, 21):
+        ta = np.quantile(known_a, 1 - qa) if qa > 0 else np.inf
+        flagged_a = known_a > ta
+        rest = known_b[~flagged_a]
+        # the b threshold that brings the total to `cost`
+        budget = cost * len(known_a) - flagged_a.sum()
+        if budget < 0:
+            continue
+        tb = np.sort(rest)[::-1][int(budget)] if int(budget) < len(rest) else -np.inf
+        total = np.mean((known_a > ta) | (known_b > tb))
+        if total > cost + 1e-9:
+            continue
+        caught = float(np.mean((unknown_a > ta) | (unknown_b > tb)))
+        if caught > best[2]:
+            best = (float(ta), float(tb), caught)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--model", required=True, help="a model of the known classes (any of the app's files)")
+    parser.add_argument("--data", required=True, help="CIFAR-10 folder (test/ split is used)")
+    parser.add_argument("--known", help="comma-separated known classes (default: the model's classes)")
+    parser.add_argument("--photos", help="DIR/<class>/ and DIR/other/ real photos")
+    parser.add_argument("--cost", type=float, default=0.05)
+    args = parser.parse_args()
+
+    from infinityvision_desktop.core.datasets import load_dataset
+    from infinityvision_desktop.core.images import resize_for_model
+    from infinityvision_desktop.core.openset import CIFAR10_IMAGENET, ImageNetCheck, outside_mass
+    from infinityvision_desktop.core.predictor import Predictor
+
+    predictor = Predictor.load(args.model)
+    labels = tuple(predictor.metadata.labels)
+    known = tuple(args.known.split(",")) if args.known else labels
+    if set(known) != set(labels):
+        raise SystemExit(f"the model's classes {labels} are not the known classes {known}")
+    data = load_dataset(args.data, input_size=(32, 32))
+    x, y = data.splits["test"]
+    names = np.array(data.labels)[y]
+    is_known = np.isin(names, known)
+    print(f"{args.model}: {len(labels)} known classes ({', '.join(known)}); "
+          f"{is_known.sum()} known and {(~is_known).sum()} unknown test images")
+
+    started = time.perf_counter()
+    probs = predictor.probabilities(x)
+    msp = 1.0 - probs.max(axis=1)
+    correct = np.array([labels[i] for i in probs.argmax(axis=1)]) == names
+    print(f"accuracy on the known classes' test images: {correct[is_known].mean():.4f}")
+
+    from infinityvision_desktop.core.architectures import backbone_path
+    from infinityvision_desktop.core.modelfile import load_model_file
+
+    backbone = load_model_file(backbone_path())
+    inside = np.array(sorted({i for name in known for i in CIFAR10_IMAGENET[name]}))
+    check = ImageNetCheck(backbone.model, backbone.metadata.labels, inside, 1.0)
+    imagenet = np.concatenate([
+        outside_mass(check.probabilities(np.stack([resize_for_model(im, (224, 224)) for im in x[i:i + 256]])), inside)
+        for i in range(0, len(x), 256)])
+    print(f"scored in {time.perf_counter() - started:.0f} s")
+
+    rows = [("msp", msp), ("imagenet", imagenet)]
+    for name, score in rows:
+        threshold, caught = caught_at(score[is_known], score[~is_known], args.cost)
+        print(f"{name:9s} AUROC {auroc(score[is_known], score[~is_known]):.3f}; caught at {args.cost:.0%} of knowns "
+              f"flagged: {caught:.1%} (threshold {threshold:.3f})")
+    ta, tb, caught = either_caught(msp[is_known], imagenet[is_known], msp[~is_known], imagenet[~is_known], args.cost)
+    print(f"either    caught at {args.cost:.0%} of knowns flagged: {caught:.1%} (msp > {ta:.3f} or imagenet > {tb:.3f})")
+    for name in sorted(set(data.labels) - set(known)):
+        mask = names == name
+        print(f"  unknown {name:10s}: msp caught {np.mean(msp[mask] > caught_at(msp[is_known], msp[~is_known], args.cost)[0]):.1%}")
+
+    if args.photos:
+        photos(predictor, Path(args.photos), labels)
+    return 0
+
+
+def photos(predictor, root: Path, labels) -> None:
+    """The app's own answers on real photos: right on the known classes, "not sure" on the rest."""
+    from infinityvision_desktop.core.images import ImageLoadError, is_image_path, load_image
+
+    right = total = flagged_known = caught = others = 0
+    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        files = sorted(p for p in folder.rglob("*") if p.is_file() and is_image_path(p))
+        images = []
+        for path in files:
+            try:
+                images.append(load_image(path))
+            except ImageLoadError as exc:
+                print(f"  skipped {exc}")
+        answers = predictor.predict(images) if images else []
+        for path, answer in zip(files, answers):
+            if folder.name in labels:
+                total += 1
+                right += answer.label == folder.name and not answer.not_sure
+                flagged_known += answer.not_sure
+            else:
+                others += 1
+                caught += answer.not_sure
+            print(f"  {folder.name}/{path.name}: {answer.label} {answer.confidence:.2f}"
+                  + (" not sure" if answer.not_sure else "") + (f" looks like {answer.looks_like}" if answer.looks_like else ""))
+    if total:
+        print(f"photos of the classes: {right}/{total} right and sure, {flagged_known}/{total} not sure")
+    if others:
+        print(f"photos of none of them: {caught}/{others} not sure")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
