@@ -131,7 +131,7 @@ class EnsembleResult:
 
 
 def build_ensemble(paths: list[str], data: str, out: str, *, not_sure_cost: float = 0.05,
-                   on_message=print) -> EnsembleResult:
+                   weights_dtype: str = "float32", on_message=print) -> EnsembleResult:
     """Combine two trained models of the same classes, fitted on held-out data, and save the result.
 
     The held-out images are the validation split their training used (share and seed from the
@@ -180,7 +180,7 @@ def build_ensemble(paths: list[str], data: str, out: str, *, not_sure_cost: floa
         predictor.metadata = metadata
         metadata = metadata.replace(evaluation=ev.evaluate(predictor.probabilities(test[0]), test[1],
                                                            dataset.labels).to_dict())
-    save_model_file(model, metadata, out)
+    save_model_file(model, metadata, out, weights_dtype=weights_dtype)
     return EnsembleResult(str(out), metadata, weight, tuple(m.metadata.test_accuracy for m in loaded))
 
 

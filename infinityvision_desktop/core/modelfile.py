@@ -345,8 +345,13 @@ def load_model_file(path: str | os.PathLike) -> LoadedModel:
     return LoadedModel(model=model, metadata=metadata, path=path)
 
 
-def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike) -> Path:
-    """Write atomically: save beside the target, reload to verify, then os.replace."""
+def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike, *,
+                    weights_dtype: str = "float32") -> Path:
+    """Write atomically: save beside the target, reload to verify, then os.replace.
+
+    `weights_dtype="float16"` (.h5 only) stores the weights at half the size; they load back into
+    the model's float32 (or bfloat16) variables, which is what a shipped model needs, not training.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".h5", ".keras"):
@@ -367,6 +372,13 @@ def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike
 
             with h5py.File(temp, "a") as handle:
                 handle.create_dataset(METADATA_KEY, data=np.void(blob))
+            if weights_dtype == "float16":
+                half = temp.with_name(temp.name + ".f16")
+                try:
+                    _copy_h5_with_float16_weights(temp, half)
+                    os.replace(half, temp)
+                finally:
+                    _remove_quietly(half)
         else:
             model.save(temp)
             with zipfile.ZipFile(temp, "a") as archive:
@@ -387,6 +399,27 @@ def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike
         _remove_quietly(temp)
         raise
     return path
+
+
+def _copy_h5_with_float16_weights(source: Path, target: Path) -> None:
+    """A copy of a Keras .h5 file whose float32 weights are stored as float16 (where they fit)."""
+    import h5py
+    import numpy as np
+
+    with h5py.File(source, "r") as src, h5py.File(target, "w") as dst:
+        dst.attrs.update(dict(src.attrs))
+
+        def copy(name, item):
+            if isinstance(item, h5py.Group):
+                dst.require_group(name).attrs.update(dict(item.attrs))
+                return
+            data = item[()]
+            if (name.startswith("model_weights/") and item.dtype == np.float32 and data.size
+                    and np.abs(data).max() < 60000):  # float16's range ends at 65504
+                data = data.astype(np.float16)
+            dst.create_dataset(name, data=data).attrs.update(dict(item.attrs))
+
+        src.visititems(copy)
 
 
 def clean_stale_temp_files(folder: str | os.PathLike) -> list[Path]:

@@ -24,14 +24,16 @@ def _converter():
 
 def test_the_committed_backbone_gives_the_reference_models_answers():
     """The PyTorch reference's top-5 ImageNet classes and probabilities, recorded at conversion,
-    are what the committed Keras file computes on the same two images."""
+    are what the committed Keras file computes on the same two images (a wrong transpose or a
+    missing layer moves them by far more than the tolerance)."""
     loaded = load_model_file(backbone_path())
     reference = loaded.metadata.provenance["reference"]
     images = _converter().reference_input(reference["size"])
     probs = loaded.model.predict(images, verbose=0)
     top = np.argsort(-probs, axis=1)[:, :5]
     assert top.tolist() == reference["top5"]
-    np.testing.assert_allclose(np.take_along_axis(probs, top, 1), reference["top5_probabilities"], atol=1e-4)
+    # the weights are stored as float16 (half the file): answers within a few thousandths
+    np.testing.assert_allclose(np.take_along_axis(probs, top, 1), reference["top5_probabilities"], atol=5e-3)
 
 
 def test_the_backbone_records_its_source_and_license_and_the_license_text_ships():
