@@ -14,7 +14,7 @@ It needs PyTorch, which the project does not depend on; use a separate venv:
     /tmp/torchref/bin/python bench/airbench94_torch.py 9.9 gelu ~/.cache/InfinityVision/<key>.npz
 
 where <key>.npz is the decoded-array cache (about 185 MB) that any `infinityvision train --data
-../shared/datasets/cifar10-jpeg.tar.gz` run leaves behind. Arguments: epochs, activation (gelu|relu), cache.
+data/cifar10` run leaves behind. Arguments: epochs, activation (gelu|relu), cache.
 
 Measured here (2026-11-21: 704 s wall on the 2 cores, partly shared with other work): 89.88% test accuracy without TTA, 90.36% with
 mirror TTA, 90.63% with mirror + translate TTA; the same recipe gives 94.01% on the original

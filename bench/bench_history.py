@@ -96,7 +96,8 @@ def bench_view(path: Path, scratch: Path) -> None:
 
     from infinityvision_desktop.core.history import HistoryFilter, HistoryStore
     from infinityvision_desktop.gui.app import create_application
-    from infinityvision_desktop.gui.history_view import Column, HistoryView
+    from infinityvision_desktop.gui.history_model import Column
+    from infinityvision_desktop.gui.history_view import HistoryView
     from infinityvision_desktop.gui.settings import Settings
 
     app = create_application()

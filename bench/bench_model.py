@@ -1,6 +1,6 @@
 """Figures of the bundled model on this machine. Prints; asserts nothing.
 
-    .venv/bin/python bench/bench_model.py [--model M] [--data ../shared/datasets/cifar10-jpeg.tar.gz]
+    .venv/bin/python bench/bench_model.py [--model M] [--data data/cifar10]
         [--skip-accuracy] [--skip-training] [--activations] [--precision auto|float32]
         [--tta-levels] [--batch-sizes] [--compare-folding | --no-fold]
 
@@ -37,7 +37,7 @@ def main() -> int:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=str(bundled_model_path()))
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "datasets" / "cifar10-jpeg.tar.gz"))
+    parser.add_argument("--data", default=str(ROOT / "data" / "cifar10"), help="CIFAR-10 folder or archive (default: data/cifar10, the JPEG archive unpacked)")
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--activations", action="store_true", help="also time ReLU vs GELU training (small widths)")

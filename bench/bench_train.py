@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default=str(ROOT.parent / "shared" / "datasets" / "cifar10-jpeg.tar.gz"))
+    parser.add_argument("--data", default=str(ROOT / "data" / "cifar10"), help="CIFAR-10 folder or archive (default: data/cifar10)")
     parser.add_argument("--widths", default="small")
     parser.add_argument("--epochs", default="18")
     args, extra = parser.parse_known_args()

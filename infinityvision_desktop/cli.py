@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -17,23 +18,34 @@ from typing import Sequence
 from infinityvision_desktop import __version__
 
 GUI_FLAGS = ("--screenshot", "--selftest")
+VERBOSE_FLAGS = ("-v", "--verbose")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    # TensorFlow's C++ start-up chatter (oneDNN, CPU features) means nothing to a user
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    if argv and argv[0] == "--selftest":
+    leading = next((i for i, arg in enumerate(argv) if arg not in VERBOSE_FLAGS), len(argv))
+    verbose, rest = leading > 0, argv[leading:]  # `infinityvision --verbose [COMMAND ...]`
+    if rest and rest[0] == "--selftest":
+        quiet_library_logs(verbose or any(arg in VERBOSE_FLAGS for arg in rest))
         from infinityvision_desktop import selftest
 
-        model = argv[argv.index("--model") + 1] if "--model" in argv[:-1] else None
-        return selftest.run(model, record="--record" in argv)
-    if not argv or argv[0] not in SUBCOMMANDS and argv[0] not in ("-h", "--help", "--version"):
+        model = rest[rest.index("--model") + 1] if "--model" in rest[:-1] else None
+        return selftest.run(model, record="--record" in rest)
+    if not rest or rest[0] not in SUBCOMMANDS and rest[0] not in ("-h", "--help", "--version"):
+        # the GUI: TensorFlow loads on a worker thread while the window is up, so fd 2 is left alone
+        # (no quiet_library_logs); app.launch sets TF_CPP_MIN_LOG_LEVEL=2 unless --verbose set 0 here
+        if verbose:
+            os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "0")
+        from infinityvision_desktop.gui import preflight
+
+        if preflight.ensure(rest):  # no display, or a library Qt's xcb plugin needs: one line, exit 1
+            return 1
         from infinityvision_desktop.gui.app import run
 
-        return run(argv)
+        return run(rest)
     parser = build_parser()
     args = parser.parse_args(argv)
+    quiet_library_logs(args.verbose)
     try:
         return args.handler(args)
     except KeyboardInterrupt:
@@ -41,10 +53,136 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
+# ---------------------------------------------------------------- TensorFlow's start-up messages
+
+# TensorFlow's C++ log lines: absl's "I0101 12:00:00.000000  1234 file.cc:12] ..." (before absl is
+# initialised "I0000 00:00:1796244557.304604 ..."), and the older
+# "2025-01-01 12:00:00.000000: I tensorflow/file.cc:12] ...".
+_LOG_LINE = re.compile(rb"^(?:([IWEF])\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\]"
+                       rb"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ([IWEF]) \S+:\d+\])")
+_ABSL_BANNER = b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
+
+
+def quiet_library_logs(verbose: bool = False) -> None:
+    """Hide TensorFlow's INFO and WARNING messages (oneDNN, CPU features, absl's banner): they mean
+    nothing to a user. Call before TensorFlow is imported. --verbose, or TF_CPP_MIN_LOG_LEVEL set by
+    the user, is respected; errors always get through.
+
+    TF_CPP_MIN_LOG_LEVEL alone is not enough: the oneDNN line is logged through Abseil by a static
+    initialiser while TensorFlow's libraries load, before TensorFlow applies that variable, and it is
+    logged twice because two of its libraries (libtensorflow_framework.so.2 and the profiler's
+    _pywrap_profiler_plugin.so) each carry their own copy of that code and of Abseil. So during
+    `import tensorflow` only (whoever imports it; Keras does), fd 2 goes to a temporary file; then
+    it is restored and what was written there is passed on, less the lines below the level.
+    """
+    import logging
+
+    if verbose:
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "0")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        level = int(os.environ["TF_CPP_MIN_LOG_LEVEL"])
+    except ValueError:
+        level = 0
+    if level >= 2:  # TensorFlow's and absl-py's Python loggers, to match
+        for name in ("tensorflow", "absl"):
+            logging.getLogger(name).setLevel(logging.ERROR)
+    if level >= 1 and "tensorflow" not in sys.modules and not any(
+            isinstance(finder, _QuietTensorFlowImport) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _QuietTensorFlowImport(level))
+
+
+class _QuietTensorFlowImport:
+    """A one-shot import hook: the first `import tensorflow` runs inside _FilteredStderr."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            spec = finder.find_spec(name, path, target) if hasattr(finder, "find_spec") else None
+            if spec is not None:
+                break
+        else:
+            return None
+        loader = spec.loader
+        if loader is None or not hasattr(loader, "exec_module"):
+            return spec
+        original = loader.exec_module
+        level = self.level
+
+        def exec_module(module):
+            if module.__name__ != name:  # a loader shared with other modules (a frozen app's)
+                return original(module)
+            try:
+                with _FilteredStderr(level):
+                    return original(module)
+            finally:
+                loader.__dict__.pop("exec_module", None)
+
+        loader.exec_module = exec_module  # on this loader object only, and only until it has run
+        return spec
+
+
+class _FilteredStderr:
+    """fd 2 into a temporary file; on exit restored, and the captured text written to it less
+    TensorFlow's log lines below `level` (0 INFO, 1 WARNING, 2 ERROR; FATAL always shown)."""
+
+    def __init__(self, level: int) -> None:
+        self.level = level
+        self.saved = self.capture = None
+
+    def __enter__(self):
+        import tempfile
+
+        try:
+            sys.stderr.flush()
+            capture = tempfile.TemporaryFile()
+            self.saved = os.dup(2)
+            os.dup2(capture.fileno(), 2)
+            self.capture = capture
+        except (OSError, AttributeError, ValueError):  # no fd 2 (a windowed app): nothing to hide
+            self.saved = None
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.capture is None:
+            return
+        try:
+            sys.stderr.flush()  # what Python wrote meanwhile (warnings) is in the capture too
+        except (AttributeError, ValueError, OSError):
+            pass
+        os.dup2(self.saved, 2)
+        os.close(self.saved)
+        self.capture.seek(0)
+        captured = self.capture.read()
+        self.capture.close()
+        kept = b"".join(line for line in captured.splitlines(keepends=True) if self._keep(line))
+        while kept:
+            try:
+                kept = kept[os.write(2, kept):]
+            except OSError:
+                break
+
+    def _keep(self, line: bytes) -> bool:
+        if line.rstrip(b"\r\n") == _ABSL_BANNER:
+            return self.level < 1
+        match = _LOG_LINE.match(line)
+        if match is None:
+            return True
+        severity = b"IWEF".index(match.group(1) or match.group(2))
+        return severity >= min(self.level, 3)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="infinityvision", description=(
         "Classify photos into the ten CIFAR-10 classes. With no command, the desktop app starts."))
     parser.add_argument("--version", action="version", version=f"InfinityVision {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show TensorFlow's own INFO and WARNING messages (hidden by default)")
     sub = parser.add_subparsers(dest="command")
 
     p = sub.add_parser("classify", help="classify image files and folders")
@@ -56,9 +194,16 @@ def build_parser() -> argparse.ArgumentParser:
                                                      "moves or overwrites a file")
     p.set_defaults(handler=cmd_classify)
 
-    p = sub.add_parser("train", help="train or fine-tune a model")
+    p = sub.add_parser("train", help="train or fine-tune a model", description=(
+        "With only --data and --out (or --fast): the fast path, a linear head on the ImageNet backbone's "
+        "features, in seconds. Any other training option (or --deep) runs the fine-tune pipeline."))
     p.add_argument("--data", required=True, help="a class-per-folder directory, a .tar.gz of one, or 'cifar10' (download)")
-    p.add_argument("--arch", default="airbench", choices=("airbench", "vgg16", "pic-cnn", "efficientnet-lite0"))
+    path = p.add_mutually_exclusive_group()
+    path.add_argument("--fast", action="store_true", help="a linear head on cached ImageNet features (the default "
+                                                          "when no other training option is given)")
+    path.add_argument("--deep", action="store_true", help="the fine-tune pipeline, with its defaults (--arch airbench)")
+    p.add_argument("--arch", default=None, choices=("airbench", "vgg16", "pic-cnn", "efficientnet-lite0"),
+                   help="fine-tune pipeline: the network (default airbench)")
     p.add_argument("--widths", default="small", choices=("small", "large"), help="airbench size")
     p.add_argument("--base", help="fine-tune this model file (new head if the classes differ)")
     p.add_argument("--out", help="where to save the model (.h5 or .keras)")
@@ -88,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint of the same run")
     p.add_argument("--max-per-class", type=int, help="use at most this many images per class (quick trials)")
     p.add_argument("--vgg-weights", default="imagenet", help="'imagenet', a weights file, or 'none'")
+    p.add_argument("--strategy", default="default", choices=("default", "mirrored", "multi-worker"),
+                   help="tf.distribute: 'mirrored' trains on this machine's GPUs (else its logical CPUs) in "
+                        "sync; 'multi-worker' on several machines, each running this same command with "
+                        "TF_CONFIG naming the cluster and its place in it. --batch-size is the global batch")
     p.set_defaults(handler=cmd_train)
 
     p = sub.add_parser("combine", help="combine two trained models of the same classes into one (an ensemble)")
@@ -97,6 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True)
     p.add_argument("--not-sure-cost", type=float, default=0.05,
                    help="share of held-out images answered 'not sure' (default 0.05)")
+    p.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32",
+                   help="float16 stores the weights at half the size (a model to ship; answers move by ~1e-4)")
     p.set_defaults(handler=cmd_combine)
 
     p = sub.add_parser("evaluate", help="accuracy, confusion matrix and per-class report on labelled data")
@@ -116,18 +267,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--opacity", type=float, default=0.5, help="how strongly the heatmap covers the image, 0-1 (default 0.5)")
     p.set_defaults(handler=cmd_explain)
 
-    p = sub.add_parser("export", help="export the model as .keras, .h5 or TensorFlow Lite (float32 or int8), "
-                                      "with its labels and preprocessing in a JSON file beside it")
-    p.add_argument("--out", required=True, metavar="PATH", help="model.keras, model.h5 or model.tflite")
-    p.add_argument("--format", choices=("keras", "h5", "tflite", "tflite-int8"),
-                   help="default: from the suffix of --out (.tflite: float32)")
+    p = sub.add_parser("export", help="export the model as .keras, .h5, TensorFlow Lite (float32 or int8) or a "
+                                      "SavedModel for TensorFlow Serving, with its labels and preprocessing in "
+                                      "a JSON file beside it")
+    p.add_argument("--out", required=True, metavar="PATH", help="model.keras, model.h5, model.tflite, or a new "
+                                                                "folder for --format saved-model")
+    p.add_argument("--format", choices=("keras", "h5", "tflite", "tflite-int8", "saved-model"),
+                   help="default: from the suffix of --out (.tflite: float32); saved-model: a folder that "
+                        "TensorFlow Serving loads as it is, answering with the calibrated probabilities "
+                        "(docs/serving.md)")
     p.add_argument("--sample", metavar="DIR", help="representative images (a folder, searched recursively): "
-                                                   "needed for int8; for TFLite also used to check the export")
+                                                   "needed for int8; for TFLite and saved-model also used to "
+                                                   "check the export")
     p.add_argument("--model", help="a .h5/.keras model (default: the bundled one)")
     # for the app's export worker, which runs TFLite conversion in a child process: one line per
     # stage ("stage convert") and the result as "result {json}"
     p.add_argument("--progress-lines", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_export)
+    for command in sub.choices.values():  # --verbose after the command too (the global one is before it)
+        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
+                             help="show TensorFlow's own INFO and WARNING messages")
     return parser
 
 
@@ -331,7 +490,7 @@ def cmd_combine(args) -> int:
 
     try:
         result = build_ensemble(list(args.models), args.data, args.out, not_sure_cost=args.not_sure_cost,
-                                on_message=lambda text: print(text, file=sys.stderr))
+                                weights_dtype=args.weights_dtype, on_message=lambda text: print(text, file=sys.stderr))
     except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:
         _error(str(exc))
         return 1
@@ -345,6 +504,9 @@ def cmd_combine(args) -> int:
 
 
 def cmd_train(args) -> int:
+    path = _train_path(args)
+    if path != "deep":
+        return cmd_teach(args) if path == "fast" else 2
     from infinityvision_desktop.core.architectures import ArchitectureError
     from infinityvision_desktop.core.datasets import DatasetError
     from infinityvision_desktop.core.modelfile import ModelFileError
@@ -353,7 +515,7 @@ def cmd_train(args) -> int:
     # fine-tuning a trained net at a tenth of that diverged (NaN); 0.01 trains it steadily
     lr = args.lr if args.lr is not None else (0.75 if not args.base else 0.01)
     cfg = TrainConfig(
-        data=args.data, arch=args.arch, widths=args.widths, base=args.base, out=args.out,
+        data=args.data, arch=args.arch or "airbench", widths=args.widths, base=args.base, out=args.out,
         input_size=args.input_size, epochs=args.epochs, head_epochs=args.head_epochs,
         batch_size=args.batch_size, learning_rate=lr, head_learning_rate=args.head_lr,
         unfreeze_blocks=args.unfreeze_blocks, flip=not args.no_flip, translate=args.translate,
@@ -363,6 +525,7 @@ def cmd_train(args) -> int:
         seed=args.seed, checkpoint_dir=args.checkpoint_dir, resume=args.resume,
         max_per_class=args.max_per_class, vgg_weights=args.vgg_weights, momentum=args.momentum,
         weight_decay=args.weight_decay, bias_scale=args.bias_scale, backbone_size=args.backbone_size,
+        strategy=args.strategy,
     )
     try:
         from infinityvision_desktop.core.pipeline import fine_tune
@@ -381,6 +544,74 @@ def cmd_train(args) -> int:
               f"not-sure threshold {meta.not_sure_threshold:.3f}")
     if meta.evaluation:
         print(f"test accuracy {meta.evaluation['accuracy']:.4f} on {meta.evaluation['n']} images")
+    return 0
+
+
+# Options the fast path takes too; any other train option given selects the fine-tune pipeline.
+FAST_OPTIONS = frozenset({"data", "out", "seed", "fast", "deep"})
+
+
+def _train_path(args) -> str:
+    """'fast', 'deep', or 'refused' (after saying why): which trainer `train` runs."""
+    defaults = vars(build_parser().parse_args(["train", "--data", "-"]))
+    deep_options = sorted(key for key, value in vars(args).items()
+                          if key in defaults and key not in FAST_OPTIONS and key != "verbose"
+                          and value != defaults[key])
+    if args.fast and deep_options:
+        shown = ", ".join("--" + key.replace("_", "-") for key in deep_options)
+        _error(f"--fast takes only --data, --out and --seed; {shown} belong to the fine-tune pipeline (--deep)")
+        return "refused"
+    if args.deep or deep_options:
+        return "deep"
+    if str(args.data).lower() == "cifar10" and not Path(args.data).exists():
+        return "deep"  # the CIFAR-10 download: 50,000 images, what the fine-tune pipeline is built for
+    return "fast"
+
+
+def cmd_teach(args) -> int:
+    """`train` with no other option: a linear head on the ImageNet backbone's cached features."""
+    from infinityvision_desktop.core.datasets import DatasetError
+    from infinityvision_desktop.core.modelfile import ModelFileError
+    from infinityvision_desktop.core.teach import TeachError
+
+    progress = TerminalProgress()
+    shown = {"stage": ""}
+
+    def on_progress(stage: str, done: int, total: int) -> None:
+        if stage == "features":
+            progress.data_progress(done, total)  # throttled, one line
+        elif stage != shown["stage"]:
+            progress.message({"fit": "fitting the head (cross-validated)", "save": "saving the model"}.get(stage, stage))
+        shown["stage"] = stage
+
+    out = args.out
+    if out is None:
+        from infinityvision_desktop.paths import user_data_dir
+
+        out = user_data_dir() / "models" / f"{Path(args.data).name or 'teach'}-{time.strftime('%Y%m%d-%H%M%S')}.h5"
+    try:
+        from infinityvision_desktop.core.teach.trainer import teach
+
+        result = teach(args.data, out, on_progress=on_progress, seed=args.seed)
+    except (TeachError, DatasetError, ModelFileError, ValueError) as exc:
+        _error(str(exc))
+        return 1
+    for name, reason in result.unreadable:
+        _error(f"skipped {name}: {reason}")
+    meta = result.metadata
+    held = meta.validation
+    timing = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
+    print(f"saved {result.model_path} ({meta.architecture}; {len(meta.labels)} classes, {result.images} images, "
+          f"{result.corrections} corrections; features computed for {result.computed}, {result.cached} from the cache)")
+    print(f"held-out accuracy {held['accuracy']:.4f} ({held['n']} images, {held['method']}); temperature "
+          f"{meta.temperature:.3f}; not-sure threshold {meta.not_sure_threshold:.3f}")
+    width = max(len(label) for label in meta.labels)
+    print("confusion (rows: true class, columns: answer):")
+    for label, row in zip(meta.labels, held["confusion"]):
+        print(f"  {label:>{width}}  " + " ".join(f"{v:4d}" for v in row))
+    if meta.evaluation:
+        print(f"test accuracy {meta.evaluation['accuracy']:.4f} on {meta.evaluation['n']} images")
+    print(f"time {result.seconds:.1f} s ({timing})")
     return 0
 
 

@@ -1,19 +1,42 @@
-"""Where things live, the same from a source checkout and from a PyInstaller bundle."""
+"""Where things live, the same from a PyInstaller bundle, an installed wheel and a source checkout.
+
+The bundled models and resources sit at the top of the repository (models/, resources/). The
+PyInstaller bundle puts them at the top of its folder; a wheel (pyproject.toml) puts them inside
+the package, as infinityvision_desktop/models and infinityvision_desktop/resources.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
+from importlib import resources as importlib_resources
 from pathlib import Path
 
-BUNDLED_MODEL_NAME = "cifar10_airbench.h5"
+BUNDLED_MODEL_NAME = "cifar10_ensemble.h5"
+
+
+def _installed_root() -> Path | None:
+    """The package's own folder when it carries the data (an installed wheel), else None."""
+    try:
+        package = importlib_resources.files(__package__ or "infinityvision_desktop")
+    except (ImportError, TypeError):
+        return None
+    # a plain folder on disk; a zipped package cannot hand Qt or Keras a file path
+    if isinstance(package, Path) and (package / "resources").is_dir() and (package / "models").is_dir():
+        return package.resolve()
+    return None
 
 
 def _root() -> Path:
-    # PyInstaller unpacks data next to the executable and says where in sys._MEIPASS.
+    # 1. PyInstaller unpacks data next to the executable and says where in sys._MEIPASS.
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root)
+    # 2. An installed wheel carries models/ and resources/ inside the package.
+    installed = _installed_root()
+    if installed is not None:
+        return installed
+    # 3. A source checkout or an editable install: the top of the repository.
     return Path(__file__).resolve().parent.parent
 
 

@@ -171,7 +171,8 @@ def test_train_cifar10_offline_fails_quickly_with_a_hint(tmp_path, monkeypatch, 
     assert code == 1
     assert seconds < 10
     assert "cannot download CIFAR-10 (no connection" in err
-    assert "../shared/datasets/cifar10-jpeg.tar.gz" in err
+    assert "https://www.cs.toronto.edu/~kriz/cifar.html" in err  # where to get CIFAR-10
+    assert "one sub-folder per class" in err and ".tar.gz" in err  # which local copies work
     assert not out.exists()
 
 
@@ -305,3 +306,68 @@ def test_export_int8_without_a_sample_says_what_it_needs(tmp_path, tiny_model_pa
     assert code == 1
     assert capsys.readouterr().err.strip() == (
         "infinityvision: m.tflite: int8 needs a representative sample: a folder of typical images to calibrate on")
+
+
+# ---------------------------------------------------------------- TensorFlow's start-up messages
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# stands in for TensorFlow: what its libraries write to fd 2 while `import tensorflow` runs
+FAKE_TENSORFLOW = r'''
+import os, sys
+os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n")
+os.write(2, b"I0000 00:00:1796244557.304604   11465 port.cc:153] oneDNN custom operations are on.\n")
+os.write(2, b"E0000 00:00:1796244557.304604   11465 cuda_dnn.cc:1] a real error\n")
+print("a warning from Python", file=sys.stderr)
+if os.environ.get("FAKE_TENSORFLOW_FAILS"):
+    raise RuntimeError("broken install")
+'''
+IMPORT_IT = ("import sys; from infinityvision_desktop import cli; cli.quiet_library_logs('-v' in sys.argv); "
+             "import tensorflow; print('imported', file=sys.stderr)")
+
+
+def _without_log_level(**extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    return {**env, **extra}
+
+
+def test_the_quiet_import_hides_start_up_info_and_keeps_errors(tmp_path):
+    (tmp_path / "tensorflow").mkdir()
+    (tmp_path / "tensorflow" / "__init__.py").write_text(FAKE_TENSORFLOW)
+    path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
+
+    def run(*args, **env):
+        return subprocess.run([sys.executable, "-c", IMPORT_IT, *args], capture_output=True, text=True, timeout=60,
+                              cwd=tmp_path, env=_without_log_level(PYTHONPATH=path, **env))
+
+    quiet = run()
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr.splitlines() == ["E0000 00:00:1796244557.304604   11465 cuda_dnn.cc:1] a real error",
+                                         "a warning from Python", "imported"]
+    for shown in (run("-v"), run(TF_CPP_MIN_LOG_LEVEL="0")):  # --verbose, or the user's own level
+        assert shown.returncode == 0, shown.stderr
+        assert len(shown.stderr.splitlines()) == 5 and "oneDNN custom operations are on" in shown.stderr
+    failed = run(FAKE_TENSORFLOW_FAILS="1")  # the import fails: stderr is back for the traceback
+    assert failed.returncode == 1
+    assert "a real error" in failed.stderr and "RuntimeError: broken install" in failed.stderr
+    assert "oneDNN" not in failed.stderr
+
+
+def test_verbose_is_an_option_before_and_after_the_command():
+    parser = cli.build_parser()
+    assert parser.parse_args(["--verbose", "classify", "x.jpg"]).verbose
+    assert parser.parse_args(["classify", "-v", "x.jpg"]).verbose
+    assert not parser.parse_args(["classify", "x.jpg"]).verbose
+
+
+@pytest.mark.slow
+def test_classify_as_a_user_runs_it_leaves_stderr_empty():
+    """No TF_CPP_MIN_LOG_LEVEL in the environment: TensorFlow's start-up lines (oneDNN, absl's banner,
+    printed twice by two of its libraries) do not reach the terminal; the answer does."""
+    done = subprocess.run([sys.executable, "-m", "infinityvision_desktop", "classify",
+                           os.path.join("resources", "samples", "cat_chelsea.jpg")],
+                          capture_output=True, text=True, timeout=300, cwd=REPO, env=_without_log_level())
+
+    assert done.returncode == 0, done.stderr
+    assert "cat_chelsea.jpg" in done.stdout and "cat" in done.stdout.split("cat_chelsea.jpg", 1)[1]
+    assert done.stderr == ""

@@ -28,8 +28,10 @@ ALL = "all"  # the split name of a folder without train/ and test/
 CACHE_VERSION = 1
 CIFAR10_KEYWORD = "cifar10"
 CIFAR10_HOST = "www.cs.toronto.edu"  # where keras.datasets.cifar10 downloads from
-LOCAL_COPY_HINT = ("point --data at a local copy instead: the CIFAR-10 .tar.gz archive "
-                   "(for example ../shared/datasets/cifar10-jpeg.tar.gz) or any folder with one sub-folder per class")
+LOCAL_COPY_HINT = ("CIFAR-10 is published at https://www.cs.toronto.edu/~kriz/cifar.html (what --data cifar10 "
+                   "downloads); without a connection, point --data at a local copy with one sub-folder per class, "
+                   "such as a JPEG export of CIFAR-10: a folder of class folders (optionally inside train/ and "
+                   "test/), or a .tar.gz or .tar archive of that layout")
 
 ProgressFn = Callable[[int, int], None]
 

@@ -1,10 +1,12 @@
-"""Exporting a model for use elsewhere: Keras (.keras, .h5) and TensorFlow Lite (float32 and int8).
+"""Exporting a model for use elsewhere: Keras (.keras, .h5), TensorFlow Lite (float32 and int8) and a
+TensorFlow SavedModel for TensorFlow Serving (docs/serving.md).
 
 Every export writes, beside the model, a small JSON file (``<model file>.json``) with what a
 program needs to use it: the class names in output order, the input size and format, the
 preprocessing (inside the model: it takes RGB pixels 0-255), the resize the app uses, the
 calibration temperature and "not sure" threshold, and the test-time augmentation the app
-applies on top.
+applies on top. The SavedModel is the exception: its `serving_default` signature applies the
+temperature and the test-time augmentation itself, so a server answers what the app answers.
 
 TensorFlow Lite conversion goes through a SavedModel (``model.export``), the route TF 2.21 and
 Keras 3 support; int8 is full-integer post-training quantization calibrated on a
@@ -21,6 +23,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import shutil
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -32,9 +35,12 @@ import numpy as np
 from infinityvision_desktop import __version__
 from infinityvision_desktop.core.images import ImageLoadError, find_images, load_image, resize_for_model
 
-FORMATS = {"keras": ".keras", "h5": ".h5", "tflite": ".tflite", "tflite-int8": ".tflite"}
+FORMATS = {"keras": ".keras", "h5": ".h5", "tflite": ".tflite", "tflite-int8": ".tflite",
+           "saved-model": ""}  # a folder, any name: only on request, never guessed from a suffix
 FORMAT_NAMES = {"keras": "Keras (.keras)", "h5": "Keras HDF5 (.h5)", "tflite": "TensorFlow Lite, float32",
-                "tflite-int8": "TensorFlow Lite, int8"}
+                "tflite-int8": "TensorFlow Lite, int8",
+                "saved-model": "TensorFlow SavedModel (a folder, for TensorFlow Serving)"}
+SERVING_SIGNATURE = "serving_default"
 CALIBRATION_IMAGES = 200  # int8 calibration: enough for stable activation ranges, a few seconds
 CHECK_IMAGES = 100
 MIN_CALIBRATION_IMAGES = 10
@@ -75,12 +81,14 @@ def format_for(path: str | os.PathLike, requested: str | None = None) -> str:
     if requested is not None:
         if requested not in FORMATS:
             raise ExportError(path, f"unknown format '{requested}': choose {', '.join(FORMATS)}")
+        if requested == "saved-model":
+            return requested
         if suffix != FORMATS[requested]:
             raise ExportError(path, f"a {FORMAT_NAMES[requested]} model is written as {FORMATS[requested]}, "
                                     f"not {suffix or 'a name without a suffix'}")
         return requested
     for name, expected in FORMATS.items():
-        if suffix == expected:
+        if expected and suffix == expected:
             return name
     raise ExportError(path, "unknown model type: use .keras, .h5 or .tflite")
 
@@ -95,8 +103,10 @@ def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str 
     """Export the model file `source` to `out` (and its JSON beside it). Raises ExportError.
 
     `sample`: a folder (searched recursively) or a list of images; needed for int8, optional for
-    float TFLite (then used for the agreement check). `on_stage` is told "load", "sample",
-    "convert", "check" and "write" as the export gets there.
+    float TFLite and the SavedModel (then used for the agreement check). `on_stage` is told "load",
+    "sample", "convert", "check" and "write" as the export gets there. A SavedModel is a folder
+    (`out`), written beside it first and renamed when complete; an existing folder that is not
+    empty is refused.
     """
     from infinityvision_desktop.core.modelfile import ModelFileError, load_model_file
 
@@ -104,6 +114,8 @@ def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str 
     fmt = format_for(out, fmt)
     if fmt == "tflite-int8" and sample is None:
         raise ExportError(out, "int8 needs a representative sample: a folder of typical images to calibrate on")
+    if fmt == "saved-model":
+        _check_free_folder(out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -134,6 +146,27 @@ def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str 
             save_model_file(model, metadata, out)
         except ModelFileError as exc:
             raise ExportError(out, exc.reason) from None
+    elif fmt == "saved-model":
+        temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
+        try:
+            write_saved_model(model, metadata, temp)
+            if check:
+                on_stage("check")
+                from infinityvision_desktop.core.predictor import Predictor
+
+                images = np.stack(check)
+                expected = Predictor(model, metadata).probabilities(images).argmax(axis=1)
+                got = saved_model_probabilities(temp, images).argmax(axis=1)
+                checked, agreement = len(check), float(np.mean(expected == got))
+            on_stage("write")
+            _check_free_folder(out)  # again: something may have appeared there meanwhile
+            if out.is_dir():
+                out.rmdir()  # empty; os.replace cannot put a folder over a folder on Windows
+            os.replace(temp, out)
+        except OSError as exc:
+            raise ExportError(out, f"could not be written: {exc.strerror or exc}") from None
+        finally:
+            shutil.rmtree(temp, ignore_errors=True)
     else:
         try:
             content = convert_to_tflite(model, calibration if fmt == "tflite-int8" else None)
@@ -151,7 +184,7 @@ def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str 
     description = describe(metadata, fmt, out, source, calibration=len(calibration) if fmt == "tflite-int8" else 0,
                            checked=checked, agreement=agreement)
     _write_atomically(sidecar, (json.dumps(description, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return ExportResult(fmt, str(out), str(sidecar), out.stat().st_size,
+    return ExportResult(fmt, str(out), str(sidecar), _size(out),
                         len(calibration) if fmt == "tflite-int8" else 0, checked, agreement)
 
 
@@ -162,6 +195,11 @@ def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, che
     if fmt == "tflite-int8":
         tensor = {"dtype": "uint8", "values": "raw RGB pixels 0-255 (quantization scale 1, zero point 0)"}
         output = "float32 probabilities (softmax), one per label, in label order; the network runs in int8"
+    elif fmt == "saved-model":
+        tensor = {"dtype": "float32", "values": "RGB pixels as floats 0-255, not scaled", "name": "images"}
+        output = ("signature 'serving_default': 'probabilities', float32 (N, labels), calibrated as the app "
+                  "answers (the temperature and the test-time augmentation below are applied inside), and "
+                  "'classes', the labels as strings (N, labels), in the same order")
     else:
         tensor = {"dtype": "float32", "values": "RGB pixels as floats 0-255, not scaled"}
         output = "float32 probabilities (softmax), one per label, in label order"
@@ -170,7 +208,8 @@ def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, che
         "format_name": FORMAT_NAMES[fmt],
         "model_file": out.name,
         "labels": list(metadata.labels),
-        "input": {"shape": [1, height, width, 3], "layout": "NHWC", "colour": "RGB", **tensor},
+        "input": {"shape": [None if fmt == "saved-model" else 1, height, width, 3], "layout": "NHWC",
+                  "colour": "RGB", **tensor},
         "preprocessing": metadata.preprocessing,
         "resize": f"squash the whole image to {width}x{height} (no crop), Lanczos when shrinking; "
                   "JPEGs may be decoded at a reduced scale first",
@@ -186,6 +225,13 @@ def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, che
         "exported": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "exported_by": f"InfinityVision {__version__}",
     }
+    if fmt == "saved-model":
+        description["serving"] = {
+            "signature": SERVING_SIGNATURE, "input": "images", "outputs": ["probabilities", "classes"],
+            "calibration_and_tta_applied": True,
+            "tensorflow_serving": "docker run -p 8501:8501 -v <this folder>:/models/infinityvision/1 "
+                                  "-e MODEL_NAME=infinityvision tensorflow/serving",
+        }
     if calibration:
         description["int8_calibration_images"] = calibration
     if checked:
@@ -252,6 +298,87 @@ def tflite_probabilities(content: bytes, images: np.ndarray) -> np.ndarray:
             y = (y - out_zero) * out_scale
         rows.append(y[0])
     return np.array(rows)
+
+
+# ---------------------------------------------------------------- TensorFlow SavedModel (Serving)
+
+def write_saved_model(model, metadata, folder: Path) -> None:
+    """`model` as a SavedModel whose `serving_default` signature answers as the app's Predictor does.
+
+    In: `images`, float32 (N, height, width, 3), RGB 0-255 at the model's input size. Out:
+    `probabilities`, the calibrated probabilities (the metadata's test-time augmentation, then
+    its temperature, as `Predictor.probabilities` computes them), and `classes`, the labels.
+    """
+    import keras
+    import tensorflow as tf
+
+    from infinityvision_desktop.core.predictor import tta_weights
+
+    height, width = metadata.input_size
+    labels = [str(label) for label in metadata.labels]
+    temperature = float(metadata.temperature)
+    views = len(_tta_views_tf(tf.zeros((1, height, width, 3)), metadata.tta))
+    weights = tta_weights(views).astype(np.float32)
+
+    def serve(images):
+        count = tf.shape(images)[0]
+        p = tf.cast(model(tf.concat(_tta_views_tf(images, metadata.tta), axis=0), training=False), tf.float32)
+        if views > 1:
+            # average the views' log-probabilities (logits up to a constant), then renormalise
+            logp = tf.reshape(tf.math.log(tf.maximum(p, _EPS)), [views, count, len(labels)])
+            p = tf.nn.softmax(tf.tensordot(tf.constant(weights), logp, axes=1), axis=-1)
+        if temperature != 1.0:
+            p = tf.nn.softmax(tf.math.log(tf.maximum(p, _EPS)) / temperature, axis=-1)
+        classes = tf.tile(tf.constant(labels)[None, :], [count, 1])
+        return {"probabilities": p, "classes": classes}
+
+    try:
+        archive = keras.export.ExportArchive()
+        archive.track(model)
+        archive.add_endpoint(SERVING_SIGNATURE, serve,
+                             input_signature=[tf.TensorSpec((None, height, width, 3), tf.float32, name="images")])
+        archive.write_out(os.fspath(folder), verbose=False)
+    except Exception as exc:  # tracing and saving raise many types; all mean "this model did not export"
+        raise ExportError(None, f"SavedModel export failed: {_first_line(exc)}") from exc
+
+
+_EPS = 1e-12  # as core.evaluation: the floor before log()
+
+
+def _tta_views_tf(x, tta):
+    """core.predictor.tta_views in TensorFlow: the same views in the same order."""
+    import tensorflow as tf
+
+    flip = "flip" in tta
+    views = [x, tf.reverse(x, axis=[2])] if flip else [x]
+    if "translate" in tta:
+        padded = tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode="REFLECT")
+        height, width = x.shape[1], x.shape[2]
+        for shifted in (padded[:, :height, :width], padded[:, 2:, 2:]):
+            views += [shifted, tf.reverse(shifted, axis=[2])] if flip else [shifted]
+    return views
+
+
+def saved_model_probabilities(folder: str | os.PathLike, images: np.ndarray) -> np.ndarray:
+    """Run an exported SavedModel's serving signature on RGB images at its input size; (N, labels)."""
+    import tensorflow as tf
+
+    serve = tf.saved_model.load(os.fspath(folder)).signatures[SERVING_SIGNATURE]
+    return serve(images=tf.constant(np.asarray(images, dtype=np.float32)))["probabilities"].numpy()
+
+
+def _check_free_folder(out: Path) -> None:
+    if out.is_file():
+        raise ExportError(out, "is a file: a SavedModel is written as a folder; choose a folder name")
+    if out.is_dir() and any(out.iterdir()):
+        raise ExportError(out, "the folder exists and is not empty: choose a new folder (TensorFlow Serving "
+                               "reads each version of a model from a numbered folder of its own)")
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+    return path.stat().st_size
 
 
 # ---------------------------------------------------------------- helpers

@@ -177,7 +177,8 @@ class AboutDialog(QDialog):
             backbone = provenance.get("backbone")
             if isinstance(backbone, dict) and backbone.get("weights"):
                 # the ImageNet weights' source and license, as the license asks to credit them
-                values["pretrained"] = f"{backbone['weights']}; {self.tr('license')}: {backbone.get('license', '?')}"
+                values["pretrained"] = self.tr("{0}; license: {1}").format(backbone["weights"],
+                                                                            backbone.get("license", "?"))
             values["accuracy"] = (self.tr("{0} on the test split").format(i18n.percent(meta.test_accuracy, 2))
                                   if meta.test_accuracy is not None else self.tr("not evaluated"))
             created = str(provenance.get("created") or "")

@@ -43,6 +43,10 @@ _crash_file = None
 
 def run(argv: Sequence[str]) -> int:
     """The GUI entry point (cli.main calls it when no subcommand is given); returns the exit code."""
+    from infinityvision_desktop.gui import preflight
+
+    if preflight.ensure(argv):  # no display, or a library Qt's xcb plugin needs: one line, not Qt's abort
+        return 1
     try:
         app, window, options = launch(argv)
     except SystemExit as exc:  # argparse has printed the usage error

@@ -23,7 +23,7 @@ from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name, decimal, percent
 from infinityvision_desktop.gui.model_view import ReportTableModel, report_table, title_label
 from infinityvision_desktop.gui.results_csv import write_text_atomically
-from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixChart
+from infinityvision_desktop.gui.widgets.evaluation_charts import ConfusionMatrixChart
 from infinityvision_desktop.gui.workers import Worker
 
 GALLERY_ICON = 96  # pixels: thumbnails are made at this size in the worker

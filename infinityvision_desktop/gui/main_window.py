@@ -35,7 +35,9 @@ from infinityvision_desktop.core.images import IMAGE_SUFFIXES, find_images
 from infinityvision_desktop.gui import errors, i18n, theme, workers
 from infinityvision_desktop.gui.about_dialog import AboutDialog, HelpDialog
 from infinityvision_desktop.gui.feature_actions import install_features
-from infinityvision_desktop.gui.history_view import HistoryView, local_time_text
+from infinityvision_desktop.gui.teach_actions import install_teach
+from infinityvision_desktop.gui.history_model import local_time_text
+from infinityvision_desktop.gui.history_view import HistoryView
 from infinityvision_desktop.gui.model_view import ModelView
 from infinityvision_desktop.gui.preferences_dialog import PreferencesDialog
 from infinityvision_desktop.gui.results_csv import write_results_csv
@@ -429,6 +431,8 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         # Heatmaps, Evaluate on Folder, Sort Into Folders, Export: their actions, views and workers.
         # Installed last, so their slots run after the window's own (the preview is in place first).
         self.features = install_features(self)
+        # the Teach tab (your own classes in a minute) and "This Is a…" corrections of Classify's answers
+        self.teach = install_teach(self, self._settings)
 
     def _restore_state(self) -> None:
         if not self.restoreGeometry(self._settings.window_geometry):

@@ -24,7 +24,8 @@ from infinityvision_desktop.core.modelfile import ModelMetadata
 from infinityvision_desktop.core.summary import ModelSummary
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name, decimal, file_size, number, percent
-from infinityvision_desktop.gui.widgets.history_charts import ComparisonChart, ConfusionMatrixChart, TrainingCurves
+from infinityvision_desktop.gui.widgets.evaluation_charts import ComparisonChart, ConfusionMatrixChart
+from infinityvision_desktop.gui.widgets.training_charts import TrainingCurves
 
 _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 

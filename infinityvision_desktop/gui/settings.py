@@ -85,6 +85,19 @@ class Settings:
     def clear_recent_files(self) -> None:
         self._store.remove("files/recent")
 
+    # --- teach projects ---
+
+    @property
+    def recent_teach_projects(self) -> list[str]:
+        """Teach project folders, the latest first (only those that still exist)."""
+        value = self._store.value("teach/recent_projects", [], type=list)
+        return [str(item) for item in value if item and os.path.isdir(str(item))][:MAX_RECENT_FILES]
+
+    def add_recent_teach_project(self, folder: str) -> None:
+        folder = os.path.abspath(os.fspath(folder))
+        recent = [folder] + [item for item in self.recent_teach_projects if item != folder]
+        self._store.setValue("teach/recent_projects", recent[:MAX_RECENT_FILES])
+
     # --- history ---
 
     @property

@@ -15,7 +15,7 @@
 <context>
     <name>EvaluationView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+332"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+312"/>
         <source>Classifying {0} of %n image(s)…</source>
         <translation>
             <numerusform>Classifying {0} of %n image…</numerusform>
@@ -66,7 +66,7 @@
 <context>
     <name>ExportDialog</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+279"/>
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+275"/>
         <source>int8 was calibrated on %n sample image(s).</source>
         <translation>
             <numerusform>int8 was calibrated on %n sample image.</numerusform>
@@ -83,17 +83,9 @@
     </message>
 </context>
 <context>
-    <name>HistoryView</name>
+    <name>HistoryToolBar</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+764"/>
-        <source>Exported %n entry(s) to {0}</source>
-        <translation>
-            <numerusform>Exported %n entry to {0}</numerusform>
-            <numerusform>Exported %n entries to {0}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+171"/>
+        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+144"/>
         <source>Forgot %n entry(s). The image files were not touched.</source>
         <translation>
             <numerusform>Forgot %n entry. The image file was not touched.</numerusform>
@@ -101,15 +93,26 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Forget all %Ln entry(s) in the history? The image files are not touched.</source>
         <translation>
             <numerusform>Forget the %Ln entry in the history? The image file is not touched.</numerusform>
             <numerusform>Forget all %Ln entries in the history? The image files are not touched.</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>HistoryView</name>
     <message numerus="yes">
-        <location line="+85"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+256"/>
+        <source>Exported %n entry(s) to {0}</source>
+        <translation>
+            <numerusform>Exported %n entry to {0}</numerusform>
+            <numerusform>Exported %n entries to {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+135"/>
         <source>%Ln entry(s)</source>
         <translation>
             <numerusform>%Ln entry</numerusform>
@@ -128,7 +131,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+521"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+528"/>
         <source>(%n other file(s) skipped: not images)</source>
         <translation>
             <numerusform>(%n other file skipped: not an image)</numerusform>
@@ -171,7 +174,7 @@
 <context>
     <name>ModelView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+398"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+413"/>
         <source>%n class(es)</source>
         <translation>
             <numerusform>%n class</numerusform>
@@ -266,9 +269,92 @@
     </message>
 </context>
 <context>
-    <name>TrainingDialog</name>
+    <name>TeachView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+1210"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+567"/>
+        <source>%n photo(s) · needs {0} more</source>
+        <translation>
+            <numerusform>%n photo · needs {0} more</numerusform>
+            <numerusform>%n photos · needs {0} more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s) · {0} more recommended</source>
+        <translation>
+            <numerusform>%n photo · {0} more recommended</numerusform>
+            <numerusform>%n photos · {0} more recommended</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n photo</numerusform>
+            <numerusform>%n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n correction(s) among them</source>
+        <translation>
+            <numerusform>%n correction among them</numerusform>
+            <numerusform>%n corrections among them</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+36"/>
+        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
+        <translation>
+            <numerusform>{0}: %n photo. Drop photos or folders here: they are copied into the project.</numerusform>
+            <numerusform>{0}: %n photos. Drop photos or folders here: they are copied into the project.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+66"/>
+        <source>%n file(s) not added:</source>
+        <translation>
+            <numerusform>%n file not added:</numerusform>
+            <numerusform>%n files not added:</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+39"/>
+        <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
+        <translation>
+            <numerusform>Trained in {0} s on %n photo; held out by {1}: each photo was answered by a model that had not seen it.</numerusform>
+            <numerusform>Trained in {0} s on %n photos; held out by {1}: each photo was answered by a model that had not seen it.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n correction(s) used.</source>
+        <translation>
+            <numerusform>%n correction used.</numerusform>
+            <numerusform>%n corrections used.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+156"/>
+        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Delete the class &apos;{0}&apos; and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>
+            <numerusform>Delete the class &apos;{0}&apos; and the copies of its %n photos in the project? The photos you added them from are not touched.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+42"/>
+        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Delete %n photo from the project? The photo you added it from is not touched.</numerusform>
+            <numerusform>Delete %n photos from the project? The photos you added them from are not touched.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>TrainingRunPanel</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/training_run_panel.py" line="+285"/>
         <source>Held-out accuracy: {0} on %Ln test image(s)</source>
         <translation>
             <numerusform>Held-out accuracy: {0} on %Ln test image</numerusform>

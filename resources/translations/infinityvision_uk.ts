@@ -4,7 +4,7 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/about_dialog.py" line="+124"/>
+        <location filename="../../infinityvision_desktop/gui/about_dialog.py" line="+130"/>
         <source>About InfinityVision</source>
         <translation>Про InfinityVision</translation>
     </message>
@@ -84,19 +84,29 @@
         <translation>Час навчання:</translation>
     </message>
     <message>
+        <location line="+0"/>
+        <source>Pretrained weights:</source>
+        <translation>Попередньо навчені ваги:</translation>
+    </message>
+    <message>
         <location line="+4"/>
         <source>No model is loaded.</source>
         <translation>Жодну модель не завантажено.</translation>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+4"/>
+        <location line="+9"/>
         <location line="+1"/>
         <source>unknown</source>
         <translation>невідомо</translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-6"/>
+        <source>{0}; license: {1}</source>
+        <translation>{0}; ліцензія: {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>{0} on the test split</source>
         <translation>{0} на тестовій вибірці</translation>
     </message>
@@ -119,7 +129,7 @@
 <context>
     <name>ChartWidget</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="+114"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/chart_widget.py" line="+104"/>
         <source>Save Chart as &amp;PNG…</source>
         <translation>Зберегти діаграму як &amp;PNG…</translation>
     </message>
@@ -144,7 +154,7 @@
         <translation>Зберегти діаграму</translation>
     </message>
     <message>
-        <location line="+99"/>
+        <location line="+98"/>
         <source>PNG image (*.png)</source>
         <translation>Зображення PNG (*.png)</translation>
     </message>
@@ -223,7 +233,7 @@
 <context>
     <name>ComparisonChart</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="+561"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/evaluation_charts.py" line="+240"/>
         <location line="+20"/>
         <source>No models to compare yet.</source>
         <translation>Поки що немає моделей для порівняння.</translation>
@@ -242,7 +252,7 @@
 <context>
     <name>ConfusionMatrixChart</name>
     <message>
-        <location line="-243"/>
+        <location line="-245"/>
         <source>Row-normalised</source>
         <translation>Частки за рядками</translation>
     </message>
@@ -252,7 +262,7 @@
         <translation>Показати кожен рядок як частки його справжнього класу (на діагоналі — повнота)</translation>
     </message>
     <message>
-        <location line="+108"/>
+        <location line="+109"/>
         <source>predicted</source>
         <translation>передбачено</translation>
     </message>
@@ -270,6 +280,29 @@
         <location line="+0"/>
         <source>counts</source>
         <translation>кількості</translation>
+    </message>
+</context>
+<context>
+    <name>DateRangeFilter</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/history_filters.py" line="+152"/>
+        <source>From</source>
+        <translation>Від</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>From date</source>
+        <translation>Від дати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>to</source>
+        <translation>до</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To date</source>
+        <translation>До дати</translation>
     </message>
 </context>
 <context>
@@ -320,7 +353,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+276"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+263"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
@@ -345,7 +378,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Показати всі помилки</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+32"/>
         <source>{0} on {1}</source>
         <translation>{0} на {1}</translation>
     </message>
@@ -385,7 +418,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Оцінювання</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-34"/>
         <source>Stop the evaluation</source>
         <translation>Зупинити оцінювання</translation>
     </message>
@@ -425,7 +458,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Підсумок оцінювання</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+31"/>
         <source>Choose Model › Evaluate on Folder… and a folder with one sub-folder of images per class.</source>
         <translation>Виберіть «Модель › Оцінити на теці…» і теку, у якій для кожного класу є підтека із зображеннями.</translation>
     </message>
@@ -584,13 +617,13 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+194"/>
-        <location line="+183"/>
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+197"/>
+        <location line="+176"/>
         <source>Export Model</source>
         <translation>Експорт моделі</translation>
     </message>
     <message>
-        <location line="-182"/>
+        <location line="-175"/>
         <source>Keras (.keras)</source>
         <translation>Keras (.keras)</translation>
     </message>
@@ -651,7 +684,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Скасувати експорт</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+12"/>
         <source>Model: {0}
 {1}</source>
         <translation>Модель: {0}
@@ -678,7 +711,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Запуск…</translation>
     </message>
     <message>
-        <location line="-48"/>
+        <location line="-41"/>
         <source>Sample images</source>
         <translation>Зразки зображень</translation>
     </message>
@@ -718,7 +751,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Стан експорту</translation>
     </message>
     <message>
-        <location line="+62"/>
+        <location line="+55"/>
         <source>Wrote {0} ({1}) and {2}.</source>
         <translation>Записано {0} ({1}) і {2}.</translation>
     </message>
@@ -854,7 +887,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>GalleryModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-439"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-419"/>
         <source>true class: {0}; the model said: {1}</source>
         <translation>справжній клас: {0}; модель відповіла: {1}</translation>
     </message>
@@ -952,9 +985,60 @@ said: {1} {2}</source>
     </message>
 </context>
 <context>
+    <name>HistoryFilterBar</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/history_filters.py" line="-96"/>
+        <location line="+1"/>
+        <source>Search file names</source>
+        <translation>Пошук за назвою файлу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show one class only</source>
+        <translation>Показувати лише один клас</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Class</source>
+        <translation>Клас</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show one model&apos;s answers only</source>
+        <translation>Показувати відповіді лише однієї моделі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model</source>
+        <translation>Модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+29"/>
+        <source>All classes</source>
+        <translation>Усі класи</translation>
+    </message>
+    <message>
+        <location line="-28"/>
+        <location line="+29"/>
+        <source>All models</source>
+        <translation>Усі моделі</translation>
+    </message>
+    <message>
+        <location line="-25"/>
+        <source>Not sure only</source>
+        <translation>Лише невпевнені</translation>
+    </message>
+    <message>
+        <location line="+43"/>
+        <source>(unnamed)</source>
+        <translation>(без назви)</translation>
+    </message>
+</context>
+<context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+112"/>
+        <location filename="../../infinityvision_desktop/gui/history_model.py" line="+88"/>
         <source>Name</source>
         <translation>Назва</translation>
     </message>
@@ -1001,9 +1085,17 @@ said: {1} {2}</source>
     </message>
 </context>
 <context>
-    <name>HistoryView</name>
+    <name>HistoryTable</name>
     <message>
-        <location line="+158"/>
+        <location filename="../../infinityvision_desktop/gui/history_table.py" line="+72"/>
+        <source>Not sure</source>
+        <translation>Невпевнено</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryToolBar</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+81"/>
         <source>&amp;Open</source>
         <translation>&amp;Відкрити</translation>
     </message>
@@ -1064,80 +1156,62 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+1"/>
-        <source>Search file names</source>
-        <translation>Пошук за назвою файлу</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Show one class only</source>
-        <translation>Показувати лише один клас</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Class</source>
-        <translation>Клас</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Show one model&apos;s answers only</source>
-        <translation>Показувати відповіді лише однієї моделі</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Model</source>
-        <translation>Модель</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+393"/>
-        <source>All classes</source>
-        <translation>Усі класи</translation>
-    </message>
-    <message>
-        <location line="-392"/>
-        <location line="+393"/>
-        <source>All models</source>
-        <translation>Усі моделі</translation>
-    </message>
-    <message>
-        <location line="-389"/>
-        <source>Not sure only</source>
-        <translation>Лише невпевнені</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>From</source>
-        <translation>Від</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>From date</source>
-        <translation>Від дати</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>to</source>
-        <translation>до</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>To date</source>
-        <translation>До дати</translation>
-    </message>
-    <message>
-        <location line="+5"/>
         <source>History actions</source>
         <translation>Дії з історією</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+1"/>
-        <source>Hide this message</source>
-        <translation>Сховати це повідомлення</translation>
+        <location line="+21"/>
+        <source>The folder {0} is no longer there.</source>
+        <translation>Теки {0} більше немає.</translation>
     </message>
     <message>
+        <location line="+10"/>
+        <source>Rename</source>
+        <translation>Перейменування</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name for {0} (leave empty to use the file name):</source>
+        <translation>Назва для {0} (залиште порожнім, щоб використовувати назву файлу):</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+20"/>
+        <source>Forgot %n entry(s). The image files were not touched.</source>
+        <translation>
+            <numerusform>Забуто %n запис. Файли зображень не змінено.</numerusform>
+            <numerusform>Забуто %n записи. Файли зображень не змінено.</numerusform>
+            <numerusform>Забуто %n записів. Файли зображень не змінено.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Clear History</source>
+        <translation>Очищення історії</translation>
+    </message>
+    <message numerus="yes">
         <location line="+1"/>
+        <source>Forget all %Ln entry(s) in the history? The image files are not touched.</source>
+        <translation>
+            <numerusform>Забути %Ln запис в історії? Файли зображень не змінюються.</numerusform>
+            <numerusform>Забути всі %Ln записи в історії? Файли зображень не змінюються.</numerusform>
+            <numerusform>Забути всі %Ln записів в історії? Файли зображень не змінюються.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The history is empty. The image files were not touched.</source>
+        <translation>Історія порожня. Файли зображень не змінено.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>The history could not be changed: {0}</source>
+        <translation>Не вдалося змінити історію: {0}</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryView</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+70"/>
         <source>History entries</source>
         <translation>Записи історії</translation>
     </message>
@@ -1168,27 +1242,17 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+269"/>
+        <location line="+159"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-267"/>
+        <location line="-157"/>
         <source>Opening the history…</source>
         <translation>Відкриття історії…</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Not sure</source>
-        <translation>Невпевнено</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>(unnamed)</source>
-        <translation>(без назви)</translation>
-    </message>
-    <message>
-        <location line="+202"/>
+        <location line="+120"/>
         <source>The history file was damaged and could not be read, so it has been set aside as {0} and a new, empty history was started.</source>
         <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
     </message>
@@ -1217,55 +1281,7 @@ said: {1} {2}</source>
         <translation>Не вдалося експортувати в {0}: {1}</translation>
     </message>
     <message>
-        <location line="+137"/>
-        <source>The folder {0} is no longer there.</source>
-        <translation>Теки {0} більше немає.</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Rename</source>
-        <translation>Перейменування</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Name for {0} (leave empty to use the file name):</source>
-        <translation>Назва для {0} (залиште порожнім, щоб використовувати назву файлу):</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+20"/>
-        <source>Forgot %n entry(s). The image files were not touched.</source>
-        <translation>
-            <numerusform>Забуто %n запис. Файли зображень не змінено.</numerusform>
-            <numerusform>Забуто %n записи. Файли зображень не змінено.</numerusform>
-            <numerusform>Забуто %n записів. Файли зображень не змінено.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>Clear History</source>
-        <translation>Очищення історії</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+1"/>
-        <source>Forget all %Ln entry(s) in the history? The image files are not touched.</source>
-        <translation>
-            <numerusform>Забути %Ln запис в історії? Файли зображень не змінюються.</numerusform>
-            <numerusform>Забути всі %Ln записи в історії? Файли зображень не змінюються.</numerusform>
-            <numerusform>Забути всі %Ln записів в історії? Файли зображень не змінюються.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>The history is empty. The image files were not touched.</source>
-        <translation>Історія порожня. Файли зображень не змінено.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>The history could not be changed: {0}</source>
-        <translation>Не вдалося змінити історію: {0}</translation>
-    </message>
-    <message>
-        <location line="+9"/>
+        <location line="+74"/>
         <source>Export History</source>
         <translation>Експорт історії</translation>
     </message>
@@ -1275,7 +1291,7 @@ said: {1} {2}</source>
         <translation>Файли CSV (*.csv)</translation>
     </message>
     <message numerus="yes">
-        <location line="+64"/>
+        <location line="+57"/>
         <source>%Ln entry(s)</source>
         <translation>
             <numerusform>%Ln запис</numerusform>
@@ -1314,7 +1330,7 @@ said: {1} {2}</source>
 <context>
     <name>LayerTableModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+119"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+147"/>
         <source>Layer</source>
         <translation>Шар</translation>
     </message>
@@ -1357,7 +1373,7 @@ said: {1} {2}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+329"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+341"/>
         <source>&amp;Open Images…</source>
         <translation>&amp;Відкрити зображення…</translation>
     </message>
@@ -1645,7 +1661,7 @@ said: {1} {2}</source>
         <translation>Перебіг класифікації</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+79"/>
         <source>No model available: looked for {0} ({1}).</source>
         <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
     </message>
@@ -1748,12 +1764,12 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+82"/>
+        <location line="+85"/>
         <source>Classifying…</source>
         <translation>Класифікація…</translation>
     </message>
     <message>
-        <location line="-71"/>
+        <location line="-74"/>
         <source>Cancelled: {0} classified, {1} skipped, {2} not classified</source>
         <translation>Скасовано. Класифіковано: {0}, пропущено: {1}, не класифіковано: {2}</translation>
     </message>
@@ -1791,7 +1807,7 @@ said: {1} {2}</source>
         <translation>анімація: класифіковано перший кадр (із {0})</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+17"/>
         <source>Waiting for a model…</source>
         <translation>Очікування моделі…</translation>
     </message>
@@ -1828,6 +1844,11 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+16"/>
+        <source>None of the ten: looks like {0}</source>
+        <translation>Жоден із десяти класів: схоже на {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Not sure: looks most like {0} ({1})</source>
         <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
     </message>
@@ -1892,7 +1913,7 @@ said: {1} {2}</source>
         <translation>Моделі Keras (*.h5 *.keras)</translation>
     </message>
     <message>
-        <location line="+141"/>
+        <location line="+147"/>
         <source>No recent files</source>
         <translation>Немає недавніх файлів</translation>
     </message>
@@ -1903,9 +1924,46 @@ said: {1} {2}</source>
     </message>
 </context>
 <context>
+    <name>MessageBanner</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/widgets/message_banner.py" line="+34"/>
+        <location line="+1"/>
+        <source>Hide this message</source>
+        <translation>Сховати це повідомлення</translation>
+    </message>
+</context>
+<context>
+    <name>ModelNamePanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/training_output.py" line="+35"/>
+        <source>Save as</source>
+        <translation>Зберегти як</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The model&apos;s name; leave empty for a name from the data and the date</source>
+        <translation>Назва моделі; залиште порожньою, щоб утворити назву з даних і дати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model name</source>
+        <translation>Назва моделі</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Name from the data and the date</source>
+        <translation>Назва з даних і дати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Saved in {0}</source>
+        <translation>Зберігається в {0}</translation>
+    </message>
+</context>
+<context>
     <name>ModelView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+147"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+134"/>
         <source>Training</source>
         <translation>Навчання</translation>
     </message>
@@ -2213,7 +2271,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ReportTableModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-429"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-416"/>
         <source>Class</source>
         <translation>Клас</translation>
     </message>
@@ -2313,6 +2371,43 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <location line="+1"/>
         <source>Classified</source>
         <translation>Класифіковано</translation>
+    </message>
+</context>
+<context>
+    <name>ResumeBanner</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/training_resume_banner.py" line="+45"/>
+        <source>Resume</source>
+        <translation>Продовжити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Discard</source>
+        <translation>Відкинути</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the unfinished run&apos;s checkpoint</source>
+        <translation>Видалити контрольну точку незавершеного навчання</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>An unfinished run can be resumed: {0} on {1}, {2} of {3} epochs done ({4}).</source>
+        <translation>Незавершене навчання можна продовжити: {0} на {1}, виконано епох: {2} з {3} ({4}).</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Resume Training?</source>
+        <translation>Продовжити навчання?</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A run of these settings stopped after {0} of {1} epochs ({2}). Resume from its checkpoint?
+
+No starts again from the beginning and discards that checkpoint.</source>
+        <translation>Навчання з такими параметрами зупинилося після {0} з {1} епох ({2}). Продовжити з його контрольної точки?
+
+«Ні» — почати спочатку й відкинути цю контрольну точку.</translation>
     </message>
 </context>
 <context>
@@ -2449,20 +2544,622 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     </message>
 </context>
 <context>
+    <name>StartFromPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/training_start_panel.py" line="+62"/>
+        <source>Start from</source>
+        <translation>З чого почати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train the fast airbench network from scratch</source>
+        <translation>Навчити швидку мережу airbench з нуля</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>VGG16 transfer learning (ImageNet weights)</source>
+        <translation>Перенесення навчання з VGG16 (ваги ImageNet)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>EfficientNet-Lite0 transfer learning (ImageNet weights; best for your own classes)</source>
+        <translation>Перенесення навчання EfficientNet-Lite0 (ваги ImageNet; найкраще для власних класів)</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>Fine-tune the active model</source>
+        <translation>Донавчити активну модель</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No model is active.</source>
+        <translation>Немає активної моделі.</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fine-tune {0}</source>
+        <translation>Донавчити {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>It combines two networks and cannot be fine-tuned as one: start from EfficientNet-Lite0&apos;s ImageNet weights below.</source>
+        <translation>Ця модель поєднує дві мережі, і її не можна донавчити як одну: почніть з ваг ImageNet мережі EfficientNet-Lite0 нижче.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Its class names are unknown: a new output layer is trained.</source>
+        <translation>Назви її класів невідомі: буде навчено новий вихідний шар.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} classes, {1}×{2} input</source>
+        <translation>класів: {0}, вхід {1}×{2}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Same classes as the data: its output layer is kept.</source>
+        <translation>Класи ті самі, що й у даних: її вихідний шар збережеться.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Its classes differ from the data&apos;s: a new output layer is trained.</source>
+        <translation>Її класи відрізняються від класів у даних: буде навчено новий вихідний шар.</translation>
+    </message>
+</context>
+<context>
+    <name>TeachActions</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_actions.py" line="+50"/>
+        <source>Teach</source>
+        <translation>Свої класи</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>This Is a…</source>
+        <translation>Насправді це…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy the photo into the model&apos;s teach project as a correction</source>
+        <translation>Скопіювати фото в навчальний проєкт моделі як виправлення</translation>
+    </message>
+    <message>
+        <location line="+26"/>
+        <source>Not copied: {0}</source>
+        <translation>Не скопійовано: {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} copied into &apos;{1}&apos; of the teach project {2} as a correction: train it again to use it.</source>
+        <translation>{0} скопійовано в клас «{1}» навчального проєкту {2} як виправлення: навчіть модель ще раз, щоб його врахувати.</translation>
+    </message>
+</context>
+<context>
+    <name>TeachView</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+331"/>
+        <source>New Project…</source>
+        <translation>Новий проєкт…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start a project in a new or empty folder</source>
+        <translation>Почати проєкт у новій або порожній теці</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Project…</source>
+        <translation>Відкрити проєкт…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a folder with one sub-folder of photos per class</source>
+        <translation>Відкрити теку, у якій для кожного класу є підтека з фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recent</source>
+        <translation>Недавні</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+1"/>
+        <source>Classes</source>
+        <translation>Класи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Photos of the selected class</source>
+        <translation>Фото вибраного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Photo to try</source>
+        <translation>Фото для спроби</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Probability of each class</source>
+        <translation>Імовірність кожного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Confusion matrix of the held-out photos</source>
+        <translation>Матриця помилок на відкладених фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training progress</source>
+        <translation>Перебіг навчання</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add…</source>
+        <translation>Додати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a class (a folder in the project)</source>
+        <translation>Додати клас (теку в проєкті)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename…</source>
+        <translation>Перейменувати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Видалити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the class and the copies of its photos</source>
+        <translation>Видалити клас і копії його фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add Photos…</source>
+        <translation>Додати фото…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add Folder…</source>
+        <translation>Додати теку…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+561"/>
+        <source>Paste</source>
+        <translation>Вставити</translation>
+    </message>
+    <message>
+        <location line="-560"/>
+        <source>Add the image or image files on the clipboard to this class</source>
+        <translation>Додати до цього класу зображення або файли зображень із буфера обміну</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>Вилучити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the selected copies from the project</source>
+        <translation>Видалити вибрані копії з проєкту</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+116"/>
+        <location line="+264"/>
+        <source>Train</source>
+        <translation>Навчити</translation>
+    </message>
+    <message>
+        <location line="-379"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Train Deeper…</source>
+        <translation>Навчити глибше…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fine-tune the whole network on the project&apos;s photos (minutes, in the training dialog): for a few hundred photos a class or more</source>
+        <translation>Донавчити всю мережу на фото проєкту (хвилини, у вікні навчання): для кількох сотень фото на клас і більше</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Try it: drop a photo here</source>
+        <translation>Спробуйте: перетягніть сюди фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Photo…</source>
+        <translation>Відкрити фото…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heatmap</source>
+        <translation>Теплова карта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Colour the photo where the model found its answer</source>
+        <translation>Розфарбувати фото там, де модель знайшла свою відповідь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use in Classify</source>
+        <translation>Використати для класифікації</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make this the active model of the Classify tab</source>
+        <translation>Зробити цю модель активною на вкладці «Класифікація»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save Model As…</source>
+        <translation>Зберегти модель як…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export…</source>
+        <translation>Експортувати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as .keras, .h5 or TensorFlow Lite, with its labels beside it</source>
+        <translation>Зберегти як .keras, .h5 або TensorFlow Lite, з назвами класів поруч</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drop a photo</source>
+        <translation>Перетягніть фото</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the model answers at once</source>
+        <translation>модель відповість одразу</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+33"/>
+        <location line="+155"/>
+        <source>Teach</source>
+        <translation>Свої класи</translation>
+    </message>
+    <message>
+        <location line="-148"/>
+        <source>Train to see which classes the model mixes up.</source>
+        <translation>Навчіть модель, щоб побачити, які класи вона плутає.</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A model trained earlier is in the project: try it, or train again.</source>
+        <translation>У проєкті є модель, навчена раніше: спробуйте її або навчіть ще раз.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+431"/>
+        <source>Add Class</source>
+        <translation>Додати клас</translation>
+    </message>
+    <message>
+        <location line="-422"/>
+        <location line="+431"/>
+        <source>Rename Class</source>
+        <translation>Перейменувати клас</translation>
+    </message>
+    <message>
+        <location line="-422"/>
+        <location line="+433"/>
+        <source>Delete Class</source>
+        <translation>Видалити клас</translation>
+    </message>
+    <message>
+        <location line="-402"/>
+        <source>Training…</source>
+        <translation>Навчання…</translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Stopping…</source>
+        <translation>Зупинка…</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Dropped image</source>
+        <translation>Перетягнуте зображення</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>No project open: start one, or open a folder of class folders</source>
+        <translation>Проєкт не відкрито: почніть новий або відкрийте теку з теками класів</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Make a few classes, put about 20 photos in each, press Train.</source>
+        <translation>Створіть кілька класів, додайте в кожен приблизно 20 фото і натисніть «Навчити».</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Project: {0}</source>
+        <translation>Проєкт: {0}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n photo(s) · needs {0} more</source>
+        <translation>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s) · {0} more recommended</source>
+        <translation>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n фото</numerusform>
+            <numerusform>%n фото</numerusform>
+            <numerusform>%n фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+6"/>
+        <source>%n correction(s) among them</source>
+        <translation>
+            <numerusform>серед них %n виправлення</numerusform>
+            <numerusform>серед них %n виправлення</numerusform>
+            <numerusform>серед них %n виправлень</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Not ready: {0}.</source>
+        <translation>Ще не готово: {0}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The project changed since the last training: train again.</source>
+        <translation>Проєкт змінився після останнього навчання: навчіть модель ще раз.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ready: press Train.</source>
+        <translation>Готово: натисніть «Навчити».</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Add a class, then drop photos here.</source>
+        <translation>Додайте клас, потім перетягніть сюди фото.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+7"/>
+        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
+        <translation>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <location line="+4"/>
+        <source>Add Photos</source>
+        <translation>Додати фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-4"/>
+        <source>%n file(s) not added:</source>
+        <translation>
+            <numerusform>Не додано %n файл:</numerusform>
+            <numerusform>Не додано %n файли:</numerusform>
+            <numerusform>Не додано %n файлів:</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Looking at the photos: {0} of {1}</source>
+        <translation>Модель розглядає фото: {0} з {1}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fitting and cross-validating…</source>
+        <translation>Навчання і перехресна перевірка…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Saving the model…</source>
+        <translation>Збереження моделі…</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Training cancelled: the previous model is unchanged.</source>
+        <translation>Навчання скасовано: попередня модель не змінилася.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0} of held-out photos right</source>
+        <translation>Правильно {0} відкладених фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
+        <translation>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n correction(s) used.</source>
+        <translation>
+            <numerusform>Враховано %n виправлення.</numerusform>
+            <numerusform>Враховано %n виправлення.</numerusform>
+            <numerusform>Враховано %n виправлень.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Not trained: {0}</source>
+        <translation>Не навчено: {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>add at least two classes</source>
+        <translation>додайте щонайменше два класи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&apos;{0}&apos; needs {1} more</source>
+        <translation>«{0}» потребує ще {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>each class needs at least {0} photos: {1}</source>
+        <translation>у кожному класі має бути щонайменше {0} фото: {1}</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0}-fold cross-validation</source>
+        <translation>перехресна перевірка на {0} частинах</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a stratified {0}% split</source>
+        <translation>стратифікована частка {0}%</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not sure: looks most like {0} ({1})</source>
+        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+34"/>
+        <source>New Project: choose or create an empty folder</source>
+        <translation>Новий проєкт: виберіть або створіть порожню теку</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Open Project: a folder with one sub-folder per class</source>
+        <translation>Відкрити проєкт: тека з підтекою для кожного класу</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No recent projects</source>
+        <translation>Недавніх проєктів немає</translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Name of the new class:</source>
+        <translation>Назва нового класу:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>New name for &apos;{0}&apos;:</source>
+        <translation>Нова назва для «{0}»:</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Видалити клас «{0}» і копію його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Add Photos to &apos;{0}&apos;</source>
+        <translation>Додати фото до «{0}»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+56"/>
+        <source>Images ({0})</source>
+        <translation>Зображення ({0})</translation>
+    </message>
+    <message>
+        <location line="-49"/>
+        <source>Add a Folder of Photos to &apos;{0}&apos;</source>
+        <translation>Додати теку з фото до «{0}»</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The clipboard holds no image.</source>
+        <translation>У буфері обміну немає зображення.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+7"/>
+        <source>Remove Photos</source>
+        <translation>Вилучити фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-6"/>
+        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Try a Photo</source>
+        <translation>Спробувати фото</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+17"/>
+        <source>Save Model As</source>
+        <translation>Зберегти модель як</translation>
+    </message>
+    <message>
+        <location line="-17"/>
+        <source>Keras model (*.h5)</source>
+        <translation>Модель Keras (*.h5)</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Saved as {0}</source>
+        <translation>Збережено як {0}</translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>Answering…</source>
+        <translation>Модель відповідає…</translation>
+    </message>
+</context>
+<context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/history_charts.py" line="-422"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/training_charts.py" line="+119"/>
         <source>epoch</source>
         <translation>епоха</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+118"/>
+        <location line="+101"/>
         <source>train</source>
         <translation>навчання</translation>
     </message>
     <message>
-        <location line="-118"/>
+        <location line="-101"/>
         <source>validation</source>
         <translation>валідація</translation>
     </message>
@@ -2472,7 +3169,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>найкраща епоха</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+95"/>
         <source>Accuracy</source>
         <translation>Точність</translation>
     </message>
@@ -2492,35 +3189,15 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>донавчання</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+54"/>
         <source>best: {0} at epoch {1}</source>
         <translation>найкраще: {0} в епосі {1}</translation>
     </message>
 </context>
 <context>
-    <name>TrainingDialog</name>
+    <name>TrainingDataPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+549"/>
-        <source>Train or Fine-tune a Model</source>
-        <translation>Навчання або донавчання моделі</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Resume</source>
-        <translation>Продовжити</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Discard</source>
-        <translation>Відкинути</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete the unfinished run&apos;s checkpoint</source>
-        <translation>Видалити контрольну точку незавершеного навчання</translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location filename="../../infinityvision_desktop/gui/training_data_panel.py" line="+80"/>
         <source>Data</source>
         <translation>Дані</translation>
     </message>
@@ -2560,47 +3237,168 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Зображень у кожному класі</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Start from</source>
-        <translation>З чого почати</translation>
+        <location line="+60"/>
+        <source>Scanning {0}…</source>
+        <translation>Перегляд {0}…</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cannot train on this data: {0}</source>
+        <translation>На цих даних навчати не можна: {0}</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0} classes, {1} training images</source>
+        <translation>класів: {0}, навчальних зображень: {1}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} test images</source>
+        <translation>тестових зображень: {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>no test split: {0}% of the images are held out</source>
+        <translation>тестової вибірки немає: відкладається {0}% зображень</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} files skipped (not images)</source>
+        <translation>пропущено файлів (не зображення): {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Images</source>
+        <translation>Зображення</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Train</source>
+        <translation>Навчання</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Test</source>
+        <translation>Тест</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Class</source>
+        <translation>Клас</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Skipped files:
+{0}</source>
+        <translation>Пропущені файли:
+{0}</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Choose the Folder of Class Folders</source>
+        <translation>Виберіть теку з теками класів</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Choose a Dataset Archive</source>
+        <translation>Виберіть архів набору даних</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Train the fast airbench network from scratch</source>
-        <translation>Навчити швидку мережу airbench з нуля</translation>
+        <source>Archives (*.tar.gz *.tgz *.tar)</source>
+        <translation>Архіви (*.tar.gz *.tgz *.tar)</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingDialog</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+145"/>
+        <source>Train or Fine-tune a Model</source>
+        <translation>Навчання або донавчання моделі</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Start</source>
+        <translation>&amp;Почати</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>VGG16 transfer learning (ImageNet weights)</source>
-        <translation>Перенесення навчання з VGG16 (ваги ImageNet)</translation>
+        <source>S&amp;top Training</source>
+        <translation>&amp;Зупинити навчання</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Save as</source>
-        <translation>Зберегти як</translation>
+        <source>Stop after the current batch and keep the best weights so far</source>
+        <translation>Зупинитися після поточного пакета й зберегти найкращі на цей момент ваги</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>The model&apos;s name; leave empty for a name from the data and the date</source>
-        <translation>Назва моделі; залиште порожньою, щоб утворити назву з даних і дати</translation>
+        <source>Save &amp;As…</source>
+        <translation>Зберегти &amp;як…</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Model name</source>
-        <translation>Назва моделі</translation>
+        <source>&amp;Use This Model</source>
+        <translation>&amp;Використати цю модель</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Name from the data and the date</source>
-        <translation>Назва з даних і дати</translation>
+        <location line="+123"/>
+        <source>There is no trained model to save yet.</source>
+        <translation>Поки що немає навченої моделі, яку можна зберегти.</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Advanced: training settings</source>
-        <translation>Додатково: параметри навчання</translation>
+        <location line="+6"/>
+        <source>The bundled model is never overwritten: choose another name or folder.</source>
+        <translation>Вбудована модель ніколи не перезаписується: виберіть іншу назву чи теку.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+4"/>
+        <source>Saved a copy as {0}</source>
+        <translation>Збережено копію як {0}</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Stop Training?</source>
+        <translation>Зупинити навчання?</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Stop training and keep the best weights?</source>
+        <translation>Зупинити навчання й зберегти найкращі ваги?</translation>
+    </message>
+    <message>
+        <location line="+87"/>
+        <location line="+7"/>
+        <source>Save Model As</source>
+        <translation>Збереження моделі</translation>
+    </message>
+    <message>
+        <location line="-6"/>
+        <source>Keras model (*{0})</source>
+        <translation>Модель Keras (*{0})</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The model could not be saved:
+{0}</source>
+        <translation>Не вдалося зберегти модель:
+{0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved as {0}.</source>
+        <translation>Збережено як {0}.</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Discarded the checkpoint in {0}</source>
+        <translation>Контрольну точку в {0} відкинуто</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingRunPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/training_run_panel.py" line="+110"/>
         <source>Curves</source>
         <translation>Криві</translation>
     </message>
@@ -2630,32 +3428,212 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Перебіг навчання</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Start</source>
-        <translation>&amp;Почати</translation>
+        <location line="+2"/>
+        <source>Not started</source>
+        <translation>Не розпочато</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>S&amp;top Training</source>
-        <translation>&amp;Зупинити навчання</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Stop after the current batch and keep the best weights so far</source>
-        <translation>Зупинитися після поточного пакета й зберегти найкращі на цей момент ваги</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Save &amp;As…</source>
-        <translation>Зберегти &amp;як…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Use This Model</source>
-        <translation>&amp;Використати цю модель</translation>
+        <location line="+33"/>
+        <source>The held-out evaluation appears here when training ends.</source>
+        <translation>Оцінювання на відкладених даних з’явиться тут, коли навчання завершиться.</translation>
     </message>
     <message>
         <location line="+4"/>
+        <source>Starting…</source>
+        <translation>Запуск…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Resuming from the checkpoint…</source>
+        <translation>Продовження з контрольної точки…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Training {0} → {1}</source>
+        <translation>Навчання: {0} → {1}</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+31"/>
+        <source>Stopping…</source>
+        <translation>Зупинка…</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Stopping after the current batch; the best weights so far are then saved.</source>
+        <translation>Зупинка після поточного пакета; тоді буде збережено найкращі на цей момент ваги.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop requested</source>
+        <translation>Надіслано запит на зупинку</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Reading images…</source>
+        <translation>Читання зображень…</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Stage {0} of {1}: {2}</source>
+        <translation>Етап {0} з {1}: {2}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stage {0}: {1}, {2} epochs of {3} batches, learning rate {4:g}</source>
+        <translation>Етап {0}: {1}, епох: {2}, пакетів в епосі: {3}, швидкість навчання {4:g}</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Epoch {0} of {1} · batch {2}/{3} · loss {4}</source>
+        <translation>Епоха {0} з {1} · пакет {2}/{3} · втрати {4}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>estimating time left…</source>
+        <translation>оцінювання часу, що лишився…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>about {0} left</source>
+        <translation>лишилося приблизно {0}</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>, validation accuracy {0:.1%}</source>
+        <translation>, валідаційна точність {0:.1%}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Epoch {0} ({1} {2}/{3}): loss {4:.3f}, accuracy {5:.1%}{6}, {7:.0f} s</source>
+        <translation>Епоха {0} ({1} {2}/{3}): втрати {4:.3f}, точність {5:.1%}{6}, {7:.0f} с</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <location line="+10"/>
+        <location line="+52"/>
+        <source>Stopped</source>
+        <translation>Зупинено</translation>
+    </message>
+    <message>
+        <location line="-61"/>
+        <source>Stopped before the first epoch ended: nothing was kept.</source>
+        <translation>Зупинено до кінця першої епохи: нічого не збережено.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Finished</source>
+        <translation>Завершено</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source> (best epoch: {0})</source>
+        <translation> (найкраща епоха: {0})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Stopped after {0}: the best weights{1} are saved as {2}.</source>
+        <translation>Зупинено через {0}: найкращі ваги{1} збережено як {2}.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Finished in {0}{1}; saved as {2}.</source>
+        <translation>Завершено за {0}{1}; збережено як {2}.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No held-out images: nothing to evaluate on.</source>
+        <translation>Немає відкладених зображень: немає на чому оцінювати.</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Keep a validation share or add a test/ folder to see a confusion matrix.</source>
+        <translation>Залиште частку для валідації або додайте теку test/, щоб побачити матрицю помилок.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Held-out accuracy: {0} on %Ln test image(s)</source>
+        <translation>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестове зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестові зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln тестових зображень)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Macro F1 {0}. The test images were never used in training.</source>
+        <translation>Макро-F1 {0}. Тестові зображення в навчанні не використовувалися.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Held-out accuracy: {0} on %Ln validation image(s)</source>
+        <translation>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційне зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційні зображення)</numerusform>
+            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційних зображень)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The data has no test/ folder, so this is the validation share, which also chose the best epoch: expect a little less on new photos.</source>
+        <translation>У даних немає теки test/, тож це валідаційна частка, за якою також вибрано найкращу епоху: на нових фото очікуйте трохи меншої точності.</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Failed</source>
+        <translation>Помилка</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Training failed: {0}</source>
+        <translation>Навчання не вдалося: {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failed: {0}</source>
+        <translation>Помилка: {0}</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>training the new output layer</source>
+        <translation>навчання нового вихідного шару</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>fine-tuning the top blocks</source>
+        <translation>донавчання верхніх блоків</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>training every layer</source>
+        <translation>навчання всіх шарів</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} s</source>
+        <translation>{0} с</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0} min {1:02d} s</source>
+        <translation>{0} хв {1:02d} с</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} h {1:02d} min</source>
+        <translation>{0} год {1:02d} хв</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingSettingsPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/training_settings_panel.py" line="+115"/>
+        <source>Advanced: training settings</source>
+        <translation>Додатково: параметри навчання</translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source> px</source>
         <translation> пікс.</translation>
     </message>
@@ -2795,146 +3773,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Змішана точність:</translation>
     </message>
     <message>
-        <location line="+9"/>
-        <source>Not started</source>
-        <translation>Не розпочато</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+152"/>
-        <source>The held-out evaluation appears here when training ends.</source>
-        <translation>Оцінювання на відкладених даних з’явиться тут, коли навчання завершиться.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Starting…</source>
-        <translation>Запуск…</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Resuming from the checkpoint…</source>
-        <translation>Продовження з контрольної точки…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Training {0} → {1}</source>
-        <translation>Навчання: {0} → {1}</translation>
-    </message>
-    <message>
-        <location line="+43"/>
-        <location line="+318"/>
-        <source>Stopping…</source>
-        <translation>Зупинка…</translation>
-    </message>
-    <message>
-        <location line="-317"/>
-        <source>Stopping after the current batch; the best weights so far are then saved.</source>
-        <translation>Зупинка після поточного пакета; тоді буде збережено найкращі на цей момент ваги.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Stop requested</source>
-        <translation>Надіслано запит на зупинку</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>There is no trained model to save yet.</source>
-        <translation>Поки що немає навченої моделі, яку можна зберегти.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The bundled model is never overwritten: choose another name or folder.</source>
-        <translation>Вбудована модель ніколи не перезаписується: виберіть іншу назву чи теку.</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Saved a copy as {0}</source>
-        <translation>Збережено копію як {0}</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>Stop Training?</source>
-        <translation>Зупинити навчання?</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Stop training and keep the best weights?</source>
-        <translation>Зупинити навчання й зберегти найкращі ваги?</translation>
-    </message>
-    <message>
-        <location line="+23"/>
-        <source>Scanning {0}…</source>
-        <translation>Перегляд {0}…</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Cannot train on this data: {0}</source>
-        <translation>На цих даних навчати не можна: {0}</translation>
-    </message>
-    <message>
-        <location line="+15"/>
-        <source>{0} classes, {1} training images</source>
-        <translation>класів: {0}, навчальних зображень: {1}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0} test images</source>
-        <translation>тестових зображень: {0}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>no test split: {0}% of the images are held out</source>
-        <translation>тестової вибірки немає: відкладається {0}% зображень</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0} files skipped (not images)</source>
-        <translation>пропущено файлів (не зображення): {0}</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>Images</source>
-        <translation>Зображення</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Train</source>
-        <translation>Навчання</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>Test</source>
-        <translation>Тест</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Class</source>
-        <translation>Клас</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Skipped files:
-{0}</source>
-        <translation>Пропущені файли:
-{0}</translation>
-    </message>
-    <message>
-        <location line="+30"/>
-        <source>Choose the Folder of Class Folders</source>
-        <translation>Виберіть теку з теками класів</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Choose a Dataset Archive</source>
-        <translation>Виберіть архів набору даних</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Archives (*.tar.gz *.tgz *.tar)</source>
-        <translation>Архіви (*.tar.gz *.tgz *.tar)</translation>
-    </message>
-    <message>
-        <location line="+28"/>
+        <location line="+84"/>
         <source>Fine-tune epochs (stage 2):</source>
         <translation>Епох донавчання (етап 2):</translation>
     </message>
@@ -2942,248 +3781,6 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <location line="+0"/>
         <source>Epochs:</source>
         <translation>Епох:</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>Fine-tune the active model</source>
-        <translation>Донавчити активну модель</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>No model is active.</source>
-        <translation>Немає активної моделі.</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Fine-tune {0}</source>
-        <translation>Донавчити {0}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Its class names are unknown: a new output layer is trained.</source>
-        <translation>Назви її класів невідомі: буде навчено новий вихідний шар.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0} classes, {1}×{2} input</source>
-        <translation>класів: {0}, вхід {1}×{2}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Same classes as the data: its output layer is kept.</source>
-        <translation>Класи ті самі, що й у даних: її вихідний шар збережеться.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Its classes differ from the data&apos;s: a new output layer is trained.</source>
-        <translation>Її класи відрізняються від класів у даних: буде навчено новий вихідний шар.</translation>
-    </message>
-    <message>
-        <location line="+20"/>
-        <source>Saved in {0}</source>
-        <translation>Зберігається в {0}</translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <source>Resume Training?</source>
-        <translation>Продовжити навчання?</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>A run of these settings stopped after {0} of {1} epochs ({2}). Resume from its checkpoint?
-
-No starts again from the beginning and discards that checkpoint.</source>
-        <translation>Навчання з такими параметрами зупинилося після {0} з {1} епох ({2}). Продовжити з його контрольної точки?
-
-«Ні» — почати спочатку й відкинути цю контрольну точку.</translation>
-    </message>
-    <message>
-        <location line="+21"/>
-        <source>Reading images…</source>
-        <translation>Читання зображень…</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Stage {0} of {1}: {2}</source>
-        <translation>Етап {0} з {1}: {2}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Stage {0}: {1}, {2} epochs of {3} batches, learning rate {4:g}</source>
-        <translation>Етап {0}: {1}, епох: {2}, пакетів в епосі: {3}, швидкість навчання {4:g}</translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>Epoch {0} of {1} · batch {2}/{3} · loss {4}</source>
-        <translation>Епоха {0} з {1} · пакет {2}/{3} · втрати {4}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>estimating time left…</source>
-        <translation>оцінювання часу, що лишився…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>about {0} left</source>
-        <translation>лишилося приблизно {0}</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>, validation accuracy {0:.1%}</source>
-        <translation>, валідаційна точність {0:.1%}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Epoch {0} ({1} {2}/{3}): loss {4:.3f}, accuracy {5:.1%}{6}, {7:.0f} s</source>
-        <translation>Епоха {0} ({1} {2}/{3}): втрати {4:.3f}, точність {5:.1%}{6}, {7:.0f} с</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <location line="+10"/>
-        <location line="+52"/>
-        <source>Stopped</source>
-        <translation>Зупинено</translation>
-    </message>
-    <message>
-        <location line="-61"/>
-        <source>Stopped before the first epoch ended: nothing was kept.</source>
-        <translation>Зупинено до кінця першої епохи: нічого не збережено.</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Finished</source>
-        <translation>Завершено</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source> (best epoch: {0})</source>
-        <translation> (найкраща епоха: {0})</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Stopped after {0}: the best weights{1} are saved as {2}.</source>
-        <translation>Зупинено через {0}: найкращі ваги{1} збережено як {2}.</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Finished in {0}{1}; saved as {2}.</source>
-        <translation>Завершено за {0}{1}; збережено як {2}.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <source>No held-out images: nothing to evaluate on.</source>
-        <translation>Немає відкладених зображень: немає на чому оцінювати.</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Keep a validation share or add a test/ folder to see a confusion matrix.</source>
-        <translation>Залиште частку для валідації або додайте теку test/, щоб побачити матрицю помилок.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>Held-out accuracy: {0} on %Ln test image(s)</source>
-        <translation>
-            <numerusform>Точність на відкладених даних: {0} (%Ln тестове зображення)</numerusform>
-            <numerusform>Точність на відкладених даних: {0} (%Ln тестові зображення)</numerusform>
-            <numerusform>Точність на відкладених даних: {0} (%Ln тестових зображень)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Macro F1 {0}. The test images were never used in training.</source>
-        <translation>Макро-F1 {0}. Тестові зображення в навчанні не використовувалися.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>Held-out accuracy: {0} on %Ln validation image(s)</source>
-        <translation>
-            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційне зображення)</numerusform>
-            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційні зображення)</numerusform>
-            <numerusform>Точність на відкладених даних: {0} (%Ln валідаційних зображень)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>The data has no test/ folder, so this is the validation share, which also chose the best epoch: expect a little less on new photos.</source>
-        <translation>У даних немає теки test/, тож це валідаційна частка, за якою також вибрано найкращу епоху: на нових фото очікуйте трохи меншої точності.</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Failed</source>
-        <translation>Помилка</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Training failed: {0}</source>
-        <translation>Навчання не вдалося: {0}</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Failed: {0}</source>
-        <translation>Помилка: {0}</translation>
-    </message>
-    <message>
-        <location line="+31"/>
-        <location line="+7"/>
-        <source>Save Model As</source>
-        <translation>Збереження моделі</translation>
-    </message>
-    <message>
-        <location line="-6"/>
-        <source>Keras model (*{0})</source>
-        <translation>Модель Keras (*{0})</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>The model could not be saved:
-{0}</source>
-        <translation>Не вдалося зберегти модель:
-{0}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Saved as {0}.</source>
-        <translation>Збережено як {0}.</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>An unfinished run can be resumed: {0} on {1}, {2} of {3} epochs done ({4}).</source>
-        <translation>Незавершене навчання можна продовжити: {0} на {1}, виконано епох: {2} з {3} ({4}).</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>Discarded the checkpoint in {0}</source>
-        <translation>Контрольну точку в {0} відкинуто</translation>
-    </message>
-    <message>
-        <location line="+26"/>
-        <source>training the new output layer</source>
-        <translation>навчання нового вихідного шару</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>fine-tuning the top blocks</source>
-        <translation>донавчання верхніх блоків</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>training every layer</source>
-        <translation>навчання всіх шарів</translation>
-    </message>
-    <message>
-        <location line="+33"/>
-        <source>{0} s</source>
-        <translation>{0} с</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0} min {1:02d} s</source>
-        <translation>{0} хв {1:02d} с</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{0} h {1:02d} min</source>
-        <translation>{0} год {1:02d} хв</translation>
     </message>
 </context>
 <context>

@@ -266,7 +266,8 @@ def test_cifar10_offline_fails_quickly_naming_a_local_copy(tmp_path, monkeypatch
     assert attempts, "the connection check did not run"
     message = str(caught.value)
     assert "no connection: Network is unreachable" in message
-    assert "../shared/datasets/cifar10-jpeg.tar.gz" in message
+    assert "https://www.cs.toronto.edu/~kriz/cifar.html" in message  # where to get CIFAR-10
+    assert "one sub-folder per class" in message and ".tar.gz" in message  # which local copies work
 
 
 def test_cifar10_offline_with_a_download_cache_loads_it(tmp_path, monkeypatch):

@@ -1,4 +1,4 @@
-"""Export: Keras and TensorFlow Lite files with their JSON beside them; TFLite answers like Keras."""
+"""Export: Keras, TensorFlow Lite and SavedModel files with their JSON beside them; each answers like the app."""
 
 from __future__ import annotations
 
@@ -96,3 +96,73 @@ def test_export_errors_name_the_file_and_the_reason(tiny_model_path, tmp_path):
     with pytest.raises(ExportError, match=r"^m.tflite: the folder cannot be created"):
         export_model(tiny_model_path, blocker / "m.tflite")
     assert not list(tmp_path.glob("m.*"))  # nothing half-written
+
+
+# ---------------------------------------------------------------- SavedModel for TensorFlow Serving
+
+@pytest.mark.slow
+@pytest.mark.parametrize("temperature, tta", [(None, None), (1.7, ("flip", "translate"))])
+def test_saved_model_serving_signature_answers_as_the_app_does(temperature, tta, tiny_model_path, check_images,
+                                                                sample_folder, tmp_path):
+    import tensorflow as tf
+
+    from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
+    from infinityvision_desktop.core.predictor import Predictor
+
+    source = tiny_model_path  # its own calibration, flip TTA
+    if temperature is not None:  # a stronger temperature and every TTA view the app knows
+        loaded = load_model_file(tiny_model_path)
+        source = tmp_path / "variant.h5"
+        save_model_file(loaded.model, loaded.metadata.replace(temperature=temperature, tta=tta), source)
+    out = tmp_path / "infinityvision" / "1"
+    stages = []
+    result = export_model(source, out, fmt="saved-model", sample=sample_folder, on_stage=stages.append)
+
+    serve = tf.saved_model.load(str(out)).signatures["serving_default"]
+    images = check_images[:24]
+    answer = serve(images=tf.constant(images.astype(np.float32)))
+    # the app computes in bfloat16 where the CPU has it natively (its answers then move by ~1e-3);
+    # a float32 export answers as its float32 path does
+    expected = Predictor.load(source, precision="float32").probabilities(images)
+    np.testing.assert_allclose(answer["probabilities"].numpy(), expected, atol=1e-4)
+    assert answer["classes"].numpy().tolist() == [[label.encode() for label in LABELS]] * len(images)
+    assert serve.structured_input_signature[1]["images"].shape.as_list() == [None, 32, 32, 3]
+
+    assert stages == ["load", "sample", "convert", "check", "write"]
+    assert result.format == "saved-model" and result.model_path == str(out) and result.size_bytes > 10_000
+    assert result.checked == 100 and result.agreement == 1.0
+    assert sorted(p.name for p in out.parent.iterdir()) == ["1", "1.json"]  # no temporary folder left beside it
+    sidecar = json.loads((tmp_path / "infinityvision" / "1.json").read_text())
+    assert sidecar["format"] == "saved-model" and sidecar["labels"] == list(LABELS)
+    assert sidecar["input"]["shape"] == [None, 32, 32, 3] and sidecar["input"]["name"] == "images"
+    assert sidecar["serving"]["signature"] == "serving_default"
+    assert sidecar["serving"]["outputs"] == ["probabilities", "classes"]
+
+
+def test_saved_model_export_never_overwrites_a_folder_and_is_never_guessed(tiny_model_path, tmp_path, capsys):
+    from infinityvision_desktop import cli
+
+    taken = tmp_path / "taken"
+    taken.mkdir()
+    (taken / "keep.txt").write_text("mine")
+    with pytest.raises(ExportError, match=r"^taken: the folder exists and is not empty: choose a new folder"):
+        export_model(tiny_model_path, taken, fmt="saved-model")
+    assert [p.name for p in taken.iterdir()] == ["keep.txt"]
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    with pytest.raises(ExportError, match=r"^file: is a file: a SavedModel is written as a folder"):
+        export_model(tiny_model_path, a_file, fmt="saved-model")
+    with pytest.raises(ExportError, match=r"^model: unknown model type"):  # a folder only on request
+        export_model(tiny_model_path, tmp_path / "model")
+
+    empty = tmp_path / "empty"
+    empty.mkdir()  # an empty folder is taken
+    code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(empty), "--format", "saved-model"])
+    assert code == 0
+    assert capsys.readouterr().out.startswith(f"wrote {empty} (")
+    assert (empty / "saved_model.pb").is_file() and (tmp_path / "empty.json").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "empty.json", "file", "taken"]
+
+    code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(empty), "--format", "saved-model"])
+    assert code == 1
+    assert "empty: the folder exists and is not empty" in capsys.readouterr().err

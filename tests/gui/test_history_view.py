@@ -13,8 +13,10 @@ from PySide6.QtWidgets import QMessageBox
 
 from infinityvision_desktop import paths
 from infinityvision_desktop.core.history import HistoryEntry, HistoryStore
+from infinityvision_desktop.gui import history_model, history_toolbar
 from infinityvision_desktop.gui import history_view as history_view_module
-from infinityvision_desktop.gui.history_view import PAGE_SIZE, Column, HistoryView
+from infinityvision_desktop.gui.history_model import PAGE_SIZE, Column
+from infinityvision_desktop.gui.history_view import HistoryView
 from infinityvision_desktop.gui.main_window import MainWindow
 from infinityvision_desktop.gui.widgets.results_table import RowState
 
@@ -306,7 +308,7 @@ def test_thumbnails_are_read_only_for_rows_that_are_painted(view, qtbot, monkeyp
     monkeypatch.setattr(view.store, "thumbnails", lambda ids: asked.append(list(ids)) or original(ids))
     view.model.set_store(view.store)  # empties the pixmap cache
     view.table.viewport().repaint()
-    assert asked and all(len(ids) <= history_view_module.THUMBNAIL_BLOCK for ids in asked)
+    assert asked and all(len(ids) <= history_model.THUMBNAIL_BLOCK for ids in asked)
     assert sum(len(ids) for ids in asked) < 150
     count = len(asked)
     view.table.viewport().repaint()
@@ -342,7 +344,7 @@ def test_delete_forgets_the_entry_but_never_touches_the_image_file(window, qtbot
 def test_rename_gives_a_display_name_that_is_shown_and_searched(view, qtbot, monkeypatch):
     fill(view, [entry("IMG_0001.jpg"), entry("IMG_0002.jpg")])
     view.table.selectRow(1)
-    monkeypatch.setattr(history_view_module.QInputDialog, "getText",
+    monkeypatch.setattr(history_toolbar.QInputDialog, "getText",
                         lambda *args, **kwargs: ("Grandma's cat", True))
     qtbot.keyClick(view.table, Qt.Key.Key_F2)
     assert shown(view) == ["IMG_0002.jpg", "Grandma's cat"]
@@ -350,7 +352,7 @@ def test_rename_gives_a_display_name_that_is_shown_and_searched(view, qtbot, mon
     view.search_edit.setText("grandma")
     view.apply_filters()
     assert shown(view) == ["Grandma's cat"]
-    monkeypatch.setattr(history_view_module.QInputDialog, "getText", lambda *args, **kwargs: ("", True))
+    monkeypatch.setattr(history_toolbar.QInputDialog, "getText", lambda *args, **kwargs: ("", True))
     view.table.selectRow(0)
     view.rename_action.trigger()
     assert shown(view) == [] and view.store.count(text="IMG_0001") == 1
@@ -362,7 +364,7 @@ def test_clear_all_asks_first_and_keeps_the_files(view, qtbot, monkeypatch, tmp_
     fill(view, [entry("a.jpg"), entry("keep.png", folder=str(tmp_path))])
     questions = []
     answer = [QMessageBox.StandardButton.Cancel]
-    monkeypatch.setattr(history_view_module.QMessageBox, "question",
+    monkeypatch.setattr(history_toolbar.QMessageBox, "question",
                         lambda parent, title, text, *args: questions.append(text) or answer[0])
     view.clear_action.trigger()
     assert questions == ["Forget all 2 entries in the history? The image files are not touched."]
@@ -440,7 +442,7 @@ def test_open_shows_the_stored_answer_and_says_so_when_the_file_is_gone(window, 
 def test_reveal_opens_the_folder_in_the_file_manager(view, qtbot, monkeypatch, tmp_path):
     fill(view, [entry("here.jpg", folder=str(tmp_path)), entry("gone.jpg", folder=str(tmp_path / "gone"))])
     opened = []
-    monkeypatch.setattr(history_view_module.QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(history_toolbar.QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
     view.table.selectRow(1)
     view.reveal_action.trigger()
     assert [url.toLocalFile() for url in opened] == [str(tmp_path)]

@@ -444,16 +444,16 @@ def test_case_36_closing_the_window_during_training_stops_the_run_and_keeps_the_
     """Case 36: the window is closed in the middle of epoch 2; the run stops after the current batch,
     saves the best epoch so far (epoch 1) as a model file, and no thread is left running."""
     from infinityvision_desktop.core.modelfile import read_metadata
-    from infinityvision_desktop.gui import training_dialog
+    from infinityvision_desktop.gui import training_workers
 
     dialog = open_training_dialog(window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"),
                                                                    per_class=24, seed=36))
     released = threading.Event()
-    original = training_dialog._SignalObserver.batch_done
+    original = training_workers._SignalObserver.batch_done
 
     def batch_done(observer, stage, stage_epoch, batch, batches, loss):
         original(observer, stage, stage_epoch, batch, batches, loss)
-        if (observer._offsets[stage.index] + stage_epoch, batch) == (2, 2):
+        if (observer.progress.run_epoch(stage, stage_epoch), batch) == (2, 2):
             released.wait(30)  # until the window is being closed: then exactly one more batch runs
 
     def on_progress(progress):
@@ -461,7 +461,7 @@ def test_case_36_closing_the_window_during_training_stops_the_run_and_keeps_the_
             released.set()
             window.close()
 
-    monkeypatch.setattr(training_dialog._SignalObserver, "batch_done", batch_done)
+    monkeypatch.setattr(training_workers._SignalObserver, "batch_done", batch_done)
     dialog.sig_progress.connect(on_progress)
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=180_000)
@@ -478,7 +478,7 @@ def test_case_39_40_one_run_per_double_click_no_model_switch_mid_run_and_save_as
     """Case 40: a double-click on Start (and a second start()) make one run, and Model › Open Model
     during it is refused politely. Case 39: Save As on a full disk says so, writes nothing, keeps the
     trained model, and stays offered (and works once there is room)."""
-    from infinityvision_desktop.gui import training_dialog
+    from infinityvision_desktop.gui import training_dialog, training_output
 
     dialog = open_training_dialog(window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"),
                                                                    per_class=12, seed=3))
@@ -519,7 +519,7 @@ def test_case_39_40_one_run_per_double_click_no_model_switch_mid_run_and_save_as
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
 
     with monkeypatch.context() as patch:
-        patch.setattr(training_dialog.shutil, "copy2", disk_full)
+        patch.setattr(training_output.shutil, "copy2", disk_full)
         qtbot.mouseClick(dialog.save_as_button, Qt.MouseButton.LeftButton)
     assert len(warnings_shown) == 1 and "No space left on device" in warnings_shown[0]
     assert list(target.parent.iterdir()) == []  # neither the copy nor its temp file

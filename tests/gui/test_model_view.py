@@ -9,8 +9,9 @@ from infinityvision_desktop.core.evaluation import Evaluation, evaluate
 from infinityvision_desktop.core.modelfile import ModelMetadata, read_metadata
 from infinityvision_desktop.gui.model_view import ModelView
 from gui_helpers import OFFSCREEN_NOISE
-from infinityvision_desktop.gui.widgets import history_charts
-from infinityvision_desktop.gui.widgets.history_charts import ConfusionMatrixChart, TrainingCurves
+from infinityvision_desktop.gui.widgets import chart_widget
+from infinityvision_desktop.gui.widgets.evaluation_charts import ConfusionMatrixChart
+from infinityvision_desktop.gui.widgets.training_charts import TrainingCurves
 
 pytestmark = pytest.mark.gui
 
@@ -197,7 +198,7 @@ def test_comparison_chart_has_a_bar_per_model_and_highlights_the_active_one(view
 def test_save_as_of_a_chart_writes_a_png(view, tmp_path, monkeypatch):
     view.set_model(metadata(), None)
     target = tmp_path / "curves"  # the suffix is added
-    monkeypatch.setattr(history_charts.QFileDialog, "getSaveFileName",
+    monkeypatch.setattr(chart_widget.QFileDialog, "getSaveFileName",
                         lambda *args, **kwargs: (str(target), "PNG image (*.png)"))
 
     view.curves.save_png_action.trigger()

@@ -15,8 +15,8 @@ from infinityvision_desktop import paths
 from infinityvision_desktop.core.architectures import ArchitectureError
 from infinityvision_desktop.core.modelfile import load_model_file, read_metadata
 from infinityvision_desktop.core.training import checkpoint_folder
-from infinityvision_desktop.gui import training_dialog
-from infinityvision_desktop.gui.training_dialog import BASE_AIRBENCH, BASE_FINE_TUNE, TrainingDialog
+from infinityvision_desktop.gui import training_dialog, training_workers
+from infinityvision_desktop.gui.training_dialog import BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, TrainingDialog
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -117,7 +117,7 @@ def test_fine_tuning_runs_both_stages_in_order_then_saves_and_offers_the_model(
     assert dialog.curves.stage_boundaries() == [1.5]
     np.testing.assert_array_equal(dialog.curves.line_data("val_accuracy")[0], [1, 2])
     assert dialog.stage_label.text() == "Finished"
-    assert not checkpoint_folder(dialog._config).exists()  # nothing left to resume
+    assert not checkpoint_folder(dialog.run_panel.config).exists()  # nothing left to resume
     assert dialog.start_button.isEnabled() and not dialog.cancel_button.isEnabled()
 
     # another folder scanned after the run: the run's evaluation stays on show until the next Start
@@ -152,11 +152,11 @@ def cancel_in_epoch_2(qtbot, dialog):
     has been made: the test then sees exactly how many batches run after a Cancel.
     """
     clicked = threading.Event()
-    original = training_dialog._SignalObserver.batch_done
+    original = training_workers._SignalObserver.batch_done
 
     def batch_done(observer, stage, stage_epoch, batch, batches, loss):
         original(observer, stage, stage_epoch, batch, batches, loss)
-        if (observer._offsets[stage.index] + stage_epoch, batch) == (2, 2):
+        if (observer.progress.run_epoch(stage, stage_epoch), batch) == (2, 2):
             clicked.wait(30)
 
     seen = []
@@ -170,7 +170,7 @@ def cancel_in_epoch_2(qtbot, dialog):
 
     dialog.sig_progress.connect(on_progress)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(training_dialog._SignalObserver, "batch_done", batch_done)
+        patch.setattr(training_workers._SignalObserver, "batch_done", batch_done)
         result = run_to_end(qtbot, dialog)
     dialog.sig_progress.disconnect(on_progress)
     return result, seen
@@ -180,7 +180,8 @@ def cancel_in_epoch_2(qtbot, dialog):
 def scratch_dialog(qtbot, make_dialog, tmp_path):
     data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=40, seed=2)  # 108 training images
     dialog = make_dialog()
-    assert dialog.base_kind() == BASE_AIRBENCH
+    assert dialog.base_kind() == BASE_LITE0  # ImageNet weights: the default start without an active model
+    dialog.set_base_kind(BASE_AIRBENCH)     # these tests need a run of seconds: the small network from scratch
     assert scan(qtbot, dialog, data)
     dialog.set_hyper_parameters(epochs=3, batch_size=16, learning_rate=0.2, mixed_precision=False)
     return dialog
@@ -197,7 +198,7 @@ def test_cancel_mid_epoch_stops_within_a_batch_and_keeps_the_best_weights(qtbot,
     assert result.stopped is True and result.best_epoch == 1
     assert [m.epoch for m in result.history] == [1]  # the partial epoch is not kept
     loaded = load_model_file(result.model_path)
-    with np.load(checkpoint_folder(dialog._config) / "best.npz") as saved:
+    with np.load(checkpoint_folder(dialog.run_panel.config) / "best.npz") as saved:
         best = [saved[f"arr_{i}"] for i in range(len(saved.files))]
     for got, want in zip(loaded.model.get_weights(), best, strict=True):
         np.testing.assert_array_equal(got, want)
@@ -320,3 +321,28 @@ def test_vgg16_without_weights_says_why_clearly(qtbot, make_dialog, tmp_path, mo
     assert "VGG16 ImageNet weights cannot be downloaded" in dialog.status_label.text()
     assert dialog.stage_label.text() == "Failed"
     assert dialog.start_button.isEnabled()
+
+
+def test_an_ensemble_is_not_offered_for_fine_tuning_and_imagenet_weights_are_the_start(
+        qtbot, make_dialog, tmp_path, tiny_model_path):
+    """The bundled model combines two networks: the dialog says so and starts from EfficientNet-Lite0,
+    at 96 px in two stages; the core refuses such a base too."""
+    from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
+    from infinityvision_desktop.core.pipeline import fine_tune
+    from infinityvision_desktop.core.training import TrainConfig
+
+    loaded = load_model_file(tiny_model_path)
+    ensemble = tmp_path / "ensemble.h5"
+    save_model_file(loaded.model, loaded.metadata.replace(architecture="ensemble: airbench + efficientnet-lite0"),
+                    ensemble)
+    dialog = make_dialog(model_path=ensemble)
+    assert dialog.base_kind() == BASE_LITE0
+    assert not dialog.start_panel.fine_tune_radio.isEnabled()
+    data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=8, seed=3)
+    assert scan(qtbot, dialog, data)
+    assert "cannot be fine-tuned" in dialog.base_note.text()
+    config = dialog.start_panel.config_fields() | dialog.settings_panel.config_fields(BASE_LITE0)
+    assert config["arch"] == "efficientnet-lite0" and config["base"] is None
+    assert config["input_size"] == config["backbone_size"] == 96 and config["head_epochs"] > 0
+    with pytest.raises(ValueError, match="cannot be fine-tuned"):
+        fine_tune(TrainConfig(data=str(data), base=str(ensemble), out=str(tmp_path / "m.h5")))

@@ -4,7 +4,7 @@ the blitting the probability chart and the training curves share.
 A canvas behind a message, in a tab not shown or in a dialog not open still gets resize events and
 draw_idle() calls, and each full Agg draw is 60-160 ms of GUI-thread time (more while a training
 thread competes for the GIL). Hidden, those draws are skipped and one is done when the canvas is
-shown. matplotlib is imported on first use, not with this module (see history_charts).
+shown. matplotlib is imported on first use, not with this module (see chart_widget).
 """
 
 from __future__ import annotations

@@ -1,0 +1,100 @@
+"""Where a training run's model is written: the dialog's "Save as" box and the file names it makes.
+
+Every run writes a new file in paths.user_data_dir()/models, named by the user or after the data and
+the date, never over another model and never over the bundled one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from infinityvision_desktop import paths
+from infinityvision_desktop.gui import theme
+
+
+class ModelNamePanel(QGroupBox):
+    """The name of the model a run saves. The dialog calls `retranslate_ui()` and `apply_scheme()`."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.name_edit = QLineEdit(self)
+        self.models_folder_label = QLabel(self)
+        self.models_folder_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.name_edit)
+        layout.addWidget(self.models_folder_label)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(self.tr("Save as"))
+        self.name_edit.setToolTip(self.tr("The model's name; leave empty for a name from the data and the date"))
+        self.name_edit.setAccessibleName(self.tr("Model name"))
+        self.name_edit.setPlaceholderText(self.tr("Name from the data and the date"))
+        self.models_folder_label.setText(self.tr("Saved in {0}").format(models_folder()))
+
+    def apply_scheme(self, colours: theme.Scheme) -> None:
+        self.models_folder_label.setStyleSheet(f"color: {colours.muted};")
+
+    def set_editable(self, editable: bool) -> None:
+        self.name_edit.setEnabled(editable)
+
+    def output_path(self, data: str) -> Path:
+        """A new model file for a run on `data` (the path as typed), by the name typed here if any."""
+        return new_output_path(self.name_edit.text(), data)
+
+
+def models_folder() -> Path:
+    return paths.user_data_dir() / "models"
+
+
+def new_output_path(name: str, data: str) -> Path:
+    """A file in models_folder() that does not exist yet: `name`, or one made from `data` and the time."""
+    name = safe_name(name) or suggested_name(data)
+    folder = models_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{name}.h5"
+    counter = 2
+    while target.exists():
+        target = folder / f"{name}-{counter}.h5"
+        counter += 1
+    if same_file(target, paths.bundled_model_path()):  # never, but the bundled model is sacred
+        raise RuntimeError(f"refusing to train into the bundled model file {target}")
+    return target
+
+
+def suggested_name(data: str) -> str:
+    """The data's folder or archive name and the time: cifar-10-python-20240501-120000."""
+    stem = Path(data.strip() or "model").name
+    for suffix in (".tar.gz", ".tgz", ".tar"):
+        if stem.lower().endswith(suffix):
+            stem = stem[: -len(suffix)]
+    return f"{safe_name(stem) or 'model'}-{time.strftime('%Y%m%d-%H%M%S')}"
+
+
+def safe_name(text: str) -> str:
+    """A file name from what the user typed: letters, digits, '.', '-' and '_' only."""
+    return re.sub(r"[^\w.-]+", "_", text.strip()).strip("._")[:80]
+
+
+def copy_atomically(source: Path, target: Path) -> None:
+    """Copy through a temp file beside `target`, then a rename: a full disk leaves no half a model."""
+    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        shutil.copy2(source, temp)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False

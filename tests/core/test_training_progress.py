@@ -1,0 +1,46 @@
+"""Progress and time left of a training run, headless, driven with made-up clocks."""
+
+from __future__ import annotations
+
+import pytest
+
+from infinityvision_desktop.core.training import Stage
+from infinityvision_desktop.core.training_progress import EtaClock, RunProgress
+
+HEAD = Stage("head", 0, 1, "head", "adam", 1e-3)
+FINE = Stage("fine-tune", 1, 2, "fine", "sgd", 0.01)
+
+
+def test_batches_are_counted_over_the_whole_run_across_stages():
+    progress = RunProgress([HEAD, FINE])
+    assert progress.epochs == 3
+    assert progress.run_epoch(FINE, 1) == 2
+
+    first = progress.batch_done(HEAD, 1, 1, 10, 2.5, now=0.0)
+    assert (first.stage, first.stage_number, first.stage_count) == ("head", 1, 2)
+    assert (first.epoch, first.epochs, first.batch, first.done, first.total) == (1, 3, 1, 1, 30)
+    assert first.loss == 2.5 and first.eta_seconds is None  # not timed yet
+
+    later = progress.batch_done(FINE, 2, 4, 10, 0.5, now=1.0)
+    assert (later.stage, later.stage_number, later.stage_epoch, later.epoch, later.done) == ("fine-tune", 2, 2, 3, 24)
+
+
+def test_progress_is_reported_only_when_a_whole_percent_more_is_done():
+    train = Stage("train", 0, 1, "all", "sgd", 0.1)
+    progress = RunProgress([train])
+    reported = [progress.batch_done(train, 1, batch, 1000, 1.0, now=batch) is not None
+                for batch in range(1, 1001)]
+    assert sum(reported) == 101 and reported[0]  # 0% (the first batch), 1% ... 100%: once each
+    assert progress.data_step(5, 1000) and not progress.data_step(6, 1000) and progress.data_step(10, 1000)
+
+
+def test_time_left_counts_batches_and_the_per_epoch_overhead():
+    clock = EtaClock()
+    clock.stage_started()
+    for now in (10.0, 11.0, 12.0):  # the first batch, which traced the graph, is not timed
+        clock.batch_done(now)
+    assert clock.eta(10, 1) is None  # two intervals are too few to go by
+    clock.batch_done(13.0)
+    assert clock.batch_seconds == pytest.approx(1.0)
+    clock.epoch_done(16.0)  # validation and the checkpoint took 3 s
+    assert clock.eta(10, 2) == pytest.approx(10 * 1.0 + 2 * 3.0)
