@@ -40,7 +40,7 @@ ALLOWED_WORDS = {
     "infinityvision", "tensorflow", "keras", "pyside6", "python", "qt", "cifar-10", "cifar10", "csv", "png", "svg",
     "imagenet", "vgg16", "airbench", "adam", "sgd", "bfloat16", "float32", "avx-512", "amx", "bf16", "cutout",
     "tar", "ctrl", "shift", "alt", "tab", "esc", "del", "ins", "delete", "enter", "english",
-    "lite", "tflite", "int8", "hdf5", "grad-cam",
+    "lite", "tflite", "int8", "hdf5", "grad-cam", "efficientnet-lite0",
 }
 
 
