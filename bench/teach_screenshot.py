@@ -63,11 +63,15 @@ def main() -> int:
     view.select_class(source.classes()[-1])
     view.train()
     wait_for(view.sig_trained)
+    view.heatmap_check.setChecked(True)
     view.try_file(str(args.photo))
     wait_for(view.sig_answer_shown)
-    for _ in range(20):  # thumbnails and charts settle
-        app.processEvents()
-        QTimer.singleShot(50, lambda: None)
+    for _ in range(600):  # the heatmap follows the answer (Grad-CAM is traced on first use)
+        if view.try_view.has_overlay():
+            break
+        pause = QEventLoop()
+        QTimer.singleShot(50, pause.quit)
+        pause.exec()
     loop = QEventLoop()
     QTimer.singleShot(1500, loop.quit)
     loop.exec()

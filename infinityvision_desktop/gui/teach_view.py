@@ -227,8 +227,7 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
         self.try_chart = ProbabilityChart()
         self.try_chart.setMinimumHeight(110)
         self.try_open_button = QPushButton()
-        self.heatmap_check = QCheckBox()
-        self.heatmap_check.setChecked(True)
+        self.heatmap_check = QCheckBox()  # off by default: its first use per model traces Grad-CAM
         self.use_button = QPushButton()
         self.save_button = QPushButton()
         self.export_button = QPushButton()
@@ -781,6 +780,8 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
 
     @Slot(bool)
     def _on_heatmap_check_toggled(self, checked: bool) -> None:
+        if checked and self._heatmap is None and self._try_source is not None:
+            self._try(self._try_source)  # asked again, with the heatmap this time
         self.try_view.set_overlay(self._heatmap if checked and self._heatmap is not None else None)
 
     @Slot(int, str)
@@ -991,7 +992,7 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
         self._heatmap = None  # the shown photo's, once the worker has it
         self.answer_label.setText(self.tr("Answering…"))
         self.answer_label.setStyleSheet(f"color: {self._scheme.muted};")
-        self._try_request = self.worker.try_image(self.project.folder, item)
+        self._try_request = self.worker.try_image(self.project.folder, item, heatmap=self.heatmap_check.isChecked())
         return self._try_request
 
     def _start_copy(self, worker: CopyImagesWorker) -> None:

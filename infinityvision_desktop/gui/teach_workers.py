@@ -74,10 +74,10 @@ class TeachWorker(Worker):
         self._lock = threading.Lock()
         self._generation = 0  # a cancel voids the run under way and any queued before it
         self._request_ids = itertools.count(1)
-        self._pending_try: tuple[int, str, ImageItem] | None = None
+        self._pending_try: tuple[int, str, ImageItem, bool] | None = None
         self._teacher = None  # core.teach.trainer.Teacher: lives and dies in this thread
         self._heads: dict[str, tuple] = {}  # project folder -> (LinearHead, ModelMetadata) of its last run
-        self._grad_cams: dict[str, tuple[object, object]] = {}  # project folder -> (what it explains, GradCam)
+        self._grad_cams: dict[str, tuple[object, object]] = {}  # project folder -> (Keras model, its GradCam)
         self._predictors: dict[str, tuple[int, object]] = {}  # model file -> (mtime_ns, Predictor)
         self._last_percent: tuple[str, int] | None = None
 
@@ -96,10 +96,11 @@ class TeachWorker(Worker):
         with self._lock:
             self._generation += 1
 
-    def try_image(self, folder: str | os.PathLike, item: ImageItem) -> int:
-        """Answer one photo with the project's latest model; only the latest request is answered."""
+    def try_image(self, folder: str | os.PathLike, item: ImageItem, *, heatmap: bool = False) -> int:
+        """Answer one photo with the project's latest model (and its heatmap if asked: the first one
+        of a model traces Grad-CAM, a second of work); only the latest request is answered."""
         with self._lock:
-            request = (next(self._request_ids), os.fspath(folder), item)
+            request = (next(self._request_ids), os.fspath(folder), item, heatmap)
             self._pending_try = request
         self._commands.put(_TRY)
         return request[0]
@@ -162,7 +163,6 @@ class TeachWorker(Worker):
             return
         if result.model_path is not None:
             self._heads[command.folder] = (result.head, result.metadata)
-            self._grad_cams.pop(command.folder, None)
         self.sig_trained.emit(command.folder, result)
 
     def _progress(self, stage: str, done: int, total: int) -> None:
@@ -178,7 +178,7 @@ class TeachWorker(Worker):
             request, self._pending_try = self._pending_try, None
         if request is None:
             return
-        request_id, folder, item = request
+        request_id, folder, item, heatmap = request
         try:
             rgb = _decode(item)
             prediction = self._answer(folder, rgb)
@@ -189,7 +189,7 @@ class TeachWorker(Worker):
             self.sig_answer_failed.emit(request_id, str(exc.args[0]))
             return
         self.sig_answer.emit(request_id, prediction)
-        if self._pending_try is None:  # a newer photo waits: its answer first, no heatmap for this one
+        if heatmap and self._pending_try is None:  # a newer photo waits: its answer first, no heatmap here
             self._explain(request_id, folder, rgb)
 
     def _explain(self, request_id: int, folder: str, rgb: np.ndarray) -> None:
@@ -199,10 +199,12 @@ class TeachWorker(Worker):
         try:
             if folder in self._heads:
                 head, metadata = self._heads[folder]
+                # the same Keras model for every head of this many classes (Teacher.build_model sets
+                # the weights), so the traced Grad-CAM is reused; only the labels must be this head's
+                model = self._loaded_teacher().build_model(head, len(metadata.labels))
                 cached = self._grad_cams.get(folder)
-                if cached is None or cached[0] is not head:
-                    model = self._loaded_teacher().build_model(head, len(metadata.labels))
-                    cached = (head, GradCam(model, metadata))
+                if cached is None or cached[0] is not model or cached[1].labels != tuple(metadata.labels):
+                    cached = (model, GradCam(model, metadata))
                     self._grad_cams[folder] = cached
                 grad_cam = cached[1]
             else:

@@ -79,6 +79,7 @@ class Teacher:
         self.precision = precision or feature_precision()
         self.cache_folder = cache_folder
         self._extractor: FeatureExtractor | None = extractor
+        self._model = None  # (classes, the Keras model of build_model, its head Dense layer)
         self._store: FeatureStore | None = None
 
     @property
@@ -191,15 +192,21 @@ class Teacher:
         return self.extractor
 
     def build_model(self, head: LinearHead, num_classes: int):
-        """The backbone up to head_pool, then Dense (the head) and softmax: one Keras model."""
+        """The backbone up to head_pool, then Dense (the head) and softmax: one Keras model.
+
+        Built once per number of classes and given each new head's weights: a retrain then builds
+        no graph (and a Grad-CAM traced on the model stays valid), only the save remains.
+        """
         import keras
         from keras import layers
 
-        backbone = self.extractor.model
-        dense = layers.Dense(num_classes, name="head_dense")
-        logits = dense(backbone.get_layer(FEATURE_LAYER).output)
-        outputs = layers.Activation("softmax", dtype="float32", name="head_softmax")(logits)
-        model = keras.Model(backbone.inputs, outputs, name="teach_efficientnet_lite0")
+        if self._model is None or self._model[0] != num_classes:
+            backbone = self.extractor.model
+            dense = layers.Dense(num_classes, name="head_dense")
+            logits = dense(backbone.get_layer(FEATURE_LAYER).output)
+            outputs = layers.Activation("softmax", dtype="float32", name="head_softmax")(logits)
+            self._model = (num_classes, keras.Model(backbone.inputs, outputs, name="teach_efficientnet_lite0"), dense)
+        _, model, dense = self._model
         dense.set_weights([head.weights, head.bias])
         return model
 
