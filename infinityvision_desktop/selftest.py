@@ -35,7 +35,7 @@ def run(model_path: str | None = None, *, record: bool = False) -> int:
 
 
 def _check(model_path: str | None, record: bool) -> str:
-    from infinityvision_desktop.core.images import load_image
+    from infinityvision_desktop.core.classify import ImageItem, classify
     from infinityvision_desktop.core.predictor import Predictor
     from infinityvision_desktop.paths import bundled_model_path
 
@@ -44,8 +44,14 @@ def _check(model_path: str | None, record: bool) -> str:
     files = sorted(p for p in samples_dir().glob("*.jpg"))
     if not files:
         raise RuntimeError(f"no sample images in {samples_dir()}")
-    predictions = predictor.predict([load_image(p) for p in files])
-    answers = {p.name: {"label": pr.label, "confidence": round(pr.confidence, 4)} for p, pr in zip(files, predictions)}
+    results: list = []
+    classify([ImageItem(key, str(path), str(path)) for key, path in enumerate(files)], predictor,
+             on_batch=results.extend)
+    unreadable = [result.error for result in results if result.error]
+    if unreadable:
+        raise RuntimeError("; ".join(unreadable))
+    answers = {files[r.key].name: {"label": r.prediction.label, "confidence": round(r.prediction.confidence, 4)}
+               for r in results}
     expected_path = samples_dir() / EXPECTED_FILE
     if record:
         expected_path.write_text(json.dumps(answers, indent=2) + "\n", encoding="utf-8")

@@ -14,13 +14,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+TEMP_MARKER = ".tmp-"  # then the writer's process id: a killed process's leftovers can be found
 _serial = itertools.count()  # two threads of one process must not share a temp name
 
 
 def temp_path(target: str | os.PathLike) -> Path:
-    """A hidden name beside `target` that keeps its suffix (np.savez and Keras look at it)."""
+    """A hidden name beside `target` that keeps its suffix (np.savez and Keras look at it) and
+    ends its stem with TEMP_MARKER and the process id (`core.modelfile.clean_stale_temp_files`)."""
     target = Path(target)
-    return target.with_name(f".{target.name}.{os.getpid()}-{next(_serial)}.tmp{target.suffix}")
+    return target.with_name(f".{target.stem}.{next(_serial)}{TEMP_MARKER}{os.getpid()}{target.suffix}")
 
 
 @contextmanager

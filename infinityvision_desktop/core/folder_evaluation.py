@@ -23,12 +23,12 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from infinityvision_desktop.core.classify import ImageItem, classify
 from infinityvision_desktop.core.datasets import ALL, DatasetError, labelled_files, read_labelled_files
 from infinityvision_desktop.core.evaluation import Evaluation, evaluate
-from infinityvision_desktop.core.images import ImageLoadError, load_image, resize_for_model
 
 THUMBNAIL_SIDE = 96  # pixels, long side: what the gallery shows
-BATCH = 64  # images per predict call: a stop request is answered within one batch
+BATCH = 16  # images per predict call: progress moves and a stop is answered within one batch
 
 
 def _noop(done: int, total: int) -> None:
@@ -111,14 +111,15 @@ def choose_split(splits: set[str] | tuple[str, ...], wanted: str = "test") -> st
 
 
 def evaluate_folder(predictor, source, *, split: str = "test", thumbnail_side: int = THUMBNAIL_SIDE,
-                    on_progress: Callable[[int, int], None] = _noop,
+                    threshold: float | None = None, on_progress: Callable[[int, int], None] = _noop,
                     should_stop: Callable[[], bool] = _never) -> FolderEvaluation:
     """Classify every image of a labelled folder and score the answers.
 
     The folder's class names must be among the model's (matched exactly, else ignoring case);
     a folder with only some of them is fine. Unreadable files are listed, never fatal. Raises
     DatasetError for a folder that cannot be scored and InterruptedError when `should_stop()`
-    says so. `on_progress(done, total)` is called when the percentage changes.
+    says so. `on_progress(done, total)` is called after each batch. `threshold`: the user's "not
+    sure" threshold (None: the model's).
     """
     started = time.perf_counter()
     source = Path(source)
@@ -131,46 +132,33 @@ def evaluate_folder(predictor, source, *, split: str = "test", thumbnail_side: i
     files = [f for f in files if f.split == chosen]
     labels = tuple(predictor.metadata.labels)
     index_of = _label_index(source, labels, sorted({f.label for f in files}))
-    size = tuple(predictor.metadata.input_size)
 
     outcomes: list[ImageOutcome] = []
     unreadable: list[tuple[str, str]] = []
-    pending: list[tuple[object, np.ndarray, bytes | None]] = []
-    total, done, last_percent = len(files), 0, -1
+    total, done = len(files), 0
+    is_folder = source.is_dir()
 
-    def flush() -> None:
-        if not pending:
-            return
-        probabilities = predictor.probabilities(np.stack([image for _, image, _ in pending]))
-        threshold = predictor.metadata.not_sure_threshold
-        for (file, _, thumbnail), row in zip(pending, probabilities):
-            predicted = int(np.argmax(row))
+    def on_batch(results) -> None:
+        nonlocal done
+        for result in results:
+            file = files[result.key]
+            if result.error is not None:
+                unreadable.append((file.name, result.reason or result.error))
+                continue
+            prediction = result.prediction
             outcomes.append(ImageOutcome(
-                name=file.name, path=file.locator if source.is_dir() else None,
-                true_index=index_of[file.label], predicted_index=predicted,
-                probabilities=tuple(float(p) for p in row), not_sure=bool(row[predicted] < threshold),
-                thumbnail=thumbnail))
-        pending.clear()
+                name=file.name, path=file.locator if is_folder else None, true_index=index_of[file.label],
+                predicted_index=prediction.index, probabilities=prediction.probabilities,
+                not_sure=prediction.not_sure, thumbnail=_jpeg(result.thumbnail)))
+        done += len(results)
+        on_progress(done, total)
 
-    for file, data in read_labelled_files(source, files):
-        if should_stop():
-            raise InterruptedError("evaluation stopped")
-        try:
-            if isinstance(data, Exception):
-                raise data
-            rgb = load_image(data, name=file.name, draft_size=size)
-        except ImageLoadError as exc:
-            unreadable.append((file.name, exc.reason))
-        else:
-            pending.append((file, resize_for_model(rgb, size), _thumbnail_jpeg(rgb, thumbnail_side)))
-            if len(pending) >= BATCH:
-                flush()
-        done += 1
-        percent = done * 100 // total
-        if percent != last_percent:
-            last_percent = percent
-            on_progress(done, total)
-    flush()
+    items = (ImageItem(key, data, file.name)
+             for key, (file, data) in enumerate(read_labelled_files(source, files)))
+    summary = classify(items, predictor, total=total, threshold=threshold, batch_size=BATCH,
+                       thumbnail_side=thumbnail_side, on_batch=on_batch, should_stop=should_stop)
+    if summary.stopped:
+        raise InterruptedError("evaluation stopped")
     if not outcomes:
         raise DatasetError(source, f"none of the {total} image files could be read"
                            + (f" (the first: {unreadable[0][0]}: {unreadable[0][1]})" if unreadable else ""))
@@ -199,14 +187,11 @@ def _label_index(source: Path, labels: tuple[str, ...], found: list[str]) -> dic
     return index
 
 
-def _thumbnail_jpeg(rgb: np.ndarray, side: int) -> bytes | None:
-    if side <= 0:
+def _jpeg(rgb: np.ndarray | None) -> bytes | None:
+    if rgb is None:
         return None
-    image = Image.fromarray(rgb)
-    if max(image.size) > side:
-        image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=90)
+    Image.fromarray(rgb).save(out, format="JPEG", quality=90)
     return out.getvalue()
 
 

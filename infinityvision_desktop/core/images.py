@@ -424,3 +424,13 @@ def find_images(paths) -> tuple[list[str], int]:
         elif path:
             result.append(path)
     return result, not_images
+
+
+def thumbnail(rgb: np.ndarray, side: int) -> np.ndarray:
+    """The app's one thumbnail: RGB uint8 with a long side of at most `side` (smaller images as they are)."""
+    height, width = rgb.shape[:2]
+    if max(height, width) <= side:
+        return rgb
+    image = Image.fromarray(rgb)
+    image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
+    return np.asarray(image)

@@ -40,6 +40,11 @@ class Prediction:
     def label(self) -> str:
         return self.labels[self.index]
 
+    def with_threshold(self, threshold: float) -> "Prediction":
+        """The same answer judged against another "not sure" threshold (the user's own)."""
+        not_sure = is_not_sure(self.confidence, threshold, self.looks_like)
+        return self if not_sure == self.not_sure else dataclasses.replace(self, not_sure=not_sure)
+
     @property
     def confidence(self) -> float:
         return self.probabilities[self.index]
@@ -54,7 +59,16 @@ class Prediction:
         }
 
 
-def predictions_from_probabilities(probabilities: np.ndarray, metadata: ModelMetadata) -> list[Prediction]:
+def is_not_sure(confidence: float, threshold: float, looks_like: str | None = None) -> bool:
+    """The one place an answer is judged "not sure": below the threshold, or a photo that looks
+    like none of the classes (whatever its confidence)."""
+    return bool(looks_like) or confidence < threshold
+
+
+def predictions_from_probabilities(probabilities: np.ndarray, metadata: ModelMetadata,
+                                   threshold: float | None = None) -> list[Prediction]:
+    """Answers from calibrated probabilities; `threshold` (the user's) overrides the model's."""
+    threshold = metadata.not_sure_threshold if threshold is None else threshold
     result = []
     for row in np.asarray(probabilities, dtype=np.float64):
         index = int(np.argmax(row))
@@ -62,7 +76,7 @@ def predictions_from_probabilities(probabilities: np.ndarray, metadata: ModelMet
             labels=metadata.labels,
             probabilities=tuple(float(p) for p in row),
             index=index,
-            not_sure=bool(row[index] < metadata.not_sure_threshold),
+            not_sure=is_not_sure(float(row[index]), threshold),
         ))
     return result
 
@@ -202,18 +216,20 @@ class Predictor:
     def prepare(self, rgb: np.ndarray) -> np.ndarray:
         return resize_for_model(rgb, tuple(self.metadata.input_size))
 
-    def predict(self, images: Sequence[np.ndarray]) -> list[Prediction]:
+    def predict(self, images: Sequence[np.ndarray], *, threshold: float | None = None) -> list[Prediction]:
         """Classify RGB uint8 images of any size; photos that look like none of the classes
         (when the model has an ImageNet check, see `core.openset`) are "not sure" and say what
-        they look like."""
+        they look like. `threshold`: the user's "not sure" threshold instead of the model's."""
         if len(images) == 0:
             return []
+        threshold = self.metadata.not_sure_threshold if threshold is None else threshold
         batch = np.stack([self.prepare(image) for image in images])
-        predictions = predictions_from_probabilities(self.probabilities(batch), self.metadata)
+        predictions = predictions_from_probabilities(self.probabilities(batch), self.metadata, threshold)
         check = self.open_set_check()
         if check is None:
             return predictions
-        return [dataclasses.replace(p, not_sure=True, looks_like=outside.looks_like) if outside else p
+        return [dataclasses.replace(p, looks_like=outside.looks_like,
+                                    not_sure=is_not_sure(p.confidence, threshold, outside.looks_like)) if outside else p
                 for p, outside in zip(predictions, check.check(images))]
 
     @property

@@ -145,6 +145,11 @@ class AboutDialog(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
 
+    def follow(self, session) -> None:
+        """Show the active model of `session` (gui.session.ClassifySession), now and as it changes."""
+        session.sig_model_ready.connect(self.set_model)
+        self.set_model(session.model_path, session.metadata)
+
     def set_model(self, path: str | os.PathLike | None, model_metadata) -> None:
         """The active model's file and its core.modelfile.ModelMetadata (None: no model)."""
         self._model_path = os.fspath(path) if path is not None else None

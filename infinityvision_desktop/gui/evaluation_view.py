@@ -46,10 +46,11 @@ class EvaluationWorker(Worker):
     sig_cancelled = Signal()
     """The user cancelled; nothing is shown."""
 
-    def __init__(self, model_path: str, folder: str) -> None:
+    def __init__(self, model_path: str, folder: str, threshold: float | None = None) -> None:
         super().__init__()
         self.model_path = model_path
         self.folder = folder
+        self.threshold = threshold  # the user's "not sure" threshold; None: the model's
 
     def work(self) -> None:
         # imported here, in the worker thread: TensorFlow loads off the GUI thread
@@ -62,8 +63,8 @@ class EvaluationWorker(Worker):
             predictor = Predictor.load(self.model_path)
             if self.should_stop():
                 raise InterruptedError
-            result = evaluate_folder(predictor, self.folder, on_progress=self.sig_progress.emit,
-                                     should_stop=self.should_stop)
+            result = evaluate_folder(predictor, self.folder, threshold=self.threshold,
+                                     on_progress=self.sig_progress.emit, should_stop=self.should_stop)
         except InterruptedError:
             self.sig_cancelled.emit()
             return
@@ -334,8 +335,9 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
 
     # ================================================================ public API
 
-    def start(self, model_path: str, folder: str, *, model_name: str = "") -> None:
-        """Evaluate the model file on a labelled folder (cancelling one under way)."""
+    def start(self, model_path: str, folder: str, *, model_name: str = "", threshold: float | None = None) -> None:
+        """Evaluate the model file on a labelled folder (cancelling one under way); `threshold`:
+        the user's "not sure" threshold (None: the model's)."""
         if self._worker is not None:
             self._worker.request_stop()
             self._disconnect(self._worker)  # its last signals must not end the new run
@@ -351,7 +353,7 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         self.cancel_button.setEnabled(True)
         self.save_csv_button.hide()
         self.body.hide()
-        worker = EvaluationWorker(model_path, folder)
+        worker = EvaluationWorker(model_path, folder, threshold)
         worker.sig_progress.connect(self._on_worker_progress)
         worker.sig_result.connect(self._on_worker_result)
         worker.sig_failed.connect(self._on_worker_failed)

@@ -70,7 +70,8 @@ class Features(QObject):
         view = self._evaluation_tab()
         window.tabs.setCurrentWidget(view)
         metadata = window.active_metadata
-        view.start(window.active_model_path, folder, model_name=metadata.name if metadata is not None else "")
+        view.start(window.active_model_path, folder, model_name=metadata.name if metadata is not None else "",
+                   threshold=window.session.threshold_override())
         return view
 
     def _evaluation_tab(self) -> EvaluationView:

@@ -214,7 +214,8 @@ class HistoryView(QWidget):
         for the writer thread; returns how many were queued. Cheap: no disk, no image encoding here."""
         if self._writer is None or not self._recording:
             return 0
-        large = {result.key: getattr(result, "history_thumbnail", None) for result in results if result.error is None}
+        # a small JPEG file is its own thumbnail; otherwise the one made from the decoded image
+        large = {result.key: result.thumbnail_jpeg or result.thumbnail for result in results if result.error is None}
         entries = []
         for row in rows:
             if row.state != RowState.DONE or row.prediction is None or row.key not in large:

@@ -204,8 +204,8 @@ def _shape_text(shape: tuple) -> str:
 class ModelView(QWidget):
     """The active model's curves, confusion matrix, per-class report, summary and comparison.
 
-    `set_model(metadata, path, summary)` when a model becomes active; `set_summary()` if the
-    summary arrives later; `set_known_models()` whenever the list of models changes.
+    `follow(session)` shows the session's active model as it changes (or call `set_model` and
+    `set_summary` directly); `set_known_models()` whenever the list of models changes.
     """
 
     sig_report_copied = Signal(str)
@@ -348,6 +348,20 @@ class ModelView(QWidget):
                 self._style_evaluation_label()
 
     # ================================================================ public API
+
+    def follow(self, session) -> None:
+        """Show the active model of `session` (gui.session.ClassifySession), now and as it changes."""
+        session.sig_model_ready.connect(self._on_session_model_ready)
+        session.sig_model_summary.connect(self._on_session_model_summary)
+        self._session = session
+
+    @Slot(str, object)
+    def _on_session_model_ready(self, path: str, metadata) -> None:
+        self.set_model(metadata, path, self._session.summary)
+
+    @Slot(str, object)
+    def _on_session_model_summary(self, path: str, summary) -> None:
+        self.set_summary(summary)
 
     def set_model(self, metadata: ModelMetadata, path: str | os.PathLike | None,
                   summary: ModelSummary | None = None) -> None:

@@ -23,31 +23,25 @@ import itertools
 import logging
 import os
 import queue
-import sys
 import threading
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Union
 
-import numpy as np
-from PIL import Image
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from infinityvision_desktop.core.history import THUMBNAIL_SIDE as HISTORY_THUMBNAIL_SIZE
-from infinityvision_desktop.core.images import ImageInfo, ImageLoadError, load_image_with_info
+from infinityvision_desktop.core.classify import (
+    BATCH_SIZE, ImageItem, ImageResult, classify, decode_item, decoding_thread,
+)
+from infinityvision_desktop.core.history import THUMBNAIL_SIDE as HISTORY_THUMBNAIL_SIDE
+from infinityvision_desktop.core.images import ImageLoadError
 
 log = logging.getLogger(__name__)
 
 __all__ = [
     "Worker", "WorkerHandle", "start_worker", "running_handles",
-    "InferenceWorker", "ImageItem", "ImageResult", "JobSummary", "BATCH_SIZE", "THUMBNAIL_SIZE",
+    "InferenceWorker", "ImageItem", "ImageResult", "JobSummary", "BATCH_SIZE",
 ]
-
-# Images per predict() call: big enough for throughput, small enough that results and the
-# progress bar move several times a second and a Cancel is answered within one batch.
-BATCH_SIZE = 128
-THUMBNAIL_SIZE = 40  # pixels, the long side of the thumbnails shown in the results table
 
 
 # ---------------------------------------------------------------- the pattern
@@ -169,33 +163,6 @@ def running_handles() -> list[WorkerHandle]:
 
 # ---------------------------------------------------------------- inference values
 
-ImageSource = Union[str, bytes, np.ndarray]
-
-
-@dataclass(frozen=True)
-class ImageItem:
-    """One image to classify: a file path, encoded bytes, or RGB uint8 pixels (H, W, 3)."""
-
-    key: int  # the caller's identifier, returned with the result
-    source: ImageSource
-    name: str  # shown in error messages; for files, usually the path
-
-
-@dataclass(frozen=True, eq=False)
-class ImageResult:
-    """One image's outcome: a prediction, or the reason it could not be read."""
-
-    key: int
-    prediction: object | None  # a core.predictor.Prediction
-    error: str | None  # str(ImageLoadError): "photo.jpg: file is empty"
-    thumbnail: np.ndarray | None  # RGB uint8, long side <= THUMBNAIL_SIZE
-    frames: int = 1  # > 1: an animation (or multi-page file) of which the first frame was classified
-    # The History's thumbnail, made here from the decoded image (the file may be gone later): RGB
-    # uint8 with a long side <= HISTORY_THUMBNAIL_SIZE, JPEG-encoded by the history writer's thread;
-    # or, for a JPEG that small already (CIFAR-10's), the file's own bytes: nothing to encode.
-    history_thumbnail: np.ndarray | bytes | None = None
-
-
 @dataclass(frozen=True)
 class JobSummary:
     job_id: int
@@ -210,6 +177,7 @@ class _Job:
     job_id: int
     items: tuple[ImageItem, ...]
     generation: int
+    threshold: float | None  # the user's "not sure" threshold; None: the model's
 
 
 @dataclass(frozen=True)
@@ -233,13 +201,10 @@ def freeze_library_objects() -> None:
     """Take the objects TensorFlow and Keras create on import out of the garbage collector's walks.
 
     They live as long as the process, and there are hundreds of thousands of them: every full
-    collection walked them all, 100-250 ms with the GIL held, a frozen window in the middle of a
-    big batch or of a training run. Done once, after the import and before any model is loaded
-    or trained, so models stay collectable. No collection first: it would itself hold the GIL,
-    and the import leaves nothing to collect. Both shown by
-    `.venv/bin/python -c "import keras, gc, time; n = len(gc.get_objects()); t = time.perf_counter();
-    u = gc.collect(); print(n, u, time.perf_counter() - t)"`: 313,987 objects, 0 unreachable,
-    a 110-112 ms collection here.
+    collection walked them all with the GIL held, a frozen window in the middle of a big batch or
+    of a training run. Done once, after the import and before any model is loaded or trained, so
+    models stay collectable. No collection first: it would itself hold the GIL, and the import
+    leaves nothing to collect.
     """
     global _libraries_frozen
     if _libraries_frozen:
@@ -303,10 +268,11 @@ class InferenceWorker(Worker):
     def load_model(self, path: str | os.PathLike) -> None:
         self._commands.put(_LoadModel(os.fspath(path)))
 
-    def submit(self, items: tuple[ImageItem, ...] | list[ImageItem]) -> int:
-        """Queue images; returns the job id that the signals carry."""
+    def submit(self, items: tuple[ImageItem, ...] | list[ImageItem], *, threshold: float | None = None) -> int:
+        """Queue images; returns the job id that the signals carry. `threshold`: the user's "not
+        sure" threshold (None: the model's)."""
         with self._lock:
-            job = _Job(next(self._job_ids), tuple(items), self._generation)
+            job = _Job(next(self._job_ids), tuple(items), self._generation, threshold)
         self._commands.put(job)
         return job.job_id
 
@@ -407,58 +373,29 @@ class InferenceWorker(Worker):
         if self._predictor is None or self._is_void(job):
             self.sig_job_finished.emit(JobSummary(job.job_id, 0, 0, self._predictor is not None, total))
             return
-        predictor = self._predictor
-        draft_size = predictor.decode_size
-        classified = skipped = done = 0
+        done = 0
         last_percent = -1
-        # The next batch is decoded in a helper thread while the model works on this one.
-        upcoming = self._decoder().submit(self._decode_batch, job, job.items[:self.batch_size], draft_size)
-        for start in range(0, total, self.batch_size):
-            decoded, results = upcoming.result()
-            following = job.items[start + self.batch_size:start + 2 * self.batch_size]
-            if following and not self._is_void(job):
-                upcoming = self._decoder().submit(self._decode_batch, job, following, draft_size)
-            if decoded:
-                predictions = predictor.predict([rgb for _, rgb, _ in decoded])
-                for (item, rgb, info), prediction in zip(decoded, predictions):
-                    large = _thumbnail(rgb, HISTORY_THUMBNAIL_SIZE)
-                    # the small one from the large one: one resize of the decoded image, not two
-                    results.append(ImageResult(item.key, prediction, None, _thumbnail(large), info.frames,
-                                               history_thumbnail=info.small_jpeg or large))
-            if results:
-                classified += len(decoded)
-                skipped += len(results) - len(decoded)
-                done += len(results)
-                self.sig_results.emit(job.job_id, tuple(results))
-                percent = done * 100 // total
-                if percent != last_percent:
-                    last_percent = percent
-                    self.sig_progress.emit(job.job_id, done, total)
-            self._serve_explanation()  # the user's selected image does not wait for a big batch
-            if self._is_void(job):
-                break
-        upcoming.result()  # a decode under way ends (it stops early when the job is void) before the next job
-        self.sig_job_finished.emit(JobSummary(job.job_id, classified, skipped, done < total, total - done))
 
-    def _decode_batch(self, job: _Job, items, draft_size) -> tuple[list, list[ImageResult]]:
-        """Decoded images (item, pixels, info) and the results of those that could not be read.
-        Runs in the decoding thread: touches nothing but the items."""
-        decoded: list[tuple[ImageItem, np.ndarray, ImageInfo]] = []
-        results: list[ImageResult] = []
-        for item in items:
-            if self._is_void(job):
-                break
-            try:
-                rgb, info = _decode(item, draft_size)
-            except ImageLoadError as exc:
-                results.append(ImageResult(item.key, None, str(exc), None))
-                continue
-            decoded.append((item, rgb, info))
-        return decoded, results
+        def on_batch(results: tuple[ImageResult, ...]) -> None:
+            nonlocal done, last_percent
+            done += len(results)
+            self.sig_results.emit(job.job_id, results)
+            percent = done * 100 // total
+            if percent != last_percent:
+                last_percent = percent
+                self.sig_progress.emit(job.job_id, done, total)
+
+        summary = classify(job.items, self._predictor, threshold=job.threshold, batch_size=self.batch_size,
+                           thumbnail_side=HISTORY_THUMBNAIL_SIDE, on_batch=on_batch,
+                           should_stop=lambda: self._is_void(job),
+                           # the user's selected image does not wait for a big batch
+                           between_batches=self._serve_explanation, decoder=self._decoder())
+        self.sig_job_finished.emit(JobSummary(job.job_id, summary.classified, summary.skipped,
+                                              summary.stopped, summary.not_done))
 
     def _decoder(self) -> ThreadPoolExecutor:
         if self._decoding is None:
-            self._decoding = ThreadPoolExecutor(1, thread_name_prefix="decode", initializer=_lower_priority)
+            self._decoding = decoding_thread()
         return self._decoding
 
     def _serve_explanation(self) -> None:
@@ -473,7 +410,7 @@ class InferenceWorker(Worker):
         from infinityvision_desktop.core.explain import ExplainError, GradCam
 
         try:
-            rgb = _decode(request.item, tuple(self._predictor.metadata.input_size))[0]
+            rgb = decode_item(request.item, tuple(self._predictor.metadata.input_size))[0]
             if self._grad_cam is None:
                 self._grad_cam = GradCam.for_predictor(self._predictor)
             explanation = self._grad_cam.explain(rgb, request.class_index)
@@ -486,40 +423,3 @@ class InferenceWorker(Worker):
             self.sig_explanation_failed.emit(request.request_id, "an unexpected error (details in the log)")
             return
         self.sig_explanation.emit(request.request_id, explanation)
-
-
-def _lower_priority() -> None:
-    """The decoding thread yields to the model's threads (Linux's per-thread nice value).
-
-    At equal priority it slowed the model more than it saved (three threads on two cores: an
-    interrupted thread holds up the whole convolution); at nice 10 it mostly runs in the gaps
-    the model leaves. Both were compared with one-off alternating runs of `bench_gui.py`'s item 4,
-    not kept: the figures drift more between runs than the difference.
-    """
-    if not sys.platform.startswith("linux"):  # elsewhere the id given would name a process
-        return
-    try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
-    except OSError:
-        pass
-
-
-def _decode(item: ImageItem, draft_size: tuple[int, int]) -> tuple[np.ndarray, ImageInfo]:
-    """The image's pixels and what it is (the first frame of an animation is classified)."""
-    if isinstance(item.source, np.ndarray):
-        height, width = item.source.shape[:2]
-        return item.source, ImageInfo(width, height, "", 1)
-    # draft mode: a JPEG decodes at 1/2..1/8 scale, much faster for a 32x32 model; the preview
-    # is read separately, by the GUI, at screen size.
-    return load_image_with_info(item.source, name=item.name if isinstance(item.source, bytes) else None,
-                                draft_size=draft_size, keep_small_jpeg=HISTORY_THUMBNAIL_SIZE)
-
-
-def _thumbnail(rgb: np.ndarray, side: int = THUMBNAIL_SIZE) -> np.ndarray:
-    height, width = rgb.shape[:2]
-    if max(height, width) <= side:
-        return rgb
-    image = Image.fromarray(rgb)
-    image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return np.asarray(image)
-

@@ -2,6 +2,33 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ClassifyStatus</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/status_bar.py" line="+75"/>
+        <source>Classifying %n image(s)…</source>
+        <translation>
+            <numerusform>Classifying %n image…</numerusform>
+            <numerusform>Classifying %n images…</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>%n waiting for a model</source>
+        <translation>
+            <numerusform>%n waiting for a model</numerusform>
+            <numerusform>%n waiting for a model</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n other file(s) not added (not images)</source>
+        <translation>
+            <numerusform>%n other file not added (not an image)</numerusform>
+            <numerusform>%n other files not added (not images)</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message numerus="yes">
         <location filename="../../infinityvision_desktop/gui/errors.py" line="+64"/>
@@ -104,7 +131,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+256"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+257"/>
         <source>Exported %n entry(s) to {0}</source>
         <translation>
             <numerusform>Exported %n entry to {0}</numerusform>
@@ -131,7 +158,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+528"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+252"/>
         <source>(%n other file(s) skipped: not images)</source>
         <translation>
             <numerusform>(%n other file skipped: not an image)</numerusform>
@@ -139,42 +166,18 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+129"/>
+        <location line="+63"/>
         <source>Exported %n result(s) to {0}</source>
         <translation>
             <numerusform>Exported %n result to {0}</numerusform>
             <numerusform>Exported %n results to {0}</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <location line="+268"/>
-        <source>Classifying %n image(s)…</source>
-        <translation>
-            <numerusform>Classifying %n image…</numerusform>
-            <numerusform>Classifying %n images…</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+16"/>
-        <source>%n waiting for a model</source>
-        <translation>
-            <numerusform>%n waiting for a model</numerusform>
-            <numerusform>%n waiting for a model</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n other file(s) not added (not images)</source>
-        <translation>
-            <numerusform>%n other file not added (not an image)</numerusform>
-            <numerusform>%n other files not added (not images)</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>ModelView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+413"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+427"/>
         <source>%n class(es)</source>
         <translation>
             <numerusform>%n class</numerusform>
@@ -209,7 +212,7 @@
 <context>
     <name>ResultsModel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+159"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+161"/>
         <source>Classified (first of %n frame(s))</source>
         <translation>
             <numerusform>Classified (first of %n frame)</numerusform>
@@ -271,7 +274,7 @@
 <context>
     <name>TeachView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+567"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+566"/>
         <source>%n photo(s) · needs {0} more</source>
         <translation>
             <numerusform>%n photo · needs {0} more</numerusform>
@@ -335,7 +338,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+156"/>
+        <location line="+158"/>
         <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
         <translation>
             <numerusform>Delete the class &apos;{0}&apos; and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>

@@ -39,7 +39,7 @@
         <translation>Скопіювати версії та походження моделі — для звіту про ваду</translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+29"/>
         <source>Name:</source>
         <translation>Назва:</translation>
     </message>
@@ -228,6 +228,203 @@
         <location line="+1"/>
         <source>truck</source>
         <translation>вантажівка</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifySession</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/session.py" line="+151"/>
+        <source>file not found</source>
+        <translation>файл не знайдено</translation>
+    </message>
+    <message>
+        <location line="+96"/>
+        <source>Pasted image {0}</source>
+        <translation>Вставлене зображення {0}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyStatus</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/status_bar.py" line="+56"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Stop classifying the remaining images</source>
+        <translation>Не класифікувати решту зображень</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classification progress</source>
+        <translation>Перебіг класифікації</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+17"/>
+        <source>Classifying %n image(s)…</source>
+        <translation>
+            <numerusform>Класифікується %n зображення…</numerusform>
+            <numerusform>Класифікуються %n зображення…</numerusform>
+            <numerusform>Класифікується %n зображень…</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Classifying…</source>
+        <translation>Класифікується…</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cancelled: {0} classified, {1} skipped, {2} not classified</source>
+        <translation>Скасовано. Класифіковано: {0}, пропущено: {1}, не класифіковано: {2}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} classified, {1} skipped</source>
+        <translation>Класифіковано: {0}, пропущено: {1}</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n waiting for a model</source>
+        <translation>
+            <numerusform>%n чекає на модель</numerusform>
+            <numerusform>%n чекають на модель</numerusform>
+            <numerusform>%n чекають на модель</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n other file(s) not added (not images)</source>
+        <translation>
+            <numerusform>ще %n файл не додано (не зображення)</numerusform>
+            <numerusform>ще %n файли не додано (не зображення)</numerusform>
+            <numerusform>ще %n файлів не додано (не зображення)</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Loading model…</source>
+        <translation>Завантаження моделі…</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Model: {0}</source>
+        <translation>Модель: {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>test accuracy {0}</source>
+        <translation>точність на тесті {0}</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>No model</source>
+        <translation>Немає моделі</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>looked for {0}</source>
+        <translation>шукали {0}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No model available: looked for {0} ({1}).</source>
+        <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Could not load {0}: {1}. Still using {2}.</source>
+        <translation>Не вдалося завантажити {0}: {1}. Далі використовується {2}.</translation>
+    </message>
+</context>
+<context>
+    <name>ClassifyView</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/classify_view.py" line="+97"/>
+        <source>Image preview</source>
+        <translation>Попередній перегляд зображення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Probability of each class</source>
+        <translation>Імовірність кожного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classified images</source>
+        <translation>Класифіковані зображення</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Answer</source>
+        <translation>Відповідь</translation>
+    </message>
+    <message>
+        <location line="+59"/>
+        <source>animated: its first frame (of {0}) was classified</source>
+        <translation>анімація: класифіковано перший кадр (із {0})</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Waiting for a model…</source>
+        <translation>Очікування моделі…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Waiting for the model to load…</source>
+        <translation>Очікування завантаження моделі…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Classifying…</source>
+        <translation>Класифікується…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Not classified (cancelled)</source>
+        <translation>Не класифіковано (скасовано)</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <location line="+6"/>
+        <source>No preview</source>
+        <translation>Попередній перегляд недоступний</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>or choose File › Open Images… ({0}), or paste an image ({1})</source>
+        <translation>або виберіть «Файл › Відкрити зображення…» ({0}), або вставте зображення ({1})</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Choose a model with Model › Open Model…</source>
+        <translation>Виберіть модель через «Модель › Відкрити модель…»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Drop photos or folders here</source>
+        <translation>Перетягніть сюди фото або теки</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>No model available: looked for {0} ({1}).</source>
+        <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>None of the ten: looks like {0}</source>
+        <translation>Жоден із десяти класів: схоже на {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not sure: looks most like {0} ({1})</source>
+        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>{0}, {1}</source>
+        <translation>{0}, {1}</translation>
     </message>
 </context>
 <context>
@@ -1242,12 +1439,12 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+159"/>
+        <location line="+160"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="-158"/>
         <source>Opening the history…</source>
         <translation>Відкриття історії…</translation>
     </message>
@@ -1257,7 +1454,7 @@ said: {1} {2}</source>
         <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>The history could not be opened: {0}</source>
         <translation>Не вдалося відкрити історію: {0}</translation>
     </message>
@@ -1373,7 +1570,7 @@ said: {1} {2}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+341"/>
+        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+104"/>
         <source>&amp;Open Images…</source>
         <translation>&amp;Відкрити зображення…</translation>
     </message>
@@ -1458,7 +1655,7 @@ said: {1} {2}</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Remove the selected images from the list</source>
         <translation>Вилучити вибрані зображення зі списку</translation>
     </message>
@@ -1488,13 +1685,12 @@ said: {1} {2}</source>
         <translation>Зупинити</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+31"/>
+        <location line="+0"/>
         <source>Stop classifying the remaining images</source>
         <translation>Не класифікувати решту зображень</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="+1"/>
         <source>Pre&amp;ferences…</source>
         <translation>&amp;Налаштування…</translation>
     </message>
@@ -1514,14 +1710,14 @@ said: {1} {2}</source>
         <translation>&amp;Відкрити модель…</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+779"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+519"/>
         <location line="+4"/>
+        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+0"/>
         <source>Open Model</source>
         <translation>Відкрити модель</translation>
     </message>
     <message>
-        <location line="-782"/>
+        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+0"/>
         <source>Use another .h5 or .keras model</source>
         <translation>Використати іншу модель .h5 або .keras</translation>
     </message>
@@ -1576,7 +1772,7 @@ said: {1} {2}</source>
         <translation>Очистити список</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Empty the list of recent files</source>
         <translation>Очистити список недавніх файлів</translation>
     </message>
@@ -1611,7 +1807,7 @@ said: {1} {2}</source>
         <translation>Панель інструментів</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="-400"/>
         <source>Classify</source>
         <translation>Класифікація</translation>
     </message>
@@ -1631,42 +1827,7 @@ said: {1} {2}</source>
         <translation>Розділи</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Cancel</source>
-        <translation>Скасувати</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Image preview</source>
-        <translation>Попередній перегляд зображення</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Probability of each class</source>
-        <translation>Імовірність кожного класу</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Classified images</source>
-        <translation>Класифіковані зображення</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Answer</source>
-        <translation>Відповідь</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Classification progress</source>
-        <translation>Перебіг класифікації</translation>
-    </message>
-    <message>
-        <location line="+79"/>
-        <source>No model available: looked for {0} ({1}).</source>
-        <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
-    </message>
-    <message>
-        <location line="+56"/>
+        <location line="+124"/>
         <source>No images found in {0}</source>
         <translation>У {0} не знайдено зображень</translation>
     </message>
@@ -1680,7 +1841,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+11"/>
         <source>the model</source>
         <translation>модель</translation>
     </message>
@@ -1695,12 +1856,12 @@ said: {1} {2}</source>
         <translation>Збережена відповідь ({0}, {1}) для вставленого зображення</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+24"/>
         <source>Nothing to paste: the clipboard holds no image or image file.</source>
         <translation>Нічого вставляти: у буфері обміну немає зображення чи файлу зображення.</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+23"/>
         <source>Export failed</source>
         <translation>Не вдалося експортувати</translation>
     </message>
@@ -1719,7 +1880,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+85"/>
         <source>Cannot drop {0}: it is a web address. Save the image first, then drop the file.</source>
         <translation>Не можна перетягнути {0}: це веб-адреса. Спершу збережіть зображення, а тоді перетягніть файл.</translation>
     </message>
@@ -1734,17 +1895,7 @@ said: {1} {2}</source>
         <translation>Перетягнуте зображення</translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>file not found</source>
-        <translation>файл не знайдено</translation>
-    </message>
-    <message>
-        <location line="+47"/>
-        <source>Could not load {0}: {1}. Still using {2}.</source>
-        <translation>Не вдалося завантажити {0}: {1}. Далі використовується {2}.</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+29"/>
         <source>Model not loaded</source>
         <translation>Модель не завантажено</translation>
     </message>
@@ -1753,137 +1904,8 @@ said: {1} {2}</source>
         <source>{0} could not be used: {1}</source>
         <translation>Не вдалося використати {0}: {1}</translation>
     </message>
-    <message numerus="yes">
-        <location line="+99"/>
-        <source>Classifying %n image(s)…</source>
-        <translation>
-            <numerusform>Класифікується %n зображення…</numerusform>
-            <numerusform>Класифікуються %n зображення…</numerusform>
-            <numerusform>Класифікується %n зображень…</numerusform>
-        </translation>
-    </message>
     <message>
-        <location line="+0"/>
-        <location line="+85"/>
-        <source>Classifying…</source>
-        <translation>Класифікація…</translation>
-    </message>
-    <message>
-        <location line="-74"/>
-        <source>Cancelled: {0} classified, {1} skipped, {2} not classified</source>
-        <translation>Скасовано. Класифіковано: {0}, пропущено: {1}, не класифіковано: {2}</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>{0} classified, {1} skipped</source>
-        <translation>Класифіковано: {0}, пропущено: {1}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n waiting for a model</source>
-        <translation>
-            <numerusform>%n чекає на модель</numerusform>
-            <numerusform>%n чекають на модель</numerusform>
-            <numerusform>%n чекають на модель</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n other file(s) not added (not images)</source>
-        <translation>
-            <numerusform>ще %n файл не додано (не зображення)</numerusform>
-            <numerusform>ще %n файли не додано (не зображення)</numerusform>
-            <numerusform>ще %n файлів не додано (не зображення)</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Pasted image {0}</source>
-        <translation>Вставлене зображення {0}</translation>
-    </message>
-    <message>
-        <location line="+39"/>
-        <source>animated: its first frame (of {0}) was classified</source>
-        <translation>анімація: класифіковано перший кадр (із {0})</translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Waiting for a model…</source>
-        <translation>Очікування моделі…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Waiting for the model to load…</source>
-        <translation>Очікування завантаження моделі…</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Not classified (cancelled)</source>
-        <translation>Не класифіковано (скасовано)</translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <location line="+6"/>
-        <source>No preview</source>
-        <translation>Попередній перегляд недоступний</translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>or choose File › Open Images… ({0}), or paste an image ({1})</source>
-        <translation>або виберіть «Файл › Відкрити зображення…» ({0}), або вставте зображення ({1})</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Choose a model with Model › Open Model…</source>
-        <translation>Виберіть модель через «Модель › Відкрити модель…»</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Drop photos or folders here</source>
-        <translation>Перетягніть сюди фото або теки</translation>
-    </message>
-    <message>
-        <location line="+16"/>
-        <source>None of the ten: looks like {0}</source>
-        <translation>Жоден із десяти класів: схоже на {0}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Not sure: looks most like {0} ({1})</source>
-        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0}, {1}</source>
-        <translation>{0}, {1}</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Loading model…</source>
-        <translation>Завантаження моделі…</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Model: {0}</source>
-        <translation>Модель: {0}</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>test accuracy {0}</source>
-        <translation>точність на тесті {0}</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>No model</source>
-        <translation>Немає моделі</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>looked for {0}</source>
-        <translation>шукали {0}</translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+30"/>
         <source>Open Images</source>
         <translation>Відкрити зображення</translation>
     </message>
@@ -1913,12 +1935,12 @@ said: {1} {2}</source>
         <translation>Моделі Keras (*.h5 *.keras)</translation>
     </message>
     <message>
-        <location line="+147"/>
+        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+22"/>
         <source>No recent files</source>
         <translation>Немає недавніх файлів</translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location line="+12"/>
         <source>Images ({0});;All files (*)</source>
         <translation>Зображення ({0});;Усі файли (*)</translation>
     </message>
@@ -2018,7 +2040,7 @@ said: {1} {2}</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location line="+53"/>
+        <location line="+67"/>
         <source>No model</source>
         <translation>Немає моделі</translation>
     </message>
@@ -2271,7 +2293,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ReportTableModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-416"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-430"/>
         <source>Class</source>
         <translation>Клас</translation>
     </message>
@@ -2309,7 +2331,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+79"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+81"/>
         <source>File</source>
         <translation>Файл</translation>
     </message>
@@ -2637,7 +2659,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TeachView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+331"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+330"/>
         <source>New Project…</source>
         <translation>Новий проєкт…</translation>
     </message>
@@ -2729,12 +2751,12 @@ No starts again from the beginning and discards that checkpoint.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+561"/>
+        <location line="+563"/>
         <source>Paste</source>
         <translation>Вставити</translation>
     </message>
     <message>
-        <location line="-560"/>
+        <location line="-562"/>
         <source>Add the image or image files on the clipboard to this class</source>
         <translation>Додати до цього класу зображення або файли зображень із буфера обміну</translation>
     </message>
@@ -2844,24 +2866,24 @@ No starts again from the beginning and discards that checkpoint.</source>
     </message>
     <message>
         <location line="+7"/>
-        <location line="+431"/>
+        <location line="+433"/>
         <source>Add Class</source>
         <translation>Додати клас</translation>
     </message>
     <message>
-        <location line="-422"/>
-        <location line="+431"/>
+        <location line="-424"/>
+        <location line="+433"/>
         <source>Rename Class</source>
         <translation>Перейменувати клас</translation>
     </message>
     <message>
-        <location line="-422"/>
-        <location line="+433"/>
+        <location line="-424"/>
+        <location line="+435"/>
         <source>Delete Class</source>
         <translation>Видалити клас</translation>
     </message>
     <message>
-        <location line="-402"/>
+        <location line="-404"/>
         <source>Training…</source>
         <translation>Навчання…</translation>
     </message>
@@ -3049,7 +3071,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>New Project: choose or create an empty folder</source>
         <translation>Новий проєкт: виберіть або створіть порожню теку</translation>
     </message>

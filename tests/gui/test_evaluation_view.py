@@ -91,15 +91,15 @@ def test_double_clicking_a_mistake_opens_it_in_the_classify_tab(window, labelled
 
 
 def test_cancel_stops_the_evaluation(window, labelled_folder, monkeypatch, qtbot):
-    from infinityvision_desktop.core import folder_evaluation
+    from infinityvision_desktop.core import classify as classify_loop
 
-    original = folder_evaluation.load_image
+    original = classify_loop.load_image_with_info
 
     def slow(*args, **kwargs):
         time.sleep(0.2)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(folder_evaluation, "load_image", slow)
+    monkeypatch.setattr(classify_loop, "load_image_with_info", slow)
     monkeypatch.setattr(feature_actions.QFileDialog, "getExistingDirectory", lambda *a, **k: str(labelled_folder))
     window.features.evaluate_action.trigger()
     view = window.features.evaluation_view
@@ -124,15 +124,15 @@ def test_a_folder_that_cannot_be_scored_says_why(window, tmp_path, monkeypatch, 
 
 
 def test_a_new_evaluation_replaces_one_under_way(window, labelled_folder, monkeypatch, qtbot, tmp_path):
-    from infinityvision_desktop.core import folder_evaluation
+    from infinityvision_desktop.core import classify as classify_loop
 
-    original = folder_evaluation.load_image
+    original = classify_loop.load_image_with_info
 
     def slow(*args, **kwargs):
         time.sleep(0.1)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(folder_evaluation, "load_image", slow)
+    monkeypatch.setattr(classify_loop, "load_image_with_info", slow)
     other = make_class_folders(tmp_path / "other", labels=("ship",), per_class=2)
     first = window.features.evaluate_folder(str(labelled_folder))
     qtbot.waitUntil(lambda: first.progress_bar.maximum() == 23, timeout=WORK_TIMEOUT_MS)

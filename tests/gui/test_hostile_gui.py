@@ -25,6 +25,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QApplication
 
+from infinityvision_desktop.core import classify as classify_loop
 from infinityvision_desktop.core.images import load_image
 from infinityvision_desktop.core.modelfile import TEMP_MARKER
 from infinityvision_desktop.gui import main_window as main_window_module
@@ -153,13 +154,13 @@ def test_case_15_a_file_deleted_after_the_drop_is_named_and_the_rest_are_classif
     good = write_images(tmp_path, 3)
     victim = tmp_path / "victim.png"
     shutil.copyfile(good[0], victim)
-    original = workers.load_image_with_info
+    original = classify_loop.load_image_with_info
 
     def delete_victim_first(*args, **kwargs):
         victim.unlink(missing_ok=True)  # while the worker is on the first image
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(workers, "load_image_with_info", delete_victim_first)
+    monkeypatch.setattr(classify_loop, "load_image_with_info", delete_victim_first)
     drop_and_wait(window, dropper, qtbot, [good[0], victim, *good[1:]])
 
     rows = rows_by_name(window)

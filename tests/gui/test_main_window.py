@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from infinityvision_desktop.core import classify as classify_loop
 from infinityvision_desktop.core.images import load_image
 from infinityvision_desktop.gui import main_window as main_window_module
 from infinityvision_desktop.gui import workers
@@ -37,13 +38,13 @@ def expected_probabilities(predictor, source) -> np.ndarray:
 
 def slow_decoding(monkeypatch, seconds: float = 0.004) -> None:
     """Make each image take a little longer to decode, so a large batch is still running when we act."""
-    original = workers.load_image_with_info
+    original = classify_loop.load_image_with_info
 
     def slow(*args, **kwargs):
         time.sleep(seconds)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(workers, "load_image_with_info", slow)
+    monkeypatch.setattr(classify_loop, "load_image_with_info", slow)
 
 
 # ---------------------------------------------------------------- drop

@@ -308,7 +308,7 @@ def test_a_scan_of_the_known_models_that_ends_after_a_newer_one_is_not_shown(mak
                                                                               monkeypatch, qtbot):
     import threading
 
-    from infinityvision_desktop.gui import main_window
+    from infinityvision_desktop.gui import known_models
     from infinityvision_desktop.gui.workers import running_handles
 
     window = make_window(tiny_model_path)
@@ -317,8 +317,8 @@ def test_a_scan_of_the_known_models_that_ends_after_a_newer_one_is_not_shown(mak
     # A first scan is slow (a model file on a slow disk) and, when it ends, out of date (it lists a
     # model since deleted); a second one, started after the change, ends first.
     slow_released = threading.Event()
-    original = main_window.KnownModelsWorker.work
-    first_scan = window._known_scan + 1
+    original = known_models.KnownModelsWorker.work
+    first_scan = window.known_models.scan + 1
 
     def work(self):
         if self._scan != first_scan:
@@ -326,9 +326,9 @@ def test_a_scan_of_the_known_models_that_ends_after_a_newer_one_is_not_shown(mak
         slow_released.wait(10)
         self.sig_known.emit(self._scan, [("deleted since", 0.5)])
 
-    monkeypatch.setattr(main_window.KnownModelsWorker, "work", work)
-    window._refresh_known_models()
-    window._refresh_known_models()
+    monkeypatch.setattr(known_models.KnownModelsWorker, "work", work)
+    window.known_models.refresh()
+    window.known_models.refresh()
     qtbot.waitUntil(lambda: sum(h.name == "known-models" for h in running_handles()) == 1, timeout=10_000)
     slow_released.set()
     qtbot.waitUntil(lambda: not any(h.name == "known-models" for h in running_handles()), timeout=10_000)

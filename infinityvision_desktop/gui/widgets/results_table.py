@@ -14,10 +14,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView, QWidget
 
+from infinityvision_desktop.core.images import thumbnail
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name
 from infinityvision_desktop.gui.widgets.probability_chart import percent_text
-from infinityvision_desktop.gui.workers import THUMBNAIL_SIZE
+
+THUMBNAIL_SIZE = 40  # pixels, the long side of the thumbnails shown in the table
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 KEY_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -258,8 +260,8 @@ class ResultsModel(QAbstractTableModel):
             else:
                 row.state, row.error, row.prediction = RowState.DONE, None, result.prediction
                 row.frames = result.frames
-                if result.thumbnail is not None:
-                    row.thumbnail = result.thumbnail
+                if result.thumbnail is not None:  # the History's size: kept at the table's
+                    row.thumbnail = thumbnail(result.thumbnail, THUMBNAIL_SIZE)
                     self._pixmaps.pop(row.key, None)
             changed.append(row)
         self._rows_changed(changed)
