@@ -3,8 +3,8 @@ show a message instead of the chart and be saved as PNG or SVG.
 
 Texts are in the interface language and colours follow the window's light or dark palette; both
 change in place on LanguageChange and PaletteChange. matplotlib is imported when a chart is first
-drawn, not when this module is imported: it costs about 0.3 s that the first paint of the window
-should not wait for. Never pyplot: figures are created directly and belong to their widget.
+drawn, not when this module is imported: its import is slow, and the first paint of the window
+should not wait for it. Never pyplot: figures are created directly and belong to their widget.
 """
 
 from __future__ import annotations
