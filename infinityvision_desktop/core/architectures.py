@@ -7,8 +7,8 @@ code from the file. Layer names carry the structure the fine-tune pipeline needs
 - ``airbench`` (a): the fast 32x32 CNN of the bundled model, after Keller Jordan's airbench:
   a frozen 2x2 whitening convolution computed from the data, three conv groups
   (conv, max-pool, BatchNorm, activation, conv, BatchNorm, activation), global max-pool and a
-  scaled linear head. ReLU, not airbench's GELU: GELU costs 2.7x the training time on this
-  CPU in bfloat16 (bench/bench_activation.py), more than its accuracy is worth per minute.
+  scaled linear head. ReLU, not airbench's GELU: on a CPU in bfloat16 GELU trains much slower,
+  more than its accuracy is worth per minute (`bench/bench_model.py --activations` times both).
 - ``vgg16`` (b): the predecessor InfinityVision's transfer model: VGG16 base, Flatten,
   Dense 256 ReLU, Dropout 0.5, softmax, at any input size.
 - ``pic-cnn`` (c): the predecessor ProjectImageClassifier's 32x32 CNN, for comparison.

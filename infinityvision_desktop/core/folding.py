@@ -4,8 +4,8 @@ At inference BatchNormalization, Normalization and Rescaling are per-channel `x 
 runs each as its own ops, BatchNorm in float32 even in a bfloat16 model, so a bfloat16 conv net
 spends much of its time casting and scaling between convolutions. Folded into the neighbouring
 convolution or dense layer they cost nothing, and what is left (conv + bias + ReLU, max-pool)
-is what oneDNN fuses. The bundled model runs about 1.5x as fast this way
-(`bench/bench_model.py --compare-folding`).
+is what oneDNN fuses, so the model runs markedly faster (`bench/bench_model.py` compares the
+folded and the Keras model).
 
 Only models whose layers form a single chain of the kinds below are folded; `fold_model` returns
 None for anything else and the caller keeps the Keras model. Every fold is exact in real
@@ -247,15 +247,15 @@ def _trace(ops: list[_Op], input_shape, dtype: str):
     # Up to the first conv/dense (and its activation) in float32: it takes the raw 0-255 pixels
     # and, folded, the input normalisation, whose nearly cancelling terms bfloat16's 8 bits lose.
     # In bfloat16 the bundled model lost test accuracy here; in float32 (a small layer: 3 input
-    # channels) it gives the float32 model's top class for 99.96% of the test images
-    # (`bench_model.py --compare-folding`).
+    # channels, so it costs little) it gives the float32 model's top class for all but a handful
+    # of test images (bench/bench_model.py counts them).
     first = next((i for i, op in enumerate(ops) if op.kind in ("conv", "dense")), len(ops))
     if first + 1 < len(ops) and ops[first + 1].kind == "act" and ops[first + 1].act != "softmax":
         first += 1
 
     def constant(array, dtype):
-        # made eagerly and captured by the graph (a 24 MB constant embedded in it cost seconds of
-        # tracing); in the dtype the tensor it meets has, float32 up to `first`
+        # made eagerly and captured by the graph (a large constant embedded in the graph makes
+        # tracing slow); in the dtype the tensor it meets has, float32 up to `first`
         with tf.init_scope():
             return tf.constant(array, dtype)
 

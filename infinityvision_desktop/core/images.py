@@ -167,9 +167,9 @@ def _plain_jpeg(data: bytes, max_pixels: int, draft_size: tuple[int, int] | None
     multi-picture segment, which draft mode would not shrink; None for anything else.
 
     Pillow's JPEG plugin walks the header in Python; here one short walk finds the size and the
-    same libjpeg decoder makes the same pixels: 90 instead of 148 us per CIFAR-10 file
-    (`bench/bench_decode.py`), time the model waits for in the inference worker. Anything
-    unusual, damaged or too large takes the full path, which has the reasons for people.
+    same libjpeg decoder makes the same pixels in less time (`bench/bench_decode.py` times both),
+    time the model waits for in the inference worker. Anything unusual, damaged or too large
+    takes the full path, which has the reasons for people.
     """
     if data[:3] != b"\xff\xd8\xff":
         return None

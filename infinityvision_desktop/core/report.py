@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from infinityvision_desktop.core.atomic import atomic_path
 from infinityvision_desktop.core.folder_evaluation import FolderEvaluation, thumbnail_rgb
 
 TEXT_COLOUR = "#2b2f36"
@@ -51,12 +52,11 @@ def write_report(result: FolderEvaluation, folder: str | os.PathLike, *, model_n
     written = []
     for name in REPORT_FILES:
         target = folder / name
-        temp = folder / f".{name}.tmp-{os.getpid()}"
         try:
-            writers[name](temp)
-            os.replace(temp, target)
+            # each file whole or not at all: a report opened while it is rewritten is never half new
+            with atomic_path(target) as temp:
+                writers[name](temp)
         except OSError as exc:
-            temp.unlink(missing_ok=True)
             raise ReportError(f"{target}: cannot be written ({exc.strerror or exc})") from None
         written.append(target)
     return written

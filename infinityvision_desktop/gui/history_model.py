@@ -26,7 +26,7 @@ from infinityvision_desktop.gui.widgets.probability_chart import percent_text
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 200  # rows per query: a screenful many times over, a few milliseconds to read
+PAGE_SIZE = 200  # rows per query: a screenful many times over, and still a quick read
 MAX_KEPT_ON_REFRESH = 2000  # rows re-read when new entries arrive, so the scroll position holds
 THUMBNAIL_BLOCK = 50  # thumbnails read together: one query per block of rows painted
 PIXMAP_CACHE_SIZE = 1500

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from infinityvision_desktop.core import history
+from infinityvision_desktop.core import atomic, history, history_query, history_schema
 from infinityvision_desktop.core.history import (
     SCHEMA_VERSION, HistoryEntry, HistoryError, HistoryFilter, HistoryStore, decode_thumbnail,
 )
@@ -210,7 +210,7 @@ def test_a_name_search_with_few_matches_reads_them_by_id_and_finds_the_same_rows
                 assert [row.id for row in by_id] == [row.id for row in walked], (filters, order_by, descending)
         pages = [sample.query(**filters, limit=2, offset=offset, expected=total) for offset in range(0, total + 2, 2)]
         assert [row.id for page in pages for row in page] == [row.id for row in sample.query(**filters)]
-    where, _ = sample._where(text="cat", few=True)
+    where, _ = history_query.where_clause(text="cat", few=True)
     plan = " ".join(str(row) for row in sample._conn().execute(
         f"EXPLAIN QUERY PLAN SELECT id FROM entries{where} ORDER BY created DESC LIMIT 100", ["%cat%"]))
     assert "COVERING INDEX entries_name_lower" in plan  # the ids from the small name index
@@ -218,7 +218,7 @@ def test_a_name_search_with_few_matches_reads_them_by_id_and_finds_the_same_rows
 
 def test_statistics_let_a_common_filter_walk_the_sort_order(store):
     # Two in three entries "not sure": walking the date index finds a page at once; without
-    # statistics SQLite takes the not_sure index and sorts every match (38 ms on 100,000 entries).
+    # statistics SQLite takes the not_sure index and sorts every match, slow on a long history.
     store.add_many(entry(f"img_{i:05d}.jpg", not_sure=i % 3 != 0, created=T0 + timedelta(minutes=i))
                    for i in range(3000))
     sql = "EXPLAIN QUERY PLAN SELECT id FROM entries WHERE not_sure = 1 ORDER BY created DESC, id DESC LIMIT 100"
@@ -244,7 +244,7 @@ def test_searches_use_the_indexes(sample):
     assert "entries_name_lower" in plan  # a scan of the small name index, not of the table
     for key, column in history.SORT_KEYS.items():
         plan = " ".join(str(row) for row in sample._conn().execute(
-            f"EXPLAIN QUERY PLAN SELECT id FROM entries{HistoryStore._order(key, True)} LIMIT 200"))
+            f"EXPLAIN QUERY PLAN SELECT id FROM entries{history_query.order_clause(key, True)} LIMIT 200"))
         assert "TEMP B-TREE" not in plan, (key, plan)  # sorted by an index, not in memory
 
 
@@ -314,7 +314,7 @@ def test_a_failed_export_leaves_the_previous_file_and_no_temporary(sample, tmp_p
     def broken_replace(*args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(history.os, "replace", broken_replace)
+    monkeypatch.setattr(atomic.os, "replace", broken_replace)  # where the export's rename is looked up
     with pytest.raises(OSError):
         sample.export_csv(target)
     assert target.read_text() == "old contents"
@@ -486,11 +486,13 @@ def test_an_interrupted_migration_leaves_the_old_version(tmp_path, monkeypatch):
     conn.commit()
     conn.close()
 
+    steps = dict(history_schema.MIGRATIONS)
+
     def failing_step(conn):
-        history._migrate_to_2(conn)
+        steps[2](conn)
         raise sqlite3.OperationalError("disk I/O error (simulated)")
 
-    monkeypatch.setattr(history, "MIGRATIONS", [(1, history._migrate_to_1), (2, failing_step)])
+    monkeypatch.setattr(history_schema, "MIGRATIONS", [(1, steps[1]), (2, failing_step)])
     with pytest.raises(HistoryError):
         HistoryStore(path)
     conn = sqlite3.connect(path)

@@ -2,9 +2,9 @@
 the blitting the probability chart and the training curves share.
 
 A canvas behind a message, in a tab not shown or in a dialog not open still gets resize events and
-draw_idle() calls, and each full Agg draw is 60-160 ms of GUI-thread time (more while a training
-thread competes for the GIL). Hidden, those draws are skipped and one is done when the canvas is
-shown. matplotlib is imported on first use, not with this module (see chart_widget).
+draw_idle() calls, and each full Agg draw holds the GUI thread long enough to be felt (longer
+while a training thread competes for the GIL). Hidden, those draws are skipped and one is done
+when the canvas is shown. matplotlib is imported on first use, not with this module (see chart_widget).
 """
 
 from __future__ import annotations
@@ -44,8 +44,8 @@ class Blitter:
 
     A full draw leaves the animated artists out: the canvas's picture is kept under the key that
     `key()` gives at that moment, then the artists are drawn on top. `update()` puts the picture
-    for the current key back and draws only the artists: a few ms instead of a full Agg draw,
-    most of which is laying out text. A chart whose fixed part depends on its state (the
+    for the current key back and draws only the artists: a small part of a full Agg draw, most
+    of which is laying out text. A chart whose fixed part depends on its state (the
     probability chart's bold top class) keeps one picture per state; `forget()` drops them all
     when what they show changes (size, texts, colours).
     """

@@ -3,8 +3,8 @@ show a message instead of the chart and be saved as PNG or SVG.
 
 Texts are in the interface language and colours follow the window's light or dark palette; both
 change in place on LanguageChange and PaletteChange. matplotlib is imported when a chart is first
-drawn, not when this module is imported: it costs about 0.3 s that the first paint of the window
-should not wait for. Never pyplot: figures are created directly and belong to their widget.
+drawn, not when this module is imported: its import is slow, and the first paint of the window
+should not wait for it. Never pyplot: figures are created directly and belong to their widget.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from infinityvision_desktop.core.atomic import atomic_path
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.widgets.canvas import new_canvas
 
@@ -179,21 +180,18 @@ class ChartWidget(QWidget):
     # --- saving ---
 
     def save_image(self, path: str | os.PathLike) -> Path:
-        """Write the chart as PNG or SVG (by the suffix), atomically: a temp file, then a rename."""
+        """Write the chart as PNG or SVG (by the suffix), atomically (core.atomic): a failed save
+        keeps the file that was there."""
         path = Path(path)
         kind = path.suffix.lower().lstrip(".")
         if kind not in SAVE_FORMATS:
             raise ValueError(f"save charts as .png or .svg, not {path.suffix or 'a file without a suffix'}")
         self.ensure_canvas()
-        temp = path.with_name(f".{path.stem}.tmp-{os.getpid()}{path.suffix}")
         shown = self.scheme
         self.set_scheme(SAVED_SCHEME)  # light colours on white, whatever the window's theme
         try:
-            self.figure.savefig(temp, format=kind, dpi=150, facecolor="white")
-            os.replace(temp, path)
-        except BaseException:
-            temp.unlink(missing_ok=True)
-            raise
+            with atomic_path(path) as temp:
+                self.figure.savefig(temp, format=kind, dpi=150, facecolor="white")
         finally:
             self.set_scheme(shown)
         self.sig_saved.emit(str(path))

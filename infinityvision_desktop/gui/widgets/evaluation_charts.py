@@ -27,8 +27,8 @@ class ConfusionMatrixChart(ChartWidget):
     """The user switched between counts (False) and row-normalised shares (True)."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        # no layout engine: constrained layout measured every text on every draw (half the cost of
-        # the end-of-training redraw); the margins are set by hand from the class names instead
+        # no layout engine: constrained layout measures every text on every draw, a large part of
+        # the end-of-training redraw; the margins are set by hand from the class names instead
         super().__init__(parent, file_stem="confusion-matrix", figsize=(4.6, 4.2), layout=None)
         self._labels: tuple[str, ...] = ()
         self._margins_px = (0.0, 0.0, 0.0, 0.0)  # left, bottom, right, top
@@ -80,8 +80,8 @@ class ConfusionMatrixChart(ChartWidget):
 
     def prepare(self, labels: Sequence[str]) -> None:
         """Build the axes, ticks and cell texts for these classes now, still showing the message:
-        a later `set_matrix()` with the same classes only updates values (rebuilding costs ~80 ms
-        of GUI time, which the end of a training run should not pay on top of its redraws)."""
+        a later `set_matrix()` with the same classes only updates values (a rebuild takes GUI
+        time that the end of a training run should not pay on top of its redraws)."""
         labels = tuple(labels)
         if not labels or (labels == self._labels and self._image is not None):
             return
@@ -307,4 +307,6 @@ def _same_colour(rgba, hex_colour: str) -> bool:
 
 
 def _elide(text: str, limit: int) -> str:
+    # Characters, not QFontMetrics.elidedText: matplotlib draws these names in its own font, and a
+    # saved chart has no widget whose width could decide.
     return text if len(text) <= limit else text[: limit - 1] + "…"

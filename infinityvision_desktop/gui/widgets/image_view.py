@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPalett
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 # Never decode a preview larger than this on its long side, whatever the screen says: a 48 MP
-# photo decoded whole would take a second and 190 MB for a picture shown 900 px wide.
+# photo decoded whole is 190 MB of pixels, and a pause, for a picture shown 900 px wide.
 MAX_PREVIEW_SIDE = 2560
 
 

@@ -15,8 +15,8 @@ raises the figure's dpi), so sizes here are in points or scaled by that ratio.
 
 A class can be clicked (its bar, its row or its name: matplotlib pick events) and one class can
 be marked with an outline, the class whose heatmap is shown.
-matplotlib is imported when the canvas is first needed, not when this module is imported: it
-costs about 0.3 s, which the first paint of the window should not wait for.
+matplotlib is imported when the canvas is first needed, not when this module is imported: its
+import is slow, and the first paint of the window should not wait for it.
 """
 
 from __future__ import annotations

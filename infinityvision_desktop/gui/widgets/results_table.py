@@ -316,7 +316,7 @@ class ResultsTable(QTableView):
         header.setSectionResizeMode(Column.FILE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(Column.CLASS, QHeaderView.ResizeMode.Interactive)
         # Fixed widths, never ResizeToContents: that asks every row for its size on every change,
-        # which costs tens of milliseconds per batch with a thousand rows.
+        # a cost that grows with the rows and is paid again for every batch of results.
         header.setSectionResizeMode(Column.CONFIDENCE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)

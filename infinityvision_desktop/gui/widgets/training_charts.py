@@ -47,16 +47,15 @@ class TrainingCurves(ChartWidget):
 
     While training, `append_epoch` changes the lines in place. When the axes' limits stay the same
     (the usual case after the first epochs: x spans the planned epochs) only the lines and markers
-    are redrawn over a cached picture of the rest (matplotlib blitting: a few ms instead of a full
-    redraw, whose tick-label layout costs 40-150 ms on a busy two-core machine); otherwise
-    `draw_idle()` redraws everything once.
+    are redrawn over a cached picture of the rest (matplotlib blitting: a small part of a full
+    redraw, most of which is tick-label layout); otherwise `draw_idle()` redraws everything once.
     """
 
     SERIES = ("accuracy", "val_accuracy", "loss", "val_loss")
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        # No constrained layout: it measures every text on every draw and was half the cost of a
-        # redraw (85 of 150 ms measured); fixed pixel margins, recomputed on resize, do the job.
+        # No constrained layout: it measures every text on every draw, about half of a redraw;
+        # fixed pixel margins, recomputed on resize, do the job.
         super().__init__(parent, file_stem="training-curves", figsize=(7.0, 3.0), overlay_save=True, layout=None)
         self._history: list[dict] = []
         self._stages: list[dict] = []
