@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ClassListPanel</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+119"/>
+        <source>%n photo(s) · needs {0} more</source>
+        <translation>
+            <numerusform>%n photo · needs {0} more</numerusform>
+            <numerusform>%n photos · needs {0} more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s) · {0} more recommended</source>
+        <translation>
+            <numerusform>%n photo · {0} more recommended</numerusform>
+            <numerusform>%n photos · {0} more recommended</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n photo</numerusform>
+            <numerusform>%n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n correction(s) among them</source>
+        <translation>
+            <numerusform>%n correction among them</numerusform>
+            <numerusform>%n corrections among them</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+50"/>
+        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Delete the class &apos;{0}&apos; and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>
+            <numerusform>Delete the class &apos;{0}&apos; and the copies of its %n photos in the project? The photos you added them from are not touched.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ErrorDialog</name>
     <message numerus="yes">
         <location filename="../../infinityvision_desktop/gui/errors.py" line="+64"/>
@@ -207,6 +250,25 @@
     </message>
 </context>
 <context>
+    <name>PhotoGridPanel</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+106"/>
+        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
+        <translation>
+            <numerusform>{0}: %n photo. Drop photos or folders here: they are copied into the project.</numerusform>
+            <numerusform>{0}: %n photos. Drop photos or folders here: they are copied into the project.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+76"/>
+        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Delete %n photo from the project? The photo you added it from is not touched.</numerusform>
+            <numerusform>Delete %n photos from the project? The photos you added them from are not touched.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message numerus="yes">
         <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+159"/>
@@ -271,55 +333,18 @@
 <context>
     <name>TeachView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+567"/>
-        <source>%n photo(s) · needs {0} more</source>
-        <translation>
-            <numerusform>%n photo · needs {0} more</numerusform>
-            <numerusform>%n photos · needs {0} more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s) · {0} more recommended</source>
-        <translation>
-            <numerusform>%n photo · {0} more recommended</numerusform>
-            <numerusform>%n photos · {0} more recommended</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s)</source>
-        <translation>
-            <numerusform>%n photo</numerusform>
-            <numerusform>%n photos</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>%n correction(s) among them</source>
-        <translation>
-            <numerusform>%n correction among them</numerusform>
-            <numerusform>%n corrections among them</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+36"/>
-        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
-        <translation>
-            <numerusform>{0}: %n photo. Drop photos or folders here: they are copied into the project.</numerusform>
-            <numerusform>{0}: %n photos. Drop photos or folders here: they are copied into the project.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+66"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+322"/>
         <source>%n file(s) not added:</source>
         <translation>
             <numerusform>%n file not added:</numerusform>
             <numerusform>%n files not added:</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>TrainPanel</name>
     <message numerus="yes">
-        <location line="+39"/>
+        <location filename="../../infinityvision_desktop/gui/teach_train_panel.py" line="+186"/>
         <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
         <translation>
             <numerusform>Trained in {0} s on %n photo; held out by {1}: each photo was answered by a model that had not seen it.</numerusform>
@@ -327,27 +352,11 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%n correction(s) used.</source>
         <translation>
             <numerusform>%n correction used.</numerusform>
             <numerusform>%n corrections used.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+156"/>
-        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Delete the class &apos;{0}&apos; and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>
-            <numerusform>Delete the class &apos;{0}&apos; and the copies of its %n photos in the project? The photos you added them from are not touched.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+42"/>
-        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Delete %n photo from the project? The photo you added it from is not touched.</numerusform>
-            <numerusform>Delete %n photos from the project? The photos you added them from are not touched.</numerusform>
         </translation>
     </message>
 </context>

@@ -178,6 +178,110 @@
     </message>
 </context>
 <context>
+    <name>ClassListPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+70"/>
+        <location line="+1"/>
+        <source>Classes</source>
+        <translation>Класи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add…</source>
+        <translation>Додати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a class (a folder in the project)</source>
+        <translation>Додати клас (теку в проєкті)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename…</source>
+        <translation>Перейменувати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Видалити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the class and the copies of its photos</source>
+        <translation>Видалити клас і копії його фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+43"/>
+        <source>%n photo(s) · needs {0} more</source>
+        <translation>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s) · {0} more recommended</source>
+        <translation>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n фото</numerusform>
+            <numerusform>%n фото</numerusform>
+            <numerusform>%n фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n correction(s) among them</source>
+        <translation>
+            <numerusform>серед них %n виправлення</numerusform>
+            <numerusform>серед них %n виправлення</numerusform>
+            <numerusform>серед них %n виправлень</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Add Class</source>
+        <translation>Додати клас</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name of the new class:</source>
+        <translation>Назва нового класу:</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Rename Class</source>
+        <translation>Перейменувати клас</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New name for &apos;{0}&apos;:</source>
+        <translation>Нова назва для «{0}»:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Delete Class</source>
+        <translation>Видалити клас</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Видалити клас «{0}» і копію його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ClassNames</name>
     <message>
         <location filename="../../infinityvision_desktop/gui/i18n.py" line="+155"/>
@@ -1933,6 +2037,20 @@ said: {1} {2}</source>
     </message>
 </context>
 <context>
+    <name>ModelFileActions</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_model_file.py" line="+32"/>
+        <location line="+31"/>
+        <source>Save Model As</source>
+        <translation>Зберегти модель як</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Keras model (*.h5)</source>
+        <translation>Модель Keras (*.h5)</translation>
+    </message>
+</context>
+<context>
     <name>ModelNamePanel</name>
     <message>
         <location filename="../../infinityvision_desktop/gui/training_output.py" line="+35"/>
@@ -2133,6 +2251,93 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     </message>
 </context>
 <context>
+    <name>PhotoGridPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+80"/>
+        <source>Photos of the selected class</source>
+        <translation>Фото вибраного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add Photos…</source>
+        <translation>Додати фото…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add Folder…</source>
+        <translation>Додати теку…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+91"/>
+        <source>Paste</source>
+        <translation>Вставити</translation>
+    </message>
+    <message>
+        <location line="-90"/>
+        <source>Add the image or image files on the clipboard to this class</source>
+        <translation>Додати до цього класу зображення або файли зображень із буфера обміну</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>Вилучити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the selected copies from the project</source>
+        <translation>Видалити вибрані копії з проєкту</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Add a class, then drop photos here.</source>
+        <translation>Додайте клас, потім перетягніть сюди фото.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
+        <translation>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+42"/>
+        <source>Add Photos to &apos;{0}&apos;</source>
+        <translation>Додати фото до «{0}»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images ({0})</source>
+        <translation>Зображення ({0})</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Add a Folder of Photos to &apos;{0}&apos;</source>
+        <translation>Додати теку з фото до «{0}»</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The clipboard holds no image.</source>
+        <translation>У буфері обміну немає зображення.</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Remove Photos</source>
+        <translation>Вилучити фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Preferences</name>
     <message>
         <location filename="../../infinityvision_desktop/gui/i18n.py" line="+6"/>
@@ -2266,6 +2471,59 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <location line="+3"/>
         <source>It is used while this box is not ticked.</source>
         <translation>Він діє, поки прапорець не встановлено.</translation>
+    </message>
+</context>
+<context>
+    <name>ProjectBar</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_project_bar.py" line="+43"/>
+        <source>New Project…</source>
+        <translation>Новий проєкт…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start a project in a new or empty folder</source>
+        <translation>Почати проєкт у новій або порожній теці</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Project…</source>
+        <translation>Відкрити проєкт…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a folder with one sub-folder of photos per class</source>
+        <translation>Відкрити теку, у якій для кожного класу є підтека з фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recent</source>
+        <translation>Недавні</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No project open: start one, or open a folder of class folders</source>
+        <translation>Проєкт не відкрито: почніть новий або відкрийте теку з теками класів</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Project: {0}</source>
+        <translation>Проєкт: {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>New Project: choose or create an empty folder</source>
+        <translation>Новий проєкт: виберіть або створіть порожню теку</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Open Project: a folder with one sub-folder per class</source>
+        <translation>Відкрити проєкт: тека з підтекою для кожного класу</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No recent projects</source>
+        <translation>Недавніх проєктів немає</translation>
     </message>
 </context>
 <context>
@@ -2637,326 +2895,35 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TeachView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+331"/>
-        <source>New Project…</source>
-        <translation>Новий проєкт…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Start a project in a new or empty folder</source>
-        <translation>Почати проєкт у новій або порожній теці</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open Project…</source>
-        <translation>Відкрити проєкт…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open a folder with one sub-folder of photos per class</source>
-        <translation>Відкрити теку, у якій для кожного класу є підтека з фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Recent</source>
-        <translation>Недавні</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+1"/>
-        <source>Classes</source>
-        <translation>Класи</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Photos of the selected class</source>
-        <translation>Фото вибраного класу</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Photo to try</source>
-        <translation>Фото для спроби</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Probability of each class</source>
-        <translation>Імовірність кожного класу</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Confusion matrix of the held-out photos</source>
-        <translation>Матриця помилок на відкладених фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Training progress</source>
-        <translation>Перебіг навчання</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add…</source>
-        <translation>Додати…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add a class (a folder in the project)</source>
-        <translation>Додати клас (теку в проєкті)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Rename…</source>
-        <translation>Перейменувати…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete</source>
-        <translation>Видалити</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete the class and the copies of its photos</source>
-        <translation>Видалити клас і копії його фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add Photos…</source>
-        <translation>Додати фото…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add Folder…</source>
-        <translation>Додати теку…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+561"/>
-        <source>Paste</source>
-        <translation>Вставити</translation>
-    </message>
-    <message>
-        <location line="-560"/>
-        <source>Add the image or image files on the clipboard to this class</source>
-        <translation>Додати до цього класу зображення або файли зображень із буфера обміну</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Remove</source>
-        <translation>Вилучити</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete the selected copies from the project</source>
-        <translation>Видалити вибрані копії з проєкту</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+116"/>
-        <location line="+264"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+222"/>
+        <location line="+127"/>
         <source>Train</source>
         <translation>Навчити</translation>
     </message>
     <message>
-        <location line="-379"/>
-        <source>Cancel</source>
-        <translation>Скасувати</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Train Deeper…</source>
-        <translation>Навчити глибше…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Fine-tune the whole network on the project&apos;s photos (minutes, in the training dialog): for a few hundred photos a class or more</source>
-        <translation>Донавчити всю мережу на фото проєкту (хвилини, у вікні навчання): для кількох сотень фото на клас і більше</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Try it: drop a photo here</source>
-        <translation>Спробуйте: перетягніть сюди фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open Photo…</source>
-        <translation>Відкрити фото…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Heatmap</source>
-        <translation>Теплова карта</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Colour the photo where the model found its answer</source>
-        <translation>Розфарбувати фото там, де модель знайшла свою відповідь</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Use in Classify</source>
-        <translation>Використати для класифікації</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Make this the active model of the Classify tab</source>
-        <translation>Зробити цю модель активною на вкладці «Класифікація»</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Save Model As…</source>
-        <translation>Зберегти модель як…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Export…</source>
-        <translation>Експортувати…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Save as .keras, .h5 or TensorFlow Lite, with its labels beside it</source>
-        <translation>Зберегти як .keras, .h5 або TensorFlow Lite, з назвами класів поруч</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Drop a photo</source>
-        <translation>Перетягніть фото</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>the model answers at once</source>
-        <translation>модель відповість одразу</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <location line="+33"/>
-        <location line="+155"/>
+        <location line="-214"/>
+        <location line="+34"/>
+        <location line="+132"/>
         <source>Teach</source>
         <translation>Свої класи</translation>
     </message>
     <message>
-        <location line="-148"/>
-        <source>Train to see which classes the model mixes up.</source>
-        <translation>Навчіть модель, щоб побачити, які класи вона плутає.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>A model trained earlier is in the project: try it, or train again.</source>
-        <translation>У проєкті є модель, навчена раніше: спробуйте її або навчіть ще раз.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <location line="+431"/>
+        <location line="-116"/>
         <source>Add Class</source>
         <translation>Додати клас</translation>
     </message>
     <message>
-        <location line="-422"/>
-        <location line="+431"/>
+        <location line="+3"/>
         <source>Rename Class</source>
         <translation>Перейменувати клас</translation>
     </message>
     <message>
-        <location line="-422"/>
-        <location line="+433"/>
+        <location line="+3"/>
         <source>Delete Class</source>
         <translation>Видалити клас</translation>
     </message>
     <message>
-        <location line="-402"/>
-        <source>Training…</source>
-        <translation>Навчання…</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>Stopping…</source>
-        <translation>Зупинка…</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Dropped image</source>
-        <translation>Перетягнуте зображення</translation>
-    </message>
-    <message>
-        <location line="+41"/>
-        <source>No project open: start one, or open a folder of class folders</source>
-        <translation>Проєкт не відкрито: почніть новий або відкрийте теку з теками класів</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Make a few classes, put about 20 photos in each, press Train.</source>
-        <translation>Створіть кілька класів, додайте в кожен приблизно 20 фото і натисніть «Навчити».</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Project: {0}</source>
-        <translation>Проєкт: {0}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+12"/>
-        <source>%n photo(s) · needs {0} more</source>
-        <translation>
-            <numerusform>%n фото · потрібно ще {0}</numerusform>
-            <numerusform>%n фото · потрібно ще {0}</numerusform>
-            <numerusform>%n фото · потрібно ще {0}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s) · {0} more recommended</source>
-        <translation>
-            <numerusform>%n фото · радимо ще {0}</numerusform>
-            <numerusform>%n фото · радимо ще {0}</numerusform>
-            <numerusform>%n фото · радимо ще {0}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s)</source>
-        <translation>
-            <numerusform>%n фото</numerusform>
-            <numerusform>%n фото</numerusform>
-            <numerusform>%n фото</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>%n correction(s) among them</source>
-        <translation>
-            <numerusform>серед них %n виправлення</numerusform>
-            <numerusform>серед них %n виправлення</numerusform>
-            <numerusform>серед них %n виправлень</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Not ready: {0}.</source>
-        <translation>Ще не готово: {0}.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The project changed since the last training: train again.</source>
-        <translation>Проєкт змінився після останнього навчання: навчіть модель ще раз.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Ready: press Train.</source>
-        <translation>Готово: натисніть «Навчити».</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add a class, then drop photos here.</source>
-        <translation>Додайте клас, потім перетягніть сюди фото.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+7"/>
-        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
-        <translation>
-            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
-            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
-            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+66"/>
+        <location line="+131"/>
         <location line="+4"/>
         <source>Add Photos</source>
         <translation>Додати фото</translation>
@@ -2971,55 +2938,50 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Looking at the photos: {0} of {1}</source>
-        <translation>Модель розглядає фото: {0} з {1}</translation>
+        <location line="+53"/>
+        <source>Remove Photos</source>
+        <translation>Вилучити фото</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Saved as {0}</source>
+        <translation>Збережено як {0}</translation>
+    </message>
+</context>
+<context>
+    <name>TrainPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_train_panel.py" line="+79"/>
+        <source>Confusion matrix of the held-out photos</source>
+        <translation>Матриця помилок на відкладених фото</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Fitting and cross-validating…</source>
-        <translation>Навчання і перехресна перевірка…</translation>
+        <source>Training progress</source>
+        <translation>Перебіг навчання</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Saving the model…</source>
-        <translation>Збереження моделі…</translation>
+        <location line="+1"/>
+        <source>Train</source>
+        <translation>Навчити</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <source>Training cancelled: the previous model is unchanged.</source>
-        <translation>Навчання скасовано: попередня модель не змінилася.</translation>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>{0} of held-out photos right</source>
-        <translation>Правильно {0} відкладених фото</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
-        <translation>
-            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
-            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
-            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+3"/>
-        <source>%n correction(s) used.</source>
-        <translation>
-            <numerusform>Враховано %n виправлення.</numerusform>
-            <numerusform>Враховано %n виправлення.</numerusform>
-            <numerusform>Враховано %n виправлень.</numerusform>
-        </translation>
+        <location line="+1"/>
+        <source>Train Deeper…</source>
+        <translation>Навчити глибше…</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Not trained: {0}</source>
-        <translation>Не навчено: {0}</translation>
+        <location line="+1"/>
+        <source>Fine-tune the whole network on the project&apos;s photos (minutes, in the training dialog): for a few hundred photos a class or more</source>
+        <translation>Донавчити всю мережу на фото проєкту (хвилини, у вікні навчання): для кількох сотень фото на клас і більше</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+25"/>
         <source>add at least two classes</source>
         <translation>додайте щонайменше два класи</translation>
     </message>
@@ -3034,7 +2996,95 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>у кожному класі має бути щонайменше {0} фото: {1}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>Make a few classes, put about 20 photos in each, press Train.</source>
+        <translation>Створіть кілька класів, додайте в кожен приблизно 20 фото і натисніть «Навчити».</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not ready: {0}.</source>
+        <translation>Ще не готово: {0}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The project changed since the last training: train again.</source>
+        <translation>Проєкт змінився після останнього навчання: навчіть модель ще раз.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ready: press Train.</source>
+        <translation>Готово: натисніть «Навчити».</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A model trained earlier is in the project: try it, or train again.</source>
+        <translation>У проєкті є модель, навчена раніше: спробуйте її або навчіть ще раз.</translation>
+    </message>
+    <message>
+        <location line="-50"/>
+        <source>Train to see which classes the model mixes up.</source>
+        <translation>Навчіть модель, щоб побачити, які класи вона плутає.</translation>
+    </message>
+    <message>
+        <location line="+66"/>
+        <source>Training…</source>
+        <translation>Навчання…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stopping…</source>
+        <translation>Зупинка…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Looking at the photos: {0} of {1}</source>
+        <translation>Модель розглядає фото: {0} з {1}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fitting and cross-validating…</source>
+        <translation>Навчання і перехресна перевірка…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Saving the model…</source>
+        <translation>Збереження моделі…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Training cancelled: the previous model is unchanged.</source>
+        <translation>Навчання скасовано: попередня модель не змінилася.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not trained: {0}</source>
+        <translation>Не навчено: {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} of held-out photos right</source>
+        <translation>Правильно {0} відкладених фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
+        <translation>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n correction(s) used.</source>
+        <translation>
+            <numerusform>Враховано %n виправлення.</numerusform>
+            <numerusform>Враховано %n виправлення.</numerusform>
+            <numerusform>Враховано %n виправлень.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{0}-fold cross-validation</source>
         <translation>перехресна перевірка на {0} частинах</translation>
     </message>
@@ -3042,107 +3092,6 @@ No starts again from the beginning and discards that checkpoint.</source>
         <location line="+2"/>
         <source>a stratified {0}% split</source>
         <translation>стратифікована частка {0}%</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Not sure: looks most like {0} ({1})</source>
-        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
-    </message>
-    <message>
-        <location line="+34"/>
-        <source>New Project: choose or create an empty folder</source>
-        <translation>Новий проєкт: виберіть або створіть порожню теку</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Open Project: a folder with one sub-folder per class</source>
-        <translation>Відкрити проєкт: тека з підтекою для кожного класу</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>No recent projects</source>
-        <translation>Недавніх проєктів немає</translation>
-    </message>
-    <message>
-        <location line="+39"/>
-        <source>Name of the new class:</source>
-        <translation>Назва нового класу:</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>New name for &apos;{0}&apos;:</source>
-        <translation>Нова назва для «{0}»:</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+12"/>
-        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Видалити клас «{0}» і копію його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add Photos to &apos;{0}&apos;</source>
-        <translation>Додати фото до «{0}»</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+56"/>
-        <source>Images ({0})</source>
-        <translation>Зображення ({0})</translation>
-    </message>
-    <message>
-        <location line="-49"/>
-        <source>Add a Folder of Photos to &apos;{0}&apos;</source>
-        <translation>Додати теку з фото до «{0}»</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>The clipboard holds no image.</source>
-        <translation>У буфері обміну немає зображення.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <location line="+7"/>
-        <source>Remove Photos</source>
-        <translation>Вилучити фото</translation>
-    </message>
-    <message numerus="yes">
-        <location line="-6"/>
-        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Try a Photo</source>
-        <translation>Спробувати фото</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <location line="+17"/>
-        <source>Save Model As</source>
-        <translation>Зберегти модель як</translation>
-    </message>
-    <message>
-        <location line="-17"/>
-        <source>Keras model (*.h5)</source>
-        <translation>Модель Keras (*.h5)</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Saved as {0}</source>
-        <translation>Збережено як {0}</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>Answering…</source>
-        <translation>Модель відповідає…</translation>
     </message>
 </context>
 <context>
@@ -3781,6 +3730,99 @@ No starts again from the beginning and discards that checkpoint.</source>
         <location line="+0"/>
         <source>Epochs:</source>
         <translation>Епох:</translation>
+    </message>
+</context>
+<context>
+    <name>TryPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_try_panel.py" line="+91"/>
+        <source>Photo to try</source>
+        <translation>Фото для спроби</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Probability of each class</source>
+        <translation>Імовірність кожного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Try it: drop a photo here</source>
+        <translation>Спробуйте: перетягніть сюди фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Photo…</source>
+        <translation>Відкрити фото…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heatmap</source>
+        <translation>Теплова карта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Colour the photo where the model found its answer</source>
+        <translation>Розфарбувати фото там, де модель знайшла свою відповідь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use in Classify</source>
+        <translation>Використати для класифікації</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make this the active model of the Classify tab</source>
+        <translation>Зробити цю модель активною на вкладці «Класифікація»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save Model As…</source>
+        <translation>Зберегти модель як…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export…</source>
+        <translation>Експортувати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as .keras, .h5 or TensorFlow Lite, with its labels beside it</source>
+        <translation>Зберегти як .keras, .h5 або TensorFlow Lite, з назвами класів поруч</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drop a photo</source>
+        <translation>Перетягніть фото</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the model answers at once</source>
+        <translation>модель відповість одразу</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Dropped image</source>
+        <translation>Перетягнуте зображення</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Answering…</source>
+        <translation>Модель відповідає…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not sure: looks most like {0} ({1})</source>
+        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Try a Photo</source>
+        <translation>Спробувати фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images ({0})</source>
+        <translation>Зображення ({0})</translation>
     </message>
 </context>
 <context>
