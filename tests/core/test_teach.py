@@ -17,7 +17,7 @@ LABELS = tuple(sorted(CLASS_COLOURS))
 
 @pytest.fixture(scope="module")
 def extractor():
-    """The backbone, loaded once for the module (3 s each time otherwise)."""
+    """The backbone, loaded once for the module: loading it is the slow part of these tests."""
     from infinityvision_desktop.core.teach.features import FeatureExtractor
 
     return FeatureExtractor.load()
@@ -90,6 +90,7 @@ def test_a_correction_is_recorded_with_what_the_model_said(tmp_path, photos):
     assert record["dog/001.png"]["from"] == "cat" and record["dog/001.png"]["to"] == "dog"
     assert record["dog/001.png"]["when"].endswith("+00:00")
     assert project.status()[1].corrections == 1
+    assert not list(project.folder.glob(".*"))  # the record was written whole, no temp file left
 
 
 # ---------------------------------------------------------------- the head (numpy)
@@ -132,6 +133,7 @@ def test_a_store_keeps_features_by_content_and_a_new_backbone_removes_the_old_st
     new.save()
 
     assert not old.path.exists() and new.path.exists()
+    assert [p.name for p in tmp_path.iterdir()] == [new.path.name]  # no temp file left beside it
 
 
 # ---------------------------------------------------------------- training (the backbone)

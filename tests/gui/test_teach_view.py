@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox
 
-from infinityvision_desktop.gui import teach_view
+from infinityvision_desktop.gui import teach_class_list, teach_model_file, teach_project_bar
 
 from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, make_class_folders, make_image
 
@@ -18,7 +18,7 @@ LABELS = ("cat", "dog", "frog", "ship")
 
 
 def _class_counts(view) -> dict[str, str]:
-    return {view.class_list.item(i).data(teach_view.CLASS_ROLE): view.class_list.item(i).text().split("\n")[1]
+    return {view.class_list.item(i).data(teach_class_list.CLASS_ROLE): view.class_list.item(i).text().split("\n")[1]
             for i in range(view.class_list.count())}
 
 
@@ -31,11 +31,11 @@ def test_teach_a_project_try_a_photo_correct_an_answer_and_retrain(window, qtbot
     folder = tmp_path / "my project"
 
     # a new project, four classes named in the Add dialog
-    monkeypatch.setattr(teach_view.QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
+    monkeypatch.setattr(teach_project_bar.QFileDialog, "getExistingDirectory", lambda *a, **k: str(folder))
     view.new_button.click()
     assert view.project.folder == folder and "my project" in view.project_label.text()
     names = iter(LABELS)
-    monkeypatch.setattr(teach_view.QInputDialog, "getText", lambda *a, **k: (next(names), True))
+    monkeypatch.setattr(teach_class_list.QInputDialog, "getText", lambda *a, **k: (next(names), True))
     for _ in LABELS:
         view.add_class_button.click()
     assert _class_counts(view) == {label: "0 photos · needs 5 more" for label in LABELS}
@@ -61,6 +61,15 @@ def test_teach_a_project_try_a_photo_correct_an_answer_and_retrain(window, qtbot
     assert "on 24 photos; held out by 5-fold cross-validation" in view.train_status.text()
     assert view.confusion.is_showing_chart()
     np.testing.assert_array_equal(np.diag(view.confusion.displayed_values()), [6, 6, 6, 6])
+
+    # Save Model As: a copy where the user chose, the model in the project untouched
+    saved = tmp_path / "saved" / "my model"
+    saved.parent.mkdir()
+    monkeypatch.setattr(teach_model_file.QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved), ""))
+    view.try_panel.save_button.click()
+    qtbot.waitUntil(lambda: view.train_status.text() == f"Saved as {saved}.h5", timeout=30_000)
+    assert (tmp_path / "saved" / "my model.h5").read_bytes() == (folder / "model.h5").read_bytes()
+    assert [p.name for p in saved.parent.iterdir()] == ["my model.h5"]  # no temp file left beside it
 
     # Train Deeper: the training dialog, with the project as its data
     view.deeper_button.click()

@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable
 
+from infinityvision_desktop.core.atomic import write_text
 from infinityvision_desktop.core.datasets import SPLIT_NAMES
 from infinityvision_desktop.core.images import find_images, is_image_path
 from infinityvision_desktop.core.sorting import copy_without_overwriting
@@ -299,12 +300,9 @@ class TeachProject:
         if not corrections:
             path.unlink(missing_ok=True)
             return
-        temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         try:
-            temp.write_text(json.dumps(corrections, indent=1, ensure_ascii=False), encoding="utf-8")
-            os.replace(temp, path)
+            write_text(path, json.dumps(corrections, indent=1, ensure_ascii=False))
         except OSError as exc:
-            temp.unlink(missing_ok=True)
             raise TeachError(path, f"cannot be written ({exc.strerror or exc})") from None
 
 

@@ -214,7 +214,7 @@ class Teacher:
         from infinityvision_desktop.core.modelfile import save_model_file
 
         # float16 storage: the backbone's weights are float16 values already (models/), so only the
-        # head rounds (answers move by ~1e-3), and the file is half the size, 10 MB instead of 19
+        # head rounds (too little to change an answer), and the file is half the size
         return save_model_file(self.build_model(head, len(metadata.labels)), metadata, out, weights_dtype="float16")
 
     def answer(self, head: LinearHead, metadata: ModelMetadata, images: list[np.ndarray]):
