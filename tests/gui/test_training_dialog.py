@@ -16,7 +16,9 @@ from infinityvision_desktop.core.architectures import ArchitectureError
 from infinityvision_desktop.core.modelfile import load_model_file, read_metadata
 from infinityvision_desktop.core.checkpoints import checkpoint_folder
 from infinityvision_desktop.gui import training_dialog, training_workers
-from infinityvision_desktop.gui.training_dialog import BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, TrainingDialog
+from infinityvision_desktop.gui.training_dialog import (
+    BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, BASE_VGG16, TrainingDialog,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -349,3 +351,21 @@ def test_an_ensemble_is_not_offered_for_fine_tuning_and_imagenet_weights_are_the
     with pytest.raises(ValueError, match="cannot be fine-tuned"):
         fine_tune(TrainConfig(data=str(data), base=str(ensemble), out=str(tmp_path / "m.h5")))
 
+
+# ---------------------------------------------------------------- the defaults
+
+@pytest.mark.parametrize("kind", [BASE_AIRBENCH, BASE_VGG16, BASE_LITE0, BASE_FINE_TUNE])
+def test_the_dialog_and_the_command_line_start_from_the_same_defaults(qtbot, tmp_path, tiny_model_path, kind):
+    from infinityvision_desktop import cli
+    from infinityvision_desktop.cli.train import train_config
+
+    dialog = TrainingDialog(model_path=tiny_model_path)
+    qtbot.addWidget(dialog)
+    dialog.set_base_kind(kind)
+    data = tmp_path / "nowhere"  # config() takes the path as typed; its scan only has to end
+    scan(qtbot, dialog, data)
+
+    start = ["--base", str(tiny_model_path)] if kind == BASE_FINE_TUNE else ["--arch", kind]
+    typed = train_config(cli.build_parser().parse_args(["train", "--data", str(data), "--deep", *start]))
+
+    assert dialog.config() == typed
