@@ -35,7 +35,7 @@ def _isolated_user_folders(tmp_path_factory, monkeypatch):
 def tiny_model_path(tmp_path_factory) -> Path:
     """A small airbench model trained for a few seconds on generated colours (session-wide)."""
     from infinityvision_desktop.core.pipeline import fine_tune
-    from infinityvision_desktop.core.training import TrainConfig
+    from infinityvision_desktop.core.training_config import TrainConfig
 
     root = tmp_path_factory.mktemp("tinymodel")
     os.environ.setdefault("INFINITYVISION_CACHE_DIR", str(root / "cache"))

@@ -176,6 +176,51 @@ def test_train_cifar10_offline_fails_quickly_with_a_hint(tmp_path, monkeypatch, 
     assert not out.exists()
 
 
+# ---------------------------------------------------------------- train: the fine-tune pipeline
+
+QUICK_RUN = ["--arch", "airbench", "--epochs", "2", "--batch-size", "16", "--lr", "0.2", "--precision", "float32"]
+
+
+@pytest.mark.slow
+def test_a_cancelled_train_resumes_and_a_finished_one_leaves_no_checkpoint(tmp_path, monkeypatch, capsys):
+    from infinityvision_desktop.cli.console import TerminalProgress
+
+    data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=12, seed=3)
+    checkpoint, out = tmp_path / "ckpt", tmp_path / "model.h5"
+    command = ["train", "--data", str(data), "--out", str(out), "--checkpoint-dir", str(checkpoint), *QUICK_RUN]
+
+    def ctrl_c(progress, metrics):  # as the first epoch ends, its checkpoint written
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(TerminalProgress, "epoch_done", ctrl_c)
+        assert cli.main(command) == 130
+    assert not out.exists() and checkpoint.is_dir()  # kept for --resume
+
+    assert cli.main([*command, "--resume"]) == 0
+
+    printed = capsys.readouterr()
+    assert "Resuming after epoch 1" in printed.err and f"saved {out} (finished" in printed.out
+    assert out.exists() and not checkpoint.exists()  # finished: nothing left to resume
+
+
+def test_the_progress_bar_counts_the_whole_run_and_its_time_left_comes_from_core():
+    import io
+
+    from infinityvision_desktop.cli.console import TerminalProgress
+    from infinityvision_desktop.core.training_config import Stage
+
+    head, fine = Stage("head", 0, 1, "head", "adam", 1e-3), Stage("fine-tune", 1, 1, "fine", "sgd", 0.01)
+    stream = io.StringIO()
+    progress = TerminalProgress([head, fine], stream=stream)
+    progress.stage_changed(head, 10)
+
+    progress.batch_done(head, 1, 10, 10, 1.5)  # the last batch of an epoch is always drawn
+
+    line = stream.getvalue().rsplit("\r\033[K", 1)[-1]
+    assert line == "head epoch 1/1 [###############...............] batch 10/10 loss 1.500 ETA estimating"
+
+
 def test_version_runs_as_a_module():
     done = subprocess.run([sys.executable, "-m", "infinityvision_desktop", "--version"],
                           capture_output=True, text=True, timeout=60,

@@ -7,8 +7,10 @@ renamed over it. A full disk, a crash or a cancel leaves the old file and no deb
 
 from __future__ import annotations
 
+import glob
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +18,8 @@ from pathlib import Path
 
 TEMP_MARKER = ".tmp-"  # then the writer's process id: a killed process's leftovers can be found
 _serial = itertools.count()  # two threads of one process must not share a temp name
+# ".<target name>.<writer's pid>-<serial>.tmp<target suffix>"
+_TEMP_NAME = re.compile(r"^\..+\.(\d+)-\d+\.tmp(?:\.[^.]*)?$")
 
 
 def temp_path(target: str | os.PathLike) -> Path:
@@ -25,9 +29,23 @@ def temp_path(target: str | os.PathLike) -> Path:
     return target.with_name(f".{target.stem}.{next(_serial)}{TEMP_MARKER}{os.getpid()}{target.suffix}")
 
 
+def writer_pid(path: str | os.PathLike) -> int | None:
+    """The process that was writing `path`, if it is one of our temp files; else None."""
+    match = _TEMP_NAME.match(Path(path).name)
+    return int(match.group(1)) if match else None
+
+
+def temp_files(target: str | os.PathLike, pid: int) -> list[Path]:
+    """What process `pid` left beside `target` when it was killed mid-write."""
+    target = Path(target)
+    pattern = f".{glob.escape(target.name)}.{pid}-*.tmp{glob.escape(target.suffix)}"
+    return sorted(target.parent.glob(pattern))
+
+
 @contextmanager
 def atomic_path(target: str | os.PathLike, *, make_parents: bool = False) -> Iterator[Path]:
-    """Yield a temp path to write; on success it replaces `target`, on any error it is deleted."""
+    """Yield a temp path to write (a file, or a folder); on success it replaces `target`, on any
+    error it is deleted."""
     target = Path(target)
     if make_parents:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -36,7 +54,10 @@ def atomic_path(target: str | os.PathLike, *, make_parents: bool = False) -> Ite
         yield temp
         os.replace(temp, target)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        if temp.is_dir():  # a folder written whole (a SavedModel)
+            shutil.rmtree(temp, ignore_errors=True)
+        else:
+            temp.unlink(missing_ok=True)
         raise
 
 

@@ -20,6 +20,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from infinityvision_desktop.core import atomic
 from infinityvision_desktop.core.images import ImageLoadError, is_image_path, load_image, resize_for_model
 from infinityvision_desktop.core.labels import CIFAR10_LABELS
 
@@ -46,13 +47,28 @@ class DatasetError(Exception):
 
 
 @dataclass(frozen=True)
+class LabelledFile:
+    """One image file of a class-per-folder source, before decoding."""
+
+    split: str  # "train", "test", or ALL for a folder without splits
+    label: str  # its class folder's name
+    name: str  # relative to the source: "test/cat/0001.jpg"
+    locator: str  # the path on disk, or the member's name inside an archive
+
+
+@dataclass(frozen=True)
 class DatasetScan:
-    """What a source holds, from the file listing alone (no decoding)."""
+    """What a source holds, from the file listing alone (no decoding). `load_dataset` decodes its
+    `files` rather than listing the source again."""
 
     source: str
     labels: tuple[str, ...]
     counts: dict[str, dict[str, int]]  # split -> label -> image files
     skipped: tuple[str, ...] = ()       # files that are not images by name
+    files: tuple[LabelledFile, ...] = field(default=(), repr=False, compare=False)  # the image files, in order
+    # (path, st_mtime_ns) of every folder listed, or of the archive: a file added or removed since
+    # changes one of them, and the listing is then made again
+    stamp: tuple[tuple[str, int], ...] = field(default=(), repr=False, compare=False)
 
     @property
     def splits(self) -> tuple[str, ...]:
@@ -103,10 +119,13 @@ def _strip_enclosing_folder(paths: list[tuple[str, ...]]) -> list[tuple[str, ...
     return paths
 
 
-def _list_folder(root: Path) -> Iterator[tuple[tuple[str, ...], str]]:
-    """(relative parts, full path) of every file; links are not followed into loops."""
+def _list_folder(root: Path, stamp: list | None = None) -> Iterator[tuple[tuple[str, ...], str]]:
+    """(relative parts, full path) of every file; links are not followed into loops. Each folder's
+    modification time goes into `stamp` when given."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs.sort()
+        if stamp is not None:
+            stamp.append((folder, _mtime_ns(folder)))
         rel = Path(folder).relative_to(root).parts
         for name in sorted(files):
             if name.startswith("."):
@@ -126,11 +145,14 @@ def _list_tar(path: Path) -> Iterator[tuple[tuple[str, ...], str]]:
         raise DatasetError(path, f"the archive is damaged or not a tar archive ({exc})") from None
 
 
-def _entries(source: Path) -> list[tuple[str, str, str, str]]:
-    """(split, label, display name, locator) for every image file, sorted."""
+def _entries(source: Path, stamp: list | None = None) -> list[tuple[str, str, str, str]]:
+    """(split, label, display name, locator) for every image file, sorted; what was listed goes
+    into `stamp` when given."""
     if source.is_dir():
-        listing = list(_list_folder(source))
+        listing = list(_list_folder(source, stamp))
     elif source.is_file() and _is_archive(source):
+        if stamp is not None:
+            stamp.append((str(source), _mtime_ns(source)))
         listing = list(_list_tar(source))
     elif source.exists():
         raise DatasetError(source, "is neither a folder nor a .tar/.tar.gz archive")
@@ -144,6 +166,25 @@ def _entries(source: Path) -> list[tuple[str, str, str, str]]:
     return entries
 
 
+def _mtime_ns(path: str | os.PathLike) -> int:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return -1
+
+
+def _listing_of(scan: DatasetScan | None, source: Path) -> bool:
+    """True when `scan` lists `source` as it is now: the same path, and no file added or removed."""
+    if scan is None or not scan.files or not scan.stamp:
+        return False
+    try:
+        if Path(scan.source).resolve() != source.resolve():
+            return False
+    except OSError:
+        return False
+    return all(_mtime_ns(path) == mtime for path, mtime in scan.stamp)
+
+
 def _is_archive(path: Path) -> bool:
     name = path.name.lower()
     return name.endswith((".tar.gz", ".tgz", ".tar"))
@@ -155,7 +196,8 @@ def scan_dataset(source: str | os.PathLike, *, check: bool = True) -> DatasetSca
     With check=False the counts come back even for data that cannot be trained on (the
     training dialog shows them beside the reason from `check_trainable`)."""
     source = Path(source)
-    entries = _entries(source)
+    stamp: list[tuple[str, int]] = []
+    entries = _entries(source, stamp)
     counts: dict[str, dict[str, int]] = {}
     skipped = []
     class_folders: dict[str, set[str]] = {}
@@ -187,7 +229,9 @@ def scan_dataset(source: str | os.PathLike, *, check: bool = True) -> DatasetSca
     counts = {split: dict(sorted(per_class.items())) for split, per_class in sorted(counts.items(), key=lambda kv: _split_order(kv[0]))}
     train_split = ALL if ALL in counts else "train"
     labels = tuple(counts.get(train_split, {}))
-    scan = DatasetScan(source=str(source), labels=labels, counts=counts, skipped=tuple(skipped))
+    files = tuple(LabelledFile(*entry) for entry in entries if entry[1] and is_image_path(entry[2]))
+    scan = DatasetScan(source=str(source), labels=labels, counts=counts, skipped=tuple(skipped), files=files,
+                       stamp=tuple(stamp))
     if check:
         check_trainable(scan)
     return scan
@@ -218,14 +262,20 @@ def check_trainable(scan: DatasetScan) -> None:
 def load_dataset(source: str | os.PathLike, *, input_size: tuple[int, int] = (32, 32),
                  use_cache: bool = True, cache_folder: str | os.PathLike | None = None,
                  on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
-                 max_per_class: int | None = None) -> LoadedDataset:
-    """Decode every image of every split; unreadable files are listed, never fatal."""
+                 max_per_class: int | None = None, scan: DatasetScan | None = None) -> LoadedDataset:
+    """Decode every image of every split; unreadable files are listed, never fatal.
+
+    `scan`: a listing of `source` made already (the training dialog's), decoded as it is instead of
+    listing the source again, unless it is of another source or files were added or removed since.
+    """
     if str(source).lower() == CIFAR10_KEYWORD and not Path(source).exists():
         return load_cifar10_download(input_size=input_size)
     started = time.perf_counter()
     source = Path(source)
-    scan = scan_dataset(source)
-    entries = [e for e in _entries(source) if e[1] and is_image_path(e[2])]
+    if not _listing_of(scan, source):
+        scan = scan_dataset(source, check=False)
+    check_trainable(scan)
+    entries = [(f.split, f.label, f.name, f.locator) for f in scan.files]
     if max_per_class:
         taken: dict[tuple[str, str], int] = {}
         kept = []
@@ -301,16 +351,6 @@ def _read_all(source: Path, entries):
         yield split, label, name, found.get(locator, ImageLoadError(name, "missing from the archive"))
 
 
-@dataclass(frozen=True)
-class LabelledFile:
-    """One image file of a class-per-folder source, before decoding."""
-
-    split: str  # "train", "test", or ALL for a folder without splits
-    label: str  # its class folder's name
-    name: str  # relative to the source: "test/cat/0001.jpg"
-    locator: str  # the path on disk, or the member's name inside an archive
-
-
 def labelled_files(source: str | os.PathLike) -> list[LabelledFile]:
     """Every image file under a class folder, in the order training reads them (nothing decoded)."""
     return [LabelledFile(*entry) for entry in _entries(Path(source)) if entry[1] and is_image_path(entry[2])]
@@ -344,13 +384,11 @@ def _write_cache(path: Path, dataset: LoadedDataset) -> None:
         arrays[f"x_{split}"] = x
         arrays[f"y_{split}"] = y
     unreadable = np.array(["\t".join(item) for item in dataset.unreadable], dtype=str)
-    temp = path.with_name(path.name + f".tmp{os.getpid()}.npz")
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        np.savez(temp, labels=np.array(dataset.labels, dtype=str), unreadable=unreadable, **arrays)
-        os.replace(temp, path)
+        with atomic.atomic_path(path, make_parents=True) as temp:
+            np.savez(temp, labels=np.array(dataset.labels, dtype=str), unreadable=unreadable, **arrays)
     except OSError:
-        temp.unlink(missing_ok=True)  # a cache is an optimisation: never fail the run for it
+        pass  # a cache is an optimisation: never fail the run for it
 
 
 def _read_cache(path: Path, source: str, labels: tuple[str, ...], started: float) -> LoadedDataset:

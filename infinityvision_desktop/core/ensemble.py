@@ -139,13 +139,16 @@ def build_ensemble(paths: list[str], data: str, out: str, *, not_sure_cost: floa
     images neither model trained on; the test split, if the data has one, only measures.
     """
     from infinityvision_desktop.core import evaluation as ev
+    from infinityvision_desktop.core.calibration import calibrate
     from infinityvision_desktop.core.datasets import ALL, load_dataset, split_validation
     from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
     from infinityvision_desktop.core.predictor import Predictor
+    from infinityvision_desktop.core.training_config import field_default
 
     loaded = [load_model_file(p) for p in paths]
     config = loaded[0].metadata.provenance.get("config", {})
-    share, seed = float(config.get("val_share", 0.05)), int(config.get("seed", 0))
+    share = float(config.get("val_share", field_default("val_share")))
+    seed = int(config.get("seed", field_default("seed")))
     size = tuple(loaded[0].metadata.input_size)
     on_message(f"Reading {data}")
     dataset = load_dataset(data, input_size=size)
@@ -162,12 +165,8 @@ def build_ensemble(paths: list[str], data: str, out: str, *, not_sure_cost: floa
     model = combine(members)
     metadata = ensemble_metadata(members, name=os.path.splitext(os.path.basename(out))[0])
     predictor = Predictor(model, metadata)
-    raw = predictor.raw_probabilities(x_val)
-    temperature = ev.fit_temperature(raw, y_val)
-    calibrated = ev.apply_temperature(raw, temperature)
-    threshold = not_sure_at_cost(calibrated, not_sure_cost)
-    metadata = metadata.replace(temperature=float(temperature), not_sure_threshold=float(threshold),
-                                validation=ev.evaluate(calibrated, y_val, dataset.labels).to_dict())
+    metadata = calibrate(predictor.raw_probabilities(x_val), y_val, dataset.labels,
+                         not_sure_cost=not_sure_cost).apply(metadata)
     open_set = fit_open_set(x_val, dataset.labels, not_sure_cost, on_message)
     if open_set:
         metadata = metadata.replace(open_set=open_set)
@@ -201,9 +200,3 @@ def fit_open_set(x_val: np.ndarray, labels, cost: float, on_message=print) -> di
         for i in range(0, len(x_val), 128)])
     return {"imagenet_threshold": float(max(0.5, np.quantile(mass, 1 - cost)))}
 
-
-def not_sure_at_cost(calibrated: np.ndarray, cost: float) -> float:
-    """The confidence below which `cost` of held-out answers fall: "not sure" on that share of
-    images like the training data, and on whatever the model is less sure of than that."""
-    confidence = np.max(calibrated, axis=1)
-    return float(np.clip(np.quantile(confidence, cost), 0.2, 0.99))

@@ -23,7 +23,6 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import shutil
 import tempfile
 import warnings
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from infinityvision_desktop import __version__
+from infinityvision_desktop.core import atomic
 from infinityvision_desktop.core.images import ImageLoadError, find_images, load_image, resize_for_model
 
 FORMATS = {"keras": ".keras", "h5": ".h5", "tflite": ".tflite", "tflite-int8": ".tflite",
@@ -147,26 +147,23 @@ def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str 
         except ModelFileError as exc:
             raise ExportError(out, exc.reason) from None
     elif fmt == "saved-model":
-        temp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
         try:
-            write_saved_model(model, metadata, temp)
-            if check:
-                on_stage("check")
-                from infinityvision_desktop.core.predictor import Predictor
+            with atomic.atomic_path(out) as temp:
+                write_saved_model(model, metadata, temp)
+                if check:
+                    on_stage("check")
+                    from infinityvision_desktop.core.predictor import Predictor
 
-                images = np.stack(check)
-                expected = Predictor(model, metadata).probabilities(images).argmax(axis=1)
-                got = saved_model_probabilities(temp, images).argmax(axis=1)
-                checked, agreement = len(check), float(np.mean(expected == got))
-            on_stage("write")
-            _check_free_folder(out)  # again: something may have appeared there meanwhile
-            if out.is_dir():
-                out.rmdir()  # empty; os.replace cannot put a folder over a folder on Windows
-            os.replace(temp, out)
+                    images = np.stack(check)
+                    expected = Predictor(model, metadata).probabilities(images).argmax(axis=1)
+                    got = saved_model_probabilities(temp, images).argmax(axis=1)
+                    checked, agreement = len(check), float(np.mean(expected == got))
+                on_stage("write")
+                _check_free_folder(out)  # again: something may have appeared there meanwhile
+                if out.is_dir():
+                    out.rmdir()  # empty; a folder cannot be renamed over a folder on Windows
         except OSError as exc:
             raise ExportError(out, f"could not be written: {exc.strerror or exc}") from None
-        finally:
-            shutil.rmtree(temp, ignore_errors=True)
     else:
         try:
             content = convert_to_tflite(model, calibration if fmt == "tflite-int8" else None)
@@ -424,12 +421,9 @@ def _sample_images(sample, size: tuple[int, int], for_int8: bool) -> tuple[list[
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
+        atomic.write_bytes(path, data)
     except OSError as exc:
-        temp.unlink(missing_ok=True)
         raise ExportError(path, f"could not be written: {exc.strerror or exc}") from None
 
 

@@ -24,13 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infinityvision_desktop.core import atomic
 from infinityvision_desktop.core.labels import CIFAR10_LABELS
 
 METADATA_KEY = "infinityvision_metadata"
 KERAS_ZIP_MEMBER = METADATA_KEY + ".json"
 FORMAT_VERSION = 1
 MAX_MODEL_BYTES = 2 * 1024**3
-TEMP_MARKER = ".tmp-"
+# in the name of every temp file a save writes (core.atomic's ".model.h5.<pid>-<n>.tmp.h5"; before
+# that module, ".model.tmp-<pid>.h5"), which clean_stale_temp_files looks for
+TEMP_MARKER = ".tmp"
 
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -347,7 +350,7 @@ def load_model_file(path: str | os.PathLike) -> LoadedModel:
 
 def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike, *,
                     weights_dtype: str = "float32") -> Path:
-    """Write atomically: save beside the target, reload to verify, then os.replace.
+    """Write atomically: save beside the target, reload to verify, then rename over it.
 
     `weights_dtype="float16"` (.h5 only) stores the weights at half the size; they load back into
     the model's float32 (or bfloat16) variables, which is what a shipped model needs, not training.
@@ -360,45 +363,40 @@ def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelFileError(path, f"cannot create the folder: {exc.strerror or exc}") from None
-    temp = path.with_name(f".{path.stem}{TEMP_MARKER}{os.getpid()}{suffix}")
     blob = json.dumps(metadata.to_dict(), ensure_ascii=False).encode("utf-8")
+    temp = None
     try:
-        if suffix == ".h5":
-            # Keras logs that .h5 is a legacy format; we choose it on purpose (the design fixes .h5)
-            logging.getLogger("absl").setLevel(logging.ERROR)
-            model.save(temp, include_optimizer=False)
-            import h5py
-            import numpy as np
-
-            with h5py.File(temp, "a") as handle:
-                handle.create_dataset(METADATA_KEY, data=np.void(blob))
-            if weights_dtype == "float16":
-                half = temp.with_name(temp.name + ".f16")
-                try:
-                    _copy_h5_with_float16_weights(temp, half)
-                    os.replace(half, temp)
-                finally:
-                    _remove_quietly(half)
-        else:
-            model.save(temp)
-            with zipfile.ZipFile(temp, "a") as archive:
-                archive.writestr(KERAS_ZIP_MEMBER, blob)
-        reloaded = load_model_file(temp)  # verify before the old file is touched
-        if reloaded.metadata.labels != metadata.labels or reloaded.model.count_params() != model.count_params():
-            raise ModelFileError(path, "the written file did not read back the same")
-        os.replace(temp, path)
+        with atomic.atomic_path(path) as temp:
+            if suffix == ".h5":
+                _write_h5(model, blob, temp, weights_dtype)
+            else:
+                model.save(temp)
+                with zipfile.ZipFile(temp, "a") as archive:
+                    archive.writestr(KERAS_ZIP_MEMBER, blob)
+            reloaded = load_model_file(temp)  # verify before the old file is touched
+            if reloaded.metadata.labels != metadata.labels or reloaded.model.count_params() != model.count_params():
+                raise ModelFileError(path, "the written file did not read back the same")
     except ModelFileError as exc:
-        _remove_quietly(temp)
-        if exc.path == str(temp):  # name the file the user asked for, not our hidden temp file
+        if temp is not None and exc.path == str(temp):  # name the file the user asked for, not our hidden temp file
             raise ModelFileError(path, exc.reason) from None
         raise
     except OSError as exc:
-        _remove_quietly(temp)
         raise ModelFileError(path, f"could not be written: {exc.strerror or exc}") from None
-    except BaseException:
-        _remove_quietly(temp)
-        raise
     return path
+
+
+def _write_h5(model: Any, blob: bytes, temp: Path, weights_dtype: str) -> None:
+    # Keras logs that .h5 is a legacy format; we choose it on purpose (the design fixes .h5)
+    logging.getLogger("absl").setLevel(logging.ERROR)
+    model.save(temp, include_optimizer=False)
+    import h5py
+    import numpy as np
+
+    with h5py.File(temp, "a") as handle:
+        handle.create_dataset(METADATA_KEY, data=np.void(blob))
+    if weights_dtype == "float16":
+        with atomic.atomic_path(temp) as half:
+            _copy_h5_with_float16_weights(temp, half)
 
 
 def _copy_h5_with_float16_weights(source: Path, target: Path) -> None:
@@ -429,8 +427,11 @@ def clean_stale_temp_files(folder: str | os.PathLike) -> list[Path]:
     if not folder.is_dir():
         return removed
     for candidate in folder.glob(f".*{TEMP_MARKER}*"):
-        pid_text = candidate.stem.rsplit(TEMP_MARKER, 1)[-1]
-        if pid_text.isdigit() and int(pid_text) != os.getpid() and not _process_alive(int(pid_text)):
+        pid = atomic.writer_pid(candidate)
+        if pid is None:  # an older version's name
+            pid_text = candidate.stem.rsplit(TEMP_MARKER, 1)[-1].lstrip("-")
+            pid = int(pid_text) if pid_text.isdigit() else None
+        if pid is not None and pid != os.getpid() and not _process_alive(pid):
             _remove_quietly(candidate)
             removed.append(candidate)
     return removed

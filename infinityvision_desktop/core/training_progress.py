@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from infinityvision_desktop.core.training import Stage
+from infinityvision_desktop.core.training_config import Stage
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class EtaClock:
 
 
 class RunProgress:
-    """The progress of one run of planned `stages` (core.training.plan_stages), step by step."""
+    """The progress of one run of planned `stages` (core.training_config.plan_stages), step by step."""
 
     def __init__(self, stages: Sequence[Stage]) -> None:
         self._stages = list(stages)
@@ -103,14 +103,20 @@ class RunProgress:
     def batch_done(self, stage: Stage, stage_epoch: int, batch: int, batches: int, loss: float, *,
                    now: float) -> TrainingProgress | None:
         """The progress after this batch, or None when the share done has not moved by 1% since the last."""
+        progress = self.advance(stage, stage_epoch, batch, batches, loss, now=now)
+        percent = progress.done * 100 // max(1, progress.total)
+        if percent == self._last_percent:
+            return None  # no visible change: the bar moves in 1% steps
+        self._last_percent = percent
+        return progress
+
+    def advance(self, stage: Stage, stage_epoch: int, batch: int, batches: int, loss: float, *,
+                now: float) -> TrainingProgress:
+        """The progress after this batch, every batch (for a caller that throttles by time, as a terminal does)."""
         self.clock.batch_done(now)
         epoch = self.run_epoch(stage, stage_epoch)
         total = self.epochs * batches
         done = (epoch - 1) * batches + batch
-        percent = done * 100 // max(1, total)
-        if percent == self._last_percent:
-            return None  # no visible change: the bar moves in 1% steps
-        self._last_percent = percent
         eta = self.clock.eta(total - done, self.epochs - epoch + 1)
         return TrainingProgress(
             stage=stage.name, stage_number=stage.index + 1, stage_count=len(self._stages),

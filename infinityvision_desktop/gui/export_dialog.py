@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QPushButton, QVBoxLayout, QWidget,
 )
 
-from infinityvision_desktop.core.export import FORMATS
+from infinityvision_desktop.core import atomic
+from infinityvision_desktop.core.export import FORMATS, sidecar_path
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import file_size, percent
 from infinityvision_desktop.gui.workers import Worker
@@ -92,8 +94,13 @@ class ExportWorker(Worker):
         errors = self._process.stderr.read()
         code = self._process.wait()
         if self.should_stop() and code != 0:
-            for name in (Path(self.out).name, Path(self.out).name + ".json"):  # a write the kill interrupted
-                Path(self.out).with_name(f".{name}.tmp-{self._process.pid}").unlink(missing_ok=True)
+            out = Path(self.out)
+            for target in (out, sidecar_path(out)):  # a write the kill interrupted
+                for leftover in atomic.temp_files(target, self._process.pid):
+                    if leftover.is_dir():
+                        shutil.rmtree(leftover, ignore_errors=True)
+                    else:
+                        leftover.unlink(missing_ok=True)
             self.sig_cancelled.emit()
             return
         if code == 0 and result is not None:

@@ -25,11 +25,14 @@ from PySide6.QtWidgets import (
 )
 
 from infinityvision_desktop import paths
+from infinityvision_desktop.core import atomic
+from infinityvision_desktop.core.checkpoints import resumable_run
 from infinityvision_desktop.core.modelfile import ModelMetadata
-from infinityvision_desktop.core.training import TrainConfig, TrainResult, resumable_run
+from infinityvision_desktop.core.training_config import TrainConfig
+from infinityvision_desktop.core.training_observer import TrainResult
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.training_data_panel import TrainingDataPanel
-from infinityvision_desktop.gui.training_output import ModelNamePanel, copy_atomically, same_file
+from infinityvision_desktop.gui.training_output import ModelNamePanel, same_file
 from infinityvision_desktop.gui.training_resume_banner import ResumeBanner
 from infinityvision_desktop.gui.training_run_panel import TrainingRunPanel
 from infinityvision_desktop.gui.training_settings_panel import TrainingSettingsPanel
@@ -59,7 +62,7 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
     sig_training_started = Signal(object)
     """A run has started: its TrainConfig (resume=True when it continues a checkpoint)."""
     sig_stage_started = Signal(object)
-    """A stage of the run begins: its core.training.Stage."""
+    """A stage of the run begins: its core.training_config.Stage."""
     sig_progress = Signal(object)
     """The run moved on by a visible step: a TrainingProgress."""
     sig_epoch_done = Signal(object)
@@ -231,7 +234,7 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
         config = replace(config, out=config.out or str(self.name_panel.output_path(self.data_panel.path_text())))
         self._saved_copy = None
         self._close_when_done = False
-        self.run_panel.start(config, labels=self._data_labels())
+        self.run_panel.start(config, labels=self._data_labels(), scan=self.data_panel.scan())
         self.resume_banner.hide()
         self._update_buttons()
         self.sig_training_started.emit(config)
@@ -282,7 +285,7 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
         if same_file(target, paths.bundled_model_path()):
             raise ValueError(self.tr("The bundled model is never overwritten: choose another name or folder."))
         if not same_file(target, source):
-            copy_atomically(source, target)
+            atomic.copy_file(source, target)
         self._saved_copy = target
         self.run_panel.log(self.tr("Saved a copy as {0}").format(target))
         return target

@@ -6,9 +6,7 @@ the date, never over another model and never over the bundled one.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
 from pathlib import Path
 
@@ -80,17 +78,6 @@ def suggested_name(data: str) -> str:
 def safe_name(text: str) -> str:
     """A file name from what the user typed: letters, digits, '.', '-' and '_' only."""
     return re.sub(r"[^\w.-]+", "_", text.strip()).strip("._")[:80]
-
-
-def copy_atomically(source: Path, target: Path) -> None:
-    """Copy through a temp file beside `target`, then a rename: a full disk leaves no half a model."""
-    temp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
-    try:
-        shutil.copy2(source, temp)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 def same_file(a: Path, b: Path) -> bool:

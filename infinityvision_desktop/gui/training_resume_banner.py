@@ -3,14 +3,13 @@ checkpoint, and the question Start asks when its settings match such a run."""
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMessageBox, QPushButton, QWidget
 
-from infinityvision_desktop.core.training import ResumableRun, resumable_runs
+from infinityvision_desktop.core.checkpoints import ResumableRun, delete_checkpoint, resumable_runs
 from infinityvision_desktop.gui import theme
 
 
@@ -92,7 +91,7 @@ class ResumeBanner(QFrame):
     @Slot()
     def _on_discard_button_clicked(self) -> None:
         if self.run is not None:
-            shutil.rmtree(self.run.folder, ignore_errors=True)
+            delete_checkpoint(self.run.folder)
             self.sig_discarded.emit(str(self.run.folder))
 
 

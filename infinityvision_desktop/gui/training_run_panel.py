@@ -13,10 +13,10 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPlainTextEdit, QProgressBar, QTabWidget, QVBoxLayout, QWidget
 
+from infinityvision_desktop.core.checkpoints import resume_point
 from infinityvision_desktop.core.modelfile import ModelMetadata
-from infinityvision_desktop.core.training import (
-    EpochMetrics, Stage, TrainConfig, TrainResult, checkpoint_folder, plan_stages, read_checkpoint_state,
-)
+from infinityvision_desktop.core.training_config import Stage, TrainConfig, plan_stages
+from infinityvision_desktop.core.training_observer import EpochMetrics, TrainResult
 from infinityvision_desktop.core.training_progress import TrainingProgress
 from infinityvision_desktop.gui import i18n, theme
 from infinityvision_desktop.gui.i18n import decimal, percent
@@ -34,7 +34,7 @@ class TrainingRunPanel(QWidget):
     `apply_scheme()`."""
 
     sig_stage_started = Signal(object)
-    """A stage of the run begins: its core.training.Stage."""
+    """A stage of the run begins: its core.training_config.Stage."""
     sig_progress = Signal(object)
     """The run moved on by a visible step: a TrainingProgress."""
     sig_epoch_done = Signal(object)
@@ -137,17 +137,16 @@ class TrainingRunPanel(QWidget):
         """The last run's TrainResult (None before the first run ends or when it failed)."""
         return self._result
 
-    def start(self, config: TrainConfig, *, labels: Sequence[str] = ()) -> None:
-        """Run `config` (its output path set) in a new thread; `labels` are the data's classes."""
+    def start(self, config: TrainConfig, *, labels: Sequence[str] = (), scan=None) -> None:
+        """Run `config` (its output path set) in a new thread; `labels` are the data's classes and
+        `scan` the DatasetScan of its data, if one was made (the run then does not list it again)."""
         self.config = config
         self._labels = tuple(labels)
         self._result = None
         self._stopping = False
         self._failed = False
-        history: list[dict] = []
-        if config.resume:
-            state = read_checkpoint_state(checkpoint_folder(config), config)
-            history = list(state.get("history", ())) if state else []
+        resumed = resume_point(config) if config.resume else None
+        history = [metrics.to_dict() for metrics in resumed.history] if resumed else []
         self.show_plan(config, history, labels=self._labels)
         self.confusion.show_message(self.tr("The held-out evaluation appears here when training ends."))
         self.accuracy_label.clear()
@@ -160,7 +159,7 @@ class TrainingRunPanel(QWidget):
         self.set_status(self.tr("Resuming from the checkpoint…") if config.resume else "")
         self.log(self.tr("Training {0} → {1}").format(config.data, config.out))
 
-        worker = TrainingWorker(config)
+        worker = TrainingWorker(config, scan=scan)
         worker.sig_message.connect(self._on_training_worker_message)
         worker.sig_data_progress.connect(self._on_training_worker_data_progress)
         worker.sig_stage_started.connect(self._on_training_worker_stage_started)

@@ -1,5 +1,6 @@
 """The training dialog's settings under "Advanced": epochs, batch size, learning rates, augmentation,
-early stopping, the validation share and mixed precision, with defaults per starting point."""
+early stopping, the validation share and mixed precision, with the defaults of the starting point
+(core.training_config.preset, which `infinityvision train` uses too)."""
 
 from __future__ import annotations
 
@@ -8,35 +9,13 @@ from PySide6.QtWidgets import (
     QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget,
 )
 
-from infinityvision_desktop.core.training import TrainConfig
-from infinityvision_desktop.gui.training_start_panel import BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, BASE_VGG16
-
-# Defaults per starting point. Fine-tuning: about 2 minutes for 10 classes x 200 images on two
-# CPU cores (3 head epochs with Adam, then 5 epochs of SGD on the top two blocks). Stage 2 at a
-# peak of 0.01, not 0.05: with BatchNorm frozen the bundled model's fine-tune loss went to NaN at
-# 0.05 (bench/bench_training_dialog.py --quick --per-class 200: loss 9.7, then NaN; 0.01 trains).
-DEFAULTS = {
-    BASE_FINE_TUNE: dict(head_epochs=3, epochs=5, batch_size=64, head_learning_rate=1e-3, learning_rate=0.01,
-                         unfreeze_blocks=2, input_size=32, flip=True, translate=2, cutout=0, label_smoothing=0.2,
-                         patience=0, val_share=0.1),
-    BASE_AIRBENCH: dict(head_epochs=0, epochs=16, batch_size=256, head_learning_rate=1e-3, learning_rate=0.75,
-                        unfreeze_blocks=2, input_size=32, flip=True, translate=2, cutout=0, label_smoothing=0.2,
-                        patience=0, val_share=0.1),
-    # VGG16 at 64x64, not its usual 128: four times faster on a CPU, still well above CIFAR's 32
-    BASE_VGG16: dict(head_epochs=3, epochs=3, batch_size=32, head_learning_rate=1e-3, learning_rate=0.01,
-                     unfreeze_blocks=1, input_size=64, flip=True, translate=4, cutout=0, label_smoothing=0.1,
-                     patience=0, val_share=0.1),
-    # EfficientNet-Lite0 at 96x96 (the bundled model's backbone size): the seed's two stages, a head on
-    # the frozen ImageNet features, then the top four of its 17 blocks
-    BASE_LITE0: dict(head_epochs=3, epochs=4, batch_size=32, head_learning_rate=1e-3, learning_rate=0.01,
-                     unfreeze_blocks=4, input_size=96, flip=True, translate=4, cutout=0, label_smoothing=0.1,
-                     patience=0, val_share=0.1),
-}
+from infinityvision_desktop.core.training_config import TrainConfig, preset
+from infinityvision_desktop.gui.training_start_panel import BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0
 
 
 class TrainingSettingsPanel(QWidget):
     """A collapsible form of the hyper-parameters, by their TrainConfig names. Choosing another
-    starting point applies its DEFAULTS unless the user has changed the fields. The dialog calls
+    starting point applies its preset unless the user has changed the fields. The dialog calls
     `retranslate_ui()`."""
 
     sig_plan_changed = Signal()
@@ -176,15 +155,17 @@ class TrainingSettingsPanel(QWidget):
         }
 
     def config_fields(self, kind: str) -> dict:
-        """The TrainConfig fields for starting point `kind`: a fine-tuned model keeps its input size,
-        and a network trained from scratch has no head stage."""
-        fields = self.hyper_values()
+        """The TrainConfig fields for starting point `kind`: the form's, and the preset's for the
+        ones it does not show. A fine-tuned model keeps its input size, a network trained from
+        scratch has no head stage."""
+        defaults = preset(kind)
+        fields = {**defaults, **self.hyper_values()}
         if kind == BASE_FINE_TUNE:
             fields["input_size"] = None
         if kind == BASE_AIRBENCH:
             fields["head_epochs"] = 0
-        if kind == BASE_LITE0:  # the images reach the backbone at the size chosen, not upsampled again
-            fields["backbone_size"] = fields["input_size"]
+        if kind == BASE_LITE0:  # a size chosen above the backbone's reaches it as it is, not scaled down
+            fields["backbone_size"] = max(fields["input_size"], defaults["backbone_size"])
         return fields
 
     def show_config(self, cfg: TrainConfig) -> None:
@@ -208,7 +189,8 @@ class TrainingSettingsPanel(QWidget):
         """Switch the settings to `kind`'s defaults unless the user has changed them."""
         if not force and not self.is_untouched():
             return
-        defaults = dict(DEFAULTS[kind])
+        shown = self.hyper_values()
+        defaults = {name: value for name, value in preset(kind).items() if name in shown}
         defaults["mixed_precision"] = self.precision_combo.currentData()
         self.set_hyper_parameters(**defaults)
         self._applied_defaults = self.hyper_values()

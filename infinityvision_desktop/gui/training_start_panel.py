@@ -12,12 +12,13 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QButtonGroup, QGroupBox, QLabel, QRadioButton, QVBoxLayout, QWidget
 
 from infinityvision_desktop.core.modelfile import ModelFileError, ModelMetadata, read_metadata
-from infinityvision_desktop.core.training import TrainConfig
+from infinityvision_desktop.core.training_config import FINE_TUNE, TrainConfig
 from infinityvision_desktop.gui import theme
 
 log = logging.getLogger(__name__)
 
-BASE_FINE_TUNE = "fine-tune"  # fine-tune the active model (a new head if the classes differ)
+# The starting points, named as core.training_config.preset() knows them.
+BASE_FINE_TUNE = FINE_TUNE    # fine-tune the active model (a new head if the classes differ)
 BASE_AIRBENCH = "airbench"    # architecture (a) from scratch
 BASE_VGG16 = "vgg16"          # VGG16 transfer from ImageNet weights
 BASE_LITE0 = "efficientnet-lite0"  # EfficientNet-Lite0 transfer from ImageNet weights (the bundled backbone)
@@ -32,7 +33,7 @@ class StartFromPanel(QGroupBox):
     """The starting point of a run. The dialog calls `retranslate_ui()` and `apply_scheme()`."""
 
     sig_kind_changed = Signal(str)
-    """Another starting point was chosen: BASE_FINE_TUNE, BASE_AIRBENCH or BASE_VGG16."""
+    """Another starting point was chosen: BASE_FINE_TUNE, BASE_LITE0, BASE_AIRBENCH or BASE_VGG16."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -8,15 +8,13 @@ EpochMetrics, TrainResult); the dialog's slots, on the GUI thread, touch the wid
 from __future__ import annotations
 
 import logging
-import shutil
 import time
 
 from PySide6.QtCore import Signal
 
 from infinityvision_desktop.core.modelfile import ModelFileError
-from infinityvision_desktop.core.training import (
-    EpochMetrics, Stage, TrainConfig, TrainingObserver, checkpoint_folder, plan_stages,
-)
+from infinityvision_desktop.core.training_config import Stage, TrainConfig, plan_stages
+from infinityvision_desktop.core.training_observer import EpochMetrics, TrainingObserver
 from infinityvision_desktop.core.training_progress import RunProgress
 from infinityvision_desktop.gui.workers import Worker, freeze_library_objects
 
@@ -59,7 +57,7 @@ class TrainingWorker(Worker):
     sig_data_progress = Signal(int, int)
     """Images decoded so far and in all; emitted when the percentage changes."""
     sig_stage_started = Signal(object, int)
-    """A stage begins: the core.training.Stage and its batches per epoch."""
+    """A stage begins: the core.training_config.Stage and its batches per epoch."""
     sig_progress = Signal(object)
     """A TrainingProgress, when the share of the run done changes by 1%."""
     sig_epoch_done = Signal(object)
@@ -69,10 +67,10 @@ class TrainingWorker(Worker):
     sig_failed = Signal(str)
     """The run could not be done, for a reason a user can act on (data, model file, weights)."""
 
-    def __init__(self, config: TrainConfig, *, remove_finished_checkpoint: bool = True) -> None:
+    def __init__(self, config: TrainConfig, *, scan=None) -> None:
         super().__init__()
         self.config = config
-        self.remove_finished_checkpoint = remove_finished_checkpoint
+        self.scan = scan  # the DatasetScan of config.data the dialog made, or None
 
     def work(self) -> None:
         # Imported here, in the worker thread: the pipeline imports TensorFlow.
@@ -89,7 +87,7 @@ class TrainingWorker(Worker):
 
             freeze_library_objects()  # done already if the window has loaded its model
 
-            result = fine_tune(cfg, _SignalObserver(self, cfg))
+            result = fine_tune(cfg, _SignalObserver(self, cfg), scan=self.scan)
         except (DatasetError, ModelFileError, ArchitectureError) as exc:
             log.info("training refused: %s", exc)
             self.sig_failed.emit(str(exc))
@@ -98,9 +96,6 @@ class TrainingWorker(Worker):
             log.exception("training failed")
             self.sig_failed.emit(str(exc))
             return
-        if result.model_path and not result.stopped and self.remove_finished_checkpoint:
-            # a finished run has nothing left to resume; a stopped one keeps its checkpoint
-            shutil.rmtree(checkpoint_folder(cfg), ignore_errors=True)
         self.sig_result.emit(result)
 
 

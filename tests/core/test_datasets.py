@@ -214,6 +214,45 @@ def test_a_damaged_cache_is_rebuilt(tmp_path):
     np.testing.assert_array_equal(again.splits[ALL][0], first.splits[ALL][0])
 
 
+def test_a_cache_that_cannot_be_written_does_not_fail_the_load(tmp_path):
+    root = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=3)
+    cache = tmp_path / "cache"
+    cache.write_text("a file where the cache folder should be")
+
+    loaded = load_dataset(root, cache_folder=cache)
+
+    assert loaded.from_cache is False and len(loaded.splits[ALL][0]) == 6
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "data"]  # no temp file either
+
+
+def test_a_load_lists_the_source_once_and_not_at_all_when_given_its_scan(tmp_path, monkeypatch):
+    root = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=3, test_per_class=2)
+    listed = []
+    walk = os.walk
+    monkeypatch.setattr(os, "walk", lambda top, *args, **kwargs: listed.append(top) or walk(top, *args, **kwargs))
+
+    alone = load_dataset(root, use_cache=False)
+    assert len(listed) == 1
+
+    scan = scan_dataset(root)
+    listed.clear()
+    with_scan = load_dataset(str(root / "." / ""), use_cache=False, scan=scan)  # the same folder, written otherwise
+    assert listed == []
+    assert with_scan.labels == alone.labels == scan.labels
+    for split in ("train", "test"):
+        np.testing.assert_array_equal(with_scan.splits[split][0], alone.splits[split][0])
+
+    other = make_class_folders(tmp_path / "other", labels=("ship", "frog"), per_class=2)
+    assert load_dataset(other, use_cache=False, scan=scan).labels == ("frog", "ship")  # another source's scan is not used
+
+    write_pngs(root / "train" / "cat", 1, start=50)  # added after the scan: listed again, and decoded
+    later = time.time() + 10
+    os.utime(root / "train" / "cat", (later, later))  # a coarse clock must not hide the change
+    listed.clear()
+    assert len(load_dataset(root, use_cache=False, scan=scan).splits["train"][0]) == 7
+    assert len(listed) == 1
+
+
 def test_max_per_class_limits_each_class(tmp_path):
     root = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=6, test_per_class=3)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from generated_data import make_class_folders, make_image
 
-from infinityvision_desktop.core.pipeline import Distribution, check_tf_config
+from infinityvision_desktop.core.distribution import Distribution, check_tf_config
 
 ROOT = Path(__file__).resolve().parents[2]
 LABELS = ("cat", "dog", "frog")
@@ -28,7 +28,7 @@ tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfigur
 import numpy as np
 from infinityvision_desktop.core.modelfile import load_model_file
 from infinityvision_desktop.core.pipeline import fine_tune
-from infinityvision_desktop.core.training import TrainConfig
+from infinityvision_desktop.core.training_config import TrainConfig
 
 args = json.loads(sys.argv[1])
 result = fine_tune(TrainConfig(**args["config"]))

@@ -166,3 +166,33 @@ def test_saved_model_export_never_overwrites_a_folder_and_is_never_guessed(tiny_
     code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(empty), "--format", "saved-model"])
     assert code == 1
     assert "empty: the folder exists and is not empty" in capsys.readouterr().err
+
+
+def test_a_saved_model_export_that_fails_leaves_no_half_folder(tiny_model_path, tmp_path, monkeypatch):
+    from infinityvision_desktop.core import export
+
+    def broken_check(folder, images):
+        assert (folder / "saved_model.pb").is_file()  # written whole, beside the target, not yet renamed
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(export, "saved_model_probabilities", broken_check)
+    sample = make_class_folders(tmp_path / "sample", labels=LABELS, per_class=2)
+    with pytest.raises(ExportError, match="could not be written: No space left on device"):
+        export_model(tiny_model_path, tmp_path / "served", fmt="saved-model", sample=sample)
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sample"]
+
+
+def test_the_temp_files_of_a_killed_export_are_found_by_its_process_id(tmp_path):
+    # what the export dialog deletes after it kills its export process (gui/export_dialog.py)
+    from infinityvision_desktop.core import atomic
+    from infinityvision_desktop.core.export import sidecar_path
+
+    out = tmp_path / "tiny [1].tflite"
+    left = [tmp_path / ".tiny [1].tflite.4242-0.tmp.tflite", tmp_path / ".tiny [1].tflite.json.4242-1.tmp.json"]
+    others = [tmp_path / ".tiny [1].tflite.4243-0.tmp.tflite", out]
+    for path in left + others:
+        path.write_bytes(b"x")
+
+    assert atomic.temp_files(out, 4242) + atomic.temp_files(sidecar_path(out), 4242) == left
+    assert [atomic.writer_pid(path) for path in left + others] == [4242, 4242, 4243, None]

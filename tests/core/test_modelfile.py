@@ -163,6 +163,20 @@ def test_clean_stale_temp_files_removes_only_files_of_dead_processes(tmp_path):
     assert clean_stale_temp_files(tmp_path / "missing") == []
 
 
+def test_clean_stale_temp_files_finds_what_a_killed_save_left(tmp_path, monkeypatch):
+    from infinityvision_desktop.core import atomic
+
+    pid = dead_pid()
+    with monkeypatch.context() as patch:
+        patch.setattr(atomic.os, "getpid", lambda: pid)  # as the killed process named its temp file
+        leftover = atomic.temp_path(tmp_path / "model.h5")
+    leftover.write_bytes(b"partial")
+
+    assert TEMP_MARKER in leftover.name
+    assert clean_stale_temp_files(tmp_path) == [leftover]
+    assert list(tmp_path.iterdir()) == []
+
+
 # ---------------------------------------------------------------- refusals
 
 def test_refuses_a_missing_file(tmp_path):

@@ -13,7 +13,9 @@ from infinityvision_desktop.core import predictor as predictor_module
 from infinityvision_desktop.core.datasets import DatasetError
 from infinityvision_desktop.core.modelfile import load_model_file
 from infinityvision_desktop.core.predictor import Predictor
-from infinityvision_desktop.core.training import TrainConfig, TrainingObserver, one_cycle
+from infinityvision_desktop.core.checkpoints import resumable_run
+from infinityvision_desktop.core.training_config import TrainConfig
+from infinityvision_desktop.core.training_observer import TrainingObserver
 
 pytestmark = pytest.mark.slow
 
@@ -126,7 +128,7 @@ def test_fine_tuning_a_base_runs_both_stages_and_saves_a_model_that_predicts_the
     # the result and the file
     assert result.stopped is False and result.message == "finished"
     assert result.model_path == cfg.out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["ckpt", "model.keras"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.keras"]  # finished: no checkpoint left
     loaded = load_model_file(result.model_path)
     metadata = loaded.metadata
     assert as_json(metadata) == as_json(result.metadata)
@@ -209,7 +211,18 @@ def test_a_stop_on_the_last_batch_of_an_epoch_keeps_that_epoch(tmp_path, data_di
     assert load_model_file(result.model_path).metadata.provenance["best_epoch"] == 1
 
 
+def test_a_stopped_run_keeps_its_checkpoint_for_resume(stopped_run):
+    cfg, _, _ = stopped_run
+
+    run = resumable_run(cfg)
+
+    assert run is not None and run.folder == cfg.checkpoint_dir
+    assert (run.epochs_done, run.epochs_planned) == (1, 3)
+
+
 def test_resume_continues_from_the_last_finished_epoch(stopped_run, tmp_path):
+    from infinityvision_desktop.core.optimization import one_cycle
+
     cfg, first_observer, first = stopped_run
     checkpoint = tmp_path / "ckpt"
     shutil.copytree(cfg.checkpoint_dir, checkpoint)  # the stop test reads the original
@@ -230,6 +243,7 @@ def test_resume_continues_from_the_last_finished_epoch(stopped_run, tmp_path):
     metadata = load_model_file(result.model_path).metadata
     assert [h["epoch"] for h in metadata.history] == [1, 2, 3]
     assert all(h["stage"] == "train" for h in metadata.history)
+    assert not checkpoint.exists() and resumable_run(resumed_cfg) is None  # finished: nothing left to resume
 
 
 def test_stopping_before_the_first_epoch_keeps_nothing(stopped_run, tmp_path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infinityvision_desktop.core.training import Stage
+from infinityvision_desktop.core.training_config import Stage
 from infinityvision_desktop.core.training_progress import EtaClock, RunProgress
 
 HEAD = Stage("head", 0, 1, "head", "adam", 1e-3)
@@ -32,6 +32,17 @@ def test_progress_is_reported_only_when_a_whole_percent_more_is_done():
                 for batch in range(1, 1001)]
     assert sum(reported) == 101 and reported[0]  # 0% (the first batch), 1% ... 100%: once each
     assert progress.data_step(5, 1000) and not progress.data_step(6, 1000) and progress.data_step(10, 1000)
+
+
+def test_advance_reports_every_batch_for_a_caller_that_draws_by_time():
+    train = Stage("train", 0, 2, "all", "sgd", 0.1)
+    progress = RunProgress([train])
+
+    shown = [progress.advance(train, 1, batch, 1000, 1.0, now=batch) for batch in range(1, 6)]
+
+    assert [p.done for p in shown] == [1, 2, 3, 4, 5] and shown[-1].total == 2000
+    assert shown[2].eta_seconds is None  # too few batches timed
+    assert shown[-1].eta_seconds == pytest.approx(1995.0)  # 1 s a batch for the 1995 left; no epoch ended yet
 
 
 def test_time_left_counts_batches_and_the_per_epoch_overhead():

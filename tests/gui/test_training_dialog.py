@@ -14,9 +14,11 @@ from PySide6.QtWidgets import QMessageBox
 from infinityvision_desktop import paths
 from infinityvision_desktop.core.architectures import ArchitectureError
 from infinityvision_desktop.core.modelfile import load_model_file, read_metadata
-from infinityvision_desktop.core.training import checkpoint_folder
+from infinityvision_desktop.core.checkpoints import checkpoint_folder
 from infinityvision_desktop.gui import training_dialog, training_workers
-from infinityvision_desktop.gui.training_dialog import BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, TrainingDialog
+from infinityvision_desktop.gui.training_dialog import (
+    BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, BASE_VGG16, TrainingDialog,
+)
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
@@ -183,7 +185,8 @@ def scratch_dialog(qtbot, make_dialog, tmp_path):
     assert dialog.base_kind() == BASE_LITE0  # ImageNet weights: the default start without an active model
     dialog.set_base_kind(BASE_AIRBENCH)     # these tests need a run of seconds: the small network from scratch
     assert scan(qtbot, dialog, data)
-    dialog.set_hyper_parameters(epochs=3, batch_size=16, learning_rate=0.2, mixed_precision=False)
+    # 10% held out: 6 batches of 16 per epoch, as cancel_in_epoch_2 counts them
+    dialog.set_hyper_parameters(epochs=3, batch_size=16, learning_rate=0.2, val_share=0.1, mixed_precision=False)
     return dialog
 
 
@@ -313,7 +316,7 @@ def test_vgg16_without_weights_says_why_clearly(qtbot, make_dialog, tmp_path, mo
     dialog = make_dialog()
     assert scan(qtbot, dialog, data)
     dialog.vgg_radio.setChecked(True)
-    assert dialog.input_size_spin.value() == 64  # the VGG defaults replaced the untouched airbench ones
+    assert dialog.input_size_spin.value() == 128  # the VGG defaults replaced the untouched airbench ones
 
     result = run_to_end(qtbot, dialog)
 
@@ -326,10 +329,10 @@ def test_vgg16_without_weights_says_why_clearly(qtbot, make_dialog, tmp_path, mo
 def test_an_ensemble_is_not_offered_for_fine_tuning_and_imagenet_weights_are_the_start(
         qtbot, make_dialog, tmp_path, tiny_model_path):
     """The bundled model combines two networks: the dialog says so and starts from EfficientNet-Lite0,
-    at 96 px in two stages; the core refuses such a base too."""
+    its backbone at 96 px, in two stages; the core refuses such a base too."""
     from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
     from infinityvision_desktop.core.pipeline import fine_tune
-    from infinityvision_desktop.core.training import TrainConfig
+    from infinityvision_desktop.core.training_config import TrainConfig
 
     loaded = load_model_file(tiny_model_path)
     ensemble = tmp_path / "ensemble.h5"
@@ -343,6 +346,26 @@ def test_an_ensemble_is_not_offered_for_fine_tuning_and_imagenet_weights_are_the
     assert "cannot be fine-tuned" in dialog.base_note.text()
     config = dialog.start_panel.config_fields() | dialog.settings_panel.config_fields(BASE_LITE0)
     assert config["arch"] == "efficientnet-lite0" and config["base"] is None
-    assert config["input_size"] == config["backbone_size"] == 96 and config["head_epochs"] > 0
+    # 32 px images, as every model of the app takes them, upsampled inside the model for the backbone
+    assert config["input_size"] == 32 and config["backbone_size"] == 96 and config["head_epochs"] > 0
     with pytest.raises(ValueError, match="cannot be fine-tuned"):
         fine_tune(TrainConfig(data=str(data), base=str(ensemble), out=str(tmp_path / "m.h5")))
+
+
+# ---------------------------------------------------------------- the defaults
+
+@pytest.mark.parametrize("kind", [BASE_AIRBENCH, BASE_VGG16, BASE_LITE0, BASE_FINE_TUNE])
+def test_the_dialog_and_the_command_line_start_from_the_same_defaults(qtbot, tmp_path, tiny_model_path, kind):
+    from infinityvision_desktop import cli
+    from infinityvision_desktop.cli.train import train_config
+
+    dialog = TrainingDialog(model_path=tiny_model_path)
+    qtbot.addWidget(dialog)
+    dialog.set_base_kind(kind)
+    data = tmp_path / "nowhere"  # config() takes the path as typed; its scan only has to end
+    scan(qtbot, dialog, data)
+
+    start = ["--base", str(tiny_model_path)] if kind == BASE_FINE_TUNE else ["--arch", kind]
+    typed = train_config(cli.build_parser().parse_args(["train", "--data", str(data), "--deep", *start]))
+
+    assert dialog.config() == typed
