@@ -42,8 +42,10 @@ def main() -> int:
             print("no paint reported:", done.stdout[-500:], done.stderr[-1500:])
             return 1
         starts.append(float(painted[-1].split()[1]) - began)
-    print(f"start -> window painted: median {statistics.median(starts):.3f} s of {args.runs} "
-          f"(min {min(starts):.3f}, max {max(starts):.3f})")
+    print(
+        f"start -> window painted: median {statistics.median(starts):.3f} s of {args.runs} "
+        f"(min {min(starts):.3f}, max {max(starts):.3f})"
+    )
 
     began = time.time()
     done = subprocess.run([*command, "--selftest"], capture_output=True, text=True, env=env, timeout=300)

@@ -36,14 +36,16 @@ def main() -> int:
     parser.add_argument("--images", default=str(ROOT / "data" / "cifar10" / "test"))
     parser.add_argument("--count", type=int, default=2000)
     args = parser.parse_args()
-    files = sorted(str(p) for p in Path(args.images).rglob("*.jpg"))[:args.count]
+    files = sorted(str(p) for p in Path(args.images).rglob("*.jpg"))[: args.count]
     if not files:
         raise SystemExit(f"no .jpg files under {args.images}")
     short = per_image(files)
     with mock.patch.object(images, "_plain_jpeg", return_value=None):
         full = per_image(files)
-    print(f"{len(files)} JPEGs from {args.images}: {short * 1e6:.0f} us per image with the short path, "
-          f"{full * 1e6:.0f} us through Pillow's full JPEG plugin ({full / short:.1f}x)")
+    print(
+        f"{len(files)} JPEGs from {args.images}: {short * 1e6:.0f} us per image with the short path, "
+        f"{full * 1e6:.0f} us through Pillow's full JPEG plugin ({full / short:.1f}x)"
+    )
     return 0
 
 

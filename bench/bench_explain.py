@@ -58,15 +58,19 @@ def main() -> int:
             cam.explain(image)
             times.append(time.perf_counter() - started)
         heatmaps[precision] = [cam.explain(image) for image in images]
-        print(f"{precision:>7} (model computes in {computes_in}), layer {cam.layer}: "
-              f"median {statistics.median(times) * 1000:.1f} ms, 90th percentile "
-              f"{np.percentile(times, 90) * 1000:.1f} ms over {args.calls} warm calls "
-              f"(first call incl. building and tracing: {first:.2f} s)")
+        print(
+            f"{precision:>7} (model computes in {computes_in}), layer {cam.layer}: "
+            f"median {statistics.median(times) * 1000:.1f} ms, 90th percentile "
+            f"{np.percentile(times, 90) * 1000:.1f} ms over {args.calls} warm calls "
+            f"(first call incl. building and tracing: {first:.2f} s)"
+        )
     differences = [np.abs(a.heatmap - b.heatmap) for a, b in zip(heatmaps["auto"], heatmaps["float32"])]
     same = sum(a.class_index == b.class_index for a, b in zip(heatmaps["auto"], heatmaps["float32"]))
-    print(f"app precision vs float32 heatmaps: largest difference {max(d.max() for d in differences):.3f}, "
-          f"mean {np.mean([d.mean() for d in differences]):.4f} (0-1 scale); same class explained for "
-          f"{same} of {len(photos)} photos")
+    print(
+        f"app precision vs float32 heatmaps: largest difference {max(d.max() for d in differences):.3f}, "
+        f"mean {np.mean([d.mean() for d in differences]):.4f} (0-1 scale); same class explained for "
+        f"{same} of {len(photos)} photos"
+    )
     return 0
 
 

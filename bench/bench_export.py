@@ -57,16 +57,23 @@ def main() -> int:
     keras_top = np.asarray(loaded.model(images.astype(np.float32), training=False)).argmax(axis=1)
     app_top = Predictor.load(args.model).probabilities(images).argmax(axis=1)
     truth = np.array([loaded.metadata.labels.index(path.parent.name) for path in tests])
-    print(f"model {args.model} ({Path(args.model).stat().st_size / 1e6:.1f} MB); {len(tests)} test images from "
-          f"{data / 'test'}: Keras float32 one view {np.mean(keras_top == truth):.0%} correct, "
-          f"the app (TTA) {np.mean(app_top == truth):.0%}")
+    print(
+        f"model {args.model} ({Path(args.model).stat().st_size / 1e6:.1f} MB); {len(tests)} test images from "
+        f"{data / 'test'}: Keras float32 one view {np.mean(keras_top == truth):.0%} correct, "
+        f"the app (TTA) {np.mean(app_top == truth):.0%}"
+    )
 
     with tempfile.TemporaryDirectory() as folder:
-        for fmt, name in (("keras", "model.keras"), ("h5", "model.h5"), ("tflite", "model.tflite"),
-                          ("tflite-int8", "model-int8.tflite")):
+        for fmt, name in (
+            ("keras", "model.keras"),
+            ("h5", "model.h5"),
+            ("tflite", "model.tflite"),
+            ("tflite-int8", "model-int8.tflite"),
+        ):
             started = time.perf_counter()
-            result = export_model(args.model, Path(folder) / name, fmt=fmt,
-                                  sample=calibration if fmt == "tflite-int8" else None)
+            result = export_model(
+                args.model, Path(folder) / name, fmt=fmt, sample=calibration if fmt == "tflite-int8" else None
+            )
             seconds = time.perf_counter() - started
             line = f"{fmt:>11}: {result.size_bytes / 1e6:6.2f} MB in {seconds:5.1f} s"
             if fmt.startswith("tflite"):
@@ -74,10 +81,12 @@ def main() -> int:
                 started = time.perf_counter()
                 top = tflite_probabilities(content, images).argmax(axis=1)
                 per_image = (time.perf_counter() - started) / len(images) * 1000
-                line += (f"; top class agrees with Keras on {np.mean(top == keras_top):.1%} "
-                         f"({int(np.sum(top == keras_top))}/{len(images)}), with the app on "
-                         f"{np.mean(top == app_top):.1%}; {np.mean(top == truth):.0%} correct; "
-                         f"{per_image:.2f} ms per image")
+                line += (
+                    f"; top class agrees with Keras on {np.mean(top == keras_top):.1%} "
+                    f"({int(np.sum(top == keras_top))}/{len(images)}), with the app on "
+                    f"{np.mean(top == app_top):.1%}; {np.mean(top == truth):.0%} correct; "
+                    f"{per_image:.2f} ms per image"
+                )
                 if result.calibration_images:
                     line += f"; calibrated on {result.calibration_images} training images"
             print(line)

@@ -58,9 +58,21 @@ def main() -> int:
         export_model(args.model, out / "thread.tflite", fmt="tflite-int8", sample=args.sample)
 
     def in_child():
-        command = [sys.executable, "-m", "infinityvision_desktop", "export", "--model", args.model,
-                   "--out", str(out / "child.tflite"), "--format", "tflite-int8", "--sample", args.sample,
-                   "--progress-lines"]
+        command = [
+            sys.executable,
+            "-m",
+            "infinityvision_desktop",
+            "export",
+            "--model",
+            args.model,
+            "--out",
+            str(out / "child.tflite"),
+            "--format",
+            "tflite-int8",
+            "--sample",
+            args.sample,
+            "--progress-lines",
+        ]
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env) as child:
             for _ in child.stdout:
@@ -71,8 +83,10 @@ def main() -> int:
         print(f"idle 5 s: longest gap {idle[0]:.0f} ms")
         for name, run in (("in a thread", in_thread), ("in a child process", in_child)):
             longest, third, wall = longest_gaps(run)
-            print(f"int8 export {name}: longest main-thread gap {longest:.0f} ms, third longest {third:.0f} ms, "
-                  f"wall {wall:.1f} s")
+            print(
+                f"int8 export {name}: longest main-thread gap {longest:.0f} ms, third longest {third:.0f} ms, "
+                f"wall {wall:.1f} s"
+            )
     return 0
 
 

@@ -28,9 +28,9 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def main() -> int:
+    from gui_gaps import GapProbe, wait_for
     from PySide6.QtCore import QSettings
 
-    from gui_gaps import GapProbe, wait_for
     from infinityvision_desktop.gui.app import create_application
     from infinityvision_desktop.gui.main_window import MainWindow, ModelState
     from infinityvision_desktop.gui.settings import Settings
@@ -60,8 +60,10 @@ def main() -> int:
     # the baseline: the window doing nothing, on this machine as loaded as it is now
     started = probe.mark()
     wait_for(lambda: time.perf_counter() - started > 5, 10)
-    print(f"idle window, 5 s: longest GUI-thread gap {probe.largest_gap_since(started, time.perf_counter()) * 1000:.0f} ms "
-          f"(scheduling noise from other processes)")
+    print(
+        f"idle window, 5 s: longest GUI-thread gap {probe.largest_gap_since(started, time.perf_counter()) * 1000:.0f} ms "
+        f"(scheduling noise from other processes)"
+    )
 
     # heatmap: new selection -> overlay drawn; each photo once to warm up, then timed (the cache is cleared)
     times, gaps = [], []
@@ -75,17 +77,21 @@ def main() -> int:
             if round_:
                 times.append(ended - started)
                 gaps.append(probe.largest_gap_since(started, ended))
-    print(f"heatmap: selection to heatmap drawn, median {statistics.median(times) * 1000:.1f} ms over {len(times)} "
-          f"(warm); longest GUI-thread gap {max(gaps) * 1000:.0f} ms")
+    print(
+        f"heatmap: selection to heatmap drawn, median {statistics.median(times) * 1000:.1f} ms over {len(times)} "
+        f"(warm); longest GUI-thread gap {max(gaps) * 1000:.0f} ms"
+    )
 
     started = probe.mark()
     view = window.features.evaluate_folder(args.evaluate)
     wait_for(lambda: not view.is_running(), 1200)
     ended = time.perf_counter()
     result = view.result()
-    print(f"evaluate on folder: {result.evaluation.n} images in {ended - started:.1f} s (model load included), "
-          f"accuracy {result.evaluation.accuracy:.1%}; longest GUI-thread gap "
-          f"{probe.largest_gap_since(started, ended) * 1000:.0f} ms")
+    print(
+        f"evaluate on folder: {result.evaluation.n} images in {ended - started:.1f} s (model load included), "
+        f"accuracy {result.evaluation.accuracy:.1%}; longest GUI-thread gap "
+        f"{probe.largest_gap_since(started, ended) * 1000:.0f} ms"
+    )
 
     dialog = window.features.open_export_dialog()
     dialog.set_format("tflite-int8")
@@ -96,8 +102,10 @@ def main() -> int:
         dialog.export()
         wait_for(lambda: not dialog.is_exporting(), 1200)
         ended = time.perf_counter()
-        print(f"export TFLite int8: {ended - started:.1f} s; longest GUI-thread gap "
-              f"{probe.largest_gap_since(started, ended) * 1000:.0f} ms; {dialog.status_label.text()}")
+        print(
+            f"export TFLite int8: {ended - started:.1f} s; longest GUI-thread gap "
+            f"{probe.largest_gap_since(started, ended) * 1000:.0f} ms; {dialog.status_label.text()}"
+        )
     probe.stop()
     window.close()
     return 0

@@ -37,6 +37,7 @@ CHILD_TIMEOUT_S = 600
 
 # ---------------------------------------------------------------- child processes (1, 2)
 
+
 def child(mode: str, model: str, images: list[str]) -> None:
     """Run in a fresh process: start the app the way `infinityvision` does and report one time."""
     scratch = tempfile.mkdtemp(prefix="bench-gui-")
@@ -68,8 +69,13 @@ def time_child(mode: str, model: str, images: list[str]) -> tuple[float, bool]:
     # never pays: the children may write and use bytecode caches, as an installed app does.
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     started = time.time()
-    done = subprocess.run([sys.executable, __file__, "--child", mode, "--model", model, *images],
-                          capture_output=True, text=True, timeout=CHILD_TIMEOUT_S, env=env)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", mode, "--model", model, *images],
+        capture_output=True,
+        text=True,
+        timeout=CHILD_TIMEOUT_S,
+        env=env,
+    )
     lines = [line for line in done.stdout.splitlines() if line.startswith("{")]
     if done.returncode != 0 or not lines:
         raise RuntimeError(f"child {mode} failed ({done.returncode}):\n{done.stderr[-2000:]}")
@@ -78,6 +84,7 @@ def time_child(mode: str, model: str, images: list[str]) -> tuple[float, bool]:
 
 
 # ---------------------------------------------------------------- in-process, warm (3, 4, 5)
+
 
 class WarmBench:
     def __init__(self, model: str):
@@ -89,8 +96,10 @@ class WarmBench:
 
         self.scratch = Path(tempfile.mkdtemp(prefix="bench-gui-"))
         self.app = create_application()
-        self.window = MainWindow(model_path=model, settings=Settings(
-            QSettings(str(self.scratch / "settings.ini"), QSettings.Format.IniFormat)))
+        self.window = MainWindow(
+            model_path=model,
+            settings=Settings(QSettings(str(self.scratch / "settings.ini"), QSettings.Format.IniFormat)),
+        )
         self.window.resize(1200, 780)
         self.window.show()
         self.wait_for(lambda: self.window.active_metadata is not None or self.window.model_problem, 600)
@@ -122,11 +131,13 @@ class WarmBench:
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
         self.kept.append(mime)
-        enter = QDragEnterEvent(QPoint(50, 50), Qt.DropAction.CopyAction, mime,
-                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        enter = QDragEnterEvent(
+            QPoint(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
         QApplication.sendEvent(self.window, enter)
-        drop = QDropEvent(QPointF(50, 50), Qt.DropAction.CopyAction, mime,
-                          Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        drop = QDropEvent(
+            QPointF(50, 50), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
         QApplication.sendEvent(self.window, drop)
 
     def drop_one_to_chart(self, path) -> float:
@@ -136,8 +147,9 @@ class WarmBench:
         self.drop([path])
         # the first time the chart's pixels show another answer (the chart blits at once when it can,
         # or redraws in full at the next turn of the event loop)
-        self.wait_for(lambda: self.draws and self.draws[-1][0] > started
-                      and self.draws[-1][1] not in (None, before), 120)
+        self.wait_for(
+            lambda: self.draws and self.draws[-1][0] > started and self.draws[-1][1] not in (None, before), 120
+        )
         return self.draws[-1][0] - started
 
     def drop_one_to_answer(self, path) -> float:
@@ -199,6 +211,7 @@ def cifar_jpegs(folder: Path, count: int) -> list[Path]:
 
 # ---------------------------------------------------------------- main
 
+
 def main() -> int:
     from infinityvision_desktop.paths import bundled_model_path
 
@@ -217,42 +230,56 @@ def main() -> int:
     images = Path(args.images)
     starts, answers, warm, many, big = (2, 1, 5, 200, 2) if quick else (5, 3, 30, 1000, 7)
     sample = cifar_jpegs(images, max(many, warm + 2))
-    print(f"model {args.model}; images {images}; platform {os.environ.get('QT_QPA_PLATFORM', 'default')}"
-          f"{'; QUICK: small counts' if quick else ''}")
+    print(
+        f"model {args.model}; images {images}; platform {os.environ.get('QT_QPA_PLATFORM', 'default')}"
+        f"{'; QUICK: small counts' if quick else ''}"
+    )
 
     time_child("painted", args.model, [])  # writes the bytecode caches, as installing the app would
     times = []
     for _ in range(starts):
         seconds, tf_loaded = time_child("painted", args.model, [])
         times.append(seconds)
-    print(f"1. start -> window painted: median {statistics.median(times):.3f} s of {starts} "
-          f"(runs {', '.join(f'{t:.3f}' for t in times)}); TensorFlow loaded at paint: {tf_loaded}   target <= 0.5 s")
+    print(
+        f"1. start -> window painted: median {statistics.median(times):.3f} s of {starts} "
+        f"(runs {', '.join(f'{t:.3f}' for t in times)}); TensorFlow loaded at paint: {tf_loaded}   target <= 0.5 s"
+    )
 
     times = [time_child("answer", args.model, [str(sample[0])])[0] for _ in range(answers)]
-    print(f"2. start -> first answer (image on the command line): median {statistics.median(times):.2f} s "
-          f"of {answers}   target <= 5 s")
+    print(
+        f"2. start -> first answer (image on the command line): median {statistics.median(times):.2f} s "
+        f"of {answers}   target <= 5 s"
+    )
 
     bench = WarmBench(args.model)
     bench.drop_one_to_chart(sample[-1])  # warm-up: first trace, first draw
-    times = [bench.drop_one_to_chart(path) for path in sample[-warm - 1:-1]]
-    print(f"3. warm drop -> chart redrawn: median {statistics.median(times) * 1000:.1f} ms of {warm} "
-          f"(max {max(times) * 1000:.1f})   target <= 30 ms")
+    times = [bench.drop_one_to_chart(path) for path in sample[-warm - 1 : -1]]
+    print(
+        f"3. warm drop -> chart redrawn: median {statistics.median(times) * 1000:.1f} ms of {warm} "
+        f"(max {max(times) * 1000:.1f})   target <= 30 ms"
+    )
 
     bench.window.clear_results()
     gap, rate, cpu = bench.drop_many(sample[:many])
-    print(f"4. {many} images dropped at once: longest GUI-thread gap {gap * 1000:.0f} ms   target <= 100 ms; "
-          f"{rate:.0f} images/s   target >= 1000")
+    print(
+        f"4. {many} images dropped at once: longest GUI-thread gap {gap * 1000:.0f} ms   target <= 100 ms; "
+        f"{rate:.0f} images/s   target >= 1000"
+    )
     cores = os.cpu_count() or 1
-    print(f"   the process used {cpu:.2f} s of CPU for them: at most {many * cores / cpu:.0f} images/s on "
-          f"{cores} cores even with perfect overlap")
+    print(
+        f"   the process used {cpu:.2f} s of CPU for them: at most {many * cores / cpu:.0f} images/s on "
+        f"{cores} cores even with perfect overlap"
+    )
 
     bench.window.clear_results()
     with tempfile.TemporaryDirectory() as folder:
         photos = twelve_megapixel_jpegs(Path(folder), big)
         bench.drop_one_to_answer(photos[0])  # warm-up for this size
         times = [bench.drop_one_to_answer(path) for path in photos[1:]]
-        print(f"5. 12 MP JPEG, warm, drop -> answer: median {statistics.median(times) * 1000:.0f} ms "
-              f"of {len(times)}   target <= 150 ms")
+        print(
+            f"5. 12 MP JPEG, warm, drop -> answer: median {statistics.median(times) * 1000:.0f} ms "
+            f"of {len(times)}   target <= 150 ms"
+        )
     bench.close()
     return 0
 

@@ -54,13 +54,18 @@ def synthetic_entries(count: int, start: int = 0):
         index = int(np.argmax(probabilities))
         folder = f"/home/user/Pictures/{WORDS[i % 10]}_{i % 500:03d}"
         name = f"IMG_{i:06d}_{WORDS[(i // 7) % 10]}.jpg"
-        yield HistoryEntry(file_name=name, path=f"{folder}/{name}", label=LABELS[index],
-                           confidence=float(probabilities[index]), not_sure=bool(probabilities[index] < 0.5),
-                           probabilities=dict(zip(LABELS, probabilities.tolist())),
-                           model_name=("cifar10_airbench", "cifar10_large", "my_model")[i % 3],
-                           model_path="/models/cifar10_airbench.h5",
-                           created=now - timedelta(minutes=(start + count - i) * 5),
-                           thumbnail=thumbnails[i % len(thumbnails)])
+        yield HistoryEntry(
+            file_name=name,
+            path=f"{folder}/{name}",
+            label=LABELS[index],
+            confidence=float(probabilities[index]),
+            not_sure=bool(probabilities[index] < 0.5),
+            probabilities=dict(zip(LABELS, probabilities.tolist())),
+            model_name=("cifar10_airbench", "cifar10_large", "my_model")[i % 3],
+            model_path="/models/cifar10_airbench.h5",
+            created=now - timedelta(minutes=(start + count - i) * 5),
+            thumbnail=thumbnails[i % len(thumbnails)],
+        )
 
 
 def build_history(path: Path, count: int) -> tuple[float, float]:
@@ -104,8 +109,10 @@ def bench_view(path: Path, scratch: Path) -> None:
     store = HistoryStore(path)
     started = time.perf_counter()
     updated = store.update_statistics()  # as the window's history writer does when it opens the file
-    print(f"   query-planner statistics {'taken' if updated else 'up to date'} in "
-          f"{(time.perf_counter() - started) * 1000:.0f} ms (writer thread)")
+    print(
+        f"   query-planner statistics {'taken' if updated else 'up to date'} in "
+        f"{(time.perf_counter() - started) * 1000:.0f} ms (writer thread)"
+    )
     settings = Settings(QSettings(str(scratch / "settings.ini"), QSettings.Format.IniFormat))
     view = HistoryView(settings)
     view.resize(1200, 700)
@@ -116,13 +123,16 @@ def bench_view(path: Path, scratch: Path) -> None:
     view.table.viewport().repaint()  # the first page painted, thumbnails decoded
     app.processEvents()
     opened = time.perf_counter() - started
-    print(f"2. History view opened over {store.count():,} entries (model + view shown, first page painted): "
-          f"{opened * 1000:.0f} ms   target <= 300 ms")
+    print(
+        f"2. History view opened over {store.count():,} entries (model + view shown, first page painted): "
+        f"{opened * 1000:.0f} ms   target <= 300 ms"
+    )
 
     def search(**filters):
         def run():
             view.model.set_filters(HistoryFilter(**filters))
             view.table.viewport().repaint()
+
         return run
 
     week_ago = datetime.now(timezone.utc) - timedelta(days=7)
@@ -139,19 +149,27 @@ def bench_view(path: Path, scratch: Path) -> None:
     for title, filters in cases:
         # the view ignores a filter it already shows: every timed search starts from the unfiltered list
         median, worst = median_ms(search(**filters), between=search())
-        print(f"3. search {title}: {view.model.total_count():,} found, median {median:.1f} ms (max {worst:.1f})"
-              f"   target <= 50 ms")
+        print(
+            f"3. search {title}: {view.model.total_count():,} found, median {median:.1f} ms (max {worst:.1f})"
+            f"   target <= 50 ms"
+        )
     view.model.set_filters(HistoryFilter())
 
     def sort(column, order):
         def run():
             view.table.sortByColumn(column, order)
             view.table.viewport().repaint()
+
         return run
 
     for column in (Column.NAME, Column.CONFIDENCE, Column.WHEN):
-        median, worst = median_ms(lambda: (sort(column, Qt.SortOrder.AscendingOrder)(),
-                                           sort(column, Qt.SortOrder.DescendingOrder)()), 3)
+        median, worst = median_ms(
+            lambda column=column: (
+                sort(column, Qt.SortOrder.AscendingOrder)(),
+                sort(column, Qt.SortOrder.DescendingOrder)(),
+            ),
+            3,
+        )
         print(f"   sort by {column.name.lower()} (both ways): median {median / 2:.1f} ms per sort")
     while view.model.rowCount() < min(10_000, view.model.total_count()):
         view.model.fetchMore()
@@ -192,18 +210,28 @@ def bench_recording_pieces(count: int) -> None:
             files = [encode_thumbnail(image) for image in images]
             larges = [files[i % 16] for i in range(n)]
         started = time.perf_counter()
-        entries = [HistoryEntry.from_prediction(FakePrediction, name=f"{i}.jpg", path=f"/p/{i}.jpg",
-                                                model_name="m", model_path="/m.h5", thumbnail=larges[i])
-                   for i in range(n)]
+        entries = [
+            HistoryEntry.from_prediction(
+                FakePrediction,
+                name=f"{i}.jpg",
+                path=f"/p/{i}.jpg",
+                model_name="m",
+                model_path="/m.h5",
+                thumbnail=larges[i],
+            )
+            for i in range(n)
+        ]
         built = (time.perf_counter() - started) / n
         with tempfile.TemporaryDirectory() as folder, HistoryStore(Path(folder) / "h.sqlite3") as store:
             started = time.perf_counter()
             for first in range(0, n, 64):  # one transaction per inference batch, as the writer does
-                store.add_many(entries[first:first + 64])
+                store.add_many(entries[first : first + 64])
             written = (time.perf_counter() - started) / n
-        print(f"4. recording, per image, decoded {title}: extra thumbnail in the inference thread "
-              f"{(both - small_only) * 1e3:+.3f} ms; entry built on the GUI thread {built * 1e3:.3f} ms; "
-              f"{'SQLite (the file is the thumbnail)' if shape[0] <= HISTORY_THUMBNAIL_SIZE else 'JPEG + SQLite'} in the writer thread {written * 1e3:.3f} ms")
+        print(
+            f"4. recording, per image, decoded {title}: extra thumbnail in the inference thread "
+            f"{(both - small_only) * 1e3:+.3f} ms; entry built on the GUI thread {built * 1e3:.3f} ms; "
+            f"{'SQLite (the file is the thumbnail)' if shape[0] <= HISTORY_THUMBNAIL_SIZE else 'JPEG + SQLite'} in the writer thread {written * 1e3:.3f} ms"
+        )
 
 
 def generated_jpegs(folder: Path, count: int) -> list[Path]:
@@ -228,8 +256,9 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
     from infinityvision_desktop.gui.settings import Settings
 
     _app = create_application()  # the event loop wait_for runs needs it alive
-    window = MainWindow(model_path=model, settings=Settings(
-        QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat)))
+    window = MainWindow(
+        model_path=model, settings=Settings(QSettings(str(scratch / "window.ini"), QSettings.Format.IniFormat))
+    )
     window.resize(1200, 780)
     window.show()
     from gui_gaps import GapProbe, wait_for
@@ -245,7 +274,6 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
     window.classify_paths(paths[:64])  # warm-up: first trace, first batch
     wait_for(lambda: not window.is_busy(), 600)
 
-
     probe = GapProbe()
 
     def run(recording: bool) -> tuple[float, float]:
@@ -260,8 +288,10 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
         ended = time.perf_counter()
         if recording:  # the writer finishing after the last answer is not classification time, but say so
             wait_for(lambda: view.store.count() - before >= count, 600)
-            print(f"   history on: the last entry committed {(time.perf_counter() - ended) * 1000:.0f} ms "
-                  f"after the last answer")
+            print(
+                f"   history on: the last entry committed {(time.perf_counter() - ended) * 1000:.0f} ms "
+                f"after the last answer"
+            )
         probe.stop()
         return ended - started, probe.largest_gap_since(started, ended)
 
@@ -272,10 +302,14 @@ def bench_end_to_end(model: str, count: int, scratch: Path, rounds: int) -> None
     off = statistics.median(t for t, _ in results[False])
     on = statistics.median(t for t, _ in results[True])
     gap = max(g for _, g in results[True])
-    print(f"5. {count:,} images through the window, median of {rounds}: history off {off:.2f} s "
-          f"({count / off:.0f}/s), on {on:.2f} s ({count / on:.0f}/s): {100 * (on - off) / off:+.1f}%   target <= +5%")
-    print(f"   runs off: {', '.join(f'{t:.2f}' for t, _ in results[False])}; "
-          f"on: {', '.join(f'{t:.2f}' for t, _ in results[True])}")
+    print(
+        f"5. {count:,} images through the window, median of {rounds}: history off {off:.2f} s "
+        f"({count / off:.0f}/s), on {on:.2f} s ({count / on:.0f}/s): {100 * (on - off) / off:+.1f}%   target <= +5%"
+    )
+    print(
+        f"   runs off: {', '.join(f'{t:.2f}' for t, _ in results[False])}; "
+        f"on: {', '.join(f'{t:.2f}' for t, _ in results[True])}"
+    )
     print(f"   longest GUI-thread gap with the history on: {gap * 1000:.0f} ms   target <= 100 ms")
     window.close()
     QApplication.processEvents()
@@ -294,8 +328,10 @@ def main() -> int:
     if args.quick:
         args.entries, args.images, args.rounds = 5000, 300, 1
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    print(f"entries {args.entries:,}; images {args.images:,}; model {args.model}; {os.cpu_count()} CPUs, "
-          f"load average {load:.1f}{'; QUICK: small counts' if args.quick else ''}")
+    print(
+        f"entries {args.entries:,}; images {args.images:,}; model {args.model}; {os.cpu_count()} CPUs, "
+        f"load average {load:.1f}{'; QUICK: small counts' if args.quick else ''}"
+    )
 
     with tempfile.TemporaryDirectory(prefix="bench-history-") as folder:
         scratch = Path(folder)
@@ -307,9 +343,11 @@ def main() -> int:
         path = scratch / "history.sqlite3"
         written, reopened = build_history(path, args.entries)
         size = path.stat().st_size
-        print(f"1. {args.entries:,} entries written in {written:.1f} s; file {size / 1e6:.0f} MB "
-              f"({size / args.entries / 1000:.1f} KB per entry); opened again with the integrity check in "
-              f"{reopened * 1000:.0f} ms (writer thread)")
+        print(
+            f"1. {args.entries:,} entries written in {written:.1f} s; file {size / 1e6:.0f} MB "
+            f"({size / args.entries / 1000:.1f} KB per entry); opened again with the integrity check in "
+            f"{reopened * 1000:.0f} ms (writer thread)"
+        )
         bench_view(path, scratch)
         bench_recording_pieces(args.images)
         bench_end_to_end(args.model, args.images, scratch, args.rounds)

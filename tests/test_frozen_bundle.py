@@ -20,7 +20,9 @@ ROOT = Path(__file__).resolve().parent.parent
 EXE = ROOT / "dist" / "InfinityVision" / ("InfinityVision.exe" if sys.platform == "win32" else "InfinityVision")
 REQUIRED = os.environ.get("INFINITYVISION_REQUIRE_BUNDLE") == "1"
 
-pytestmark = pytest.mark.skipif(not EXE.exists() and not REQUIRED, reason="no frozen bundle: run pyinstaller build.spec")
+pytestmark = pytest.mark.skipif(
+    not EXE.exists() and not REQUIRED, reason="no frozen bundle: run pyinstaller build.spec"
+)
 
 
 def _run(*args, tmp_path, display=None):
@@ -41,8 +43,12 @@ def xvfb():
             pytest.fail("Xvfb is not installed (.ci/run installs it: apt-get install xvfb)")
         pytest.skip("Xvfb is not installed")
     read_end, write_end = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-                              pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write_end,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     os.close(write_end)
     try:
         ready, _, _ = select.select([read_end], [], [], 30)
@@ -86,8 +92,16 @@ def test_frozen_bundle_carries_the_translations():
 def test_frozen_screenshot_in_ukrainian_and_dark(tmp_path):
     assert EXE.exists(), f"the bundle was not built: {EXE}"
     shot = tmp_path / "window.png"
-    done = _run("--screenshot", str(shot), "--language", "uk", "--theme", "dark",
-                str(ROOT / "resources" / "samples" / "cat_chelsea.jpg"), tmp_path=tmp_path)
+    done = _run(
+        "--screenshot",
+        str(shot),
+        "--language",
+        "uk",
+        "--theme",
+        "dark",
+        str(ROOT / "resources" / "samples" / "cat_chelsea.jpg"),
+        tmp_path=tmp_path,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     from PIL import Image
 
@@ -99,8 +113,13 @@ def test_frozen_screenshot_on_an_x_server(tmp_path, xvfb):
     """As on a Linux desktop: Qt's xcb plugin, with the X libraries the bundle carries, and the answer."""
     assert EXE.exists(), f"the bundle was not built: {EXE}"
     shot = tmp_path / "window.png"
-    done = _run("--screenshot", str(shot), str(ROOT / "resources" / "samples" / "cat_chelsea.jpg"),
-                tmp_path=tmp_path, display=xvfb)
+    done = _run(
+        "--screenshot",
+        str(shot),
+        str(ROOT / "resources" / "samples" / "cat_chelsea.jpg"),
+        tmp_path=tmp_path,
+        display=xvfb,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "qt.qpa.plugin" not in done.stderr, done.stderr
     from PIL import Image
@@ -122,8 +141,13 @@ def test_frozen_bundle_carries_the_xcb_plugins_libraries():
 def test_frozen_app_without_a_display_says_so_in_one_line(tmp_path):
     assert EXE.exists(), f"the bundle was not built: {EXE}"
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    done = subprocess.run([str(EXE)], capture_output=True, text=True, timeout=120,
-                          env={**env, "INFINITYVISION_DATA_DIR": str(tmp_path / "userdata")})
+    done = subprocess.run(
+        [str(EXE)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**env, "INFINITYVISION_DATA_DIR": str(tmp_path / "userdata")},
+    )
     assert done.returncode == 1, (done.returncode, done.stderr)  # not Qt's abort (134)
     assert len(done.stderr.splitlines()) == 1 and "there is no display" in done.stderr, done.stderr
     assert f"{EXE.name} classify PHOTO" in done.stderr

@@ -91,7 +91,12 @@ from infinityvision_desktop.core import images, modelfile
 from infinityvision_desktop.core.datasets import ALL, load_dataset, scan_dataset
 from infinityvision_desktop.core.images import ImageLoadError, load_image, load_image_with_info, resize_for_model
 from infinityvision_desktop.core.modelfile import (
-    TEMP_MARKER, ModelFileError, ModelMetadata, clean_stale_temp_files, load_model_file, read_metadata,
+    TEMP_MARKER,
+    ModelFileError,
+    ModelMetadata,
+    clean_stale_temp_files,
+    load_model_file,
+    read_metadata,
     save_model_file,
 )
 from infinityvision_desktop.core.predictor import Predictor
@@ -102,6 +107,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 # ================================================================ helpers
+
 
 def encode(image: Image.Image, fmt: str, **params) -> bytes:
     buffer = io.BytesIO()
@@ -151,7 +157,12 @@ def zero_deflate_stream(row_bytes: int, rows: int, rows_per_block: int = 200) ->
 def real_huge_png(side: int) -> bytes:
     """A genuine side x side greyscale PNG (every pixel black): 400 MB to decode at 20000, 390 KB to store."""
     header = png_chunk(b"IHDR", struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0))
-    return b"\x89PNG\r\n\x1a\n" + header + png_chunk(b"IDAT", zero_deflate_stream(side + 1, side)) + png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + header
+        + png_chunk(b"IDAT", zero_deflate_stream(side + 1, side))
+        + png_chunk(b"IEND", b"")
+    )
 
 
 def small_model(outputs: int = 3, seed: int = 0):
@@ -174,6 +185,7 @@ def model_refusal(path: Path) -> str:
 @pytest.fixture
 def keras_never_loads(monkeypatch):
     """Fail if a refused file ever reaches Keras: refusal must come from the checks before it."""
+
     def must_not_run(*args, **kwargs):
         raise AssertionError("a hostile model file reached keras.saving.load_model")
 
@@ -205,8 +217,14 @@ def layer_named(config: dict, class_name: str) -> dict:
 
 def run_python(code: str, *args, timeout: int = 180) -> subprocess.CompletedProcess:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, env=env, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=REPO,
+    )
 
 
 def long_unicode_folder(root: Path) -> Path:
@@ -218,6 +236,7 @@ def long_unicode_folder(root: Path) -> Path:
 
 
 # ================================================================ images
+
 
 def test_case_03_truncated_jpeg_and_png_are_refused_and_pillows_grey_fill_stays_off(tmp_path):
     """Case 3: truncated files are reported, never completed with grey: LOAD_TRUNCATED_IMAGES stays off."""
@@ -238,7 +257,8 @@ def test_case_04_huge_png_refused_before_decoding_and_memory_stays_flat(tmp_path
     path = tmp_path / "poster.png"
     path.write_bytes(real_huge_png(20000))
     Image.new("L", (8, 8)).save(tmp_path / "warm.png")
-    done = run_python("""
+    done = run_python(
+        """
         import resource, sys
         from infinityvision_desktop.core.images import ImageLoadError, load_image
         load_image(sys.argv[1].replace("poster", "warm"))  # imports and first-use allocations first
@@ -248,7 +268,10 @@ def test_case_04_huge_png_refused_before_decoding_and_memory_stays_flat(tmp_path
         except ImageLoadError as exc:
             print(exc)
         print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) // 1024)  # KB -> MB
-        """, path, timeout=60)
+        """,
+        path,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     message, grown_mb = done.stdout.strip().splitlines()
     assert message == "poster.png: too large: 400 megapixels (limit 100)"
@@ -265,8 +288,10 @@ def test_case_05_pillows_warning_range_does_not_decide_the_apps_limit_does(monke
         # full scale, from a forged header: 90 MP passes our limit, and Pillow's check stays silent
         # (the decode then fails because the forged file holds one pixel)
         assert refused_image(forged_png(10000, 9000), name="pano.png").reason.startswith("truncated")
-        assert str(refused_image(forged_png(10000, 9000), name="pano.png", max_pixels=50_000_000)) == \
-            "pano.png: too large: 90 megapixels (limit 50)"
+        assert (
+            str(refused_image(forged_png(10000, 9000), name="pano.png", max_pixels=50_000_000))
+            == "pano.png: too large: 90 megapixels (limit 50)"
+        )
         # decoded for real, with Pillow's limit scaled down so no 90 MP image is needed
         monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000)
         assert load_image(encode(Image.new("RGB", (40, 30), RED), "PNG")).shape == (30, 40, 3)  # Pillow: warn
@@ -279,10 +304,8 @@ def test_case_06_png_with_an_oversized_compressed_text_chunk_is_refused_without_
     """Case 6: a 100 MB text chunk squeezed into 100 KB (a zip bomb in the metadata): a clear
     reason, and memory stays flat (Pillow stops unpacking at 1 MB)."""
     bomb = zlib.compress(bytes(100_000_000), 9)
-    payload = (b"Comment\x00\x00" + bomb if chunk_kind == "zTXt"
-               else b"XML:com.adobe.xmp\x00\x01\x00\x00\x00" + bomb)
-    png = with_chunk_after_header(encode(Image.new("RGB", (8, 8), RED), "PNG"),
-                                  png_chunk(chunk_kind.encode(), payload))
+    payload = b"Comment\x00\x00" + bomb if chunk_kind == "zTXt" else b"XML:com.adobe.xmp\x00\x01\x00\x00\x00" + bomb
+    png = with_chunk_after_header(encode(Image.new("RGB", (8, 8), RED), "PNG"), png_chunk(chunk_kind.encode(), payload))
     tracemalloc.start()
     try:
         error = refused_image(png, name="bomb.png")
@@ -296,8 +319,9 @@ def test_case_06_png_with_an_oversized_compressed_text_chunk_is_refused_without_
 def test_case_06_png_with_a_modest_compressed_text_chunk_loads():
     """Case 6, the other side: ordinary compressed metadata (a few KB) does not cost the photo."""
     text = zlib.compress(b"taken on holiday " * 500)
-    png = with_chunk_after_header(encode(Image.new("RGB", (8, 8), RED), "PNG"),
-                                  png_chunk(b"zTXt", b"Comment\x00\x00" + text))
+    png = with_chunk_after_header(
+        encode(Image.new("RGB", (8, 8), RED), "PNG"), png_chunk(b"zTXt", b"Comment\x00\x00" + text)
+    )
     assert load_image(png)[4, 4].tolist() == list(RED)
 
 
@@ -321,8 +345,9 @@ def test_case_07_gif_whose_frames_exceed_its_canvas_decodes(tmp_path):
 
 @pytest.fixture(scope="module")
 def small_model_file(tmp_path_factory) -> Path:
-    return save_model_file(small_model(), ModelMetadata(labels=LABELS, name="small"),
-                           tmp_path_factory.mktemp("small") / "small.h5")
+    return save_model_file(
+        small_model(), ModelMetadata(labels=LABELS, name="small"), tmp_path_factory.mktemp("small") / "small.h5"
+    )
 
 
 def test_case_07_the_cli_says_it_classified_the_first_frame(tmp_path, small_model_file, capsys):
@@ -370,7 +395,10 @@ def test_case_12_avif_is_decoded_when_pillow_can_and_named_when_it_cannot(monkey
         assert info.format == "AVIF" and rgb.shape == (16, 16, 3) and rgb[8, 8, 0] > 200
     avif_header = b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf" + bytes(200)
     monkeypatch.setattr(images, "_allowed_formats", lambda: ("JPEG", "PNG"))
-    assert str(refused_image(avif_header, name="phone.avif")) == "phone.avif: not supported: AVIF, convert it to JPEG or PNG"
+    assert (
+        str(refused_image(avif_header, name="phone.avif"))
+        == "phone.avif: not supported: AVIF, convert it to JPEG or PNG"
+    )
 
 
 @pytest.mark.parametrize("size", [(1, 1), (1, 10000), (10000, 1)])
@@ -443,7 +471,10 @@ def test_case_18_image_links_say_what_is_wrong(tmp_path):
     (tmp_path / "loop.png").symlink_to(tmp_path / "loop.png")
     assert load_image(tmp_path / "link.png")[0, 0].tolist() == list(RED)
     assert str(refused_image(tmp_path / "broken.png")) == "broken.png: broken link: the file it points to is missing"
-    assert str(refused_image(tmp_path / "loop.png")) == "loop.png: a symbolic link that points back to itself (a link loop)"
+    assert (
+        str(refused_image(tmp_path / "loop.png"))
+        == "loop.png: a symbolic link that points back to itself (a link loop)"
+    )
 
 
 def test_case_18_links_in_a_training_folder_never_hang_the_scan(tmp_path):
@@ -464,6 +495,7 @@ def test_case_18_links_in_a_training_folder_never_hang_the_scan(tmp_path):
 
 
 # ================================================================ model files
+
 
 def nested_lambda_model(marker: Path):
     inputs = keras.Input((32, 32, 3))
@@ -488,16 +520,21 @@ def test_case_23_a_lambda_nested_inside_a_sub_model_is_blocked_and_never_runs(tm
     assert not marker.exists()
 
 
-@pytest.mark.parametrize("forgery, expected", [
-    ("module_os", "refers to code in module 'os'"),
-    ("builtins_exec", "'exec', which is not a built-in Keras layer"),
-    ("keras_utils_get_file", "'get_file', which is not a built-in Keras layer"),
-    ("custom_registered_name", "refers to custom object 'evil>Payload'"),
-    ("function_in_a_layer_argument", "'function', which is not a built-in Keras layer"),
-])
+@pytest.mark.parametrize(
+    "forgery, expected",
+    [
+        ("module_os", "refers to code in module 'os'"),
+        ("builtins_exec", "'exec', which is not a built-in Keras layer"),
+        ("keras_utils_get_file", "'get_file', which is not a built-in Keras layer"),
+        ("custom_registered_name", "refers to custom object 'evil>Payload'"),
+        ("function_in_a_layer_argument", "'function', which is not a built-in Keras layer"),
+    ],
+)
 def test_case_24_a_keras_config_naming_code_outside_keras_is_refused_before_keras_reads_it(
-        tmp_path, base_keras_archive, keras_never_loads, forgery, expected):
+    tmp_path, base_keras_archive, keras_never_loads, forgery, expected
+):
     """Case 24: configs that name modules and functions (the CVE-2025-1550 / -8747 style)."""
+
     def mutate(config):
         dense = layer_named(config, "Dense")
         if forgery == "module_os":
@@ -505,29 +542,51 @@ def test_case_24_a_keras_config_naming_code_outside_keras_is_refused_before_kera
         elif forgery == "builtins_exec":
             dense.update(module="builtins", class_name="exec", registered_name="exec")
         elif forgery == "keras_utils_get_file":  # a real Keras function that downloads files
-            dense.update(module="keras.utils", class_name="get_file", registered_name="get_file",
-                         config={"fname": "x", "origin": "http://example.invalid/payload"})
+            dense.update(
+                module="keras.utils",
+                class_name="get_file",
+                registered_name="get_file",
+                config={"fname": "x", "origin": "http://example.invalid/payload"},
+            )
         elif forgery == "custom_registered_name":
             dense["registered_name"] = "evil>Payload"
         else:
-            dense["config"]["activation"] = {"module": "os", "class_name": "function",
-                                             "config": "system", "registered_name": "function"}
+            dense["config"]["activation"] = {
+                "module": "os",
+                "class_name": "function",
+                "config": "system",
+                "registered_name": "function",
+            }
 
     path = forge_keras(base_keras_archive, tmp_path / f"{forgery}.keras", mutate)
     assert expected in model_refusal(path)
 
 
-@pytest.mark.parametrize("layer, config, expected", [
-    ("TFSMLayer", {"name": "sm", "filepath": "/tmp/attacker_savedmodel", "call_endpoint": "serve"},
-     "refused: the model contains a TFSMLayer layer, which can run code from the file"),
-    ("StringLookup", {"name": "lookup", "vocabulary": "/etc/passwd", "num_oov_indices": 1},
-     "refused: the model contains a StringLookup layer, which can read other files on this computer"),
-    ("IntegerLookup", {"name": "lookup", "vocabulary": "/home/user/.ssh/id_rsa"},
-     "refused: the model contains an IntegerLookup layer, which can read other files on this computer"),
-])
-def test_case_25_layers_that_load_local_files_are_refused(tmp_path, base_keras_archive, keras_never_loads,
-                                                          layer, config, expected):
+@pytest.mark.parametrize(
+    "layer, config, expected",
+    [
+        (
+            "TFSMLayer",
+            {"name": "sm", "filepath": "/tmp/attacker_savedmodel", "call_endpoint": "serve"},
+            "refused: the model contains a TFSMLayer layer, which can run code from the file",
+        ),
+        (
+            "StringLookup",
+            {"name": "lookup", "vocabulary": "/etc/passwd", "num_oov_indices": 1},
+            "refused: the model contains a StringLookup layer, which can read other files on this computer",
+        ),
+        (
+            "IntegerLookup",
+            {"name": "lookup", "vocabulary": "/home/user/.ssh/id_rsa"},
+            "refused: the model contains an IntegerLookup layer, which can read other files on this computer",
+        ),
+    ],
+)
+def test_case_25_layers_that_load_local_files_are_refused(
+    tmp_path, base_keras_archive, keras_never_loads, layer, config, expected
+):
     """Case 25: TFSMLayer (an outside SavedModel) and lookup layers with a vocabulary file path."""
+
     def mutate(cfg):
         pooling = layer_named(cfg, "GlobalAveragePooling2D")
         pooling.update(module="keras.layers", class_name=layer, config=config, registered_name=None)
@@ -578,6 +637,7 @@ def test_case_29_a_model_for_other_inputs_is_refused_with_its_shape(tmp_path):
 
 # ================================================================ datasets
 
+
 def test_case_33_corrupt_and_disguised_files_are_listed_before_any_training(tmp_path):
     """Case 33: every file is decoded before the first epoch, so a bad one is listed, never a crash mid-epoch."""
     root = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=4)
@@ -610,7 +670,7 @@ def messy_dataset(root: Path) -> Path:
         base.convert("RGBA").save(folder / "alpha.png")
         base.convert("P").save(folder / "palette.gif")
         base.convert("CMYK").save(folder / "print.jpg")
-        Image.fromarray((np.asarray(base.convert("L"), np.uint16) * 257)).save(folder / "deep.tif")
+        Image.fromarray(np.asarray(base.convert("L"), np.uint16) * 257).save(folder / "deep.tif")
         base.resize((1, 300)).save(folder / "strip.bmp")
         base.save(folder / "web.webp")
         (folder / "Thumbs.db").write_bytes(b"\x00" * 64)
@@ -632,7 +692,9 @@ def test_case_34_mixed_modes_sizes_junk_and_unicode_class_names_keep_their_label
     from_archive = load_dataset(archive, input_size=(32, 32), cache_folder=tmp_path / "cache2")
 
     assert scan.labels == expected == loaded.labels == from_archive.labels == scan_dataset(root).labels
-    assert sorted(scan.skipped) == sorted(f"{label}/{junk}" for label in expected for junk in ("Thumbs.db", "notes.txt"))
+    assert sorted(scan.skipped) == sorted(
+        f"{label}/{junk}" for label in expected for junk in ("Thumbs.db", "notes.txt")
+    )
     assert loaded.unreadable == []
     x, y = loaded.splits[ALL]
     assert x.shape == (32, 32, 32, 3) and np.bincount(y).tolist() == [8, 8, 8, 8]
@@ -644,13 +706,22 @@ def test_case_33_34_training_on_messy_data_finishes_and_keeps_the_labels_exactly
     """Cases 33 and 34 end to end: a run on that data with broken files in it finishes, and the saved
     model's labels are the folder names, byte for byte."""
     from infinityvision_desktop.core.pipeline import fine_tune
-    from infinityvision_desktop.core.training import TrainConfig
+    from infinityvision_desktop.core.training_config import TrainConfig
 
     root = messy_dataset(tmp_path / "data")
     (root / "кіт" / "fake.jpg").write_bytes(b"<!DOCTYPE html><html></html>")
-    cfg = TrainConfig(data=str(root), arch="airbench", widths=(8, 16, 16), epochs=1, batch_size=8,
-                      learning_rate=0.1, val_share=0.25, mixed_precision=False, out=str(tmp_path / "messy.h5"),
-                      checkpoint_dir=str(tmp_path / "ckpt"))
+    cfg = TrainConfig(
+        data=str(root),
+        arch="airbench",
+        widths=(8, 16, 16),
+        epochs=1,
+        batch_size=8,
+        learning_rate=0.1,
+        val_share=0.25,
+        mixed_precision=False,
+        out=str(tmp_path / "messy.h5"),
+        checkpoint_dir=str(tmp_path / "ckpt"),
+    )
     result = fine_tune(cfg)
     metadata = load_model_file(result.model_path).metadata
     assert metadata.labels == tuple(sorted(("кіт", "🐶 dog", "sea lion", "Zebra")))
@@ -658,6 +729,7 @@ def test_case_33_34_training_on_messy_data_finishes_and_keeps_the_labels_exactly
 
 
 # ================================================================ actions and faults
+
 
 class StopRecorder:
     """A TrainingObserver whose stop request is set from outside (by the patched pipeline step)."""
@@ -690,11 +762,21 @@ def small_data(tmp_path_factory) -> Path:
 
 
 def tiny_config(tmp_path: Path, data: Path, **changes):
-    from infinityvision_desktop.core.training import TrainConfig
+    from infinityvision_desktop.core.training_config import TrainConfig
 
-    values = dict(data=str(data), arch="airbench", widths=(8, 16, 16), epochs=2, batch_size=8, learning_rate=0.1,
-                  val_share=0.2, mixed_precision=False, seed=1, checkpoint_dir=str(tmp_path / "ckpt"),
-                  out=str(tmp_path / "out" / "model.h5"))
+    values = dict(
+        data=str(data),
+        arch="airbench",
+        widths=(8, 16, 16),
+        epochs=2,
+        batch_size=8,
+        learning_rate=0.1,
+        val_share=0.2,
+        mixed_precision=False,
+        seed=1,
+        checkpoint_dir=str(tmp_path / "ckpt"),
+        out=str(tmp_path / "out" / "model.h5"),
+    )
     values.update(changes)
     return TrainConfig(**values)
 
@@ -751,7 +833,8 @@ def test_case_38_a_process_killed_during_a_save_leaves_the_previous_model_and_th
     target = save_model_file(small_model(seed=0), ModelMetadata(labels=LABELS, name="previous"), folder / "model.h5")
     before = target.read_bytes()
 
-    done = run_python("""
+    done = run_python(
+        """
         import os, signal, sys
         from infinityvision_desktop.core import modelfile
         loaded = modelfile.load_model_file(sys.argv[1])
@@ -759,7 +842,9 @@ def test_case_38_a_process_killed_during_a_save_leaves_the_previous_model_and_th
             os.kill(os.getpid(), signal.SIGKILL)
         modelfile.load_model_file = killed
         modelfile.save_model_file(loaded.model, loaded.metadata.replace(name="new"), sys.argv[1])
-        """, target)
+        """,
+        target,
+    )
 
     assert done.returncode == -signal.SIGKILL, done.stderr
     assert target.read_bytes() == before
@@ -772,7 +857,9 @@ def test_case_38_a_process_killed_during_a_save_leaves_the_previous_model_and_th
 
 @pytest.fixture
 def previous_model(tmp_path) -> Path:
-    return save_model_file(small_model(seed=0), ModelMetadata(labels=LABELS, name="previous"), tmp_path / "out" / "model.h5")
+    return save_model_file(
+        small_model(seed=0), ModelMetadata(labels=LABELS, name="previous"), tmp_path / "out" / "model.h5"
+    )
 
 
 def test_case_39_disk_full_keeps_the_old_model_and_says_so(tmp_path, previous_model):

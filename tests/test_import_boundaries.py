@@ -49,16 +49,29 @@ print(json.dumps({"after_import": after_import, "at_paint": seen}))
 @pytest.mark.gui
 def test_main_window_is_painted_before_tensorflow_is_imported(tiny_model_path, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TF_CPP_MIN_LOG_LEVEL": "3"}
-    done = subprocess.run([sys.executable, "-c", WINDOW_PROBE, str(tiny_model_path), str(tmp_path / "s.ini")],
-                          capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", WINDOW_PROBE, str(tiny_model_path), str(tmp_path / "s.ini")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"after_import": False, "at_paint": {"tensorflow": False, "keras": False, "matplotlib": False}}
     assert "QThread: Destroyed while thread is still running" not in done.stderr
 
 
-FORBIDDEN_IN_CORE = ("PySide6", "PyQt5", "PyQt6", "PySide2", "shiboken6", "matplotlib.backends",
-                     "matplotlib.pyplot", "infinityvision_desktop.gui")
+FORBIDDEN_IN_CORE = (
+    "PySide6",
+    "PyQt5",
+    "PyQt6",
+    "PySide2",
+    "shiboken6",
+    "matplotlib.backends",
+    "matplotlib.pyplot",
+    "infinityvision_desktop.gui",
+)
 
 
 def _imports(tree: ast.AST, *, module_level_only: bool = False):
@@ -118,8 +131,9 @@ print(json.dumps({"modules": len(names), "tensorflow": "tensorflow" in sys.modul
 def test_importing_any_gui_module_does_not_import_tensorflow():
     """Transitively too: a core module imported by the GUI must not import TensorFlow at its top."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", IMPORT_EVERY_GUI_MODULE], capture_output=True, text=True,
-                          timeout=120, env=env)
+    done = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_GUI_MODULE], capture_output=True, text=True, timeout=120, env=env
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["modules"] >= 8

@@ -22,8 +22,10 @@ MODELS = ("cifar10_ensemble.h5", "efficientnet_lite0_imagenet.h5")
 LANGUAGES = ("en", "uk")
 BACKEND = "hatchling"  # pyproject.toml [build-system]
 # what pip says when it cannot get the build backend (no index reachable, nothing cached)
-BACKEND_UNAVAILABLE = (f"No matching distribution found for {BACKEND}",
-                       f"Could not find a version that satisfies the requirement {BACKEND}")
+BACKEND_UNAVAILABLE = (
+    f"No matching distribution found for {BACKEND}",
+    f"Could not find a version that satisfies the requirement {BACKEND}",
+)
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +34,9 @@ def wheel(tmp_path_factory) -> Path:
     command = [sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(out), str(ROOT)]
     if importlib.util.find_spec(BACKEND) is not None:
         command.insert(-1, "--no-build-isolation")  # the backend is here: no download needed
-    done = subprocess.run(command, capture_output=True, text=True, timeout=600,
-                          env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"})
+    done = subprocess.run(
+        command, capture_output=True, text=True, timeout=600, env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1"}
+    )
     output = done.stdout + done.stderr
     missing = [line.strip() for line in output.splitlines() if any(message in line for message in BACKEND_UNAVAILABLE)]
     if done.returncode != 0 and missing:
@@ -61,10 +64,15 @@ def test_the_wheel_carries_the_models_translations_and_licenses(wheel):
     assert licenses, "resources/licenses is empty in the checkout"
     for name in licenses:
         assert f"{PACKAGE}/resources/licenses/{name}" in names
-    for name in ("icons/app.png", "icons/app.ico", "samples/cat_chelsea.jpg", "samples/expected.json",
-                 "imagenet_classes.json"):
+    for name in (
+        "icons/app.png",
+        "icons/app.ico",
+        "samples/cat_chelsea.jpg",
+        "samples/expected.json",
+        "imagenet_classes.json",
+    ):
         assert f"{PACKAGE}/resources/{name}" in names
-    assert f"{PACKAGE}/cli.py" in names and f"{PACKAGE}/core/datasets.py" in names
+    assert f"{PACKAGE}/cli/__init__.py" in names and f"{PACKAGE}/core/datasets.py" in names
 
 
 @pytest.mark.slow
@@ -86,11 +94,19 @@ def test_paths_finds_the_data_in_an_unpacked_wheel(wheel, tmp_path):
     site = tmp_path / "site-packages"
     with zipfile.ZipFile(wheel) as archive:
         archive.extractall(site)
-    probe = ("from infinityvision_desktop import paths; "
-             "print(paths.__file__); print(paths.models_dir()); print(paths.resources_dir()); "
-             "print(paths.bundled_model_path().is_file())")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=tmp_path,
-                          env={**os.environ, "PYTHONPATH": str(site)})
+    probe = (
+        "from infinityvision_desktop import paths; "
+        "print(paths.__file__); print(paths.models_dir()); print(paths.resources_dir()); "
+        "print(paths.bundled_model_path().is_file())"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(site)},
+    )
 
     assert done.returncode == 0, done.stderr
     module, models, resources, model_found = done.stdout.splitlines()

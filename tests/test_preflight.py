@@ -31,8 +31,9 @@ def test_a_missing_cursor_library_is_named_with_how_to_get_it():
     code, printed = ensure(X11, loads_all_but("libxcb-cursor.so.0"))
 
     assert code == 1
-    assert printed == ("InfinityVision needs the system library libxcb-cursor0 to open its window: "
-                       "sudo apt install libxcb-cursor0\n")
+    assert printed == (
+        "InfinityVision needs the system library libxcb-cursor0 to open its window: sudo apt install libxcb-cursor0\n"
+    )
 
 
 def test_every_missing_library_is_in_the_one_line():
@@ -43,12 +44,15 @@ def test_every_missing_library_is_in_the_one_line():
     assert printed.rstrip().endswith("sudo apt install libxcb-icccm4 libxcb-keysyms1")
 
 
-@pytest.mark.parametrize("release, command", [
-    ({"ID": "ubuntu", "ID_LIKE": "debian"}, "sudo apt install libxcb-cursor0"),
-    ({"ID": "linuxmint", "ID_LIKE": "ubuntu debian"}, "sudo apt install libxcb-cursor0"),
-    ({"ID": "fedora"}, "sudo dnf install xcb-util-cursor"),
-    ({"ID": "arch"}, "sudo pacman -S xcb-util-cursor"),
-])
+@pytest.mark.parametrize(
+    "release, command",
+    [
+        ({"ID": "ubuntu", "ID_LIKE": "debian"}, "sudo apt install libxcb-cursor0"),
+        ({"ID": "linuxmint", "ID_LIKE": "ubuntu debian"}, "sudo apt install libxcb-cursor0"),
+        ({"ID": "fedora"}, "sudo dnf install xcb-util-cursor"),
+        ({"ID": "arch"}, "sudo pacman -S xcb-util-cursor"),
+    ],
+)
 def test_the_hint_is_for_the_distribution(release, command):
     code, printed = ensure(X11, loads_all_but("libxcb-cursor.so.0"), os_release=release)
 
@@ -61,11 +65,17 @@ def test_an_unknown_distribution_gets_the_library_and_every_hint():
 
     assert code == 1
     assert "libxcb-cursor.so.0" in printed
-    for command in ("sudo apt install libxcb-cursor0", "sudo dnf install xcb-util-cursor", "sudo pacman -S xcb-util-cursor"):
+    for command in (
+        "sudo apt install libxcb-cursor0",
+        "sudo dnf install xcb-util-cursor",
+        "sudo pacman -S xcb-util-cursor",
+    ):
         assert command in printed
 
 
-@pytest.mark.parametrize("env", [{}, {"QT_QPA_PLATFORM": "xcb"}, {"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}])
+@pytest.mark.parametrize(
+    "env", [{}, {"QT_QPA_PLATFORM": "xcb"}, {"QT_QPA_PLATFORM": "xcb", "WAYLAND_DISPLAY": "wayland-0"}]
+)
 def test_no_display_points_at_the_command_line(env):
     code, printed = ensure(env)
 
@@ -75,12 +85,15 @@ def test_no_display_points_at_the_command_line(env):
     assert printed.count("\n") == 1
 
 
-@pytest.mark.parametrize("env, argv", [
-    ({"QT_QPA_PLATFORM": "offscreen"}, ()),  # the tests
-    ({"QT_QPA_PLATFORM": "wayland"}, ()),
-    ({"QT_QPA_PLATFORM": "wayland;xcb"}, ()),
-    ({}, ("-platform", "offscreen")),
-])
+@pytest.mark.parametrize(
+    "env, argv",
+    [
+        ({"QT_QPA_PLATFORM": "offscreen"}, ()),  # the tests
+        ({"QT_QPA_PLATFORM": "wayland"}, ()),
+        ({"QT_QPA_PLATFORM": "wayland;xcb"}, ()),
+        ({}, ("-platform", "offscreen")),
+    ],
+)
 def test_another_platform_passes_without_a_display_or_libraries(env, argv):
     assert ensure(env, can_load=lambda soname: False, argv=argv) == (0, "")
 
@@ -142,8 +155,10 @@ def test_a_frozen_app_looks_at_its_own_copies(tmp_path, monkeypatch):
 
 
 def test_the_check_imports_neither_qt_nor_tensorflow():
-    code = ("import sys; from infinityvision_desktop.gui import preflight; preflight.check(env={'DISPLAY': ':0'}); "
-            "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'tensorflow', 'keras'))))")
+    code = (
+        "import sys; from infinityvision_desktop.gui import preflight; preflight.check(env={'DISPLAY': ':0'}); "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'shiboken6', 'tensorflow', 'keras'))))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
 
     assert done.returncode == 0, done.stderr
@@ -153,8 +168,14 @@ def test_the_check_imports_neither_qt_nor_tensorflow():
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="no display is a Linux (ssh) situation")
 def test_the_app_without_a_display_exits_1_with_one_line_not_qt_abort(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
-    done = subprocess.run([sys.executable, "-m", "infinityvision_desktop"], capture_output=True, text=True,
-                          timeout=120, env=env, cwd=tmp_path)
+    done = subprocess.run(
+        [sys.executable, "-m", "infinityvision_desktop"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=tmp_path,
+    )
 
     assert done.returncode == 1, (done.returncode, done.stderr)  # not 134 (SIGABRT)
     lines = done.stderr.splitlines()

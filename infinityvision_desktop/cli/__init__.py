@@ -11,18 +11,13 @@ Heavy imports (TensorFlow, Qt) happen inside the subcommands that need them.
 
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
-from infinityvision_desktop import __version__
-from infinityvision_desktop.cli import classify, evaluate, explain, export, train
+from infinityvision_desktop.cli import train
+from infinityvision_desktop.cli.parser import SUBCOMMANDS, VERBOSE_FLAGS, build_parser
 from infinityvision_desktop.cli.tensorflow_logs import quiet_library_logs
-
-COMMAND_GROUPS = (classify, train, evaluate, explain, export)
-SUBCOMMANDS = tuple(command for group in COMMAND_GROUPS for command in group.COMMANDS)
-VERBOSE_FLAGS = ("-v", "--verbose")
 
 # which trainer a `train` command line runs; tests/core/test_teach.py asks it here
 _train_path = train.train_path
@@ -60,18 +55,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="infinityvision", description=(
-        "Classify photos into the ten CIFAR-10 classes. With no command, the desktop app starts."))
-    parser.add_argument("--version", action="version", version=f"InfinityVision {__version__}")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="show TensorFlow's own INFO and WARNING messages (hidden by default)")
-    sub = parser.add_subparsers(dest="command")
-    for group in COMMAND_GROUPS:
-        group.add_parsers(sub)
-    for command in sub.choices.values():  # --verbose after the command too (the global one is before it)
-        command.add_argument("-v", "--verbose", action="store_true", default=argparse.SUPPRESS,
-                             help="show TensorFlow's own INFO and WARNING messages")
-    return parser

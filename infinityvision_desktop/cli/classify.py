@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from infinityvision_desktop.cli.arguments import add_model_option
 from infinityvision_desktop.cli.arguments import model_path as _model_path
@@ -20,10 +20,27 @@ def add_parsers(sub) -> None:
     p.add_argument("paths", nargs="+", metavar="PATH", help="images or folders (searched recursively)")
     add_model_option(p)
     p.add_argument("--json", action="store_true", help="one JSON object per line, per image")
-    p.add_argument("--sort-into", metavar="DIR", help="then COPY each image into DIR/<class>/ (DIR/not_sure/ when "
-                                                     "the model is not sure), with DIR/predictions.csv; never "
-                                                     "moves or overwrites a file")
+    p.add_argument(
+        "--not-sure-threshold",
+        type=_probability,
+        metavar="P",
+        help='below this confidence an answer is "not sure" (default: the model\'s own)',
+    )
+    p.add_argument(
+        "--sort-into",
+        metavar="DIR",
+        help="then COPY each image into DIR/<class>/ (DIR/not_sure/ when "
+        "the model is not sure), with DIR/predictions.csv; never "
+        "moves or overwrites a file",
+    )
     p.set_defaults(handler=cmd_classify)
+
+
+def _probability(text: str) -> float:
+    value = float(text)
+    if not 0.0 < value < 1.0:
+        raise ValueError(text)
+    return value
 
 
 def expand_paths(paths: Sequence[str]) -> list[Path]:
@@ -34,7 +51,7 @@ def expand_paths(paths: Sequence[str]) -> list[Path]:
 
 
 def cmd_classify(args) -> int:
-    from infinityvision_desktop.core.images import ImageLoadError, load_image_with_info
+    from infinityvision_desktop.core.classify import ImageItem, classify
     from infinityvision_desktop.core.modelfile import ModelFileError
 
     paths = expand_paths(args.paths)
@@ -48,51 +65,36 @@ def cmd_classify(args) -> int:
     except ModelFileError as exc:
         _error(str(exc))
         return 1
-    failed = 0
     rows = []
-    batch: list[tuple[Path, object, int]] = []
     to_sort = []  # (path, Prediction or None, error or None), for --sort-into
 
-    def flush():
-        nonlocal failed
-        images = [img for _, img, _ in batch if not isinstance(img, ImageLoadError)]
-        predictions = iter(predictor.predict(images))
-        for path, image, frames in batch:
-            if isinstance(image, ImageLoadError):
-                failed += 1
-                row = {"path": str(path), "error": image.reason}
-                to_sort.append((str(path), None, image.reason))
+    def on_batch(results) -> None:
+        for result in results:
+            path = str(paths[result.key])
+            if result.prediction is None:
+                row = {"path": path, "error": result.reason or result.error}
             else:
-                prediction = next(predictions)
-                to_sort.append((str(path), prediction, None))
-                row = {"path": str(path), **prediction.to_dict()}
-                if frames > 1:  # say so: only the first frame of an animation is classified
-                    row["note"] = f"animated: classified the first of {frames} frames"
-            emit(row)
-        batch.clear()
+                row = {"path": path, **result.prediction.to_dict()}
+                if result.frames > 1:  # say so: only the first frame of an animation is classified
+                    row["note"] = f"animated: classified the first of {result.frames} frames"
+            to_sort.append((path, result.prediction, row.get("error")))
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False), flush=True)
+            else:
+                rows.append(row)
 
-    def emit(row):
-        if args.json:
-            print(json.dumps(row, ensure_ascii=False), flush=True)
-        else:
-            rows.append(row)
-
-    for path in paths:
-        frames = 1
-        try:
-            image, info = load_image_with_info(path, draft_size=predictor.decode_size)
-            frames = info.frames
-        except ImageLoadError as exc:
-            image = exc
-        batch.append((path, image, frames))
-        if len(batch) >= 256:
-            flush()
-    flush()
+    summary = classify(
+        [ImageItem(key, str(path), str(path)) for key, path in enumerate(paths)],
+        predictor,
+        threshold=args.not_sure_threshold,
+        on_batch=on_batch,
+    )
     if not args.json:
         _print_table(rows)
+    failed = 1 if summary.skipped else 0
     if args.sort_into:
-        return _sort_into(args, to_sort) or (1 if failed else 0)
-    return 1 if failed else 0
+        return _sort_into(args, to_sort) or failed
+    return failed
 
 
 def _sort_into(args, classified) -> int:
@@ -100,16 +102,20 @@ def _sort_into(args, classified) -> int:
     from infinityvision_desktop.core.sorting import SortError, SortItem, sort_into_folders
 
     try:
-        report = sort_into_folders([SortItem(path, prediction, error) for path, prediction, error in classified],
-                                   args.sort_into)
+        report = sort_into_folders(
+            [SortItem(path, prediction, error) for path, prediction, error in classified], args.sort_into
+        )
     except SortError as exc:
         _error(str(exc))
         return 1
     out = sys.stderr if args.json else sys.stdout  # JSON lines stay pure
     folders = ", ".join(f"{name} {count}" for name, count in report.copied.items()) or "none"
-    print(f"copied {report.total_copied} images into {report.destination} ({folders})"
-          + (f"; {report.renamed} renamed because the name was taken" if report.renamed else "")
-          + f"; every prediction in {report.csv_path}", file=out)
+    print(
+        f"copied {report.total_copied} images into {report.destination} ({folders})"
+        + (f"; {report.renamed} renamed because the name was taken" if report.renamed else "")
+        + f"; every prediction in {report.csv_path}",
+        file=out,
+    )
     not_copied = [(path, reason) for path, reason in report.skipped if reason.startswith("not copied")]
     for path, reason in not_copied:
         _error(f"{path}: {reason}")
@@ -119,7 +125,7 @@ def _sort_into(args, classified) -> int:
 def _print_table(rows: list[dict]) -> None:
     width = min(60, max(len(r["path"]) for r in rows))
     for row in rows:
-        path = row["path"] if len(row["path"]) <= width else "…" + row["path"][-(width - 1):]
+        path = row["path"] if len(row["path"]) <= width else "…" + row["path"][-(width - 1) :]
         if "error" in row:
             print(f"{path:<{width}}  error: {row['error']}")
         else:

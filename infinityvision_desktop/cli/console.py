@@ -15,7 +15,11 @@ def error(message: str) -> None:
 
 def duration(seconds: float) -> str:
     seconds = int(seconds)
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}" if seconds >= 3600 else f"{seconds // 60}:{seconds % 60:02d}"
+    return (
+        f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+        if seconds >= 3600
+        else f"{seconds // 60}:{seconds % 60:02d}"
+    )
 
 
 class TerminalProgress:
@@ -64,14 +68,18 @@ class TerminalProgress:
         self.last_draw = now
         filled = int(self.BAR * progress.done / max(1, progress.total))
         eta = "estimating" if progress.eta_seconds is None else duration(progress.eta_seconds)
-        self._write(f"\r\033[K{stage.name} epoch {stage_epoch}/{stage.epochs} [{'#' * filled}{'.' * (self.BAR - filled)}] "
-                    f"batch {batch}/{batches} loss {loss:.3f} ETA {eta}")
+        self._write(
+            f"\r\033[K{stage.name} epoch {stage_epoch}/{stage.epochs} [{'#' * filled}{'.' * (self.BAR - filled)}] "
+            f"batch {batch}/{batches} loss {loss:.3f} ETA {eta}"
+        )
 
     def epoch_done(self, m):
         self.run.epoch_done(now=time.perf_counter())
         val = f" val_acc {m.val_accuracy:.4f} val_loss {m.val_loss:.3f}" if m.val_accuracy is not None else ""
-        self._write(f"\r\033[Kepoch {m.epoch} ({m.stage} {m.stage_epoch}/{m.stage_epochs}) loss {m.loss:.4f} "
-                    f"acc {m.accuracy:.4f}{val} lr {m.learning_rate:.4f} {m.seconds:.0f}s\n")
+        self._write(
+            f"\r\033[Kepoch {m.epoch} ({m.stage} {m.stage_epoch}/{m.stage_epochs}) loss {m.loss:.4f} "
+            f"acc {m.accuracy:.4f}{val} lr {m.learning_rate:.4f} {m.seconds:.0f}s\n"
+        )
 
     def finished(self, result): ...
     def failed(self, error): ...

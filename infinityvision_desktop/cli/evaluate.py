@@ -19,8 +19,11 @@ def add_parsers(sub) -> None:
     p.add_argument("--data", required=True)
     p.add_argument("--split", default="test", help="test, train or all")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--report", metavar="DIR", help="also write charts (PNG), every image's prediction (CSV) "
-                                                  "and the scores into DIR")
+    p.add_argument(
+        "--report",
+        metavar="DIR",
+        help="also write charts (PNG), every image's prediction (CSV) and the scores into DIR",
+    )
     p.set_defaults(handler=cmd_evaluate)
 
 
@@ -42,7 +45,11 @@ def cmd_evaluate(args) -> int:
     except (ModelFileError, DatasetError) as exc:
         error(str(exc))
         return 1
-    split = args.split if args.split in data.splits else (ALL if ALL in data.splits and args.split in ("test", "all") else None)
+    split = (
+        args.split
+        if args.split in data.splits
+        else (ALL if ALL in data.splits and args.split in ("test", "all") else None)
+    )
     if split is None:
         error(f"{args.data} has no '{args.split}' split (it has: {', '.join(data.splits)})")
         return 1
@@ -63,9 +70,20 @@ def _classes_differ(data_labels, model_labels) -> str:
 def _print_evaluation(args, result, unreadable: int) -> None:
     if args.json:
         out = result.to_dict()
-        print(json.dumps({"accuracy": out["accuracy"], "labels": out["labels"], "confusion": out["confusion"],
-                          "per_class": out["per_class"], "ece": out["ece"], "n": out["n"],
-                          "macro": out.get("macro"), "unreadable": unreadable}))
+        print(
+            json.dumps(
+                {
+                    "accuracy": out["accuracy"],
+                    "labels": out["labels"],
+                    "confusion": out["confusion"],
+                    "per_class": out["per_class"],
+                    "ece": out["ece"],
+                    "n": out["n"],
+                    "macro": out.get("macro"),
+                    "unreadable": unreadable,
+                }
+            )
+        )
     else:
         print(result.report_text())
         print(f"expected calibration error {result.ece:.4f}; {unreadable} unreadable files skipped")

@@ -15,10 +15,19 @@ EXPLAIN_MAX_SIDE = 2048
 def add_parsers(sub) -> None:
     p = sub.add_parser("explain", help="save a picture of where the model looked (a Grad-CAM heatmap over the image)")
     p.add_argument("image", metavar="IMAGE")
-    p.add_argument("--class", dest="class_name", metavar="NAME", help="explain this class (default: the model's answer)")
-    p.add_argument("--out", required=True, metavar="PNG", help=f"the picture to write (.png or .jpg; long side at most {EXPLAIN_MAX_SIDE} px)")
+    p.add_argument(
+        "--class", dest="class_name", metavar="NAME", help="explain this class (default: the model's answer)"
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="PNG",
+        help=f"the picture to write (.png or .jpg; long side at most {EXPLAIN_MAX_SIDE} px)",
+    )
     p.add_argument("--model", help=MODEL_HELP)
-    p.add_argument("--opacity", type=float, default=0.5, help="how strongly the heatmap covers the image, 0-1 (default 0.5)")
+    p.add_argument(
+        "--opacity", type=float, default=0.5, help="how strongly the heatmap covers the image, 0-1 (default 0.5)"
+    )
     p.set_defaults(handler=cmd_explain)
 
 
@@ -77,8 +86,8 @@ def _percent(probability: float) -> str:
 
 
 def _fit_within(rgb, side: int):
-    from PIL import Image
     import numpy as np
+    from PIL import Image
 
     height, width = rgb.shape[:2]
     if max(height, width) <= side:

@@ -10,8 +10,10 @@ import sys
 # TensorFlow's C++ log lines: absl's "I0101 12:00:00.000000  1234 file.cc:12] ..." (before absl is
 # initialised "I0000 00:00:1796244557.304604 ..."), and the older
 # "2025-01-01 12:00:00.000000: I tensorflow/file.cc:12] ...".
-_LOG_LINE = re.compile(rb"^(?:([IWEF])\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\]"
-                       rb"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ([IWEF]) \S+:\d+\])")
+_LOG_LINE = re.compile(
+    rb"^(?:([IWEF])\d{4} \d\d:\d\d:\d+\.\d+ +\d+ \S+:\d+\]"
+    rb"|\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+: ([IWEF]) \S+:\d+\])"
+)
 _ABSL_BANNER = b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR"
 
 
@@ -39,8 +41,11 @@ def quiet_library_logs(verbose: bool = False) -> None:
     if level >= 2:  # TensorFlow's and absl-py's Python loggers, to match
         for name in ("tensorflow", "absl"):
             logging.getLogger(name).setLevel(logging.ERROR)
-    if level >= 1 and "tensorflow" not in sys.modules and not any(
-            isinstance(finder, _QuietTensorFlowImport) for finder in sys.meta_path):
+    if (
+        level >= 1
+        and "tensorflow" not in sys.modules
+        and not any(isinstance(finder, _QuietTensorFlowImport) for finder in sys.meta_path)
+    ):
         sys.meta_path.insert(0, _QuietTensorFlowImport(level))
 
 
@@ -115,7 +120,7 @@ class _FilteredStderr:
         kept = b"".join(line for line in captured.splitlines(keepends=True) if self._keep(line))
         while kept:
             try:
-                kept = kept[os.write(2, kept):]
+                kept = kept[os.write(2, kept) :]
             except OSError:
                 break
 

@@ -23,8 +23,12 @@ PRESET_OPTIONS = (
     ("--batch-size", "batch_size", int, "images per batch (the global batch under --strategy)"),
     ("--lr", "learning_rate", float, "peak learning rate of the main stage (SGD)"),
     ("--head-lr", "head_learning_rate", float, "learning rate of the head stage (Adam)"),
-    ("--unfreeze-blocks", "unfreeze_blocks", int, "blocks opened from the top when fine-tuning; "
-                                                  "-1 opens everything, BatchNorm included"),
+    (
+        "--unfreeze-blocks",
+        "unfreeze_blocks",
+        int,
+        "blocks opened from the top when fine-tuning; -1 opens everything, BatchNorm included",
+    ),
     ("--momentum", "momentum", float, "SGD's Nesterov momentum"),
     ("--weight-decay", "weight_decay", float, "decoupled, per unit of learning rate"),
     ("--bias-scale", "bias_scale", float, "BatchNorm shifts learn this much faster (airbench)"),
@@ -33,8 +37,7 @@ PRESET_OPTIONS = (
     ("--cutout", "cutout", int, "side of a random square blanked out (0: off)"),
     ("--translate", "translate", int, "random shifts of up to this many pixels"),
     ("--patience", "patience", int, "early-stopping patience in epochs (0: off)"),
-    ("--val-share", "val_share", float, "share of the training images held out to pick the best epoch "
-                                        "and calibrate"),
+    ("--val-share", "val_share", float, "share of the training images held out to pick the best epoch and calibrate"),
     ("--input-size", "input_size", int, "the side the images are decoded to"),
 )
 
@@ -46,17 +49,31 @@ def add_parsers(sub) -> None:
     from infinityvision_desktop.core.architectures import ARCHITECTURES
     from infinityvision_desktop.core.training_config import STRATEGIES, field_default
 
-    p = sub.add_parser("train", help="train or fine-tune a model", description=(
-        "With only --data and --out (or --fast): the fast path, a linear head on the ImageNet backbone's "
-        "features, in seconds. Any other training option (or --deep) runs the fine-tune pipeline, whose "
-        "defaults depend on where it starts (--arch, or --base): the training dialog's."))
-    p.add_argument("--data", required=True, help="a class-per-folder directory, a .tar.gz of one, or 'cifar10' (download)")
+    p = sub.add_parser(
+        "train",
+        help="train or fine-tune a model",
+        description=(
+            "With only --data and --out (or --fast): the fast path, a linear head on the ImageNet backbone's "
+            "features, in seconds. Any other training option (or --deep) runs the fine-tune pipeline, whose "
+            "defaults depend on where it starts (--arch, or --base): the training dialog's."
+        ),
+    )
+    p.add_argument(
+        "--data", required=True, help="a class-per-folder directory, a .tar.gz of one, or 'cifar10' (download)"
+    )
     path = p.add_mutually_exclusive_group()
-    path.add_argument("--fast", action="store_true", help="a linear head on cached ImageNet features (the default "
-                                                          "when no other training option is given)")
+    path.add_argument(
+        "--fast",
+        action="store_true",
+        help="a linear head on cached ImageNet features (the default when no other training option is given)",
+    )
     path.add_argument("--deep", action="store_true", help="the fine-tune pipeline, with its defaults (--arch airbench)")
-    p.add_argument("--arch", default=None, choices=ARCHITECTURES,
-                   help=f"fine-tune pipeline: the network (default {field_default('arch')})")
+    p.add_argument(
+        "--arch",
+        default=None,
+        choices=ARCHITECTURES,
+        help=f"fine-tune pipeline: the network (default {field_default('arch')})",
+    )
     p.add_argument("--widths", default=field_default("widths"), choices=("small", "large"), help="airbench size")
     p.add_argument("--base", help="fine-tune this model file (new head if the classes differ)")
     p.add_argument("--out", help="where to save the model (.h5 or .keras)")
@@ -71,21 +88,41 @@ def add_parsers(sub) -> None:
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint of the same run")
     p.add_argument("--max-per-class", type=int, help="use at most this many images per class (quick trials)")
     p.add_argument("--vgg-weights", default=field_default("vgg_weights"), help="'imagenet', a weights file, or 'none'")
-    p.add_argument("--strategy", default=field_default("strategy"), choices=STRATEGIES,
-                   help="tf.distribute: 'mirrored' trains on this machine's GPUs (else its logical CPUs) in "
-                        "sync; 'multi-worker' on several machines, each running this same command with "
-                        "TF_CONFIG naming the cluster and its place in it. --batch-size is the global batch")
+    p.add_argument(
+        "--strategy",
+        default=field_default("strategy"),
+        choices=STRATEGIES,
+        help="tf.distribute: 'mirrored' trains on this machine's GPUs (else its logical CPUs) in "
+        "sync; 'multi-worker' on several machines, each running this same command with "
+        "TF_CONFIG naming the cluster and its place in it. --batch-size is the global batch",
+    )
     p.set_defaults(handler=cmd_train)
 
     p = sub.add_parser("combine", help="combine two trained models of the same classes into one (an ensemble)")
     p.add_argument("models", nargs=2, metavar="MODEL")
-    p.add_argument("--data", required=True, help="the data both were trained on: the weight, temperature and "
-                                                 "'not sure' threshold are fitted on its held-out split")
+    p.add_argument(
+        "--data",
+        required=True,
+        help="the data both were trained on: the weight, temperature and "
+        "'not sure' threshold are fitted on its held-out split",
+    )
     p.add_argument("--out", required=True)
-    p.add_argument("--not-sure-cost", type=float, default=0.05,
-                   help="share of held-out images answered 'not sure' (default 0.05)")
-    p.add_argument("--weights-dtype", choices=("float32", "float16"), default="float32",
-                   help="float16 stores the weights at half the size (a model to ship; answers move by ~1e-4)")
+    p.add_argument(
+        "--not-sure-cost", type=float, default=0.05, help="share of held-out images answered 'not sure' (default 0.05)"
+    )
+    p.add_argument(
+        "--weights-dtype",
+        choices=("float32", "float16"),
+        default="float32",
+        help="float16 stores the weights at half the size (a model to ship; answers move by ~1e-4)",
+    )
+    p.add_argument(
+        "--tta",
+        choices=("members", "flip", "none"),
+        default="members",
+        help="test-time augmentation of the combination: the first member's (default), the mirror image "
+        "only, or none (one pass: twice as fast as flip)",
+    )
     p.set_defaults(handler=cmd_combine)
 
 
@@ -120,21 +157,34 @@ def train_config(args: argparse.Namespace):
     if args.no_flip:
         values["flip"] = False
     return TrainConfig(
-        data=args.data, arch=arch, widths=args.widths, base=args.base, out=args.out,
+        data=args.data,
+        arch=arch,
+        widths=args.widths,
+        base=args.base,
+        out=args.out,
         mixed_precision={"auto": None, "mixed_bfloat16": True, "float32": False}[args.precision],
-        tta=not args.no_tta, lookahead=not args.no_lookahead, seed=args.seed, checkpoint_dir=args.checkpoint_dir,
-        resume=args.resume, max_per_class=args.max_per_class, vgg_weights=args.vgg_weights, strategy=args.strategy,
-        **values)
+        tta=not args.no_tta,
+        lookahead=not args.no_lookahead,
+        seed=args.seed,
+        checkpoint_dir=args.checkpoint_dir,
+        resume=args.resume,
+        max_per_class=args.max_per_class,
+        vgg_weights=args.vgg_weights,
+        strategy=args.strategy,
+        **values,
+    )
 
 
 def train_path(args: argparse.Namespace) -> str:
     """'fast', 'deep', or 'refused' (after saying why): which trainer `train` runs."""
-    from infinityvision_desktop.cli import build_parser
+    from infinityvision_desktop.cli.parser import build_parser
 
     defaults = vars(build_parser().parse_args(["train", "--data", "-"]))
-    deep_options = sorted(key for key, value in vars(args).items()
-                          if key in defaults and key not in FAST_OPTIONS and key != "verbose"
-                          and value != defaults[key])
+    deep_options = sorted(
+        key
+        for key, value in vars(args).items()
+        if key in defaults and key not in FAST_OPTIONS and key != "verbose" and value != defaults[key]
+    )
     if args.fast and deep_options:
         shown = ", ".join("--" + key.replace("_", "-") for key in deep_options)
         error(f"--fast takes only --data, --out and --seed; {shown} belong to the fine-tune pipeline (--deep)")
@@ -169,8 +219,10 @@ def cmd_train(args) -> int:
     meta = result.metadata
     print(f"saved {result.model_path} ({result.message}; {duration(result.seconds)} wall)")
     if meta.validation:
-        print(f"validation accuracy {meta.validation['accuracy']:.4f}; temperature {meta.temperature:.3f}; "
-              f"not-sure threshold {meta.not_sure_threshold:.3f}")
+        print(
+            f"validation accuracy {meta.validation['accuracy']:.4f}; temperature {meta.temperature:.3f}; "
+            f"not-sure threshold {meta.not_sure_threshold:.3f}"
+        )
     if meta.evaluation:
         print(f"test accuracy {meta.evaluation['accuracy']:.4f} on {meta.evaluation['n']} images")
     return 0
@@ -189,7 +241,9 @@ def cmd_teach(args) -> int:
         if stage == "features":
             progress.data_progress(done, total)  # throttled, one line
         elif stage != shown["stage"]:
-            progress.message({"fit": "fitting the head (cross-validated)", "save": "saving the model"}.get(stage, stage))
+            progress.message(
+                {"fit": "fitting the head (cross-validated)", "save": "saving the model"}.get(stage, stage)
+            )
         shown["stage"] = stage
 
     out = args.out
@@ -209,10 +263,14 @@ def cmd_teach(args) -> int:
     meta = result.metadata
     held = meta.validation
     timing = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result.timings.items())
-    print(f"saved {result.model_path} ({meta.architecture}; {len(meta.labels)} classes, {result.images} images, "
-          f"{result.corrections} corrections; features computed for {result.computed}, {result.cached} from the cache)")
-    print(f"held-out accuracy {held['accuracy']:.4f} ({held['n']} images, {held['method']}); temperature "
-          f"{meta.temperature:.3f}; not-sure threshold {meta.not_sure_threshold:.3f}")
+    print(
+        f"saved {result.model_path} ({meta.architecture}; {len(meta.labels)} classes, {result.images} images, "
+        f"{result.corrections} corrections; features computed for {result.computed}, {result.cached} from the cache)"
+    )
+    print(
+        f"held-out accuracy {held['accuracy']:.4f} ({held['n']} images, {held['method']}); temperature "
+        f"{meta.temperature:.3f}; not-sure threshold {meta.not_sure_threshold:.3f}"
+    )
     width = max(len(label) for label in meta.labels)
     print("confusion (rows: true class, columns: answer):")
     for label, row in zip(meta.labels, held["confusion"]):
@@ -229,14 +287,23 @@ def cmd_combine(args) -> int:
     from infinityvision_desktop.core.modelfile import ModelFileError
 
     try:
-        result = build_ensemble(list(args.models), args.data, args.out, not_sure_cost=args.not_sure_cost,
-                                weights_dtype=args.weights_dtype, on_message=lambda text: print(text, file=sys.stderr))
+        result = build_ensemble(
+            list(args.models),
+            args.data,
+            args.out,
+            not_sure_cost=args.not_sure_cost,
+            weights_dtype=args.weights_dtype,
+            tta=None if args.tta == "members" else () if args.tta == "none" else ("flip",),
+            on_message=lambda text: print(text, file=sys.stderr),
+        )
     except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:
         error(str(exc))
         return 1
     meta = result.metadata
-    print(f"saved {result.path}: weight {result.weight:.2f} / {1 - result.weight:.2f}; temperature "
-          f"{meta.temperature:.3f}; not-sure threshold {meta.not_sure_threshold:.3f}")
+    print(
+        f"saved {result.path}: weight {result.weight:.2f} / {1 - result.weight:.2f}; temperature "
+        f"{meta.temperature:.3f}; not-sure threshold {meta.not_sure_threshold:.3f}"
+    )
     members = ", ".join(f"{a:.4f}" if a is not None else "?" for a in result.members_test_accuracy)
     if meta.evaluation:
         print(f"test accuracy {meta.evaluation['accuracy']:.4f} (the models alone: {members})")

@@ -41,8 +41,15 @@ CIFAR_STD = (63.0, 62.1, 66.7)
 IMAGENET_MEAN = (0.485 * 255, 0.456 * 255, 0.406 * 255)
 IMAGENET_STD = (0.229 * 255, 0.224 * 255, 0.225 * 255)
 # EfficientNet-Lite0's stages: (repeats, kernel, stride, expansion, output channels); stem 32, head 1280
-LITE0_STAGES = ((1, 3, 1, 1, 16), (2, 3, 2, 6, 24), (2, 5, 2, 6, 40), (3, 3, 2, 6, 80),
-                (3, 5, 1, 6, 112), (4, 5, 2, 6, 192), (1, 3, 1, 6, 320))
+LITE0_STAGES = (
+    (1, 3, 1, 1, 16),
+    (2, 3, 2, 6, 24),
+    (2, 5, 2, 6, 40),
+    (3, 3, 2, 6, 80),
+    (3, 5, 1, 6, 112),
+    (4, 5, 2, 6, 192),
+    (1, 3, 1, 6, 320),
+)
 LITE0_FEATURES = 1280
 BACKBONE_FILES = {"efficientnet-lite0": "efficientnet_lite0_imagenet.h5"}
 DEFAULT_BACKBONE_SIZE = 96
@@ -80,12 +87,19 @@ def bfloat16_supported() -> bool:
     return "avx512_bf16" in flags or "amx_bf16" in flags
 
 
-def build_model(arch: str, *, num_classes: int, input_size: int | None = None,
-                widths: tuple[int, int, int] | str = "small",
-                whitening_images: np.ndarray | None = None,
-                vgg_weights: str | None = "imagenet", mixed_precision: bool = False,
-                activation: str = "relu", backbone_size: int = DEFAULT_BACKBONE_SIZE,
-                backbone_weights: str | None = "imagenet"):
+def build_model(
+    arch: str,
+    *,
+    num_classes: int,
+    input_size: int | None = None,
+    widths: tuple[int, int, int] | str = "small",
+    whitening_images: np.ndarray | None = None,
+    vgg_weights: str | None = "imagenet",
+    mixed_precision: bool = False,
+    activation: str = "relu",
+    backbone_size: int = DEFAULT_BACKBONE_SIZE,
+    backbone_weights: str | None = "imagenet",
+):
     """A new, compiled-nothing Keras model of the named architecture."""
     if arch not in ARCHITECTURES:
         raise ArchitectureError(f"unknown architecture '{arch}': choose one of {', '.join(ARCHITECTURES)}")
@@ -115,13 +129,17 @@ def _airbench(num_classes: int, size: int, widths: tuple[int, int, int], whiteni
     x = whiten(x)
     x = layers.Activation(activation, name="whiten_act")(x)
     for block, width in enumerate(widths, start=1):
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv1")(x)
+        x = layers.Conv2D(
+            width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv1"
+        )(x)
         x = layers.MaxPooling2D(2, name=f"block{block}_pool")(x)
         # scale=False: BatchNorm's scale is redundant before ReLU and a conv; airbench freezes it too
         # momentum 0.6 = PyTorch's 0.4: airbench's fast-moving statistics for short runs
         x = layers.BatchNormalization(scale=False, momentum=0.6, epsilon=1e-5, name=f"block{block}_bn1")(x)
         x = layers.Activation(activation, name=f"block{block}_act1")(x)
-        x = layers.Conv2D(width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv2")(x)
+        x = layers.Conv2D(
+            width, 3, padding="same", use_bias=False, kernel_initializer=init, name=f"block{block}_conv2"
+        )(x)
         x = layers.BatchNormalization(scale=False, momentum=0.6, epsilon=1e-5, name=f"block{block}_bn2")(x)
         x = layers.Activation(activation, name=f"block{block}_act2")(x)
     x = layers.GlobalMaxPooling2D(name="head_pool")(x)
@@ -160,7 +178,7 @@ def whitening_weights(images: np.ndarray, *, eps: float = 5e-4) -> tuple[np.ndar
     covariance = patches.T @ patches / len(patches)
     eigenvalues, eigenvectors = np.linalg.eigh(covariance)
     filters = (eigenvectors / np.sqrt(eigenvalues + eps)).T  # rows: one filter each
-    filters = np.concatenate([filters, -filters])          # 24, 12
+    filters = np.concatenate([filters, -filters])  # 24, 12
     kernel = filters.reshape(24, 2, 2, 3).transpose(1, 2, 3, 0).astype(np.float32)
     return kernel, np.zeros(24, np.float32)
 
@@ -191,8 +209,10 @@ def _vgg16(num_classes: int, size: int, weights: str | None):
     return keras.Model(inputs, outputs, name="vgg16_transfer")
 
 
-_VGG_HINT = (f"without internet, put '{VGG_WEIGHTS_FILE}' in ~/.keras/models/ or set "
-             "INFINITYVISION_VGG16_WEIGHTS to its path, or train without ImageNet weights")
+_VGG_HINT = (
+    f"without internet, put '{VGG_WEIGHTS_FILE}' in ~/.keras/models/ or set "
+    "INFINITYVISION_VGG16_WEIGHTS to its path, or train without ImageNet weights"
+)
 
 
 def check_vgg16_weights(weights: str | None = "imagenet") -> str | None:
@@ -218,7 +238,9 @@ def _vgg16_weights(weights: str | None) -> str | None:
     try:
         socket.create_connection(("storage.googleapis.com", 443), timeout=3).close()
     except OSError as exc:
-        raise ArchitectureError(f"VGG16 ImageNet weights cannot be downloaded (no connection: {exc.strerror or exc}); {_VGG_HINT}") from None
+        raise ArchitectureError(
+            f"VGG16 ImageNet weights cannot be downloaded (no connection: {exc.strerror or exc}); {_VGG_HINT}"
+        ) from None
     return "imagenet"
 
 
@@ -246,8 +268,9 @@ def lite0_body(x, *, dropout: float = 0.2):
             if expand != 1:
                 x = layers.Conv2D(channels * expand, 1, use_bias=False, name=f"{name}_expand_conv")(x)
                 x = bn_act(x, f"{name}_expand")
-            x = layers.DepthwiseConv2D(kernel, strides=stride if r == 0 else 1, padding="same", use_bias=False,
-                                       name=f"{name}_dwconv")(x)
+            x = layers.DepthwiseConv2D(
+                kernel, strides=stride if r == 0 else 1, padding="same", use_bias=False, name=f"{name}_dwconv"
+            )(x)
             x = bn_act(x, f"{name}_dw")
             x = layers.Conv2D(out, 1, use_bias=False, name=f"{name}_project_conv")(x)
             x = bn_act(x, f"{name}_project", act=False)
@@ -268,7 +291,9 @@ def lite0_imagenet_model(size: int = 224):
     from keras import layers
 
     inputs = keras.Input((size, size, 3), name="image")
-    x = layers.Normalization(mean=list(IMAGENET_MEAN), variance=[s * s for s in IMAGENET_STD], name="preprocess")(inputs)
+    x = layers.Normalization(mean=list(IMAGENET_MEAN), variance=[s * s for s in IMAGENET_STD], name="preprocess")(
+        inputs
+    )
     x = lite0_body(x)
     x = layers.Dense(1000, name="imagenet_dense")(x)
     outputs = layers.Activation("softmax", dtype="float32", name="imagenet_softmax")(x)
@@ -309,7 +334,7 @@ def copy_backbone_weights(model, path: Path) -> None:
         raise ArchitectureError(f"the ImageNet backbone {path.name} could not be loaded ({exc})") from None
     source = {layer.name: layer for layer in backbone.layers}
     for layer in model.layers:
-        if (layer.name.startswith(("stem_", "block")) and layer.weights):
+        if layer.name.startswith(("stem_", "block")) and layer.weights:
             layer.set_weights(source[layer.name].get_weights())
 
 
@@ -338,6 +363,7 @@ def _pic_cnn(num_classes: int, size: int):
 
 
 # ---------------------------------------------------------------- fine-tuning helpers
+
 
 def block_names(model) -> list[int]:
     """Block numbers of the body, bottom to top."""
@@ -375,11 +401,14 @@ def replace_head(model, num_classes: int):
     import keras
     from keras import layers
 
-    dense = model.get_layer("head_dense") if "head_dense" in [l.name for l in model.layers] else \
-        [l for l in model.layers if isinstance(l, layers.Dense)][-1]
+    dense = (
+        model.get_layer("head_dense")
+        if "head_dense" in [l.name for l in model.layers]
+        else [l for l in model.layers if isinstance(l, layers.Dense)][-1]
+    )
     features = dense.input
     x = layers.Dense(num_classes, use_bias=dense.use_bias, name="head_dense_new")(features)
-    after = [l for l in model.layers[model.layers.index(dense) + 1:] if isinstance(l, layers.Rescaling)]
+    after = [l for l in model.layers[model.layers.index(dense) + 1 :] if isinstance(l, layers.Rescaling)]
     if after:
         x = layers.Rescaling(after[0].scale, name="head_scale_new")(x)
     outputs = layers.Activation("softmax", dtype="float32", name="head_softmax_new")(x)
@@ -388,7 +417,6 @@ def replace_head(model, num_classes: int):
 
 def convert_dtype(model, policy: str):
     """A copy of `model` whose layers compute under `policy` (e.g. float32 for export), same weights."""
-    import keras
 
     config = model.get_config()
 
@@ -399,8 +427,12 @@ def convert_dtype(model, policy: str):
                 if key == "dtype" and _is_policy(value):
                     # the softmax stays float32 so probabilities sum to 1 in any policy
                     wanted = "float32" if name.startswith("head_softmax") else policy
-                    node[key] = {"module": "keras", "class_name": "DTypePolicy",
-                                 "config": {"name": wanted}, "registered_name": None}
+                    node[key] = {
+                        "module": "keras",
+                        "class_name": "DTypePolicy",
+                        "config": {"name": wanted},
+                        "registered_name": None,
+                    }
                 else:
                     rewrite(value, name)
         elif isinstance(node, list):

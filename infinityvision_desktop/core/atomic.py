@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-TEMP_MARKER = ".tmp-"  # then the writer's process id: a killed process's leftovers can be found
 _serial = itertools.count()  # two threads of one process must not share a temp name
 # ".<target name>.<writer's pid>-<serial>.tmp<target suffix>"
 _TEMP_NAME = re.compile(r"^\..+\.(\d+)-\d+\.tmp(?:\.[^.]*)?$")
@@ -24,9 +23,9 @@ _TEMP_NAME = re.compile(r"^\..+\.(\d+)-\d+\.tmp(?:\.[^.]*)?$")
 
 def temp_path(target: str | os.PathLike) -> Path:
     """A hidden name beside `target` that keeps its suffix (np.savez and Keras look at it) and
-    ends its stem with TEMP_MARKER and the process id (`core.modelfile.clean_stale_temp_files`)."""
+    names the writing process, so a killed writer's leftovers can be found (`writer_pid`)."""
     target = Path(target)
-    return target.with_name(f".{target.stem}.{next(_serial)}{TEMP_MARKER}{os.getpid()}{target.suffix}")
+    return target.with_name(f".{target.name}.{os.getpid()}-{next(_serial)}.tmp{target.suffix}")
 
 
 def writer_pid(path: str | os.PathLike) -> int | None:
@@ -67,8 +66,7 @@ def write_bytes(target: str | os.PathLike, data: bytes, *, make_parents: bool = 
     return Path(target)
 
 
-def write_text(target: str | os.PathLike, text: str, *, encoding: str = "utf-8",
-               make_parents: bool = False) -> Path:
+def write_text(target: str | os.PathLike, text: str, *, encoding: str = "utf-8", make_parents: bool = False) -> Path:
     with atomic_path(target, make_parents=make_parents) as temp:
         temp.write_text(text, encoding=encoding)
     return Path(target)

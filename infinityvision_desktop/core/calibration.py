@@ -20,12 +20,14 @@ class Calibration:
     validation: dict  # the evaluation of the calibrated answers on the held-out images
 
     def apply(self, metadata: ModelMetadata) -> ModelMetadata:
-        return metadata.replace(temperature=self.temperature, not_sure_threshold=self.not_sure_threshold,
-                                validation=self.validation)
+        return metadata.replace(
+            temperature=self.temperature, not_sure_threshold=self.not_sure_threshold, validation=self.validation
+        )
 
 
-def calibrate(raw_probabilities: np.ndarray, y: np.ndarray, labels: Sequence[str], *,
-              not_sure_cost: float | None = None) -> Calibration:
+def calibrate(
+    raw_probabilities: np.ndarray, y: np.ndarray, labels: Sequence[str], *, not_sure_cost: float | None = None
+) -> Calibration:
     """Fit the temperature on the model's raw held-out probabilities, then the "not sure" threshold
     on the calibrated ones: where answers below it are mostly wrong, or (`not_sure_cost`) the
     confidence that this share of held-out answers falls below."""

@@ -52,6 +52,7 @@ def delete_checkpoint(folder: str | os.PathLike) -> None:
 
 # ---------------------------------------------------------------- reading
 
+
 def read_checkpoint_state(folder: str | os.PathLike, cfg: TrainConfig | None = None) -> dict | None:
     """The state of a checkpoint folder (a run of `cfg` if given) that can be resumed; else None."""
     folder = Path(folder)
@@ -80,9 +81,13 @@ class ResumePoint:
 
 
 def _resume_point(state: dict) -> ResumePoint:
-    return ResumePoint(int(state["stage_index"]), int(state["stage_epochs_done"]),
-                       tuple(EpochMetrics(**h) for h in state.get("history", ())),
-                       state.get("best_accuracy"), state.get("best_epoch"))
+    return ResumePoint(
+        int(state["stage_index"]),
+        int(state["stage_epochs_done"]),
+        tuple(EpochMetrics(**h) for h in state.get("history", ())),
+        state.get("best_accuracy"),
+        state.get("best_epoch"),
+    )
 
 
 def resume_point(cfg: TrainConfig) -> ResumePoint | None:
@@ -113,8 +118,9 @@ def resumable_run(cfg: TrainConfig) -> ResumableRun | None:
     state = read_checkpoint_state(folder, cfg)
     if state is None or checkpoint_is_complete(state, cfg):
         return None
-    return ResumableRun(str(folder), cfg, len(state.get("history", ())), planned_epochs(cfg),
-                        _mtime(folder / STATE_FILE))
+    return ResumableRun(
+        str(folder), cfg, len(state.get("history", ())), planned_epochs(cfg), _mtime(folder / STATE_FILE)
+    )
 
 
 def resumable_runs(root: str | os.PathLike | None = None) -> list[ResumableRun]:
@@ -134,8 +140,11 @@ def resumable_runs(root: str | os.PathLike | None = None) -> list[ResumableRun]:
             continue
         if cfg.fingerprint() != state.get("fingerprint") or checkpoint_is_complete(state, cfg):
             continue
-        runs.append(ResumableRun(str(folder), cfg, len(state.get("history", ())), planned_epochs(cfg),
-                                 _mtime(folder / STATE_FILE)))
+        runs.append(
+            ResumableRun(
+                str(folder), cfg, len(state.get("history", ())), planned_epochs(cfg), _mtime(folder / STATE_FILE)
+            )
+        )
     return sorted(runs, key=lambda run: run.saved_at, reverse=True)
 
 
@@ -147,6 +156,7 @@ def _mtime(path: Path) -> float:
 
 
 # ---------------------------------------------------------------- writing and restoring
+
 
 class Checkpoint:
     """The checkpoint of one run in `folder`: saved after every epoch, restored on resume."""
@@ -168,8 +178,19 @@ class Checkpoint:
     def delete(self) -> None:
         delete_checkpoint(self.folder)
 
-    def save(self, model, optimizer, lookahead_average, *, stage, stage_epochs_done: int, history,
-             best_accuracy: float | None, best_epoch: int | None, best_weights) -> None:
+    def save(
+        self,
+        model,
+        optimizer,
+        lookahead_average,
+        *,
+        stage,
+        stage_epochs_done: int,
+        history,
+        best_accuracy: float | None,
+        best_epoch: int | None,
+        best_weights,
+    ) -> None:
         """After an epoch: its weights, optimizer variables and lookahead average, then the state
         that points at them. `best_weights` only when this epoch is the best so far."""
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -184,11 +205,15 @@ class Checkpoint:
             with atomic.atomic_path(self.folder / BEST_FILE) as temp:
                 np.savez(temp, *best_weights)
         state = {
-            "version": CHECKPOINT_VERSION, "fingerprint": self.cfg.fingerprint(), "current": target.name,
-            "stage_index": stage.index, "stage_epochs_done": stage_epochs_done,
+            "version": CHECKPOINT_VERSION,
+            "fingerprint": self.cfg.fingerprint(),
+            "current": target.name,
+            "stage_index": stage.index,
+            "stage_epochs_done": stage_epochs_done,
             "stage_finished": stage_epochs_done >= stage.epochs,
             "history": [h.to_dict() for h in history],
-            "best_accuracy": best_accuracy, "best_epoch": best_epoch,
+            "best_accuracy": best_accuracy,
+            "best_epoch": best_epoch,
             # lets the app offer this run for resume after a restart (resumable_runs)
             "config": dataclasses.asdict(self.cfg),
         }

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import islice
-from typing import Union
 
 import numpy as np
 
@@ -27,7 +26,7 @@ from infinityvision_desktop.core.images import ImageInfo, ImageLoadError, load_i
 BATCH_SIZE = 128
 
 # a file path, encoded bytes, RGB uint8 pixels (H, W, 3), or why the bytes could not be read
-ImageSource = Union[str, bytes, np.ndarray, ImageLoadError]
+ImageSource = str | bytes | np.ndarray | ImageLoadError
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,19 @@ def _never() -> bool:
     return False
 
 
-def classify(items: Iterable[ImageItem], predictor, *, total: int | None = None, threshold: float | None = None,
-             batch_size: int = BATCH_SIZE, thumbnail_side: int = 0,
-             on_batch: Callable[[tuple[ImageResult, ...]], None] = lambda results: None,
-             should_stop: Callable[[], bool] = _never,
-             between_batches: Callable[[], None] | None = None,
-             decoder: ThreadPoolExecutor | None = None) -> ClassifySummary:
+def classify(
+    items: Iterable[ImageItem],
+    predictor,
+    *,
+    total: int | None = None,
+    threshold: float | None = None,
+    batch_size: int = BATCH_SIZE,
+    thumbnail_side: int = 0,
+    on_batch: Callable[[tuple[ImageResult, ...]], None] = lambda results: None,
+    should_stop: Callable[[], bool] = _never,
+    between_batches: Callable[[], None] | None = None,
+    decoder: ThreadPoolExecutor | None = None,
+) -> ClassifySummary:
     """Classify `items` with `predictor`, batch by batch, in their order. Items are taken as
     needed (a generator reading an archive works); `total` is their number when `items` has no len.
 
@@ -95,12 +101,14 @@ def classify(items: Iterable[ImageItem], predictor, *, total: int | None = None,
         decoded_batches: Iterator = (decode(batch) for batch in batches)
     else:
         decoded_batches = _decoded_ahead(batches, decode, decoder, should_stop)
-    for decoded, results in decoded_batches:
+    for decoded, failed in decoded_batches:
+        results = dict(failed)  # position in the batch -> result: reported in the items' order
         if decoded:
-            predictions = predictor.predict([rgb for _, rgb, _ in decoded], threshold=threshold)
-            for (item, rgb, info), prediction in zip(decoded, predictions):
+            predictions = predictor.predict([rgb for _, _, rgb, _ in decoded], threshold=threshold)
+            for (position, item, rgb, info), prediction in zip(decoded, predictions):
                 small = thumbnail(rgb, thumbnail_side) if thumbnail_side else None
-                results.append(ImageResult(item.key, prediction, None, small, info.frames, info.small_jpeg))
+                results[position] = ImageResult(item.key, prediction, None, small, info.frames, info.small_jpeg)
+        results = [results[position] for position in sorted(results)]
         if results:
             classified += len(decoded)
             skipped += len(results) - len(decoded)
@@ -113,7 +121,7 @@ def classify(items: Iterable[ImageItem], predictor, *, total: int | None = None,
     return ClassifySummary(classified, skipped, done < total, total - done)
 
 
-def _batches(items: Iterable[ImageItem], size: int) -> Iterator[Sequence[ImageItem]]:
+def _batches(items: Iterable[ImageItem], size: int) -> Iterator[tuple[ImageItem, ...]]:
     iterator = iter(items)
     while batch := tuple(islice(iterator, size)):
         yield batch
@@ -140,24 +148,25 @@ def _decoded_ahead(batches: Iterable, decode, decoder: ThreadPoolExecutor, shoul
             upcoming.result()  # a decode under way ends (early: it polls should_stop) before the next job
 
 
-def _decode_batch(items, draft_size, thumbnail_side: int, should_stop) -> tuple[list, list[ImageResult]]:
-    """Decoded images (item, pixels, info) and the results of those that could not be read."""
-    decoded: list[tuple[ImageItem, np.ndarray, ImageInfo]] = []
-    results: list[ImageResult] = []
-    for item in items:
+def _decode_batch(items, draft_size, thumbnail_side: int, should_stop) -> tuple[list, list]:
+    """Decoded images (position, item, pixels, info) and (position, result) for those that could not be read."""
+    decoded: list[tuple[int, ImageItem, np.ndarray, ImageInfo]] = []
+    failed: list[tuple[int, ImageResult]] = []
+    for position, item in enumerate(items):
         if should_stop():
             break
         try:
             rgb, info = decode_item(item, draft_size, keep_small_jpeg=thumbnail_side)
         except ImageLoadError as exc:
-            results.append(ImageResult(item.key, None, str(exc), reason=exc.reason))
+            failed.append((position, ImageResult(item.key, None, str(exc), reason=exc.reason)))
             continue
-        decoded.append((item, rgb, info))
-    return decoded, results
+        decoded.append((position, item, rgb, info))
+    return decoded, failed
 
 
-def decode_item(item: ImageItem, draft_size: tuple[int, int], *,
-                keep_small_jpeg: int = 0) -> tuple[np.ndarray, ImageInfo]:
+def decode_item(
+    item: ImageItem, draft_size: tuple[int, int], *, keep_small_jpeg: int = 0
+) -> tuple[np.ndarray, ImageInfo]:
     """The item's pixels and what it is (the first frame of an animation is classified).
 
     Draft mode: a JPEG decodes at 1/2..1/8 scale when the model needs no more; the preview is
@@ -167,8 +176,12 @@ def decode_item(item: ImageItem, draft_size: tuple[int, int], *,
     if isinstance(item.source, np.ndarray):
         height, width = item.source.shape[:2]
         return item.source, ImageInfo(width, height, "", 1)
-    return load_image_with_info(item.source, name=item.name if isinstance(item.source, bytes) else None,
-                                draft_size=draft_size, keep_small_jpeg=keep_small_jpeg)
+    return load_image_with_info(
+        item.source,
+        name=item.name if isinstance(item.source, bytes) else None,
+        draft_size=draft_size,
+        keep_small_jpeg=keep_small_jpeg,
+    )
 
 
 def decoding_thread() -> ThreadPoolExecutor:

@@ -14,9 +14,9 @@ import os
 import socket
 import tarfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Callable, Iterator
 
 import numpy as np
 
@@ -29,10 +29,12 @@ ALL = "all"  # the split name of a folder without train/ and test/
 CACHE_VERSION = 1
 CIFAR10_KEYWORD = "cifar10"
 CIFAR10_HOST = "www.cs.toronto.edu"  # where keras.datasets.cifar10 downloads from
-LOCAL_COPY_HINT = ("CIFAR-10 is published at https://www.cs.toronto.edu/~kriz/cifar.html (what --data cifar10 "
-                   "downloads); without a connection, point --data at a local copy with one sub-folder per class, "
-                   "such as a JPEG export of CIFAR-10: a folder of class folders (optionally inside train/ and "
-                   "test/), or a .tar.gz or .tar archive of that layout")
+LOCAL_COPY_HINT = (
+    "CIFAR-10 is published at https://www.cs.toronto.edu/~kriz/cifar.html (what --data cifar10 "
+    "downloads); without a connection, point --data at a local copy with one sub-folder per class, "
+    "such as a JPEG export of CIFAR-10: a folder of class folders (optionally inside train/ and "
+    "test/), or a .tar.gz or .tar archive of that layout"
+)
 
 ProgressFn = Callable[[int, int], None]
 
@@ -64,7 +66,7 @@ class DatasetScan:
     source: str
     labels: tuple[str, ...]
     counts: dict[str, dict[str, int]]  # split -> label -> image files
-    skipped: tuple[str, ...] = ()       # files that are not images by name
+    skipped: tuple[str, ...] = ()  # files that are not images by name
     files: tuple[LabelledFile, ...] = field(default=(), repr=False, compare=False)  # the image files, in order
     # (path, st_mtime_ns) of every folder listed, or of the archive: a file added or removed since
     # changes one of them, and the listing is then made again
@@ -99,6 +101,7 @@ class LoadedDataset:
 
 
 # ---------------------------------------------------------------- listing
+
 
 def _classify_member(parts: tuple[str, ...]) -> tuple[str, str] | None:
     """(split, label) for a file path relative to the dataset root, or None."""
@@ -226,12 +229,16 @@ def scan_dataset(source: str | os.PathLike, *, check: bool = True) -> DatasetSca
         per_class = counts.setdefault(split, {})
         for label in labels:
             per_class.setdefault(label, 0)
-    counts = {split: dict(sorted(per_class.items())) for split, per_class in sorted(counts.items(), key=lambda kv: _split_order(kv[0]))}
+    counts = {
+        split: dict(sorted(per_class.items()))
+        for split, per_class in sorted(counts.items(), key=lambda kv: _split_order(kv[0]))
+    }
     train_split = ALL if ALL in counts else "train"
     labels = tuple(counts.get(train_split, {}))
     files = tuple(LabelledFile(*entry) for entry in entries if entry[1] and is_image_path(entry[2]))
-    scan = DatasetScan(source=str(source), labels=labels, counts=counts, skipped=tuple(skipped), files=files,
-                       stamp=tuple(stamp))
+    scan = DatasetScan(
+        source=str(source), labels=labels, counts=counts, skipped=tuple(skipped), files=files, stamp=tuple(stamp)
+    )
     if check:
         check_trainable(scan)
     return scan
@@ -246,8 +253,10 @@ def check_trainable(scan: DatasetScan) -> None:
     per_class = scan.counts.get(train_split, {})
     counted = ", ".join(f"{label}: {count}" for label, count in per_class.items())
     if not per_class or sum(per_class.values()) == 0:
-        raise DatasetError(scan.source, "no images found: expected one sub-folder of images per class"
-                           + (f" (found {counted})" if counted else ""))
+        raise DatasetError(
+            scan.source,
+            "no images found: expected one sub-folder of images per class" + (f" (found {counted})" if counted else ""),
+        )
     if len(per_class) < 2:
         label, count = next(iter(per_class.items()))
         raise DatasetError(scan.source, f"only one class ('{label}', {count} images): at least two are needed")
@@ -259,10 +268,18 @@ def check_trainable(scan: DatasetScan) -> None:
 
 # ---------------------------------------------------------------- decoding
 
-def load_dataset(source: str | os.PathLike, *, input_size: tuple[int, int] = (32, 32),
-                 use_cache: bool = True, cache_folder: str | os.PathLike | None = None,
-                 on_progress: ProgressFn | None = None, should_stop: Callable[[], bool] | None = None,
-                 max_per_class: int | None = None, scan: DatasetScan | None = None) -> LoadedDataset:
+
+def load_dataset(
+    source: str | os.PathLike,
+    *,
+    input_size: tuple[int, int] = (32, 32),
+    use_cache: bool = True,
+    cache_folder: str | os.PathLike | None = None,
+    on_progress: ProgressFn | None = None,
+    should_stop: Callable[[], bool] | None = None,
+    max_per_class: int | None = None,
+    scan: DatasetScan | None = None,
+) -> LoadedDataset:
     """Decode every image of every split; unreadable files are listed, never fatal.
 
     `scan`: a listing of `source` made already (the training dialog's), decoded as it is instead of
@@ -356,7 +373,9 @@ def labelled_files(source: str | os.PathLike) -> list[LabelledFile]:
     return [LabelledFile(*entry) for entry in _entries(Path(source)) if entry[1] and is_image_path(entry[2])]
 
 
-def read_labelled_files(source: str | os.PathLike, files: list[LabelledFile]) -> Iterator[tuple[LabelledFile, bytes | ImageLoadError]]:
+def read_labelled_files(
+    source: str | os.PathLike, files: list[LabelledFile]
+) -> Iterator[tuple[LabelledFile, bytes | ImageLoadError]]:
     """Each file's bytes, or the reason it could not be read, in the order given."""
     entries = [(f.split, f.label, f.name, f.locator) for f in files]
     for file, (_, _, _, data) in zip(files, _read_all(Path(source), entries)):
@@ -402,24 +421,36 @@ def _read_cache(path: Path, source: str, labels: tuple[str, ...], started: float
                 split = key[2:]
                 splits[split] = (data[key], data[f"y_{split}"])
         unreadable = [tuple(str(item).split("\t", 1)) for item in data["unreadable"]]
-    return LoadedDataset(source, labels, dict(sorted(splits.items(), key=lambda kv: _split_order(kv[0]))),
-                         unreadable, time.perf_counter() - started, from_cache=True)
+    return LoadedDataset(
+        source,
+        labels,
+        dict(sorted(splits.items(), key=lambda kv: _split_order(kv[0]))),
+        unreadable,
+        time.perf_counter() - started,
+        from_cache=True,
+    )
 
 
 # ---------------------------------------------------------------- CIFAR-10 download
+
 
 def load_cifar10_download(*, input_size: tuple[int, int] = (32, 32), timeout: float = 3.0) -> LoadedDataset:
     """CIFAR-10 through keras.datasets (downloads once); fails within seconds offline."""
     started = time.perf_counter()
     # where keras.datasets.cifar10 (Keras 3.9+) extracts its download
-    cached = (Path(os.environ.get("KERAS_HOME", Path.home() / ".keras")) / "datasets"
-              / "cifar-10-batches-py-target" / "cifar-10-batches-py")
+    cached = (
+        Path(os.environ.get("KERAS_HOME", Path.home() / ".keras"))
+        / "datasets"
+        / "cifar-10-batches-py-target"
+        / "cifar-10-batches-py"
+    )
     if not cached.exists():
         try:
             socket.create_connection((CIFAR10_HOST, 443), timeout=timeout).close()
         except OSError as exc:
-            raise DatasetError(CIFAR10_KEYWORD, f"cannot download CIFAR-10 (no connection: {exc.strerror or exc}); "
-                               + LOCAL_COPY_HINT) from None
+            raise DatasetError(
+                CIFAR10_KEYWORD, f"cannot download CIFAR-10 (no connection: {exc.strerror or exc}); " + LOCAL_COPY_HINT
+            ) from None
     import keras
 
     try:
@@ -435,6 +466,7 @@ def load_cifar10_download(*, input_size: tuple[int, int] = (32, 32), timeout: fl
 
 
 # ---------------------------------------------------------------- splits and tf.data
+
 
 def split_validation(x: np.ndarray, y: np.ndarray, share: float, *, seed: int = 0):
     """Stratified hold-out: (x_train, y_train, x_val, y_val); at least one image per class held out."""
@@ -455,13 +487,21 @@ def split_validation(x: np.ndarray, y: np.ndarray, share: float, *, seed: int = 
 @dataclass(frozen=True)
 class Augmentation:
     flip: bool = True
-    translate: int = 2   # pixels, reflect-padded random crop
-    cutout: int = 0      # side of a square blanked (mean colour) at a random place; 0 = off
+    translate: int = 2  # pixels, reflect-padded random crop
+    cutout: int = 0  # side of a square blanked (mean colour) at a random place; 0 = off
 
 
-def make_tf_dataset(x: np.ndarray, y: np.ndarray, *, num_classes: int, batch_size: int,
-                    shuffle: bool = False, augmentation: Augmentation | None = None,
-                    seed: int | None = None, drop_remainder: bool = False):
+def make_tf_dataset(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    num_classes: int,
+    batch_size: int,
+    shuffle: bool = False,
+    augmentation: Augmentation | None = None,
+    seed: int | None = None,
+    drop_remainder: bool = False,
+):
     """A tf.data pipeline of (float32 images 0-255, one-hot labels); augmentation per batch."""
     import tensorflow as tf
 

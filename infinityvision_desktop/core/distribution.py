@@ -47,7 +47,7 @@ class Distribution:
         self.name, self.strategy = name, strategy
 
     @classmethod
-    def create(cls, name: str) -> "Distribution | None":
+    def create(cls, name: str) -> Distribution | None:
         """The strategy `name` asks for (None for "default"); ValueError when it cannot be had."""
         if name == "default":
             return None
@@ -63,8 +63,10 @@ class Distribution:
         try:
             strategy = tf.distribute.MultiWorkerMirroredStrategy()
         except RuntimeError as exc:  # "Collective ops must be configured at program startup"
-            raise ValueError("multi-worker training must start in a fresh process, before TensorFlow has run "
-                             f"anything: run `infinityvision train --strategy multi-worker` on each worker ({exc})") from None
+            raise ValueError(
+                "multi-worker training must start in a fresh process, before TensorFlow has run "
+                f"anything: run `infinityvision train --strategy multi-worker` on each worker ({exc})"
+            ) from None
         return cls(name, strategy)
 
     @property
@@ -88,13 +90,15 @@ class Distribution:
     def summary(self) -> str:
         devices = ", ".join(self.strategy.extended.worker_devices)
         where = f"; this is {self.task}" + (" (chief)" if self.is_chief else "") if self.name == "multi-worker" else ""
-        return (f"Training under {self.strategy_name}: {self.replicas} replica(s) in sync, "
-                f"on {devices} here{where}")
+        return f"Training under {self.strategy_name}: {self.replicas} replica(s) in sync, on {devices} here{where}"
 
     def describe(self) -> dict:
         """What the saved model's provenance records about how it was trained."""
-        record = {"strategy": self.strategy_name, "replicas": self.replicas,
-                  "devices": list(self.strategy.extended.worker_devices)}
+        record = {
+            "strategy": self.strategy_name,
+            "replicas": self.replicas,
+            "devices": list(self.strategy.extended.worker_devices),
+        }
         if self.name == "multi-worker":
             record["task"] = self.task
         return record
@@ -137,8 +141,10 @@ class Distribution:
     def prepare_dataset(self, dataset, batch_size: int):
         if batch_size % self.replicas:
             # Keras averages the loss per replica: unequal shares would weigh some images more
-            raise ValueError(f"the batch size {batch_size} does not split evenly between {self.replicas} replicas: "
-                             f"use a multiple of {self.replicas}")
+            raise ValueError(
+                f"the batch size {batch_size} does not split evenly between {self.replicas} replicas: "
+                f"use a multiple of {self.replicas}"
+            )
         if self.name != "multi-worker":
             return dataset
         import tensorflow as tf
@@ -164,8 +170,10 @@ def check_tf_config(text: str | None) -> dict:
     """TF_CONFIG parsed and checked as MultiWorkerMirroredStrategy reads it; ValueError says what is wrong."""
     hint = f"e.g. TF_CONFIG='{TF_CONFIG_EXAMPLE}' (the same cluster on every worker, each its own index)"
     if not text or not text.strip():
-        raise ValueError("--strategy multi-worker needs the TF_CONFIG environment variable: the addresses of "
-                         f"all workers and which one this is, {hint}")
+        raise ValueError(
+            "--strategy multi-worker needs the TF_CONFIG environment variable: the addresses of "
+            f"all workers and which one this is, {hint}"
+        )
     try:
         config = json.loads(text)
     except ValueError as exc:
@@ -175,30 +183,39 @@ def check_tf_config(text: str | None) -> dict:
         raise ValueError(f'TF_CONFIG has no "cluster": {hint}')
     other = sorted(set(cluster) - {"chief", "worker"})
     if other:
-        raise ValueError(f"TF_CONFIG's cluster has {', '.join(other)}: multi-worker training has only "
-                         f'"worker" (and at most one "chief") tasks')
+        raise ValueError(
+            f"TF_CONFIG's cluster has {', '.join(other)}: multi-worker training has only "
+            f'"worker" (and at most one "chief") tasks'
+        )
     if not cluster:
         raise ValueError(f'TF_CONFIG\'s cluster lists no "worker" addresses: {hint}')
     for kind, addresses in cluster.items():
-        if (not isinstance(addresses, list) or not addresses
-                or not all(isinstance(a, str) and a.rpartition(":")[2].isdigit() for a in addresses)):
+        if (
+            not isinstance(addresses, list)
+            or not addresses
+            or not all(isinstance(a, str) and a.rpartition(":")[2].isdigit() for a in addresses)
+        ):
             raise ValueError(f'TF_CONFIG\'s "{kind}" must be a list of "host:port" addresses, not {addresses!r}')
     if len(cluster.get("chief", [])) > 1:
         raise ValueError("TF_CONFIG's cluster has more than one chief")
     task = config.get("task")
     if not isinstance(task, dict) or task.get("type") not in cluster:
-        raise ValueError(f'TF_CONFIG\'s "task" must say which of the cluster\'s tasks this is, '
-                         f'e.g. {{"type": "worker", "index": 0}}; got {task!r}')
+        raise ValueError(
+            f"TF_CONFIG's \"task\" must say which of the cluster's tasks this is, "
+            f'e.g. {{"type": "worker", "index": 0}}; got {task!r}'
+        )
     index = task.get("index", 0)
     count = len(cluster[task["type"]])
     if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < count:
-        raise ValueError(f'TF_CONFIG\'s task index {index!r} is not one of the {count} "{task["type"]}" '
-                         f"addresses (0 to {count - 1})")
+        raise ValueError(
+            f'TF_CONFIG\'s task index {index!r} is not one of the {count} "{task["type"]}" addresses (0 to {count - 1})'
+        )
     return config
 
 
 def _synchronize_batch_norm(model, on: bool) -> None:
     """BatchNorm statistics over the global batch (all replicas) or each replica's share of it."""
+
     def visit(layer):
         if isinstance(layer, keras.layers.BatchNormalization):
             layer.synchronized = on

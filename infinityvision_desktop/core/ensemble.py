@@ -92,22 +92,35 @@ def ensemble_metadata(members: list[Member], **changes) -> ModelMetadata:
     first = members[0].loaded.metadata
     provenance = {
         "ensemble": [
-            {"name": m.loaded.metadata.name, "architecture": m.loaded.metadata.architecture,
-             "weight": m.weight, "temperature": m.loaded.metadata.temperature,
-             "test_accuracy": m.loaded.metadata.test_accuracy,
-             "provenance": m.loaded.metadata.provenance}
-            for m in members],
+            {
+                "name": m.loaded.metadata.name,
+                "architecture": m.loaded.metadata.architecture,
+                "weight": m.weight,
+                "temperature": m.loaded.metadata.temperature,
+                "test_accuracy": m.loaded.metadata.test_accuracy,
+                "provenance": m.loaded.metadata.provenance,
+            }
+            for m in members
+        ],
     }
-    backbones = [m.loaded.metadata.provenance.get("backbone") for m in members if m.loaded.metadata.provenance.get("backbone")]
+    backbones = [
+        m.loaded.metadata.provenance.get("backbone") for m in members if m.loaded.metadata.provenance.get("backbone")
+    ]
     if backbones:
         provenance["backbone"] = backbones[0]
     architecture = " + ".join(m.loaded.metadata.architecture or m.loaded.model.name for m in members)
-    return ModelMetadata(labels=first.labels, input_size=first.input_size, architecture=f"ensemble: {architecture}",
-                         tta=first.tta, provenance=provenance).replace(**changes)
+    return ModelMetadata(
+        labels=first.labels,
+        input_size=first.input_size,
+        architecture=f"ensemble: {architecture}",
+        tta=first.tta,
+        provenance=provenance,
+    ).replace(**changes)
 
 
-def best_weight(probabilities_a: np.ndarray, probabilities_b: np.ndarray, y: np.ndarray,
-                candidates=np.linspace(0.2, 0.8, 13)) -> float:
+def best_weight(
+    probabilities_a: np.ndarray, probabilities_b: np.ndarray, y: np.ndarray, candidates=np.linspace(0.2, 0.8, 13)
+) -> float:
     """The weight of the first member (the second gets 1 - w) with the lowest held-out log-loss."""
     la = np.log(np.clip(probabilities_a, 1e-12, None))
     lb = np.log(np.clip(probabilities_b, 1e-12, None))
@@ -130,13 +143,22 @@ class EnsembleResult:
     members_test_accuracy: tuple[float | None, ...]
 
 
-def build_ensemble(paths: list[str], data: str, out: str, *, not_sure_cost: float = 0.05,
-                   weights_dtype: str = "float32", on_message=print) -> EnsembleResult:
+def build_ensemble(
+    paths: list[str],
+    data: str,
+    out: str,
+    *,
+    not_sure_cost: float = 0.05,
+    weights_dtype: str = "float32",
+    tta: tuple[str, ...] | None = None,
+    on_message=print,
+) -> EnsembleResult:
     """Combine two trained models of the same classes, fitted on held-out data, and save the result.
 
     The held-out images are the validation split their training used (share and seed from the
     first model's record), so the weight, temperature and "not sure" threshold are fitted on
     images neither model trained on; the test split, if the data has one, only measures.
+    `tta`: the combination's test-time augmentation (None: the first member's).
     """
     from infinityvision_desktop.core import evaluation as ev
     from infinityvision_desktop.core.calibration import calibrate
@@ -164,21 +186,31 @@ def build_ensemble(paths: list[str], data: str, out: str, *, not_sure_cost: floa
     members = [Member(loaded[0], weight), Member(loaded[1], 1 - weight)]
     model = combine(members)
     metadata = ensemble_metadata(members, name=os.path.splitext(os.path.basename(out))[0])
+    if tta is not None:
+        metadata = metadata.replace(tta=tuple(tta))
     predictor = Predictor(model, metadata)
-    metadata = calibrate(predictor.raw_probabilities(x_val), y_val, dataset.labels,
-                         not_sure_cost=not_sure_cost).apply(metadata)
+    metadata = calibrate(predictor.raw_probabilities(x_val), y_val, dataset.labels, not_sure_cost=not_sure_cost).apply(
+        metadata
+    )
     open_set = fit_open_set(x_val, dataset.labels, not_sure_cost, on_message)
     if open_set:
         metadata = metadata.replace(open_set=open_set)
-    metadata = metadata.replace(provenance={**metadata.provenance, "combined_by": "infinityvision combine",
-                                            "data": str(data), "validation_images": int(len(x_val)),
-                                            "not_sure_cost": not_sure_cost})
+    metadata = metadata.replace(
+        provenance={
+            **metadata.provenance,
+            "combined_by": "infinityvision combine",
+            "data": str(data),
+            "validation_images": int(len(x_val)),
+            "not_sure_cost": not_sure_cost,
+        }
+    )
     test = dataset.splits.get("test")
     if test is not None:
         on_message(f"Evaluating on {len(test[0])} test images")
         predictor.metadata = metadata
-        metadata = metadata.replace(evaluation=ev.evaluate(predictor.probabilities(test[0]), test[1],
-                                                           dataset.labels).to_dict())
+        metadata = metadata.replace(
+            evaluation=ev.evaluate(predictor.probabilities(test[0]), test[1], dataset.labels).to_dict()
+        )
     save_model_file(model, metadata, out, weights_dtype=weights_dtype)
     return EnsembleResult(str(out), metadata, weight, tuple(m.metadata.test_accuracy for m in loaded))
 
@@ -194,9 +226,15 @@ def fit_open_set(x_val: np.ndarray, labels, cost: float, on_message=print) -> di
     if check is None:
         return None
     on_message(f"Fitting the ImageNet check on {len(x_val)} held-out images")
-    mass = np.concatenate([
-        outside_mass(check.probabilities(np.stack([resize_for_model(im, (CHECK_SIZE, CHECK_SIZE))
-                                                   for im in x_val[i:i + 128]])), check.inside)
-        for i in range(0, len(x_val), 128)])
+    mass = np.concatenate(
+        [
+            outside_mass(
+                check.probabilities(
+                    np.stack([resize_for_model(im, (CHECK_SIZE, CHECK_SIZE)) for im in x_val[i : i + 128]])
+                ),
+                check.inside,
+            )
+            for i in range(0, len(x_val), 128)
+        ]
+    )
     return {"imagenet_threshold": float(max(0.5, np.quantile(mass, 1 - cost)))}
-

@@ -63,23 +63,29 @@ class Evaluation:
             _require(key in d, f"evaluation is missing {key!r}")
 
         labels = d["labels"]
-        _require(isinstance(labels, list | tuple) and labels and all(isinstance(s, str) for s in labels),
-                 "'labels' must be a non-empty list of strings")
+        _require(
+            isinstance(labels, list | tuple) and labels and all(isinstance(s, str) for s in labels),
+            "'labels' must be a non-empty list of strings",
+        )
         _require(len(set(labels)) == len(labels), "'labels' contains duplicates")
         labels = tuple(labels)
         c = len(labels)
 
         n = _int(d["n"], "n")
         confusion = d["confusion"]
-        _require(isinstance(confusion, list | tuple) and len(confusion) == c
-                 and all(isinstance(row, list | tuple) and len(row) == c for row in confusion),
-                 f"'confusion' must be a {c}x{c} matrix (one row and column per label)")
+        _require(
+            isinstance(confusion, list | tuple)
+            and len(confusion) == c
+            and all(isinstance(row, list | tuple) and len(row) == c for row in confusion),
+            f"'confusion' must be a {c}x{c} matrix (one row and column per label)",
+        )
         confusion = tuple(tuple(_int(v, "confusion entry") for v in row) for row in confusion)
         _require(sum(map(sum, confusion)) == n, f"'confusion' entries sum to {sum(map(sum, confusion))}, not n={n}")
 
         per = d["per_class"]
-        _require(isinstance(per, Mapping) and set(per) == set(labels),
-                 "'per_class' must have exactly one entry per label")
+        _require(
+            isinstance(per, Mapping) and set(per) == set(labels), "'per_class' must have exactly one entry per label"
+        )
         reports = []
         for i, label in enumerate(labels):
             entry = per[label]
@@ -88,14 +94,24 @@ class Evaluation:
                 _require(key in entry, f"per_class[{label!r}] is missing {key!r}")
             support = _int(entry["support"], f"per_class[{label!r}].support")
             _require(support == sum(confusion[i]), f"per_class[{label!r}].support disagrees with the confusion row")
-            reports.append(ClassReport(label, *(_unit(entry[k], f"per_class[{label!r}].{k}")
-                                                for k in ("precision", "recall", "f1")), support))
+            reports.append(
+                ClassReport(
+                    label,
+                    *(_unit(entry[k], f"per_class[{label!r}].{k}") for k in ("precision", "recall", "f1")),
+                    support,
+                )
+            )
 
         macro = d["macro"]
-        _require(isinstance(macro, Mapping) and all(k in macro for k in ("precision", "recall", "f1")),
-                 "'macro' must have precision, recall and f1")
+        _require(
+            isinstance(macro, Mapping) and all(k in macro for k in ("precision", "recall", "f1")),
+            "'macro' must have precision, recall and f1",
+        )
         return cls(
-            labels=labels, n=n, accuracy=_unit(d["accuracy"], "accuracy"), confusion=confusion,
+            labels=labels,
+            n=n,
+            accuracy=_unit(d["accuracy"], "accuracy"),
+            confusion=confusion,
             per_class=tuple(reports),
             macro_precision=_unit(macro["precision"], "macro.precision"),
             macro_recall=_unit(macro["recall"], "macro.recall"),
@@ -113,8 +129,11 @@ class Evaluation:
             return f"{name:>{width}} " + "".join(f" {x:>9.{digits}f}" for x in (p, r, f)) + f" {support:>9}"
 
         lines += [row(r.label, r.precision, r.recall, r.f1, r.support) for r in self.per_class]
-        lines += ["", f"{'accuracy':>{width}} " + " " * 20 + f" {self.accuracy:>9.{digits}f} {self.n:>9}",
-                  row("macro avg", self.macro_precision, self.macro_recall, self.macro_f1, self.n)]
+        lines += [
+            "",
+            f"{'accuracy':>{width}} " + " " * 20 + f" {self.accuracy:>9.{digits}f} {self.n:>9}",
+            row("macro avg", self.macro_precision, self.macro_recall, self.macro_f1, self.n),
+        ]
         return "\n".join(lines) + "\n"
 
     def report_csv(self) -> str:
@@ -125,8 +144,9 @@ class Evaluation:
         for r in self.per_class:
             w.writerow([r.label, *(f"{x:.4f}" for x in (r.precision, r.recall, r.f1)), r.support])
         w.writerow(["accuracy", "", "", f"{self.accuracy:.4f}", self.n])
-        w.writerow(["macro avg", *(f"{x:.4f}" for x in (self.macro_precision, self.macro_recall, self.macro_f1)),
-                    self.n])
+        w.writerow(
+            ["macro avg", *(f"{x:.4f}" for x in (self.macro_precision, self.macro_recall, self.macro_f1)), self.n]
+        )
         return out.getvalue()
 
 
@@ -152,8 +172,10 @@ def evaluate(probabilities: np.ndarray, y_true: np.ndarray, labels: Sequence[str
         n=len(y),
         accuracy=float(tp.sum() / len(y)),
         confusion=tuple(tuple(int(v) for v in row) for row in cm),
-        per_class=tuple(ClassReport(label, float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
-                        for i, label in enumerate(labels)),
+        per_class=tuple(
+            ClassReport(label, float(precision[i]), float(recall[i]), float(f1[i]), int(support[i]))
+            for i, label in enumerate(labels)
+        ),
         macro_precision=float(precision.mean()),
         macro_recall=float(recall.mean()),
         macro_f1=float(f1.mean()),
@@ -240,8 +262,9 @@ def fit_temperature(probabilities, y_true) -> float:
     return float(min(max(math.exp(best), T_MIN), T_MAX))
 
 
-def fit_not_sure_threshold(probabilities, y_true, *, floor: float = 0.2, ceiling: float = 0.9,
-                           window: int | None = None) -> float:
+def fit_not_sure_threshold(
+    probabilities, y_true, *, floor: float = 0.2, ceiling: float = 0.9, window: int | None = None
+) -> float:
     """The top-1 confidence below which the GUI says "Not sure".
 
     Definition: sort the held-out predictions by top-1 confidence and take the running
@@ -304,6 +327,7 @@ def _int(v, what: str) -> int:
 
 
 def _unit(v, what: str) -> float:
-    _require(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1,
-             f"{what} must be a number in [0, 1]")
+    _require(
+        isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 1, f"{what} must be a number in [0, 1]"
+    )
     return float(v)

@@ -25,8 +25,9 @@ by the GUI thread and must stay cheap to import.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -35,10 +36,24 @@ from infinityvision_desktop.core.images import resize_for_model
 
 CONV_KINDS = frozenset({"Conv2D", "DepthwiseConv2D", "SeparableConv2D"})
 # Layers that keep the spatial grid cell for cell: the target follows a conv through them.
-ELEMENTWISE_KINDS = frozenset({
-    "BatchNormalization", "LayerNormalization", "GroupNormalization", "Activation", "ReLU", "LeakyReLU",
-    "ELU", "PReLU", "Softmax", "Identity", "Dropout", "SpatialDropout2D", "GaussianNoise", "Rescaling",
-})
+ELEMENTWISE_KINDS = frozenset(
+    {
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "Activation",
+        "ReLU",
+        "LeakyReLU",
+        "ELU",
+        "PReLU",
+        "Softmax",
+        "Identity",
+        "Dropout",
+        "SpatialDropout2D",
+        "GaussianNoise",
+        "Rescaling",
+    }
+)
 POOL_KINDS = frozenset({"MaxPooling2D", "AveragePooling2D"})
 DEFAULT_OPACITY = 0.5
 
@@ -72,6 +87,7 @@ class Explanation:
 
 
 # ---------------------------------------------------------------- structure
+
 
 def _kind(layer) -> str:
     return type(layer).__name__
@@ -200,6 +216,7 @@ def even_centres(cells: int, size: int) -> np.ndarray:
 
 # ---------------------------------------------------------------- Grad-CAM
 
+
 class GradCam:
     """Grad-CAM for one model. Build once per model (it traces a graph); use on one thread."""
 
@@ -249,12 +266,14 @@ class GradCam:
                 cams = (cams[:count] + tf.reverse(cams[count:], axis=[2])) / 2
             return cams, chosen, top
 
-        self._maps = tf.function(maps, input_signature=[
-            tf.TensorSpec((None, height, width, 3), tf.float32), tf.TensorSpec((None,), tf.int32)],
-            reduce_retracing=True)
+        self._maps = tf.function(
+            maps,
+            input_signature=[tf.TensorSpec((None, height, width, 3), tf.float32), tf.TensorSpec((None,), tf.int32)],
+            reduce_retracing=True,
+        )
 
     @classmethod
-    def for_predictor(cls, predictor, *, layer: str | None = None) -> "GradCam":
+    def for_predictor(cls, predictor, *, layer: str | None = None) -> GradCam:
         """Explain the model a Predictor runs, in the precision it runs in."""
         return cls(predictor.model, predictor.metadata, layer=layer)
 
@@ -290,13 +309,21 @@ class GradCam:
         for index in range(len(batch)):
             strength = float(heat[index].max())
             scaled = heat[index] / strength if strength > 1e-12 else np.zeros_like(heat[index])
-            result.append(Explanation(self.labels, int(chosen[index]), int(top[index]),
-                                      np.clip(scaled, 0.0, 1.0).astype(np.float32),
-                                      strength if strength > 1e-12 else 0.0, self.layer))
+            result.append(
+                Explanation(
+                    self.labels,
+                    int(chosen[index]),
+                    int(top[index]),
+                    np.clip(scaled, 0.0, 1.0).astype(np.float32),
+                    strength if strength > 1e-12 else 0.0,
+                    self.layer,
+                )
+            )
         return result
 
 
 # ---------------------------------------------------------------- pictures (no TensorFlow)
+
 
 def jet_colours(values: np.ndarray) -> np.ndarray:
     """Values in 0..1 -> RGB uint8 on the "jet" scale (blue, cyan, yellow, red) used by Grad-CAM papers."""

@@ -35,11 +35,20 @@ from infinityvision_desktop import __version__
 from infinityvision_desktop.core import atomic
 from infinityvision_desktop.core.images import ImageLoadError, find_images, load_image, resize_for_model
 
-FORMATS = {"keras": ".keras", "h5": ".h5", "tflite": ".tflite", "tflite-int8": ".tflite",
-           "saved-model": ""}  # a folder, any name: only on request, never guessed from a suffix
-FORMAT_NAMES = {"keras": "Keras (.keras)", "h5": "Keras HDF5 (.h5)", "tflite": "TensorFlow Lite, float32",
-                "tflite-int8": "TensorFlow Lite, int8",
-                "saved-model": "TensorFlow SavedModel (a folder, for TensorFlow Serving)"}
+FORMATS = {
+    "keras": ".keras",
+    "h5": ".h5",
+    "tflite": ".tflite",
+    "tflite-int8": ".tflite",
+    "saved-model": "",
+}  # a folder, any name: only on request, never guessed from a suffix
+FORMAT_NAMES = {
+    "keras": "Keras (.keras)",
+    "h5": "Keras HDF5 (.h5)",
+    "tflite": "TensorFlow Lite, float32",
+    "tflite-int8": "TensorFlow Lite, int8",
+    "saved-model": "TensorFlow SavedModel (a folder, for TensorFlow Serving)",
+}
 SERVING_SIGNATURE = "serving_default"
 CALIBRATION_IMAGES = 200  # int8 calibration: enough for stable activation ranges, a few seconds
 CHECK_IMAGES = 100
@@ -84,8 +93,11 @@ def format_for(path: str | os.PathLike, requested: str | None = None) -> str:
         if requested == "saved-model":
             return requested
         if suffix != FORMATS[requested]:
-            raise ExportError(path, f"a {FORMAT_NAMES[requested]} model is written as {FORMATS[requested]}, "
-                                    f"not {suffix or 'a name without a suffix'}")
+            raise ExportError(
+                path,
+                f"a {FORMAT_NAMES[requested]} model is written as {FORMATS[requested]}, "
+                f"not {suffix or 'a name without a suffix'}",
+            )
         return requested
     for name, expected in FORMATS.items():
         if expected and suffix == expected:
@@ -98,8 +110,14 @@ def sidecar_path(model_path: str | os.PathLike) -> Path:
     return model_path.with_name(model_path.name + ".json")
 
 
-def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str | None = None,
-                 sample: str | os.PathLike | None = None, on_stage: Callable[[str], None] = _noop) -> ExportResult:
+def export_model(
+    source: str | os.PathLike,
+    out: str | os.PathLike,
+    *,
+    fmt: str | None = None,
+    sample: str | os.PathLike | None = None,
+    on_stage: Callable[[str], None] = _noop,
+) -> ExportResult:
     """Export the model file `source` to `out` (and its JSON beside it). Raises ExportError.
 
     `sample`: a folder (searched recursively) or a list of images; needed for int8, optional for
@@ -178,15 +196,24 @@ def export_model(source: str | os.PathLike, out: str | os.PathLike, *, fmt: str 
         on_stage("write")
         _write_atomically(out, content)
     sidecar = sidecar_path(out)
-    description = describe(metadata, fmt, out, source, calibration=len(calibration) if fmt == "tflite-int8" else 0,
-                           checked=checked, agreement=agreement)
+    description = describe(
+        metadata,
+        fmt,
+        out,
+        source,
+        calibration=len(calibration) if fmt == "tflite-int8" else 0,
+        checked=checked,
+        agreement=agreement,
+    )
     _write_atomically(sidecar, (json.dumps(description, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
-    return ExportResult(fmt, str(out), str(sidecar), _size(out),
-                        len(calibration) if fmt == "tflite-int8" else 0, checked, agreement)
+    return ExportResult(
+        fmt, str(out), str(sidecar), _size(out), len(calibration) if fmt == "tflite-int8" else 0, checked, agreement
+    )
 
 
-def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, checked: int = 0,
-             agreement: float | None = None) -> dict:
+def describe(
+    metadata, fmt: str, out: Path, source, *, calibration: int = 0, checked: int = 0, agreement: float | None = None
+) -> dict:
     """The JSON written beside an exported model."""
     height, width = metadata.input_size
     if fmt == "tflite-int8":
@@ -194,9 +221,11 @@ def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, che
         output = "float32 probabilities (softmax), one per label, in label order; the network runs in int8"
     elif fmt == "saved-model":
         tensor = {"dtype": "float32", "values": "RGB pixels as floats 0-255, not scaled", "name": "images"}
-        output = ("signature 'serving_default': 'probabilities', float32 (N, labels), calibrated as the app "
-                  "answers (the temperature and the test-time augmentation below are applied inside), and "
-                  "'classes', the labels as strings (N, labels), in the same order")
+        output = (
+            "signature 'serving_default': 'probabilities', float32 (N, labels), calibrated as the app "
+            "answers (the temperature and the test-time augmentation below are applied inside), and "
+            "'classes', the labels as strings (N, labels), in the same order"
+        )
     else:
         tensor = {"dtype": "float32", "values": "RGB pixels as floats 0-255, not scaled"}
         output = "float32 probabilities (softmax), one per label, in label order"
@@ -205,18 +234,27 @@ def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, che
         "format_name": FORMAT_NAMES[fmt],
         "model_file": out.name,
         "labels": list(metadata.labels),
-        "input": {"shape": [None if fmt == "saved-model" else 1, height, width, 3], "layout": "NHWC",
-                  "colour": "RGB", **tensor},
+        "input": {
+            "shape": [None if fmt == "saved-model" else 1, height, width, 3],
+            "layout": "NHWC",
+            "colour": "RGB",
+            **tensor,
+        },
         "preprocessing": metadata.preprocessing,
         "resize": f"squash the whole image to {width}x{height} (no crop), Lanczos when shrinking; "
-                  "JPEGs may be decoded at a reduced scale first",
+        "JPEGs may be decoded at a reduced scale first",
         "output": output,
-        "calibration": {"temperature": metadata.temperature, "not_sure_threshold": metadata.not_sure_threshold,
-                        "how": "p = softmax(log(p_model) / temperature); below not_sure_threshold the app says "
-                               "'not sure'"},
+        "calibration": {
+            "temperature": metadata.temperature,
+            "not_sure_threshold": metadata.not_sure_threshold,
+            "how": "p = softmax(log(p_model) / temperature); below not_sure_threshold the app says 'not sure'",
+        },
         "test_time_augmentation": list(metadata.tta),
-        "test_time_augmentation_how": ("average the log-probabilities of the image and its left-right mirror, "
-                                       "then renormalise") if "flip" in metadata.tta else "",
+        "test_time_augmentation_how": (
+            "average the log-probabilities of the image and its left-right mirror, then renormalise"
+        )
+        if "flip" in metadata.tta
+        else "",
         "source_model": str(source),
         "model_name": metadata.name,
         "exported": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -224,10 +262,12 @@ def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, che
     }
     if fmt == "saved-model":
         description["serving"] = {
-            "signature": SERVING_SIGNATURE, "input": "images", "outputs": ["probabilities", "classes"],
+            "signature": SERVING_SIGNATURE,
+            "input": "images",
+            "outputs": ["probabilities", "classes"],
             "calibration_and_tta_applied": True,
             "tensorflow_serving": "docker run -p 8501:8501 -v <this folder>:/models/infinityvision/1 "
-                                  "-e MODEL_NAME=infinityvision tensorflow/serving",
+            "-e MODEL_NAME=infinityvision tensorflow/serving",
         }
     if calibration:
         description["int8_calibration_images"] = calibration
@@ -237,6 +277,7 @@ def describe(metadata, fmt: str, out: Path, source, *, calibration: int = 0, che
 
 
 # ---------------------------------------------------------------- TensorFlow Lite
+
 
 def convert_to_tflite(model, representative: list[np.ndarray] | None = None) -> bytes:
     """The model as a TFLite flatbuffer: float32, or full-integer int8 calibrated on `representative`."""
@@ -299,6 +340,7 @@ def tflite_probabilities(content: bytes, images: np.ndarray) -> np.ndarray:
 
 # ---------------------------------------------------------------- TensorFlow SavedModel (Serving)
 
+
 def write_saved_model(model, metadata, folder: Path) -> None:
     """`model` as a SavedModel whose `serving_default` signature answers as the app's Predictor does.
 
@@ -332,8 +374,11 @@ def write_saved_model(model, metadata, folder: Path) -> None:
     try:
         archive = keras.export.ExportArchive()
         archive.track(model)
-        archive.add_endpoint(SERVING_SIGNATURE, serve,
-                             input_signature=[tf.TensorSpec((None, height, width, 3), tf.float32, name="images")])
+        archive.add_endpoint(
+            SERVING_SIGNATURE,
+            serve,
+            input_signature=[tf.TensorSpec((None, height, width, 3), tf.float32, name="images")],
+        )
         archive.write_out(os.fspath(folder), verbose=False)
     except Exception as exc:  # tracing and saving raise many types; all mean "this model did not export"
         raise ExportError(None, f"SavedModel export failed: {_first_line(exc)}") from exc
@@ -368,8 +413,11 @@ def _check_free_folder(out: Path) -> None:
     if out.is_file():
         raise ExportError(out, "is a file: a SavedModel is written as a folder; choose a folder name")
     if out.is_dir() and any(out.iterdir()):
-        raise ExportError(out, "the folder exists and is not empty: choose a new folder (TensorFlow Serving "
-                               "reads each version of a model from a numbered folder of its own)")
+        raise ExportError(
+            out,
+            "the folder exists and is not empty: choose a new folder (TensorFlow Serving "
+            "reads each version of a model from a numbered folder of its own)",
+        )
 
 
 def _size(path: Path) -> int:
@@ -379,6 +427,7 @@ def _size(path: Path) -> int:
 
 
 # ---------------------------------------------------------------- helpers
+
 
 def _float32(model):
     """Exports compute in float32 whatever policy the model was trained or saved under."""
@@ -410,9 +459,11 @@ def _sample_images(sample, size: tuple[int, int], for_int8: bool) -> tuple[list[
         except ImageLoadError:
             continue  # an unreadable file in a sample folder is not worth failing the export for
     if for_int8 and len(images) < MIN_CALIBRATION_IMAGES:
-        raise ExportError(sample if isinstance(sample, (str, os.PathLike)) else None,
-                          f"int8 calibration needs at least {MIN_CALIBRATION_IMAGES} readable images in the "
-                          f"sample, found {len(images)}")
+        raise ExportError(
+            sample if isinstance(sample, (str, os.PathLike)) else None,
+            f"int8 calibration needs at least {MIN_CALIBRATION_IMAGES} readable images in the "
+            f"sample, found {len(images)}",
+        )
     if not for_int8:
         return [], images
     calibration = images[:CALIBRATION_IMAGES]

@@ -13,7 +13,6 @@ and a stop flag, the CLI a terminal progress bar, tests recorders.
 
 from __future__ import annotations
 
-import csv
 import io
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from PIL import Image
 from infinityvision_desktop.core.classify import ImageItem, classify
 from infinityvision_desktop.core.datasets import ALL, DatasetError, labelled_files, read_labelled_files
 from infinityvision_desktop.core.evaluation import Evaluation, evaluate
+from infinityvision_desktop.core.prediction_csv import PredictionRow, csv_text
 
 THUMBNAIL_SIDE = 96  # pixels, long side: what the gallery shows
 BATCH = 16  # images per predict call: progress moves and a stop is answered within one batch
@@ -78,23 +78,26 @@ class FolderEvaluation:
 
     def cell(self, true_index: int, predicted_index: int) -> list[ImageOutcome]:
         """The images of one confusion-matrix cell, the most confident first."""
-        return _most_confident_first(o for o in self.outcomes
-                                     if o.true_index == true_index and o.predicted_index == predicted_index)
+        return _most_confident_first(
+            o for o in self.outcomes if o.true_index == true_index and o.predicted_index == predicted_index
+        )
 
     def predictions_csv(self) -> str:
-        """One row per image: name, path, true and predicted class, confidence, correct, not sure,
-        each class's probability; unreadable files last, with the reason."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["name", "path", "true", "predicted", "confidence", "correct", "not_sure",
-                         *self.labels, "error"])
-        for o in self.outcomes:
-            writer.writerow([o.name, o.path or "", self.labels[o.true_index], self.labels[o.predicted_index],
-                             f"{o.confidence:.6f}", str(o.correct).lower(), str(o.not_sure).lower(),
-                             *(f"{p:.6f}" for p in o.probabilities), ""])
-        for name, reason in self.unreadable:
-            writer.writerow([name, "", "", "", "", "", "", *([""] * len(self.labels)), reason])
-        return out.getvalue()
+        """Every image in the one prediction CSV layout (core.prediction_csv), with its name, true
+        class and whether the answer was right; unreadable files last, with the reason."""
+        rows = [
+            PredictionRow(
+                o.path or o.name,
+                self.labels[o.predicted_index],
+                o.confidence,
+                o.not_sure,
+                probabilities=dict(zip(self.labels, o.probabilities)),
+                extra={"name": o.name, "true": self.labels[o.true_index], "correct": o.correct},
+            )
+            for o in self.outcomes
+        ]
+        rows += [PredictionRow(name, extra={"name": name}, error=reason) for name, reason in self.unreadable]
+        return csv_text(rows, ("name", "true", "correct"))
 
 
 def _most_confident_first(outcomes) -> list[ImageOutcome]:
@@ -110,9 +113,16 @@ def choose_split(splits: set[str] | tuple[str, ...], wanted: str = "test") -> st
     return None
 
 
-def evaluate_folder(predictor, source, *, split: str = "test", thumbnail_side: int = THUMBNAIL_SIDE,
-                    threshold: float | None = None, on_progress: Callable[[int, int], None] = _noop,
-                    should_stop: Callable[[], bool] = _never) -> FolderEvaluation:
+def evaluate_folder(
+    predictor,
+    source,
+    *,
+    split: str = "test",
+    thumbnail_side: int = THUMBNAIL_SIDE,
+    threshold: float | None = None,
+    on_progress: Callable[[int, int], None] = _noop,
+    should_stop: Callable[[], bool] = _never,
+) -> FolderEvaluation:
     """Classify every image of a labelled folder and score the answers.
 
     The folder's class names must be among the model's (matched exactly, else ignoring case);
@@ -146,26 +156,43 @@ def evaluate_folder(predictor, source, *, split: str = "test", thumbnail_side: i
                 unreadable.append((file.name, result.reason or result.error))
                 continue
             prediction = result.prediction
-            outcomes.append(ImageOutcome(
-                name=file.name, path=file.locator if is_folder else None, true_index=index_of[file.label],
-                predicted_index=prediction.index, probabilities=prediction.probabilities,
-                not_sure=prediction.not_sure, thumbnail=_jpeg(result.thumbnail)))
+            outcomes.append(
+                ImageOutcome(
+                    name=file.name,
+                    path=file.locator if is_folder else None,
+                    true_index=index_of[file.label],
+                    predicted_index=prediction.index,
+                    probabilities=prediction.probabilities,
+                    not_sure=prediction.not_sure,
+                    thumbnail=_jpeg(result.thumbnail),
+                )
+            )
         done += len(results)
         on_progress(done, total)
 
-    items = (ImageItem(key, data, file.name)
-             for key, (file, data) in enumerate(read_labelled_files(source, files)))
-    summary = classify(items, predictor, total=total, threshold=threshold, batch_size=BATCH,
-                       thumbnail_side=thumbnail_side, on_batch=on_batch, should_stop=should_stop)
+    items = (ImageItem(key, data, file.name) for key, (file, data) in enumerate(read_labelled_files(source, files)))
+    summary = classify(
+        items,
+        predictor,
+        total=total,
+        threshold=threshold,
+        batch_size=BATCH,
+        thumbnail_side=thumbnail_side,
+        on_batch=on_batch,
+        should_stop=should_stop,
+    )
     if summary.stopped:
         raise InterruptedError("evaluation stopped")
     if not outcomes:
-        raise DatasetError(source, f"none of the {total} image files could be read"
-                           + (f" (the first: {unreadable[0][0]}: {unreadable[0][1]})" if unreadable else ""))
-    scores = evaluate(np.array([o.probabilities for o in outcomes]),
-                      np.array([o.true_index for o in outcomes]), labels)
-    return FolderEvaluation(str(source), chosen, labels, scores, tuple(outcomes), tuple(unreadable),
-                            time.perf_counter() - started)
+        raise DatasetError(
+            source,
+            f"none of the {total} image files could be read"
+            + (f" (the first: {unreadable[0][0]}: {unreadable[0][1]})" if unreadable else ""),
+        )
+    scores = evaluate(np.array([o.probabilities for o in outcomes]), np.array([o.true_index for o in outcomes]), labels)
+    return FolderEvaluation(
+        str(source), chosen, labels, scores, tuple(outcomes), tuple(unreadable), time.perf_counter() - started
+    )
 
 
 def _label_index(source: Path, labels: tuple[str, ...], found: list[str]) -> dict[str, int]:
@@ -181,9 +208,12 @@ def _label_index(source: Path, labels: tuple[str, ...], found: list[str]) -> dic
             unknown.append(name)
     if unknown:
         names = ", ".join(f"'{name}'" for name in unknown)
-        raise DatasetError(source, f"class folder{'s' if len(unknown) > 1 else ''} {names} "
-                                   f"{'are' if len(unknown) > 1 else 'is'} not among the model's classes "
-                                   f"({', '.join(labels)})")
+        raise DatasetError(
+            source,
+            f"class folder{'s' if len(unknown) > 1 else ''} {names} "
+            f"{'are' if len(unknown) > 1 else 'is'} not among the model's classes "
+            f"({', '.join(labels)})",
+        )
     return index
 
 

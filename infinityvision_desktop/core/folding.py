@@ -23,8 +23,9 @@ layer computes in float32 (see `_trace`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
@@ -36,9 +37,9 @@ class _Op:
     bias: np.ndarray | None = None
     scale: np.ndarray | None = None  # affine: per channel (or one value), float64
     shift: np.ndarray | None = None
-    act: str = "linear"              # act: relu, leaky_relu, softmax, linear
-    slope: float = 0.0               # leaky_relu
-    pool: tuple = ()                 # pool size
+    act: str = "linear"  # act: relu, leaky_relu, softmax, linear
+    slope: float = 0.0  # leaky_relu
+    pool: tuple = ()  # pool size
     strides: tuple = ()
     padding: str = "VALID"
     dilation: tuple = (1, 1)
@@ -66,6 +67,7 @@ def fold_model(model, *, dtype: str = "float32") -> Callable[[Any], Any] | None:
 
 
 # ----------------------------------------------------------------- reading the Keras model
+
 
 def _chain_ops(model) -> list[_Op]:
     """The model's layers as ops, when each takes the one before it as its only input.
@@ -153,8 +155,16 @@ def _layer_ops(layer) -> list[_Op]:
             raise _Unsupported
         kernel = w["kernel"]
         bias = w.get("bias", np.zeros(kernel.shape[-1]))
-        return [_Op("conv", kernel=kernel, bias=bias, strides=tuple(layer.strides),
-                    padding=layer.padding.upper(), dilation=tuple(layer.dilation_rate))] + _activation(layer.activation)
+        return [
+            _Op(
+                "conv",
+                kernel=kernel,
+                bias=bias,
+                strides=tuple(layer.strides),
+                padding=layer.padding.upper(),
+                dilation=tuple(layer.dilation_rate),
+            )
+        ] + _activation(layer.activation)
     if kind is layers.Dense:
         kernel = w["kernel"]
         if kernel.ndim != 2:
@@ -179,20 +189,31 @@ def _layer_ops(layer) -> list[_Op]:
         std = np.maximum(np.sqrt(np.asarray(layer.variance, np.float64).reshape(-1)), keras.config.epsilon())
         return [_Op("affine", scale=1.0 / std, shift=-mean / std)]
     if kind is layers.Rescaling:
-        return [_Op("affine", scale=np.asarray(layer.scale, np.float64).reshape(-1),
-                    shift=np.asarray(layer.offset, np.float64).reshape(-1))]
+        return [
+            _Op(
+                "affine",
+                scale=np.asarray(layer.scale, np.float64).reshape(-1),
+                shift=np.asarray(layer.offset, np.float64).reshape(-1),
+            )
+        ]
     if kind is layers.Activation:
         return _activation(layer.activation)
     if kind is layers.ReLU:
         if layer.max_value is not None or layer.threshold != 0:
             raise _Unsupported
-        return [_Op("act", act="leaky_relu", slope=float(layer.negative_slope))] if layer.negative_slope else [_Op("act", act="relu")]
+        return (
+            [_Op("act", act="leaky_relu", slope=float(layer.negative_slope))]
+            if layer.negative_slope
+            else [_Op("act", act="relu")]
+        )
     if kind is layers.LeakyReLU:
         return [_Op("act", act="leaky_relu", slope=float(layer.negative_slope))]
     if kind is layers.MaxPooling2D:
         if layer.data_format != "channels_last":
             raise _Unsupported
-        return [_Op("maxpool", pool=tuple(layer.pool_size), strides=tuple(layer.strides), padding=layer.padding.upper())]
+        return [
+            _Op("maxpool", pool=tuple(layer.pool_size), strides=tuple(layer.strides), padding=layer.padding.upper())
+        ]
     if kind in (layers.GlobalMaxPooling2D, layers.GlobalAveragePooling2D):
         if layer.data_format != "channels_last" or layer.keepdims:
             raise _Unsupported
@@ -204,6 +225,7 @@ def _layer_ops(layer) -> list[_Op]:
 
 # ----------------------------------------------------------------- folding
 
+
 def _fold(ops: list[_Op]) -> list[_Op]:
     ops = list(ops)
     changed = True
@@ -212,25 +234,34 @@ def _fold(ops: list[_Op]) -> list[_Op]:
         for i, op in enumerate(ops):
             before = ops[i - 1] if i else None
             after = ops[i + 1] if i + 1 < len(ops) else None
-            if op.kind == "act" and op.act in ("relu", "leaky_relu") and before is not None and before.kind == "maxpool":
-                ops[i - 1:i + 1] = [op, before]  # monotone, so it commutes; next to the conv oneDNN fuses it
+            if (
+                op.kind == "act"
+                and op.act in ("relu", "leaky_relu")
+                and before is not None
+                and before.kind == "maxpool"
+            ):
+                ops[i - 1 : i + 1] = [op, before]  # monotone, so it commutes; next to the conv oneDNN fuses it
                 changed = True
                 break
             if op.kind != "affine":
                 continue
             if after is not None and after.kind == "affine":
-                ops[i:i + 2] = [_Op("affine", scale=op.scale * after.scale, shift=op.shift * after.scale + after.shift)]
+                ops[i : i + 2] = [
+                    _Op("affine", scale=op.scale * after.scale, shift=op.shift * after.scale + after.shift)
+                ]
             elif before is not None and before.kind in ("conv", "dense"):
-                ops[i - 1:i + 1] = [replace(before, kernel=before.kernel * op.scale, bias=before.bias * op.scale + op.shift)]
+                ops[i - 1 : i + 1] = [
+                    replace(before, kernel=before.kernel * op.scale, bias=before.bias * op.scale + op.shift)
+                ]
             elif before is not None and before.kind in ("maxpool", "gmaxpool") and np.all(op.scale > 0):
-                ops[i - 1:i + 1] = [op, before]
+                ops[i - 1 : i + 1] = [op, before]
             elif after is not None and (after.kind == "dense" or (after.kind == "conv" and after.padding == "VALID")):
                 channels, outputs = after.kernel.shape[-2:]
                 scale = np.broadcast_to(op.scale, (channels,))[:, None]
                 shift = np.broadcast_to(op.shift, (channels,))[:, None]
                 bias = after.bias + (after.kernel * shift).reshape(-1, outputs).sum(axis=0)
                 kernel = after.kernel * scale
-                ops[i:i + 2] = [replace(after, kernel=kernel, bias=bias)]
+                ops[i : i + 2] = [replace(after, kernel=kernel, bias=bias)]
             else:
                 continue
             changed = True
@@ -239,6 +270,7 @@ def _fold(ops: list[_Op]) -> list[_Op]:
 
 
 # ----------------------------------------------------------------- the traced function
+
 
 def _trace(ops: list[_Op], input_shape, dtype: str):
     import tensorflow as tf
@@ -305,12 +337,19 @@ def _small_same_conv(op: _Op, shape) -> bool:
     its own log, `ONEDNN_VERBOSE=1`, per primitive)."""
     height, width = shape[1], shape[2]
     kernel_height, kernel_width, channels_in, channels_out = op.kernel.shape
-    return (op.padding == "SAME" and op.strides == (1, 1) and op.dilation == (1, 1)
-            and height is not None and width is not None
-            and height <= kernel_height and width <= kernel_width and height * width > 1
-            # the matrix has (pixels x channels)^2 entries: 12 million for the bundled model's
-            # 3x3x384; a wider layer keeps its convolution rather than a matrix of gigabytes
-            and (height * width) ** 2 * channels_in * channels_out <= MAX_MATRIX_ENTRIES)
+    return (
+        op.padding == "SAME"
+        and op.strides == (1, 1)
+        and op.dilation == (1, 1)
+        and height is not None
+        and width is not None
+        and height <= kernel_height
+        and width <= kernel_width
+        and height * width > 1
+        # the matrix has (pixels x channels)^2 entries: 12 million for the bundled model's
+        # 3x3x384; a wider layer keeps its convolution rather than a matrix of gigabytes
+        and (height * width) ** 2 * channels_in * channels_out <= MAX_MATRIX_ENTRIES
+    )
 
 
 def _conv_matrix(kernel: np.ndarray, height: int, width: int) -> np.ndarray:

@@ -30,32 +30,55 @@ import math
 import os
 import sqlite3
 import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from infinityvision_desktop import paths
 from infinityvision_desktop.core import history_export
 from infinityvision_desktop.core.history_query import (
-    FEW_MATCHES, IDS_PER_STATEMENT, ROW_COLUMNS, SORT_KEYS, order_clause, row_from_values, where_clause,
+    FEW_MATCHES,
+    IDS_PER_STATEMENT,
+    ROW_COLUMNS,
+    SORT_KEYS,
+    order_clause,
+    row_from_values,
+    where_clause,
 )
 from infinityvision_desktop.core.history_records import (
-    HistoryEntry, HistoryError, HistoryFilter, HistoryRow, utc_iso,
+    HistoryEntry,
+    HistoryError,
+    HistoryFilter,
+    HistoryRow,
+    utc_iso,
 )
 from infinityvision_desktop.core.history_recovery import integrity_problem, is_damage, set_aside
 from infinityvision_desktop.core.history_schema import MIGRATIONS, SCHEMA_VERSION, fold, migrate, search_text
+
 # encode_thumbnail is looked up in this module when an entry is written (a test replaces it here).
 from infinityvision_desktop.core.history_thumbnails import THUMBNAIL_SIDE, decode_thumbnail, encode_thumbnail
 
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "HistoryStore", "HistoryEntry", "HistoryRow", "HistoryFilter", "HistoryError",
-    "SCHEMA_VERSION", "MIGRATIONS", "FILE_NAME", "THUMBNAIL_SIDE", "SORT_KEYS", "FEW_MATCHES",
-    "default_path", "encode_thumbnail", "decode_thumbnail", "utc_iso",
+    "HistoryStore",
+    "HistoryEntry",
+    "HistoryRow",
+    "HistoryFilter",
+    "HistoryError",
+    "SCHEMA_VERSION",
+    "MIGRATIONS",
+    "FILE_NAME",
+    "THUMBNAIL_SIDE",
+    "SORT_KEYS",
+    "FEW_MATCHES",
+    "default_path",
+    "encode_thumbnail",
+    "decode_thumbnail",
+    "utc_iso",
 ]
 
 FILE_NAME = "history.sqlite3"
@@ -94,8 +117,10 @@ class HistoryStore:
         """'' normally; after a damaged file was set aside, a sentence saying so."""
         if self.damaged_path is None:
             return ""
-        return (f"The history file was damaged ({self.damage_reason}). It was set aside as "
-                f"{self.damaged_path.name} and a new, empty history was started.")
+        return (
+            f"The history file was damaged ({self.damage_reason}). It was set aside as "
+            f"{self.damaged_path.name} and a new, empty history was started."
+        )
 
     # --- opening ---
 
@@ -182,7 +207,7 @@ class HistoryStore:
     def closed(self) -> bool:
         return self._closed
 
-    def __enter__(self) -> "HistoryStore":
+    def __enter__(self) -> HistoryStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -213,7 +238,9 @@ class HistoryStore:
                 entry_id = conn.execute(
                     "INSERT INTO entries (path, folder, file_name, display_name, name_lower, sort_name, label, "
                     "confidence, not_sure, probabilities, model_name, model_path, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", values).lastrowid
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    values,
+                ).lastrowid
                 ids.append(entry_id)
                 if thumbnail:
                     thumbnails.append((entry_id, thumbnail))
@@ -240,9 +267,21 @@ class HistoryStore:
             except Exception:  # noqa: BLE001 - an entry without a thumbnail beats no entry
                 log.exception("could not make a history thumbnail for %s", file_name)
                 thumbnail = None
-        values = (path, folder, file_name, display, search_text(file_name, display), fold(display or file_name),
-                  entry.label, confidence, int(bool(entry.not_sure)), json.dumps(probabilities),
-                  entry.model_name or "", entry.model_path or "", utc_iso(entry.created))
+        values = (
+            path,
+            folder,
+            file_name,
+            display,
+            search_text(file_name, display),
+            fold(display or file_name),
+            entry.label,
+            confidence,
+            int(bool(entry.not_sure)),
+            json.dumps(probabilities),
+            entry.model_name or "",
+            entry.model_path or "",
+            utc_iso(entry.created),
+        )
         return values, (bytes(thumbnail) if thumbnail else None)
 
     def rename(self, entry_id: int, display_name: str | None) -> bool:
@@ -252,8 +291,10 @@ class HistoryStore:
             row = conn.execute("SELECT file_name FROM entries WHERE id = ?", (int(entry_id),)).fetchone()
             if row is None:
                 return False
-            conn.execute("UPDATE entries SET display_name = ?, name_lower = ?, sort_name = ? WHERE id = ?",
-                         (display, search_text(row[0], display), fold(display or row[0]), int(entry_id)))
+            conn.execute(
+                "UPDATE entries SET display_name = ?, name_lower = ?, sort_name = ? WHERE id = ?",
+                (display, search_text(row[0], display), fold(display or row[0]), int(entry_id)),
+            )
         return True
 
     def delete(self, ids: Iterable[int]) -> int:
@@ -262,7 +303,7 @@ class HistoryStore:
         deleted = 0
         with self._write() as conn:
             for start in range(0, len(ids), IDS_PER_STATEMENT):
-                chunk = ids[start:start + IDS_PER_STATEMENT]
+                chunk = ids[start : start + IDS_PER_STATEMENT]
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"DELETE FROM thumbnails WHERE entry_id IN ({marks})", chunk)
                 deleted += conn.execute(f"DELETE FROM entries WHERE id IN ({marks})", chunk).rowcount
@@ -281,7 +322,9 @@ class HistoryStore:
         """Forget entries recorded more than `days` days before `now`; returns how many."""
         cutoff = utc_iso((now or datetime.now(timezone.utc)) - timedelta(days=float(days)))
         with self._write() as conn:
-            conn.execute("DELETE FROM thumbnails WHERE entry_id IN (SELECT id FROM entries WHERE created < ?)", (cutoff,))
+            conn.execute(
+                "DELETE FROM thumbnails WHERE entry_id IN (SELECT id FROM entries WHERE created < ?)", (cutoff,)
+            )
             deleted = conn.execute("DELETE FROM entries WHERE created < ?", (cutoff,)).rowcount
         if deleted:
             self._give_back_space()
@@ -321,10 +364,21 @@ class HistoryStore:
 
     # --- reading ---
 
-    def query(self, *, text: str | None = None, label: str | None = None, model: str | None = None,
-              not_sure: bool | None = None, since: datetime | str | None = None,
-              until: datetime | str | None = None, order_by: str = "created", descending: bool = True,
-              limit: int | None = None, offset: int = 0, expected: int | None = None) -> list[HistoryRow]:
+    def query(
+        self,
+        *,
+        text: str | None = None,
+        label: str | None = None,
+        model: str | None = None,
+        not_sure: bool | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+        order_by: str = "created",
+        descending: bool = True,
+        limit: int | None = None,
+        offset: int = 0,
+        expected: int | None = None,
+    ) -> list[HistoryRow]:
         """Entries matching every given filter, sorted by `order_by` (a key of SORT_KEYS), then by id.
 
         expected: how many entries match, if known (`count()` with the same filters); a name
@@ -338,9 +392,16 @@ class HistoryStore:
             params += [-1 if limit is None else int(limit), int(offset)]
         return [row_from_values(values) for values in self._conn().execute(sql, params)]
 
-    def count(self, *, text: str | None = None, label: str | None = None, model: str | None = None,
-              not_sure: bool | None = None, since: datetime | str | None = None,
-              until: datetime | str | None = None) -> int:
+    def count(
+        self,
+        *,
+        text: str | None = None,
+        label: str | None = None,
+        model: str | None = None,
+        not_sure: bool | None = None,
+        since: datetime | str | None = None,
+        until: datetime | str | None = None,
+    ) -> int:
         where, params = where_clause(text, label, model, not_sure, since, until)
         return self._conn().execute(f"SELECT count(*) FROM entries{where}", params).fetchone()[0]
 
@@ -363,18 +424,25 @@ class HistoryStore:
         found: dict[int, bytes] = {}
         ids = [int(i) for i in ids]
         for start in range(0, len(ids), IDS_PER_STATEMENT):
-            chunk = ids[start:start + IDS_PER_STATEMENT]
+            chunk = ids[start : start + IDS_PER_STATEMENT]
             marks = ",".join("?" * len(chunk))
             for entry_id, jpeg in self._conn().execute(
-                    f"SELECT entry_id, jpeg FROM thumbnails WHERE entry_id IN ({marks})", chunk):
+                f"SELECT entry_id, jpeg FROM thumbnails WHERE entry_id IN ({marks})", chunk
+            ):
                 found[entry_id] = bytes(jpeg)
         return found
 
     def schema_version(self) -> int:
         return self._conn().execute("PRAGMA user_version").fetchone()[0]
 
-    def export_csv(self, path: str | os.PathLike, filters: HistoryFilter | None = None, *,
-                   order_by: str = "created", descending: bool = True) -> int:
+    def export_csv(
+        self,
+        path: str | os.PathLike,
+        filters: HistoryFilter | None = None,
+        *,
+        order_by: str = "created",
+        descending: bool = True,
+    ) -> int:
         """Write the filtered entries as CSV (columns: see history_export), atomically: the
         previous file stays whole until the new one is. Returns the number of rows; raises OSError."""
         return history_export.export_csv(self._conn(), path, filters, order_by=order_by, descending=descending)

@@ -11,17 +11,33 @@ import json
 from infinityvision_desktop.core.history_records import HistoryRow, utc_iso
 from infinityvision_desktop.core.history_schema import fold
 
-__all__ = ["SORT_KEYS", "FEW_MATCHES", "ROW_COLUMNS", "IDS_PER_STATEMENT", "where_clause", "order_clause",
-           "row_from_values", "probabilities_from_json"]
+__all__ = [
+    "SORT_KEYS",
+    "FEW_MATCHES",
+    "ROW_COLUMNS",
+    "IDS_PER_STATEMENT",
+    "where_clause",
+    "order_clause",
+    "row_from_values",
+    "probabilities_from_json",
+]
 
 # What the caller may sort by -> the (indexed) column. Ties are broken by id, the order of recording.
 SORT_KEYS = {
-    "id": "id", "created": "created", "name": "sort_name", "folder": "folder", "label": "label",
-    "confidence": "confidence", "not_sure": "not_sure", "model": "model_name",
+    "id": "id",
+    "created": "created",
+    "name": "sort_name",
+    "folder": "folder",
+    "label": "label",
+    "confidence": "confidence",
+    "not_sure": "not_sure",
+    "model": "model_name",
 }
 
-ROW_COLUMNS = ("id, path, folder, file_name, display_name, label, confidence, not_sure, probabilities, "
-               "model_name, model_path, created")
+ROW_COLUMNS = (
+    "id, path, folder, file_name, display_name, label, confidence, not_sure, probabilities, "
+    "model_name, model_path, created"
+)
 
 # A name search matching at most this many entries reads them by id from the name index's
 # matches; with more, walking the sort order finds a page of them sooner.
@@ -35,8 +51,9 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped}%"
 
 
-def where_clause(text=None, label=None, model=None, not_sure=None, since=None, until=None, *,
-                 few: bool = False) -> tuple[str, list]:
+def where_clause(
+    text=None, label=None, model=None, not_sure=None, since=None, until=None, *, few: bool = False
+) -> tuple[str, list]:
     """The ' WHERE ...' for these filters ('' for none) and its parameters.
 
     few: the name search matches few entries (at most FEW_MATCHES), so it is better read by id.
@@ -89,9 +106,31 @@ def probabilities_from_json(blob: str | None) -> dict[str, float]:
 
 def row_from_values(values: tuple) -> HistoryRow:
     """A HistoryRow from the values of ROW_COLUMNS, in that order."""
-    (entry_id, path, folder, file_name, display_name, label, confidence, not_sure, probabilities,
-     model_name, model_path, created) = values
-    return HistoryRow(id=entry_id, path=path, folder=folder or "", file_name=file_name, display_name=display_name,
-                      label=label, confidence=float(confidence), not_sure=bool(not_sure),
-                      probabilities=probabilities_from_json(probabilities), model_name=model_name or "",
-                      model_path=model_path or "", created=created)
+    (
+        entry_id,
+        path,
+        folder,
+        file_name,
+        display_name,
+        label,
+        confidence,
+        not_sure,
+        probabilities,
+        model_name,
+        model_path,
+        created,
+    ) = values
+    return HistoryRow(
+        id=entry_id,
+        path=path,
+        folder=folder or "",
+        file_name=file_name,
+        display_name=display_name,
+        label=label,
+        confidence=float(confidence),
+        not_sure=bool(not_sure),
+        probabilities=probabilities_from_json(probabilities),
+        model_name=model_name or "",
+        model_path=model_path or "",
+        created=created,
+    )

@@ -6,9 +6,10 @@ records `HistoryEntry`s, the view reads `HistoryRow`s) and tests build them dire
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -36,17 +37,33 @@ class HistoryEntry:
     thumbnail: bytes | np.ndarray | None = None
 
     @classmethod
-    def from_prediction(cls, prediction: Any, *, name: str, path: str | None = None, model_name: str = "",
-                        model_path: str = "", thumbnail: bytes | np.ndarray | None = None,
-                        created: datetime | str | None = None) -> "HistoryEntry":
+    def from_prediction(
+        cls,
+        prediction: Any,
+        *,
+        name: str,
+        path: str | None = None,
+        model_name: str = "",
+        model_path: str = "",
+        thumbnail: bytes | np.ndarray | None = None,
+        created: datetime | str | None = None,
+    ) -> HistoryEntry:
         """From a core.predictor.Prediction (anything with labels, probabilities, index, not_sure)."""
         labels = tuple(prediction.labels)
         probabilities = tuple(float(p) for p in prediction.probabilities)
         index = int(prediction.index)
-        return cls(file_name=name, label=labels[index], confidence=probabilities[index],
-                   not_sure=bool(prediction.not_sure), probabilities=dict(zip(labels, probabilities)),
-                   model_name=model_name or "", model_path=model_path or "", path=path,
-                   created=created, thumbnail=thumbnail)
+        return cls(
+            file_name=name,
+            label=labels[index],
+            confidence=probabilities[index],
+            not_sure=bool(prediction.not_sure),
+            probabilities=dict(zip(labels, probabilities)),
+            model_name=model_name or "",
+            model_path=model_path or "",
+            path=path,
+            created=created,
+            thumbnail=thumbnail,
+        )
 
 
 @dataclass(frozen=True)
@@ -81,8 +98,11 @@ class HistoryRow:
         from infinityvision_desktop.core.predictor import Prediction
 
         labels = tuple(self.probabilities) or (self.label,)
-        probabilities = tuple(float(self.probabilities.get(name, 0.0)) for name in labels) \
-            if self.probabilities else (float(self.confidence),)
+        probabilities = (
+            tuple(float(self.probabilities.get(name, 0.0)) for name in labels)
+            if self.probabilities
+            else (float(self.confidence),)
+        )
         index = labels.index(self.label) if self.label in labels else int(np.argmax(probabilities))
         return Prediction(labels=labels, probabilities=probabilities, index=index, not_sure=bool(self.not_sure))
 
@@ -99,8 +119,14 @@ class HistoryFilter:
     until: datetime | str | None = None  # exclusive
 
     def kwargs(self) -> dict:
-        return {"text": self.text, "label": self.label, "model": self.model, "not_sure": self.not_sure,
-                "since": self.since, "until": self.until}
+        return {
+            "text": self.text,
+            "label": self.label,
+            "model": self.model,
+            "not_sure": self.not_sure,
+            "since": self.since,
+            "until": self.until,
+        }
 
 
 def utc_iso(moment: datetime | str | None = None) -> str:

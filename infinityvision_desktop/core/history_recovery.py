@@ -52,6 +52,5 @@ def set_aside(path: Path) -> Path:
         if shm.exists():
             shm.unlink()
     except OSError as exc:
-        raise HistoryError(f"the history {path} is damaged and could not be set aside: "
-                           f"{exc.strerror or exc}") from exc
+        raise HistoryError(f"the history {path} is damaged and could not be set aside: {exc.strerror or exc}") from exc
     return target

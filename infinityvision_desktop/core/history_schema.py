@@ -11,7 +11,7 @@ import logging
 import os
 import sqlite3
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from infinityvision_desktop.core.history_records import HistoryError
 
@@ -59,7 +59,9 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
     conn.execute("ALTER TABLE entries ADD COLUMN sort_name TEXT NOT NULL DEFAULT ''")
     conn.execute("UPDATE entries SET name_lower = history_fold(file_name), sort_name = history_fold(file_name)")
     conn.execute("CREATE TABLE thumbnails (entry_id INTEGER PRIMARY KEY, jpeg BLOB NOT NULL)")
-    conn.execute("INSERT INTO thumbnails (entry_id, jpeg) SELECT id, thumbnail FROM entries WHERE thumbnail IS NOT NULL")
+    conn.execute(
+        "INSERT INTO thumbnails (entry_id, jpeg) SELECT id, thumbnail FROM entries WHERE thumbnail IS NOT NULL"
+    )
     if sqlite3.sqlite_version_info >= (3, 35, 0):
         conn.execute("ALTER TABLE entries DROP COLUMN thumbnail")
     else:  # older SQLite cannot drop a column: empty it instead
@@ -83,8 +85,10 @@ def migrate(conn: sqlite3.Connection, *, write_lock: threading.Lock, path: str |
     """
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:  # left exactly as it is, for the version that wrote it
-        raise HistoryError(f"the history {path} was written by a newer version of the app "
-                           f"(schema {version}, this version reads up to {SCHEMA_VERSION})")
+        raise HistoryError(
+            f"the history {path} was written by a newer version of the app "
+            f"(schema {version}, this version reads up to {SCHEMA_VERSION})"
+        )
     if version == 0:
         # Only possible in a new file, before WAL mode writes its first page: lets clear()
         # give space back to the disk.

@@ -3,6 +3,7 @@
 Qt-free and TensorFlow-free: training, evaluation and the GUI all decode and resize through here,
 so the model sees the same pixels everywhere.
 """
+
 from __future__ import annotations
 
 import errno
@@ -41,8 +42,12 @@ _UNSUPPORTED_MAGIC = (
 )
 _HEIC_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
 _SUPPORTED_MAGIC = (
-    (b"\xff\xd8\xff", "JPEG"), (b"\x89PNG\r\n\x1a\n", "PNG"), (b"GIF8", "GIF"),
-    (b"BM", "BMP"), (b"II*\x00", "TIFF"), (b"MM\x00*", "TIFF"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"GIF8", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
 )
 # Pillow's decompression-bomb limit is a process global; this lock guards our temporary changes.
 _PILLOW_LIMIT_LOCK = threading.Lock()
@@ -84,15 +89,25 @@ def is_image_path(path: str | os.PathLike) -> bool:
     return PurePath(os.fsdecode(path)).suffix.lower() in IMAGE_SUFFIXES
 
 
-def load_image(source: str | os.PathLike | bytes, *, name: str | None = None,
-               max_pixels: int = DEFAULT_MAX_PIXELS, draft_size: tuple[int, int] | None = None) -> np.ndarray:
+def load_image(
+    source: str | os.PathLike | bytes,
+    *,
+    name: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    draft_size: tuple[int, int] | None = None,
+) -> np.ndarray:
     """Decode a file or bytes to an upright RGB uint8 array (H, W, 3); raises ImageLoadError."""
     return load_image_with_info(source, name=name, max_pixels=max_pixels, draft_size=draft_size)[0]
 
 
-def load_image_with_info(source: str | os.PathLike | bytes, *, name: str | None = None,
-                         max_pixels: int = DEFAULT_MAX_PIXELS, draft_size: tuple[int, int] | None = None,
-                         keep_small_jpeg: int = 0) -> tuple[np.ndarray, ImageInfo]:
+def load_image_with_info(
+    source: str | os.PathLike | bytes,
+    *,
+    name: str | None = None,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    draft_size: tuple[int, int] | None = None,
+    keep_small_jpeg: int = 0,
+) -> tuple[np.ndarray, ImageInfo]:
     """Like load_image, and tell the original size, format and frame count.
 
     name: shown in error messages instead of the path (the only name bytes have).
@@ -122,18 +137,24 @@ def load_image_with_info(source: str | os.PathLike | bytes, *, name: str | None 
     with im:
         width, height = im.size
         if width * height > max_pixels:  # from the header, before any pixel is decoded
-            raise ImageLoadError(label, f"too large: {round(width * height / 1e6)} megapixels "
-                                        f"(limit {round(max_pixels / 1e6)})")
+            raise ImageLoadError(
+                label, f"too large: {round(width * height / 1e6)} megapixels (limit {round(max_pixels / 1e6)})"
+            )
         try:
             rgb, swapped = _decode(im, width * height, draft_size)
         except Exception as exc:
             raise ImageLoadError(label, _failure_reason(exc, data)) from exc
         small_jpeg = None
-        if (keep_small_jpeg and im.format == "JPEG" and max(width, height) <= keep_small_jpeg and not swapped
-                and im.mode in ("RGB", "L") and _orientation(im) == 1):
+        if (
+            keep_small_jpeg
+            and im.format == "JPEG"
+            and max(width, height) <= keep_small_jpeg
+            and not swapped
+            and im.mode in ("RGB", "L")
+            and _orientation(im) == 1
+        ):
             small_jpeg = data
-        info = ImageInfo(*((height, width) if swapped else (width, height)), im.format, _frame_count(im),
-                         small_jpeg)
+        info = ImageInfo(*((height, width) if swapped else (width, height)), im.format, _frame_count(im), small_jpeg)
     return rgb, info
 
 
@@ -161,8 +182,9 @@ def resize_for_model(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 _SOF_MARKERS = frozenset({0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF})
 
 
-def _plain_jpeg(data: bytes, max_pixels: int, draft_size: tuple[int, int] | None,
-                keep_small_jpeg: int) -> tuple[np.ndarray, ImageInfo] | None:
+def _plain_jpeg(
+    data: bytes, max_pixels: int, draft_size: tuple[int, int] | None, keep_small_jpeg: int
+) -> tuple[np.ndarray, ImageInfo] | None:
     """The pixels of an 8-bit, 3-component JPEG with no EXIF (so upright), Adobe (so not CMYK) or
     multi-picture segment, which draft mode would not shrink; None for anything else.
 
@@ -183,7 +205,7 @@ def _plain_jpeg(data: bytes, max_pixels: int, draft_size: tuple[int, int] | None
             position += 1
             continue
         length = (data[position + 2] << 8) | data[position + 3]
-        segment = data[position + 4:position + 2 + length]
+        segment = data[position + 4 : position + 2 + length]
         if marker in _SOF_MARKERS:
             if len(segment) < 6 or segment[0] != 8 or segment[5] != 3:
                 return None
@@ -209,6 +231,7 @@ def _plain_jpeg(data: bytes, max_pixels: int, draft_size: tuple[int, int] | None
 
 # --- reading and sniffing -------------------------------------------------------------------------
 
+
 def _read_file(path: str, name: str | None) -> bytes:
     """The whole file, read once, so later changes to it cannot matter mid-decode."""
     label = path if name is None else name
@@ -226,11 +249,13 @@ def _read_file(path: str, name: str | None) -> bytes:
         finally:
             os.close(fd)
     except FileNotFoundError:
-        raise ImageLoadError(label, "broken link: the file it points to is missing" if os.path.islink(path)
-                             else "file not found") from None
+        raise ImageLoadError(
+            label, "broken link: the file it points to is missing" if os.path.islink(path) else "file not found"
+        ) from None
     except PermissionError:  # Windows refuses to open folders this way
-        raise ImageLoadError(label, "is a folder, not an image" if os.path.isdir(path)
-                             else "permission denied") from None
+        raise ImageLoadError(
+            label, "is a folder, not an image" if os.path.isdir(path) else "permission denied"
+        ) from None
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise ImageLoadError(label, "a symbolic link that points back to itself (a link loop)") from None
@@ -256,7 +281,7 @@ def _unsupported_reason(data: bytes) -> str | None:
 
 def _ftyp_brands(data: bytes) -> set[bytes]:
     end = min(int.from_bytes(data[:4], "big"), len(data), 1024)
-    return {data[8:12]} | {data[i:i + 4] for i in range(16, end - 3, 4)}
+    return {data[8:12]} | {data[i : i + 4] for i in range(16, end - 3, 4)}
 
 
 @cache
@@ -310,6 +335,7 @@ def _text_reason(head: bytes) -> str:
 
 
 # --- decoding -------------------------------------------------------------------------------------
+
 
 def _open(data: bytes) -> Image.Image:
     """Parse the header with Pillow's bomb limit lifted: our own limit, with our message, comes next."""

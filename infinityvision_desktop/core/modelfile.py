@@ -39,25 +39,86 @@ HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 ZIP_MAGIC = b"PK\x03\x04"
 
 # Layer and helper classes that hold no code: anything else in a config is refused.
-ALLOWED_CLASSES = frozenset({
-    # containers
-    "Functional", "Sequential", "Model", "InputLayer",
-    # layers
-    "Conv2D", "Conv1D", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "Dense",
-    "BatchNormalization", "LayerNormalization", "GroupNormalization", "Activation", "ReLU",
-    "LeakyReLU", "ELU", "PReLU", "Softmax", "MaxPooling2D", "AveragePooling2D",
-    "GlobalMaxPooling2D", "GlobalAveragePooling2D", "Flatten", "Dropout", "SpatialDropout2D",
-    "GaussianNoise", "Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate",
-    "Rescaling", "Normalization", "Resizing", "CenterCrop", "ZeroPadding2D", "Cropping2D",
-    "Reshape", "Permute", "Identity", "UpSampling2D",
-    # initializers, regularizers, constraints, dtype policies
-    "GlorotUniform", "GlorotNormal", "HeUniform", "HeNormal", "LecunUniform", "LecunNormal",
-    "RandomUniform", "RandomNormal", "TruncatedNormal", "VarianceScaling", "Zeros", "Ones",
-    "Constant", "Orthogonal", "Identity", "L1", "L2", "L1L2", "OrthogonalRegularizer",
-    "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "DTypePolicy", "FloatDTypePolicy", "Policy",
-    # Keras 3 serialization wrappers for plain data
-    "__tuple__", "__numpy__", "__tensor__", "__keras_tensor__",
-})
+ALLOWED_CLASSES = frozenset(
+    {
+        # containers
+        "Functional",
+        "Sequential",
+        "Model",
+        "InputLayer",
+        # layers
+        "Conv2D",
+        "Conv1D",
+        "DepthwiseConv2D",
+        "SeparableConv2D",
+        "Conv2DTranspose",
+        "Dense",
+        "BatchNormalization",
+        "LayerNormalization",
+        "GroupNormalization",
+        "Activation",
+        "ReLU",
+        "LeakyReLU",
+        "ELU",
+        "PReLU",
+        "Softmax",
+        "MaxPooling2D",
+        "AveragePooling2D",
+        "GlobalMaxPooling2D",
+        "GlobalAveragePooling2D",
+        "Flatten",
+        "Dropout",
+        "SpatialDropout2D",
+        "GaussianNoise",
+        "Add",
+        "Subtract",
+        "Multiply",
+        "Average",
+        "Maximum",
+        "Concatenate",
+        "Rescaling",
+        "Normalization",
+        "Resizing",
+        "CenterCrop",
+        "ZeroPadding2D",
+        "Cropping2D",
+        "Reshape",
+        "Permute",
+        "Identity",
+        "UpSampling2D",
+        # initializers, regularizers, constraints, dtype policies
+        "GlorotUniform",
+        "GlorotNormal",
+        "HeUniform",
+        "HeNormal",
+        "LecunUniform",
+        "LecunNormal",
+        "RandomUniform",
+        "RandomNormal",
+        "TruncatedNormal",
+        "VarianceScaling",
+        "Zeros",
+        "Ones",
+        "Constant",
+        "Orthogonal",
+        "L1",
+        "L2",
+        "L1L2",
+        "OrthogonalRegularizer",
+        "MaxNorm",
+        "MinMaxNorm",
+        "NonNeg",
+        "UnitNorm",
+        "DTypePolicy",
+        "FloatDTypePolicy",
+        "Policy",
+        # Keras 3 serialization wrappers for plain data
+        "__tuple__",
+        "__numpy__",
+        "__tensor__",
+        "__keras_tensor__",
+    }
+)
 
 
 # Built-in layers that open a path named in the config (a vocabulary file): never from a model file.
@@ -104,7 +165,7 @@ class ModelMetadata:
         return dataclasses.asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ModelMetadata":
+    def from_dict(cls, data: dict) -> ModelMetadata:
         if not isinstance(data, dict):
             raise ValueError("metadata is not a JSON object")
         known = {f.name for f in dataclasses.fields(cls)}
@@ -114,7 +175,11 @@ class ModelMetadata:
             raise ValueError("metadata has no list of class names")
         values["labels"] = tuple(labels)
         size = values.get("input_size", (32, 32))
-        if not (isinstance(size, list | tuple) and len(size) == 2 and all(isinstance(v, int) and 0 < v <= 4096 for v in size)):
+        if not (
+            isinstance(size, list | tuple)
+            and len(size) == 2
+            and all(isinstance(v, int) and 0 < v <= 4096 for v in size)
+        ):
             raise ValueError(f"metadata input_size is not two positive integers: {size!r}")
         values["input_size"] = tuple(size)
         for key in ("tta",):
@@ -138,7 +203,7 @@ class ModelMetadata:
             values["open_set"] = {"imagenet_threshold": float(threshold)}
         return cls(**values)
 
-    def replace(self, **changes: Any) -> "ModelMetadata":
+    def replace(self, **changes: Any) -> ModelMetadata:
         return dataclasses.replace(self, **changes)
 
     @property
@@ -158,6 +223,7 @@ class LoadedModel:
 
 
 # ---------------------------------------------------------------- inspection (no TensorFlow)
+
 
 def sniff_format(path: Path) -> str:
     """'h5' or 'keras' from the file's first bytes, not from its name."""
@@ -268,15 +334,25 @@ def scan_config(path: Path, config: Any) -> None:
             class_name = node.get("class_name")
             if isinstance(class_name, str):
                 if class_name in ("Lambda", "__lambda__", "TFSMLayer"):
-                    raise ModelFileError(path, f"refused: the model contains a {class_name} layer, which can run code from the file")
+                    raise ModelFileError(
+                        path, f"refused: the model contains a {class_name} layer, which can run code from the file"
+                    )
                 if class_name in FILE_READING_CLASSES:
                     article = "an" if class_name[0] in "AEIOU" else "a"
-                    raise ModelFileError(path, f"refused: the model contains {article} {class_name} layer, which "
-                                               f"can read other files on this computer")
+                    raise ModelFileError(
+                        path,
+                        f"refused: the model contains {article} {class_name} layer, which "
+                        f"can read other files on this computer",
+                    )
                 if class_name not in ALLOWED_CLASSES:
-                    raise ModelFileError(path, f"refused: the model uses '{class_name}', which is not a built-in Keras layer this app trusts")
+                    raise ModelFileError(
+                        path,
+                        f"refused: the model uses '{class_name}', which is not a built-in Keras layer this app trusts",
+                    )
                 module = node.get("module")
-                if module is not None and not (isinstance(module, str) and (module == "keras" or module.startswith("keras."))):
+                if module is not None and not (
+                    isinstance(module, str) and (module == "keras" or module.startswith("keras."))
+                ):
                     raise ModelFileError(path, f"refused: the model refers to code in module '{module}'")
                 registered = node.get("registered_name")
                 if registered not in (None, class_name) and not str(registered).startswith("keras"):
@@ -304,6 +380,7 @@ def _parse_metadata(path: Path, raw: Any) -> ModelMetadata:
 
 
 # ---------------------------------------------------------------- loading (TensorFlow)
+
 
 def load_model_file(path: str | os.PathLike) -> LoadedModel:
     """Load a model safely and check it fits its labels; raise ModelFileError otherwise."""
@@ -348,8 +425,9 @@ def load_model_file(path: str | os.PathLike) -> LoadedModel:
     return LoadedModel(model=model, metadata=metadata, path=path)
 
 
-def save_model_file(model: Any, metadata: ModelMetadata, path: str | os.PathLike, *,
-                    weights_dtype: str = "float32") -> Path:
+def save_model_file(
+    model: Any, metadata: ModelMetadata, path: str | os.PathLike, *, weights_dtype: str = "float32"
+) -> Path:
     """Write atomically: save beside the target, reload to verify, then rename over it.
 
     `weights_dtype="float16"` (.h5 only) stores the weights at half the size; they load back into
@@ -412,8 +490,12 @@ def _copy_h5_with_float16_weights(source: Path, target: Path) -> None:
                 dst.require_group(name).attrs.update(dict(item.attrs))
                 return
             data = item[()]
-            if (name.startswith("model_weights/") and item.dtype == np.float32 and data.size
-                    and np.abs(data).max() < 60000):  # float16's range ends at 65504
+            if (
+                name.startswith("model_weights/")
+                and item.dtype == np.float32
+                and data.size
+                and np.abs(data).max() < 60000
+            ):  # float16's range ends at 65504
                 data = data.astype(np.float16)
             dst.create_dataset(name, data=data).attrs.update(dict(item.attrs))
 

@@ -1,4 +1,4 @@
-""""None of the ten": what the ImageNet backbone's own classifier says about a photo.
+""" "None of the ten": what the ImageNet backbone's own classifier says about a photo.
 
 ImageNet's 1000 classes cover most things people photograph. Each of CIFAR-10's classes maps to
 the ImageNet classes it contains (every dog breed is a dog; there is no deer in ImageNet, so its
@@ -26,14 +26,14 @@ CHECK_SIZE = 224
 # CIFAR-10 class -> ImageNet-1k class indices (torchvision's order; names in the backbone's metadata)
 _BIRDS = (*range(7, 25), *range(80, 101), *range(127, 147))
 CIFAR10_IMAGENET: dict[str, tuple[int, ...]] = {
-    "airplane": (404, 895, 908),                                          # airliner, warplane, wing
+    "airplane": (404, 895, 908),  # airliner, warplane, wing
     "automobile": (407, 436, 468, 511, 609, 627, 656, 661, 717, 751, 817, 479, 581),
     "bird": _BIRDS,
-    "cat": (281, 282, 283, 284, 285),                                    # the domestic cats
-    "deer": (350, 351, 352, 353),                                        # ibex, hartebeest, impala, gazelle
-    "dog": tuple(range(151, 269)),                                       # the dog breeds
+    "cat": (281, 282, 283, 284, 285),  # the domestic cats
+    "deer": (350, 351, 352, 353),  # ibex, hartebeest, impala, gazelle
+    "dog": tuple(range(151, 269)),  # the dog breeds
     "frog": (30, 31, 32),
-    "horse": (339, 603),                                                 # sorrel, horse cart
+    "horse": (339, 603),  # sorrel, horse cart
     "ship": (403, 472, 484, 510, 554, 576, 625, 628, 724, 780, 814, 833, 871, 914),
     "truck": (555, 569, 675, 734, 803, 864, 867),
 }
@@ -63,7 +63,7 @@ class Outside:
 
     looks_like: str
     probability: float  # the ImageNet classifier's, for that class
-    mass: float         # its probability on everything outside the ten
+    mass: float  # its probability on everything outside the ten
 
 
 class ImageNetCheck:
@@ -76,12 +76,14 @@ class ImageNetCheck:
         self.names = tuple(imagenet_labels)
         self.inside = inside
         self.threshold = float(threshold)
-        self._forward = tf.function(lambda x: model(x, training=False),
-                                    input_signature=[tf.TensorSpec((None, CHECK_SIZE, CHECK_SIZE, 3), tf.float32)],
-                                    reduce_retracing=True)
+        self._forward = tf.function(
+            lambda x: model(x, training=False),
+            input_signature=[tf.TensorSpec((None, CHECK_SIZE, CHECK_SIZE, 3), tf.float32)],
+            reduce_retracing=True,
+        )
 
     @classmethod
-    def load(cls, labels, threshold: float) -> "ImageNetCheck | None":
+    def load(cls, labels, threshold: float) -> ImageNetCheck | None:
         inside = mapped_indices(labels)
         if inside is None:
             return None

@@ -12,8 +12,13 @@ from infinityvision_desktop.core.training_config import Stage, TrainConfig
 def make_optimizer(stage: Stage, cfg: TrainConfig):
     if stage.optimizer == "adam":
         return keras.optimizers.Adam(stage.learning_rate)
-    return BiasScaledSGD(stage.learning_rate, momentum=cfg.momentum, nesterov=True,
-                         weight_decay=cfg.weight_decay or None, bias_scale=cfg.bias_scale)
+    return BiasScaledSGD(
+        stage.learning_rate,
+        momentum=cfg.momentum,
+        nesterov=True,
+        weight_decay=cfg.weight_decay or None,
+        bias_scale=cfg.bias_scale,
+    )
 
 
 class BiasScaledSGD(keras.optimizers.SGD):
@@ -27,8 +32,9 @@ class BiasScaledSGD(keras.optimizers.SGD):
     def apply(self, grads, trainable_variables=None):
         variables = trainable_variables if trainable_variables is not None else self._trainable_variables
         if self.bias_scale != 1.0:
-            grads = [g * self.bias_scale if g is not None and _is_norm_shift(v) else g
-                     for g, v in zip(grads, variables)]
+            grads = [
+                g * self.bias_scale if g is not None and _is_norm_shift(v) else g for g, v in zip(grads, variables)
+            ]
         return super().apply(grads, trainable_variables)
 
 
@@ -79,7 +85,7 @@ class Lookahead(keras.callbacks.Callback):
         step = int(self.model.optimizer.iterations.numpy())
         if step % self.every:
             return
-        alpha = 0.95 ** 5 * (step / self.total) ** 3
+        alpha = 0.95**5 * (step / self.total) ** 3
         self._pull(alpha)
 
     def _pull(self, alpha: float) -> None:

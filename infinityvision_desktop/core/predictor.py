@@ -9,8 +9,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class Prediction:
     def label(self) -> str:
         return self.labels[self.index]
 
-    def with_threshold(self, threshold: float) -> "Prediction":
+    def with_threshold(self, threshold: float) -> Prediction:
         """The same answer judged against another "not sure" threshold (the user's own)."""
         not_sure = is_not_sure(self.confidence, threshold, self.looks_like)
         return self if not_sure == self.not_sure else dataclasses.replace(self, not_sure=not_sure)
@@ -65,19 +66,22 @@ def is_not_sure(confidence: float, threshold: float, looks_like: str | None = No
     return bool(looks_like) or confidence < threshold
 
 
-def predictions_from_probabilities(probabilities: np.ndarray, metadata: ModelMetadata,
-                                   threshold: float | None = None) -> list[Prediction]:
+def predictions_from_probabilities(
+    probabilities: np.ndarray, metadata: ModelMetadata, threshold: float | None = None
+) -> list[Prediction]:
     """Answers from calibrated probabilities; `threshold` (the user's) overrides the model's."""
     threshold = metadata.not_sure_threshold if threshold is None else threshold
     result = []
     for row in np.asarray(probabilities, dtype=np.float64):
         index = int(np.argmax(row))
-        result.append(Prediction(
-            labels=metadata.labels,
-            probabilities=tuple(float(p) for p in row),
-            index=index,
-            not_sure=is_not_sure(float(row[index]), threshold),
-        ))
+        result.append(
+            Prediction(
+                labels=metadata.labels,
+                probabilities=tuple(float(p) for p in row),
+                index=index,
+                not_sure=is_not_sure(float(row[index]), threshold),
+            )
+        )
     return result
 
 
@@ -123,8 +127,9 @@ def tta_weights(count: int) -> np.ndarray:
 class Predictor:
     """A loaded model ready to classify. Use it on the thread that created it."""
 
-    def __init__(self, model: Any, metadata: ModelMetadata, *, path: os.PathLike | str | None = None,
-                 forward: Any = None):
+    def __init__(
+        self, model: Any, metadata: ModelMetadata, *, path: os.PathLike | str | None = None, forward: Any = None
+    ):
         """`forward`, when given, computes what `model` does at inference (a folded form of it, see
         `core.folding`); `model` is still what explanations and export use."""
         import tensorflow as tf
@@ -143,7 +148,7 @@ class Predictor:
         )
 
     @classmethod
-    def load(cls, path: os.PathLike | str, *, precision: str | None = None, fold: bool = True) -> "Predictor":
+    def load(cls, path: os.PathLike | str, *, precision: str | None = None, fold: bool = True) -> Predictor:
         """Load safely, then compute in bfloat16 where the CPU does so natively, with the model's
         normalisation layers folded into its convolutions where its shape allows (`core.folding`).
 
@@ -190,10 +195,12 @@ class Predictor:
         """
         batch = np.asarray(batch)
         if batch.ndim != 4 or batch.shape[1:3] != tuple(self.metadata.input_size):
-            raise ValueError(f"expected (N, {self.metadata.input_size[0]}, {self.metadata.input_size[1]}, 3), got {batch.shape}")
+            raise ValueError(
+                f"expected (N, {self.metadata.input_size[0]}, {self.metadata.input_size[1]}, 3), got {batch.shape}"
+            )
         out = []
         for start in range(0, len(batch), CHUNK):
-            x = batch[start:start + CHUNK].astype(np.float32)
+            x = batch[start : start + CHUNK].astype(np.float32)
             views = tta_views(x, self.metadata.tta)
             if len(views) == 1:
                 out.append(np.asarray(self._forward(x), dtype=np.float64))
@@ -228,9 +235,14 @@ class Predictor:
         check = self.open_set_check()
         if check is None:
             return predictions
-        return [dataclasses.replace(p, looks_like=outside.looks_like,
-                                    not_sure=is_not_sure(p.confidence, threshold, outside.looks_like)) if outside else p
-                for p, outside in zip(predictions, check.check(images))]
+        return [
+            dataclasses.replace(
+                p, looks_like=outside.looks_like, not_sure=is_not_sure(p.confidence, threshold, outside.looks_like)
+            )
+            if outside
+            else p
+            for p, outside in zip(predictions, check.check(images))
+        ]
 
     @property
     def decode_size(self) -> tuple[int, int]:

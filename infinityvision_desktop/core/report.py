@@ -23,8 +23,14 @@ WRONG_COLOUR = "#b3261e"
 GALLERY_LIMIT = 48  # mistakes shown in misclassified.png; the CSV lists all of them
 GALLERY_COLUMNS = 8
 
-REPORT_FILES = ("confusion_matrix.png", "per_class.png", "misclassified.png", "predictions.csv",
-                "report.txt", "evaluation.json")
+REPORT_FILES = (
+    "confusion_matrix.png",
+    "per_class.png",
+    "misclassified.png",
+    "predictions.csv",
+    "report.txt",
+    "evaluation.json",
+)
 
 
 class ReportError(Exception):
@@ -45,9 +51,19 @@ def write_report(result: FolderEvaluation, folder: str | os.PathLike, *, model_n
         "misclassified.png": lambda path: _save(gallery_figure(result, title), path),
         "predictions.csv": lambda path: path.write_bytes(result.predictions_csv().encode("utf-8-sig")),
         "report.txt": lambda path: path.write_text(report_text(result, model_name), encoding="utf-8"),
-        "evaluation.json": lambda path: path.write_text(json.dumps(
-            {**result.evaluation.to_dict(), "source": result.source, "split": result.split, "model": model_name,
-             "unreadable": [list(item) for item in result.unreadable]}, indent=1), encoding="utf-8"),
+        "evaluation.json": lambda path: path.write_text(
+            json.dumps(
+                {
+                    **result.evaluation.to_dict(),
+                    "source": result.source,
+                    "split": result.split,
+                    "model": model_name,
+                    "unreadable": [list(item) for item in result.unreadable],
+                },
+                indent=1,
+            ),
+            encoding="utf-8",
+        ),
     }
     written = []
     for name in REPORT_FILES:
@@ -64,9 +80,12 @@ def write_report(result: FolderEvaluation, folder: str | os.PathLike, *, model_n
 
 def report_text(result: FolderEvaluation, model_name: str = "") -> str:
     ev = result.evaluation
-    lines = [f"{model_name or 'model'} on {result.source} ({result.split}): accuracy {ev.accuracy:.2%} "
-             f"on {ev.n} images, {len(result.mistakes())} misclassified, {len(result.unreadable)} unreadable", "",
-             ev.report_text()]
+    lines = [
+        f"{model_name or 'model'} on {result.source} ({result.split}): accuracy {ev.accuracy:.2%} "
+        f"on {ev.n} images, {len(result.mistakes())} misclassified, {len(result.unreadable)} unreadable",
+        "",
+        ev.report_text(),
+    ]
     if result.unreadable:
         lines += ["Unreadable files:"] + [f"  {name}: {reason}" for name, reason in result.unreadable]
     return "\n".join(lines) + "\n"
@@ -103,8 +122,12 @@ def confusion_figure(result: FolderEvaluation, title: str = ""):
             value = int(counts[row, col])
             colour = "white" if value > 0.55 * top else (MUTED_COLOUR if value == 0 else TEXT_COLOUR)
             axes.text(col, row, str(value), ha="center", va="center", fontsize=font, color=colour)
-    axes.set_title(f"{title}: accuracy {result.evaluation.accuracy:.1%} on {result.evaluation.n} images",
-                   fontsize=9, color=TEXT_COLOUR, loc="left")
+    axes.set_title(
+        f"{title}: accuracy {result.evaluation.accuracy:.1%} on {result.evaluation.n} images",
+        fontsize=9,
+        color=TEXT_COLOUR,
+        loc="left",
+    )
     return figure
 
 
@@ -115,9 +138,10 @@ def per_class_figure(result: FolderEvaluation, title: str = ""):
     figure = _figure(7.0, 1.2 + 0.42 * n)
     axes = figure.add_subplot()
     positions = np.arange(n)
-    for offset, (key, colour, name) in zip((-0.27, 0.0, 0.27), (
-            ("precision", PRECISION_COLOUR, "precision"), ("recall", RECALL_COLOUR, "recall"),
-            ("f1", F1_COLOUR, "F1"))):
+    for offset, (key, colour, name) in zip(
+        (-0.27, 0.0, 0.27),
+        (("precision", PRECISION_COLOUR, "precision"), ("recall", RECALL_COLOUR, "recall"), ("f1", F1_COLOUR, "F1")),
+    ):
         axes.barh(positions + offset, [getattr(r, key) for r in reports], height=0.26, color=colour, label=name)
     axes.set_yticks(positions, [f"{r.label} ({r.support})" for r in reports], fontsize=8)
     axes.set_ylim(n - 0.5, -0.5)
@@ -138,8 +162,9 @@ def gallery_figure(result: FolderEvaluation, title: str = "", limit: int = GALLE
     columns = GALLERY_COLUMNS
     rows = max(1, -(-len(shown) // columns))
     figure = _figure(columns * 1.25, 0.5 + rows * 1.55)
-    heading = (f"{title}: {len(mistakes)} of {result.evaluation.n} images misclassified"
-               + (f", the {len(shown)} most confident mistakes" if len(mistakes) > len(shown) else ", most confident first"))
+    heading = f"{title}: {len(mistakes)} of {result.evaluation.n} images misclassified" + (
+        f", the {len(shown)} most confident mistakes" if len(mistakes) > len(shown) else ", most confident first"
+    )
     figure.suptitle(heading, fontsize=9, color=TEXT_COLOUR, x=0.01, ha="left")
     if not shown:
         axes = figure.add_subplot()
@@ -153,6 +178,11 @@ def gallery_figure(result: FolderEvaluation, title: str = "", limit: int = GALLE
         picture = thumbnail_rgb(outcome)
         if picture is not None:
             axes.imshow(picture, interpolation="nearest" if max(picture.shape[:2]) <= 48 else "antialiased")
-        axes.set_title(f"true {result.labels[outcome.true_index]}\n{result.labels[outcome.predicted_index]} "
-                       f"{outcome.confidence:.0%}", fontsize=7, color=WRONG_COLOUR, pad=2)
+        axes.set_title(
+            f"true {result.labels[outcome.true_index]}\n{result.labels[outcome.predicted_index]} "
+            f"{outcome.confidence:.0%}",
+            fontsize=7,
+            color=WRONG_COLOUR,
+            pad=2,
+        )
     return figure

@@ -11,7 +11,6 @@ Used by `infinityvision classify --sort-into DIR` and File > Sort Into Foldersâ€
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import re
@@ -19,6 +18,8 @@ import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from infinityvision_desktop.core.prediction_csv import PredictionRow, write_rows
 
 NOT_SURE_FOLDER = "not_sure"
 CSV_NAME = "predictions.csv"
@@ -78,9 +79,13 @@ def class_folders(labels: Sequence[str]) -> dict[str, str]:
     return result
 
 
-def sort_into_folders(items: Sequence[SortItem], destination: str | os.PathLike, *,
-                      on_progress: Callable[[int, int], None] | None = None,
-                      should_stop: Callable[[], bool] | None = None) -> SortReport:
+def sort_into_folders(
+    items: Sequence[SortItem],
+    destination: str | os.PathLike,
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> SortReport:
     """Copy each predicted image into its class folder (or not_sure/), and write the CSV. Raises SortError."""
     destination = Path(destination)
     try:
@@ -96,7 +101,7 @@ def sort_into_folders(items: Sequence[SortItem], destination: str | os.PathLike,
     folders = class_folders(labels)
     copied: dict[str, int] = {}
     skipped: list[tuple[str, str]] = []
-    rows: list[list[str]] = []
+    rows: list[PredictionRow] = []
     renamed = 0
     cancelled = False
     seen: set[str] = set()
@@ -122,11 +127,18 @@ def sort_into_folders(items: Sequence[SortItem], destination: str | os.PathLike,
                     copied[folder] = copied.get(folder, 0) + 1
             if reason:
                 skipped.append((item.path, reason))
-            rows.append(_row(item.path, str(target.relative_to(destination)) if target else "", folder,
-                             prediction, labels, reason))
+            rows.append(
+                _row(
+                    item.path,
+                    str(target.relative_to(destination)) if target else "",
+                    folder,
+                    prediction,
+                    reason,
+                )
+            )
         if on_progress is not None:
             on_progress(done, total)
-    csv_path = _write_csv(destination, labels, rows)
+    csv_path = _write_csv(destination, rows)
     return SortReport(str(destination), str(csv_path), dict(sorted(copied.items())), renamed, tuple(skipped), cancelled)
 
 
@@ -154,20 +166,13 @@ def copy_without_overwriting(source: str | os.PathLike, folder: Path) -> tuple[P
         return target, number > 0
 
 
-def _row(path: str, copied_to: str, folder: str, prediction, labels: list[str], error: str) -> list[str]:
-    if prediction is None:
-        return [path, copied_to, folder, "", "", "", *([""] * len(labels)), error]
-    probabilities = dict(zip(prediction.labels, prediction.probabilities))
-    return [path, copied_to, folder, prediction.label, f"{prediction.confidence:.6f}",
-            str(bool(prediction.not_sure)).lower(),
-            *(f"{probabilities[label]:.6f}" if label in probabilities else "" for label in labels), error]
+def _row(path: str, copied_to: str, folder: str, prediction, error: str) -> PredictionRow:
+    return PredictionRow.of(path, prediction, error=error, extra={"copied_to": copied_to, "folder": folder})
 
 
-def _write_csv(destination: Path, labels: list[str], rows: list[list[str]]) -> Path:
+def _write_csv(destination: Path, rows: list[PredictionRow]) -> Path:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["source", "copied_to", "folder", "label", "confidence", "not_sure", *labels, "error"])
-    writer.writerows(rows)
+    write_rows(buffer, rows, ("copied_to", "folder"))
     data = buffer.getvalue().encode("utf-8-sig")  # the BOM: spreadsheet apps then read non-ASCII names
     stem, suffix = Path(CSV_NAME).stem, Path(CSV_NAME).suffix
     number = 0

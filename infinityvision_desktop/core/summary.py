@@ -17,8 +17,8 @@ from typing import Any
 @dataclass(frozen=True)
 class LayerSummary:
     name: str
-    kind: str                                  # the Keras class name: "Conv2D", "Dense", ...
-    output_shape: tuple[int | None, ...]       # with the batch dimension (None)
+    kind: str  # the Keras class name: "Conv2D", "Dense", ...
+    output_shape: tuple[int | None, ...]  # with the batch dimension (None)
     parameters: int
     trainable_parameters: int
 
@@ -33,8 +33,8 @@ class ModelSummary:
     layers: tuple[LayerSummary, ...]
     total_parameters: int
     trainable_parameters: int
-    frozen_parameters: int                     # frozen layers and BatchNorm statistics
-    input_size: tuple[int, int]                # height, width
+    frozen_parameters: int  # frozen layers and BatchNorm statistics
+    input_size: tuple[int, int]  # height, width
     file_bytes: int | None = None
     path: str | None = None
 
@@ -44,15 +44,19 @@ def summarize(model: Any, path: str | os.PathLike | None = None) -> ModelSummary
     layers = []
     for layer in model.layers:
         trainable = _count(layer.trainable_weights)
-        layers.append(LayerSummary(
-            name=layer.name,
-            kind=type(layer).__name__,
-            output_shape=_output_shape(layer),
-            parameters=trainable + _count(layer.non_trainable_weights),
-            trainable_parameters=trainable,
-        ))
+        layers.append(
+            LayerSummary(
+                name=layer.name,
+                kind=type(layer).__name__,
+                output_shape=_output_shape(layer),
+                parameters=trainable + _count(layer.non_trainable_weights),
+                trainable_parameters=trainable,
+            )
+        )
     input_shape = tuple(model.inputs[0].shape) if getattr(model, "inputs", None) else ()
-    size = (int(input_shape[1]), int(input_shape[2])) if len(input_shape) == 4 and None not in input_shape[1:3] else (0, 0)
+    size = (
+        (int(input_shape[1]), int(input_shape[2])) if len(input_shape) == 4 and None not in input_shape[1:3] else (0, 0)
+    )
     trainable = _count(model.trainable_weights)
     frozen = _count(model.non_trainable_weights)
     file_bytes = None
@@ -62,9 +66,14 @@ def summarize(model: Any, path: str | os.PathLike | None = None) -> ModelSummary
         except OSError:
             file_bytes = None
     return ModelSummary(
-        name=str(model.name), layers=tuple(layers), total_parameters=trainable + frozen,
-        trainable_parameters=trainable, frozen_parameters=frozen, input_size=size,
-        file_bytes=file_bytes, path=os.fspath(path) if path is not None else None,
+        name=str(model.name),
+        layers=tuple(layers),
+        total_parameters=trainable + frozen,
+        trainable_parameters=trainable,
+        frozen_parameters=frozen,
+        input_size=size,
+        file_bytes=file_bytes,
+        path=os.fspath(path) if path is not None else None,
     )
 
 

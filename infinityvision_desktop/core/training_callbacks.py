@@ -74,8 +74,22 @@ class BestTracker:
 class EpochEnd(keras.callbacks.Callback):
     """Validation, best weights, early stopping, history and the checkpoint, once per epoch."""
 
-    def __init__(self, *, stage, history, tracker: BestTracker, checkpoint: Checkpoint, observer, x_val, y_val,
-                 optimizer, lookahead, first_epoch, batch_size, steps):
+    def __init__(
+        self,
+        *,
+        stage,
+        history,
+        tracker: BestTracker,
+        checkpoint: Checkpoint,
+        observer,
+        x_val,
+        y_val,
+        optimizer,
+        lookahead,
+        first_epoch,
+        batch_size,
+        steps,
+    ):
         super().__init__()
         self.stage, self.history, self.tracker, self.checkpoint = stage, history, tracker, checkpoint
         self.observer, self.x_val, self.y_val, self.optimizer = observer, x_val, y_val, optimizer
@@ -105,10 +119,15 @@ class EpochEnd(keras.callbacks.Callback):
             val_loss = float(-np.mean(np.log(np.clip(probs[np.arange(len(self.y_val)), self.y_val], 1e-12, None))))
         logs = logs or {}
         metrics = EpochMetrics(
-            stage=self.stage.name, stage_index=self.stage.index,
-            epoch=self.first_epoch + epoch + 1, stage_epoch=epoch + 1, stage_epochs=self.stage.epochs,
-            loss=float(logs.get("loss", float("nan"))), accuracy=float(logs.get("accuracy", float("nan"))),
-            val_loss=val_loss, val_accuracy=val_accuracy,
+            stage=self.stage.name,
+            stage_index=self.stage.index,
+            epoch=self.first_epoch + epoch + 1,
+            stage_epoch=epoch + 1,
+            stage_epochs=self.stage.epochs,
+            loss=float(logs.get("loss", float("nan"))),
+            accuracy=float(logs.get("accuracy", float("nan"))),
+            val_loss=val_loss,
+            val_accuracy=val_accuracy,
             learning_rate=float(np.asarray(self.optimizer.learning_rate)),
             seconds=round(time.perf_counter() - self.started, 2),
         )
@@ -116,10 +135,16 @@ class EpochEnd(keras.callbacks.Callback):
         tracker = self.tracker
         improved = tracker.update(metrics.epoch, val_accuracy, self.model.get_weights)
         self.checkpoint.save(
-            self.model, self.optimizer, self.lookahead.average if self.lookahead is not None else None,
-            stage=self.stage, stage_epochs_done=epoch + 1, history=self.history,
-            best_accuracy=tracker.best_accuracy, best_epoch=tracker.best_epoch,
-            best_weights=tracker.best_weights if improved else None)
+            self.model,
+            self.optimizer,
+            self.lookahead.average if self.lookahead is not None else None,
+            stage=self.stage,
+            stage_epochs_done=epoch + 1,
+            history=self.history,
+            best_accuracy=tracker.best_accuracy,
+            best_epoch=tracker.best_epoch,
+            best_weights=tracker.best_weights if improved else None,
+        )
         self.observer.epoch_done(metrics)
         if tracker.patience_exhausted:
             self.model.stop_training = True

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from infinityvision_desktop.core.architectures import DEFAULT_BACKBONE_SIZE, DEFAULT_INPUT_SIZE
 
-
 STRATEGIES = ("default", "mirrored", "multi-worker")  # TrainConfig.strategy (core.distribution)
 
 
@@ -21,31 +20,31 @@ STRATEGIES = ("default", "mirrored", "multi-worker")  # TrainConfig.strategy (co
 class TrainConfig:
     data: str
     arch: str = "airbench"
-    widths: str | tuple = "small"       # airbench: "small" (64/256/256) or "large" (128/384/384)
-    base: str | None = None             # a model file to fine-tune; None trains `arch` from scratch
+    widths: str | tuple = "small"  # airbench: "small" (64/256/256) or "large" (128/384/384)
+    base: str | None = None  # a model file to fine-tune; None trains `arch` from scratch
     out: str | None = None
-    input_size: int | None = None       # None: the base's, else DEFAULT_INPUT_SIZE of `arch`
+    input_size: int | None = None  # None: the base's, else DEFAULT_INPUT_SIZE of `arch`
     # The hyper-parameters below default to airbench's recipe from scratch; PRESETS changes them
     # for the other starting points.
-    epochs: int = 16                    # stage 2, or the whole run from scratch
-    head_epochs: int = 3                # stage 1 (fine-tuning only)
+    epochs: int = 16  # stage 2, or the whole run from scratch
+    head_epochs: int = 3  # stage 1 (fine-tuning only)
     batch_size: int = 512
-    learning_rate: float = 0.75         # stage-2 peak, SGD on the mean loss
-    head_learning_rate: float = 1e-3    # stage 1, Adam
+    learning_rate: float = 0.75  # stage-2 peak, SGD on the mean loss
+    head_learning_rate: float = 1e-3  # stage 1, Adam
     momentum: float = 0.85
-    weight_decay: float = 0.009         # decoupled, per unit of learning rate
-    bias_scale: float = 64.0            # BatchNorm shifts learn this much faster (airbench)
+    weight_decay: float = 0.009  # decoupled, per unit of learning rate
+    bias_scale: float = 64.0  # BatchNorm shifts learn this much faster (airbench)
     unfreeze_blocks: int = 2
     flip: bool = True
     translate: int = 2
     cutout: int = 0
     label_smoothing: float = 0.2
-    patience: int = 0                   # early stopping on val accuracy; 0 = off
+    patience: int = 0  # early stopping on val accuracy; 0 = off
     # recorded in the model, so `combine` fits on the same held-out images the run did not train on
     val_share: float = 0.05
     mixed_precision: bool | None = None  # None: where the CPU computes bfloat16 natively
     lookahead: bool = True
-    tta: bool = True                    # flip test-time augmentation, used by the app too
+    tta: bool = True  # flip test-time augmentation, used by the app too
     seed: int = 0
     checkpoint_dir: str | None = None
     resume: bool = False
@@ -83,9 +82,23 @@ STARTING_POINTS = ("airbench", "pic-cnn", "vgg16", "efficientnet-lite0", FINE_TU
 
 # The fields a starting point decides: every hyper-parameter the dialog shows or the CLI takes.
 PRESET_FIELDS = (
-    "head_epochs", "epochs", "batch_size", "head_learning_rate", "learning_rate", "unfreeze_blocks",
-    "input_size", "flip", "translate", "cutout", "label_smoothing", "patience", "val_share",
-    "momentum", "weight_decay", "bias_scale", "backbone_size",
+    "head_epochs",
+    "epochs",
+    "batch_size",
+    "head_learning_rate",
+    "learning_rate",
+    "unfreeze_blocks",
+    "input_size",
+    "flip",
+    "translate",
+    "cutout",
+    "label_smoothing",
+    "patience",
+    "val_share",
+    "momentum",
+    "weight_decay",
+    "bias_scale",
+    "backbone_size",
 )
 
 # What each starting point changes in TrainConfig's defaults. Networks from scratch have no head
@@ -95,13 +108,27 @@ PRESET_FIELDS = (
 _PRESET_CHANGES: dict[str, dict] = {
     "airbench": dict(head_epochs=0, input_size=DEFAULT_INPUT_SIZE["airbench"]),
     "pic-cnn": dict(head_epochs=0, input_size=DEFAULT_INPUT_SIZE["pic-cnn"]),
-    "vgg16": dict(epochs=3, batch_size=32, learning_rate=0.01, unfreeze_blocks=1,
-                  input_size=DEFAULT_INPUT_SIZE["vgg16"], translate=4, label_smoothing=0.1),
-    # the top four of its 17 blocks learn in stage 2; 32 px images upsampled inside the model to
-    # backbone_size, as every model of the app takes them
-    "efficientnet-lite0": dict(epochs=4, batch_size=32, learning_rate=0.01, unfreeze_blocks=4,
-                               input_size=DEFAULT_INPUT_SIZE["efficientnet-lite0"], translate=4,
-                               label_smoothing=0.1),
+    "vgg16": dict(
+        epochs=3,
+        batch_size=32,
+        learning_rate=0.01,
+        unfreeze_blocks=1,
+        input_size=DEFAULT_INPUT_SIZE["vgg16"],
+        translate=4,
+        label_smoothing=0.1,
+    ),
+    # the top four of its 17 blocks learn in stage 2; photos decoded at the backbone's own size,
+    # so it sees their detail (the bundled model's member takes 32 px CIFAR-10 images instead,
+    # `--input-size 32`, upsampled inside the model)
+    "efficientnet-lite0": dict(
+        epochs=4,
+        batch_size=32,
+        learning_rate=0.01,
+        unfreeze_blocks=4,
+        input_size=DEFAULT_BACKBONE_SIZE,
+        translate=4,
+        label_smoothing=0.1,
+    ),
     FINE_TUNE: dict(epochs=5, batch_size=64, learning_rate=0.01, input_size=None),  # None: the base's size
 }
 
@@ -120,20 +147,24 @@ def preset(start: str) -> dict:
 
 # ---------------------------------------------------------------- stages
 
+
 @dataclass(frozen=True)
 class Stage:
     name: str
     index: int
     epochs: int
-    trainable: str          # "head", "fine" or "all"
-    optimizer: str          # "adam" or "sgd"
+    trainable: str  # "head", "fine" or "all"
+    optimizer: str  # "adam" or "sgd"
     learning_rate: float
 
 
 def is_fine_tuning(cfg: TrainConfig) -> bool:
     """Starts from trained weights (a model file or ImageNet's), not from scratch."""
-    return (cfg.base is not None or cfg.arch == "efficientnet-lite0"
-            or (cfg.arch == "vgg16" and cfg.vgg_weights not in (None, "none")))
+    return (
+        cfg.base is not None
+        or cfg.arch == "efficientnet-lite0"
+        or (cfg.arch == "vgg16" and cfg.vgg_weights not in (None, "none"))
+    )
 
 
 def plan_stages(cfg: TrainConfig) -> list[Stage]:

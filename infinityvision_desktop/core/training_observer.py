@@ -17,8 +17,8 @@ from infinityvision_desktop.core.training_config import Stage
 class EpochMetrics:
     stage: str
     stage_index: int
-    epoch: int              # 1-based over the whole run
-    stage_epoch: int        # 1-based within the stage
+    epoch: int  # 1-based over the whole run
+    stage_epoch: int  # 1-based within the stage
     stage_epochs: int
     loss: float
     accuracy: float

@@ -19,15 +19,15 @@ class TrainingProgress:
     """Where a run is, emitted when the share of the run done changes by a visible step (1%)."""
 
     stage: str
-    stage_number: int   # 1-based
+    stage_number: int  # 1-based
     stage_count: int
-    stage_epoch: int    # 1-based within the stage
+    stage_epoch: int  # 1-based within the stage
     stage_epochs: int
-    epoch: int          # 1-based over the run
+    epoch: int  # 1-based over the run
     epochs: int
-    batch: int          # 1-based within the epoch
+    batch: int  # 1-based within the epoch
     batches: int
-    done: int           # batches done over the whole run
+    done: int  # batches done over the whole run
     total: int
     loss: float
     eta_seconds: float | None
@@ -53,8 +53,11 @@ class EtaClock:
     def batch_done(self, now: float) -> None:
         if self._last is not None:
             interval = now - self._last
-            self.batch_seconds = interval if self.batch_seconds is None else (
-                self.ALPHA * interval + (1 - self.ALPHA) * self.batch_seconds)
+            self.batch_seconds = (
+                interval
+                if self.batch_seconds is None
+                else (self.ALPHA * interval + (1 - self.ALPHA) * self.batch_seconds)
+            )
             self.samples += 1
         self._last = now
 
@@ -100,8 +103,9 @@ class RunProgress:
     def stage_started(self) -> None:
         self.clock.stage_started()
 
-    def batch_done(self, stage: Stage, stage_epoch: int, batch: int, batches: int, loss: float, *,
-                   now: float) -> TrainingProgress | None:
+    def batch_done(
+        self, stage: Stage, stage_epoch: int, batch: int, batches: int, loss: float, *, now: float
+    ) -> TrainingProgress | None:
         """The progress after this batch, or None when the share done has not moved by 1% since the last."""
         progress = self.advance(stage, stage_epoch, batch, batches, loss, now=now)
         percent = progress.done * 100 // max(1, progress.total)
@@ -110,8 +114,9 @@ class RunProgress:
         self._last_percent = percent
         return progress
 
-    def advance(self, stage: Stage, stage_epoch: int, batch: int, batches: int, loss: float, *,
-                now: float) -> TrainingProgress:
+    def advance(
+        self, stage: Stage, stage_epoch: int, batch: int, batches: int, loss: float, *, now: float
+    ) -> TrainingProgress:
         """The progress after this batch, every batch (for a caller that throttles by time, as a terminal does)."""
         self.clock.batch_done(now)
         epoch = self.run_epoch(stage, stage_epoch)
@@ -119,9 +124,20 @@ class RunProgress:
         done = (epoch - 1) * batches + batch
         eta = self.clock.eta(total - done, self.epochs - epoch + 1)
         return TrainingProgress(
-            stage=stage.name, stage_number=stage.index + 1, stage_count=len(self._stages),
-            stage_epoch=stage_epoch, stage_epochs=stage.epochs, epoch=epoch, epochs=self.epochs,
-            batch=batch, batches=batches, done=done, total=total, loss=float(loss), eta_seconds=eta)
+            stage=stage.name,
+            stage_number=stage.index + 1,
+            stage_count=len(self._stages),
+            stage_epoch=stage_epoch,
+            stage_epochs=stage.epochs,
+            epoch=epoch,
+            epochs=self.epochs,
+            batch=batch,
+            batches=batches,
+            done=done,
+            total=total,
+            loss=float(loss),
+            eta_seconds=eta,
+        )
 
     def epoch_done(self, *, now: float) -> None:
         self.clock.epoch_done(now)

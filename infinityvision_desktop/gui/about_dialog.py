@@ -18,7 +18,15 @@ import PySide6
 from PySide6.QtCore import QEvent, Qt, QTimer, Slot, qVersion
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop import APP_NAME, __version__
@@ -56,14 +64,23 @@ def training_command(provenance: dict) -> str:
     config = provenance.get("config") if isinstance(provenance.get("config"), dict) else {}
     members = provenance.get("ensemble")
     if isinstance(members, list) and provenance.get("combined_by"):  # two models combined into one
-        made = [training_command(m.get("provenance") or {}) or str(m.get("name") or "?")
-                for m in members if isinstance(m, dict)]
+        made = [
+            training_command(m.get("provenance") or {}) or str(m.get("name") or "?")
+            for m in members
+            if isinstance(m, dict)
+        ]
         return "; ".join(made) + f"; then {provenance['combined_by']}"
     if not trained_by:
         return ""
     parts = [trained_by]
-    for option, key in (("--data", "data"), ("--base", "base"), ("--arch", "arch"), ("--widths", "widths"),
-                        ("--epochs", "epochs"), ("--batch-size", "batch_size")):
+    for option, key in (
+        ("--data", "data"),
+        ("--base", "base"),
+        ("--arch", "arch"),
+        ("--widths", "widths"),
+        ("--epochs", "epochs"),
+        ("--batch-size", "batch_size"),
+    ):
         value = config.get(key)
         if value not in (None, ""):
             parts.append(f"{option} {value}")
@@ -103,8 +120,18 @@ class AboutDialog(QDialog):
         self.model_form = QFormLayout(self.model_box)
         self.model_form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.model_labels: dict[str, tuple[QLabel, QLabel]] = {}
-        for key in ("name", "file", "architecture", "pretrained", "accuracy", "created", "command", "data", "images",
-                    "time"):
+        for key in (
+            "name",
+            "file",
+            "architecture",
+            "pretrained",
+            "accuracy",
+            "created",
+            "command",
+            "data",
+            "images",
+            "time",
+        ):
             caption, value = QLabel(self.model_box), QLabel(self.model_box)
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -129,9 +156,12 @@ class AboutDialog(QDialog):
         """Every text in the current language: at construction and on QEvent.LanguageChange."""
         self.setWindowTitle(self.tr("About InfinityVision"))
         self.title_label.setText(f"{APP_NAME} {__version__}")
-        self.description_label.setText(self.tr(
-            "Tells what is in a photo among the ten CIFAR-10 classes, and how sure it is; shows how the model "
-            "learned, and retrains it on your own pictures."))
+        self.description_label.setText(
+            self.tr(
+                "Tells what is in a photo among the ten CIFAR-10 classes, and how sure it is; shows how the model "
+                "learned, and retrains it on your own pictures."
+            )
+        )
         self.versions_box.setTitle(self.tr("Versions"))
         for name, value in self._versions.items():
             self.version_labels[name].setText(value or self.tr("not installed"))
@@ -166,10 +196,16 @@ class AboutDialog(QDialog):
     def _show_model(self) -> None:
         meta = self._metadata
         captions = {
-            "name": self.tr("Name:"), "file": self.tr("File:"), "architecture": self.tr("Architecture:"),
-            "accuracy": self.tr("Test accuracy:"), "created": self.tr("Date trained:"),
-            "command": self.tr("Trained by:"), "data": self.tr("Data:"), "images": self.tr("Training images:"),
-            "time": self.tr("Training time:"), "pretrained": self.tr("Pretrained weights:"),
+            "name": self.tr("Name:"),
+            "file": self.tr("File:"),
+            "architecture": self.tr("Architecture:"),
+            "accuracy": self.tr("Test accuracy:"),
+            "created": self.tr("Date trained:"),
+            "command": self.tr("Trained by:"),
+            "data": self.tr("Data:"),
+            "images": self.tr("Training images:"),
+            "time": self.tr("Training time:"),
+            "pretrained": self.tr("Pretrained weights:"),
         }
         values = dict.fromkeys(captions, "")
         if meta is None:
@@ -182,17 +218,22 @@ class AboutDialog(QDialog):
             backbone = provenance.get("backbone")
             if isinstance(backbone, dict) and backbone.get("weights"):
                 # the ImageNet weights' source and license, as the license asks to credit them
-                values["pretrained"] = self.tr("{0}; license: {1}").format(backbone["weights"],
-                                                                            backbone.get("license", "?"))
-            values["accuracy"] = (self.tr("{0} on the test split").format(i18n.percent(meta.test_accuracy, 2))
-                                  if meta.test_accuracy is not None else self.tr("not evaluated"))
+                values["pretrained"] = self.tr("{0}; license: {1}").format(
+                    backbone["weights"], backbone.get("license", "?")
+                )
+            values["accuracy"] = (
+                self.tr("{0} on the test split").format(i18n.percent(meta.test_accuracy, 2))
+                if meta.test_accuracy is not None
+                else self.tr("not evaluated")
+            )
             created = str(provenance.get("created") or "")
             values["created"] = created[:16].replace("T", " ") if created else self.tr("unknown")
             values["command"] = training_command(provenance) or self.tr("unknown")
             values["data"] = str(provenance.get("data") or "")
             if isinstance(provenance.get("train_images"), int):
                 values["images"] = self.tr("{0} (and {1} held out for validation)").format(
-                    i18n.number(provenance["train_images"]), i18n.number(provenance.get("validation_images") or 0))
+                    i18n.number(provenance["train_images"]), i18n.number(provenance.get("validation_images") or 0)
+                )
             if isinstance(provenance.get("seconds"), int | float):
                 values["time"] = self.tr("{0} min").format(i18n.decimal(provenance["seconds"] / 60, 1))
         for key, (caption, value) in self.model_labels.items():
@@ -242,8 +283,9 @@ class HelpDialog(QDialog):
         """(what, keys) for every action with a shortcut, and for the keys of the lists."""
         rows = []
         for act in self._actions:
-            keys = ", ".join(key.toString(QKeySequence.SequenceFormat.NativeText) for key in act.shortcuts()
-                             if _typed(key))
+            keys = ", ".join(
+                key.toString(QKeySequence.SequenceFormat.NativeText) for key in act.shortcuts() if _typed(key)
+            )
             if keys:
                 rows.append((_plain(act.text()), keys))
         rows += [
@@ -256,20 +298,34 @@ class HelpDialog(QDialog):
 
     def help_html(self) -> str:
         paragraphs = [
-            (self.tr("Classify"), self.tr(
-                "Drop photos or folders anywhere on the window, open them from the File menu, or paste an image. "
-                "Each image gets an answer (\"cat, 97%\"), or \"not sure\" when the model's confidence is below "
-                "its threshold, and a chart of every class. Unreadable files stay in the list with the reason.")),
-            (self.tr("History"), self.tr(
-                "Every classified image is remembered on this computer: search, filter, rename, forget entries, "
-                "export them. Preferences turn this off or forget old entries.")),
-            (self.tr("Model"), self.tr(
-                "How the active model learned and how it scores. Model › Train / Fine-tune… teaches it your own "
-                "classes; Model › Open Model… switches to another model file.")),
+            (
+                self.tr("Classify"),
+                self.tr(
+                    "Drop photos or folders anywhere on the window, open them from the File menu, or paste an image. "
+                    'Each image gets an answer ("cat, 97%"), or "not sure" when the model\'s confidence is below '
+                    "its threshold, and a chart of every class. Unreadable files stay in the list with the reason."
+                ),
+            ),
+            (
+                self.tr("History"),
+                self.tr(
+                    "Every classified image is remembered on this computer: search, filter, rename, forget entries, "
+                    "export them. Preferences turn this off or forget old entries."
+                ),
+            ),
+            (
+                self.tr("Model"),
+                self.tr(
+                    "How the active model learned and how it scores. Model › Train / Fine-tune… teaches it your own "
+                    "classes; Model › Open Model… switches to another model file."
+                ),
+            ),
         ]
         parts = [f"<h2>{html.escape(title)}</h2><p>{html.escape(text)}</p>" for title, text in paragraphs]
-        rows = "".join(f"<tr><td>{html.escape(what)}</td><td style='padding-left:16px'><b>{html.escape(keys)}</b>"
-                       f"</td></tr>" for what, keys in self.shortcuts())
+        rows = "".join(
+            f"<tr><td>{html.escape(what)}</td><td style='padding-left:16px'><b>{html.escape(keys)}</b></td></tr>"
+            for what, keys in self.shortcuts()
+        )
         shortcuts_title = self.tr("Keyboard shortcuts")
         parts.append(f"<h2>{html.escape(shortcuts_title)}</h2><table>{rows}</table>")
         return "".join(parts)
@@ -280,9 +336,11 @@ def _typed(sequence: QKeySequence) -> bool:
     keyboards, which QKeySequence.StandardKey lists too."""
     combination = sequence[0]
     key = combination.key()
-    return (combination.keyboardModifiers() != Qt.KeyboardModifier.NoModifier
-            or Qt.Key.Key_F1.value <= key.value <= Qt.Key.Key_F35.value
-            or key in (Qt.Key.Key_Delete, Qt.Key.Key_Escape, Qt.Key.Key_Insert, Qt.Key.Key_Return, Qt.Key.Key_Backspace))
+    return (
+        combination.keyboardModifiers() != Qt.KeyboardModifier.NoModifier
+        or Qt.Key.Key_F1.value <= key.value <= Qt.Key.Key_F35.value
+        or key in (Qt.Key.Key_Delete, Qt.Key.Key_Escape, Qt.Key.Key_Insert, Qt.Key.Key_Return, Qt.Key.Key_Backspace)
+    )
 
 
 def _plain(text: str) -> str:

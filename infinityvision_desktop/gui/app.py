@@ -18,8 +18,8 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from PySide6.QtCore import QObject, QSettings, QTimer, Slot
 from PySide6.QtGui import QIcon
@@ -128,14 +128,22 @@ def remove_stale_temp_files() -> None:
 
 def parse_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
     parser = argparse.ArgumentParser(prog="infinityvision", description="The InfinityVision desktop app.")
-    parser.add_argument("--model", help=f"a .h5/.keras model (default: ${MODEL_ENV}, else the model used last, "
-                                        "else the bundled model)")
-    parser.add_argument("--screenshot", metavar="PATH",
-                        help="classify the given images, save a PNG of the window to PATH and exit")
-    parser.add_argument("--language", choices=LANGUAGES,
-                        help="the interface language for this run (default: as in Preferences, else the system's)")
-    parser.add_argument("--theme", choices=(*THEMES, SYSTEM),
-                        help="light or dark for this run (default: as in Preferences, else the system's)")
+    parser.add_argument(
+        "--model", help=f"a .h5/.keras model (default: ${MODEL_ENV}, else the model used last, else the bundled model)"
+    )
+    parser.add_argument(
+        "--screenshot", metavar="PATH", help="classify the given images, save a PNG of the window to PATH and exit"
+    )
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        help="the interface language for this run (default: as in Preferences, else the system's)",
+    )
+    parser.add_argument(
+        "--theme",
+        choices=(*THEMES, SYSTEM),
+        help="light or dark for this run (default: as in Preferences, else the system's)",
+    )
     # for bench scripts (frozen and from source): print the wall-clock time of the first paint, exit
     parser.add_argument("--startup-probe", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("images", nargs="*", help="image files or folders to classify at start")
@@ -230,6 +238,7 @@ class StartupProbe(QObject):
 
 # ---------------------------------------------------------------- --screenshot
 
+
 class ScreenshotSession(QObject):
     """Waits until every given image has its answer on screen, then saves window.grab()."""
 
@@ -249,8 +258,12 @@ class ScreenshotSession(QObject):
     def _on_poll_timeout(self) -> None:
         window = self.window
         timed_out = time.monotonic() - self.started > SCREENSHOT_TIMEOUT_S
-        settled = (window.background_started and window.model_state != ModelState.LOADING and not window.is_busy()
-                   and not any(row.state == RowState.QUEUED for row in window.results_model.rows()))
+        settled = (
+            window.background_started
+            and window.model_state != ModelState.LOADING
+            and not window.is_busy()
+            and not any(row.state == RowState.QUEUED for row in window.results_model.rows())
+        )
         if not settled and not timed_out:
             return
         self._poll.stop()

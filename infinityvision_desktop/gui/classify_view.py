@@ -173,7 +173,8 @@ class ClassifyView(theme.FollowsLanguageAndPalette, QWidget):
             # a row just added while the model is ready is queued in this same turn of the event loop
             queued = row.state == RowState.QUEUED or (row.state == RowState.WAITING and state == ModelState.READY)
             pending = {
-                RowState.WAITING: self.tr("Waiting for a model…") if state == ModelState.NONE
+                RowState.WAITING: self.tr("Waiting for a model…")
+                if state == ModelState.NONE
                 else self.tr("Waiting for the model to load…"),
                 RowState.QUEUED: self.tr("Classifying…"),
                 RowState.CANCELLED: self.tr("Not classified (cancelled)"),
@@ -222,12 +223,17 @@ class ClassifyView(theme.FollowsLanguageAndPalette, QWidget):
         """Why no model is active ('' when one is), in the current language."""
         if not self.session.problem_reason:
             return ""
-        return self.tr("No model available: looked for {0} ({1}).").format(self.session.problem_path,
-                                                                            self.session.problem_reason)
+        return self.tr("No model available: looked for {0} ({1}).").format(
+            self.session.problem_path, self.session.problem_reason
+        )
 
     def _set_answer(self, text: str, kind: str) -> None:
-        colours = {"sure": self._scheme.text, "not_sure": self._scheme.not_sure, "error": self._scheme.error,
-                   "pending": self._scheme.muted}
+        colours = {
+            "sure": self._scheme.text,
+            "not_sure": self._scheme.not_sure,
+            "error": self._scheme.error,
+            "pending": self._scheme.muted,
+        }
         self.answer_label.setText(text)
         self.answer_label.setStyleSheet(f"color: {colours[kind]};")
         self.answer_label.setProperty("answerKind", kind)
@@ -238,8 +244,9 @@ class ClassifyView(theme.FollowsLanguageAndPalette, QWidget):
         if prediction.looks_like:
             return self.tr("None of the ten: looks like {0}").format(i18n.with_article(prediction.looks_like))
         if prediction.not_sure:
-            return self.tr("Not sure: looks most like {0} ({1})").format(i18n.with_article(prediction.label),
-                                                                          confidence)
+            return self.tr("Not sure: looks most like {0} ({1})").format(
+                i18n.with_article(prediction.label), confidence
+            )
         return self.tr("{0}, {1}").format(i18n.class_name(prediction.label), confidence)
 
 

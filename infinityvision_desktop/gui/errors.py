@@ -17,7 +17,14 @@ import traceback
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
-    QApplication, QDialog, QDialogButtonBox, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget,
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 log = logging.getLogger(__name__)
@@ -57,12 +64,16 @@ class ErrorDialog(QDialog):
         self.copy_button.setText(self.tr("Copy Details"))
         self.details.setAccessibleName(self.tr("Error details"))
         if self._count == 1:
-            self.summary.setText(self.tr("Something went wrong that should not have: {0}\n\n"
-                                         "The app may keep working. The details below are also in the log file.")
-                                 .format(self._first_message))
+            self.summary.setText(
+                self.tr(
+                    "Something went wrong that should not have: {0}\n\n"
+                    "The app may keep working. The details below are also in the log file."
+                ).format(self._first_message)
+            )
         elif self._count > 1:
-            self.summary.setText(self.tr("%n unexpected error(s) occurred; the details of each are below.", "",
-                                         self._count))
+            self.summary.setText(
+                self.tr("%n unexpected error(s) occurred; the details of each are below.", "", self._count)
+            )
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

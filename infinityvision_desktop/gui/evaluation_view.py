@@ -15,8 +15,18 @@ import os
 from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QPainter, QPixmap
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QListView, QMessageBox, QProgressBar, QPushButton,
-    QSizePolicy, QSplitter, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.gui import theme
@@ -33,6 +43,7 @@ GALLERY_CELL_WIDTH = 172
 
 
 # ================================================================ the worker
+
 
 class EvaluationWorker(Worker):
     """Loads the model file in its own thread and evaluates it on a labelled folder."""
@@ -63,8 +74,13 @@ class EvaluationWorker(Worker):
             predictor = Predictor.load(self.model_path)
             if self.should_stop():
                 raise InterruptedError
-            result = evaluate_folder(predictor, self.folder, threshold=self.threshold,
-                                     on_progress=self.sig_progress.emit, should_stop=self.should_stop)
+            result = evaluate_folder(
+                predictor,
+                self.folder,
+                threshold=self.threshold,
+                on_progress=self.sig_progress.emit,
+                should_stop=self.should_stop,
+            )
         except InterruptedError:
             self.sig_cancelled.emit()
             return
@@ -75,6 +91,7 @@ class EvaluationWorker(Worker):
 
 
 # ================================================================ the gallery
+
 
 class GalleryModel(QAbstractListModel):
     """Images of an evaluation (ImageOutcome values) with their true and predicted class."""
@@ -123,8 +140,11 @@ class GalleryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             ranked = sorted(range(len(outcome.probabilities)), key=lambda i: -outcome.probabilities[i])[:3]
             odds = ", ".join(f"{class_name(self._labels[i])} {percent(outcome.probabilities[i], 0)}" for i in ranked)
-            return f"{outcome.path or outcome.name}\n" + self.tr("true class: {0}; the model said: {1}").format(
-                true, said) + f"\n{odds}"
+            return (
+                f"{outcome.path or outcome.name}\n"
+                + self.tr("true class: {0}; the model said: {1}").format(true, said)
+                + f"\n{odds}"
+            )
         if role == Qt.ItemDataRole.ForegroundRole and not outcome.correct:
             return self._error_colour
         return None
@@ -144,17 +164,23 @@ class GalleryModel(QAbstractListModel):
             pixmap = QPixmap(GALLERY_CELL_WIDTH, GALLERY_ICON)
             pixmap.fill(Qt.GlobalColor.transparent)
             if not thumbnail.isNull():
-                thumbnail = thumbnail.scaled(GALLERY_ICON, GALLERY_ICON, Qt.AspectRatioMode.KeepAspectRatio,
-                                             Qt.TransformationMode.SmoothTransformation)
+                thumbnail = thumbnail.scaled(
+                    GALLERY_ICON,
+                    GALLERY_ICON,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
                 painter = QPainter(pixmap)
-                painter.drawPixmap((GALLERY_CELL_WIDTH - thumbnail.width()) // 2,
-                                   (GALLERY_ICON - thumbnail.height()) // 2, thumbnail)
+                painter.drawPixmap(
+                    (GALLERY_CELL_WIDTH - thumbnail.width()) // 2, (GALLERY_ICON - thumbnail.height()) // 2, thumbnail
+                )
                 painter.end()
             self._pixmaps[row] = pixmap
         return pixmap
 
 
 # ================================================================ the view
+
 
 class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
     """Progress while the folder is evaluated, then accuracy, confusion matrix, report and gallery."""
@@ -264,8 +290,9 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         self.cancel_button.setText(self.tr("Cancel"))
         self.cancel_button.setToolTip(self.tr("Stop the evaluation"))
         self.save_csv_button.setText(self.tr("Save Predictions as CSV…"))
-        self.save_csv_button.setToolTip(self.tr("Every image with its true class, the model's answer and "
-                                                "every class's probability"))
+        self.save_csv_button.setToolTip(
+            self.tr("Every image with its true class, the model's answer and every class's probability")
+        )
         self.all_mistakes_button.setText(self.tr("Show All Mistakes"))
         self.all_mistakes_button.setToolTip(self.tr("Show every misclassified image again, not one cell's"))
         self.confusion.setToolTip(self.tr("Click a cell to see its images"))
@@ -325,10 +352,12 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
     def _result_text(self, result) -> str:
         ev = result.evaluation
         text = self.tr("Accuracy {0} on %n image(s) · {1} misclassified · macro F1 {2}", "", ev.n).format(
-            percent(ev.accuracy), len(result.mistakes()), decimal(ev.macro_f1, 3))
+            percent(ev.accuracy), len(result.mistakes()), decimal(ev.macro_f1, 3)
+        )
         if result.unreadable:
-            text += " · " + self.tr("%n unreadable file(s) skipped (first: {0}: {1})", "", len(result.unreadable)).format(
-                *result.unreadable[0])
+            text += " · " + self.tr(
+                "%n unreadable file(s) skipped (first: {0}: {1})", "", len(result.unreadable)
+            ).format(*result.unreadable[0])
         if result.split != "all":
             text += " · " + self.tr("the {0} split").format(result.split)
         return text
@@ -363,8 +392,12 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         self._handle.sig_done.connect(self._on_handle_done)
 
     def _disconnect(self, worker: EvaluationWorker) -> None:
-        for signal, slot in ((worker.sig_progress, self._on_worker_progress), (worker.sig_result, self._on_worker_result),
-                             (worker.sig_failed, self._on_worker_failed), (worker.sig_cancelled, self._on_worker_cancelled)):
+        for signal, slot in (
+            (worker.sig_progress, self._on_worker_progress),
+            (worker.sig_result, self._on_worker_result),
+            (worker.sig_failed, self._on_worker_failed),
+            (worker.sig_cancelled, self._on_worker_cancelled),
+        ):
             try:
                 signal.disconnect(slot)
             except (RuntimeError, TypeError):  # already gone with its thread
@@ -399,8 +432,11 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         self._mark_cell(None)
         mistakes = self._result.mistakes()
         self.gallery_model.set_outcomes(self._result.labels, mistakes)
-        self.gallery_label.setText(self.tr("Misclassified: %n image(s), the most confident mistakes first", "",
-                                           len(mistakes)) if mistakes else self.tr("No misclassified images"))
+        self.gallery_label.setText(
+            self.tr("Misclassified: %n image(s), the most confident mistakes first", "", len(mistakes))
+            if mistakes
+            else self.tr("No misclassified images")
+        )
         self.all_mistakes_button.setEnabled(False)
 
     def show_cell(self, true_index: int, predicted_index: int) -> None:
@@ -414,10 +450,12 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         self.gallery_model.set_outcomes(labels, images)
         if true_index == predicted_index:
             text = self.tr("{0}: %n image(s) classified correctly", "", len(images)).format(
-                class_name(labels[true_index]))
+                class_name(labels[true_index])
+            )
         else:
-            text = self.tr("True class {0}, the model said {1}: %n image(s), the most confident first", "",
-                           len(images)).format(class_name(labels[true_index]), class_name(labels[predicted_index]))
+            text = self.tr(
+                "True class {0}, the model said {1}: %n image(s), the most confident first", "", len(images)
+            ).format(class_name(labels[true_index]), class_name(labels[predicted_index]))
         self.gallery_label.setText(text)
         self.all_mistakes_button.setEnabled(True)
 
@@ -517,8 +555,11 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
             self._cell_marker = None
         if cell is not None:
             axes = self.confusion.figure.axes[0]
-            self._cell_marker = axes.add_patch(Rectangle((cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False,
-                                                         edgecolor=self._scheme.validation, linewidth=2.5))
+            self._cell_marker = axes.add_patch(
+                Rectangle(
+                    (cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False, edgecolor=self._scheme.validation, linewidth=2.5
+                )
+            )
         self.confusion.draw_idle()
 
     # ================================================================ other slots
@@ -542,5 +583,6 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         try:
             write_text_atomically(path, self._result.predictions_csv())
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Save Predictions"),
-                                self.tr("Could not write {0}: {1}").format(path, exc))
+            QMessageBox.warning(
+                self, self.tr("Save Predictions"), self.tr("Could not write {0}: {1}").format(path, exc)
+            )

@@ -57,8 +57,12 @@ class ExplainPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         self.toggle.setText(self.tr("Show heatma&p"))  # Alt+H is the Help menu
-        self.toggle.setToolTip(self.tr("Colour the parts of the image that made the model answer as it did "
-                                       "(Grad-CAM). Click a class in the chart to see the parts that speak for it."))
+        self.toggle.setToolTip(
+            self.tr(
+                "Colour the parts of the image that made the model answer as it did "
+                "(Grad-CAM). Click a class in the chart to see the parts that speak for it."
+            )
+        )
         self.opacity_label.setText(self.tr("Opacity"))
         self.opacity_slider.setToolTip(self.tr("How strongly the heatmap covers the image"))
         self.opacity_slider.setAccessibleName(self.tr("Heatmap opacity"))
@@ -301,7 +305,8 @@ class ExplainController(QObject):
         if explanation.is_top:
             return self.tr("Where the model saw “{0}” (red: most)").format(class_name(explanation.label))
         return self.tr("Where the model saw “{0}” (its answer is “{1}”)").format(
-            class_name(explanation.label), class_name(explanation.labels[explanation.top_index]))
+            class_name(explanation.label), class_name(explanation.labels[explanation.top_index])
+        )
 
 
 def heatmap_qimage(heatmap) -> QImage:

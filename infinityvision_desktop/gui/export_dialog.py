@@ -21,8 +21,18 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QProgressBar,
-    QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.core import atomic
@@ -71,17 +81,35 @@ class ExportWorker(Worker):
     def _export_in_child_process(self) -> None:
         from infinityvision_desktop.core.export import ExportResult
 
-        command = [*export_command(), "--model", self.source, "--out", self.out, "--format", self.fmt,
-                   "--progress-lines"]
+        command = [
+            *export_command(),
+            "--model",
+            self.source,
+            "--out",
+            self.out,
+            "--format",
+            self.fmt,
+            "--progress-lines",
+        ]
         if self.sample:
             command += ["--sample", self.sample]
         package_root = str(Path(__file__).resolve().parents[2])  # this copy of the app, not another install
-        env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
-               "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        env = {
+            **os.environ,
+            "TF_CPP_MIN_LOG_LEVEL": "3",
+            "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")])),
+        }
         self._process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            encoding="utf-8", errors="replace", env=env,
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))  # no console window on Windows
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            env=env,
+            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        )  # no console window on Windows
         if self.should_stop():
             self._process.kill()
         result = None
@@ -106,10 +134,14 @@ class ExportWorker(Worker):
         if code == 0 and result is not None:
             self.sig_exported.emit(result)
             return
-        reasons = [line.removeprefix("infinityvision: ") for line in errors.splitlines()
-                   if line.startswith("infinityvision: ")]
-        self.sig_failed.emit(reasons[-1] if reasons else
-                             f"the export process ended with code {code}: {_last_line(errors) or 'no message'}")
+        reasons = [
+            line.removeprefix("infinityvision: ") for line in errors.splitlines() if line.startswith("infinityvision: ")
+        ]
+        self.sig_failed.emit(
+            reasons[-1]
+            if reasons
+            else f"the export process ended with code {code}: {_last_line(errors) or 'no message'}"
+        )
 
 
 def export_command() -> list[str]:
@@ -202,9 +234,12 @@ class ExportDialog(theme.FollowsLanguageAndPalette, QDialog):
     def retranslate_ui(self) -> None:
         """Every text in the current language, the status line included."""
         self.setWindowTitle(self.tr("Export Model"))
-        texts = {"keras": self.tr("Keras (.keras)"), "h5": self.tr("Keras HDF5 (.h5)"),
-                 "tflite": self.tr("TensorFlow Lite, float32 (.tflite)"),
-                 "tflite-int8": self.tr("TensorFlow Lite, int8 quantized (.tflite, about 4x smaller)")}
+        texts = {
+            "keras": self.tr("Keras (.keras)"),
+            "h5": self.tr("Keras HDF5 (.h5)"),
+            "tflite": self.tr("TensorFlow Lite, float32 (.tflite)"),
+            "tflite-int8": self.tr("TensorFlow Lite, int8 quantized (.tflite, about 4x smaller)"),
+        }
         for index in range(self.format_combo.count()):
             self.format_combo.setItemText(index, texts[self.format_combo.itemData(index)])
         self.format_combo.setAccessibleName(self.tr("Format"))
@@ -235,8 +270,9 @@ class ExportDialog(theme.FollowsLanguageAndPalette, QDialog):
         self._show_status()
 
     def _show_model(self) -> None:
-        self.model_label.setText(self.tr("Model: {0}\n{1}").format(self._model_name or Path(self._model_path).stem,
-                                                                    self._model_path))
+        self.model_label.setText(
+            self.tr("Model: {0}\n{1}").format(self._model_name or Path(self._model_path).stem, self._model_path)
+        )
 
     def _set_status(self, *status) -> None:
         self._status = status
@@ -277,12 +313,14 @@ class ExportDialog(theme.FollowsLanguageAndPalette, QDialog):
 
     def _exported_text(self, result) -> str:
         text = self.tr("Wrote {0} ({1}) and {2}.").format(
-            result.model_path, file_size(result.size_bytes), Path(result.sidecar_path).name)
+            result.model_path, file_size(result.size_bytes), Path(result.sidecar_path).name
+        )
         if result.calibration_images:
             text += " " + self.tr("int8 was calibrated on %n sample image(s).", "", result.calibration_images)
         if result.checked:
-            text += " " + self.tr("Its top class agrees with the Keras model's on {0} of %n sample image(s).", "",
-                                  result.checked).format(percent(result.agreement))
+            text += " " + self.tr(
+                "Its top class agrees with the Keras model's on {0} of %n sample image(s).", "", result.checked
+            ).format(percent(result.agreement))
         return text
 
     def _connect_signals(self) -> None:
@@ -366,19 +404,25 @@ class ExportDialog(theme.FollowsLanguageAndPalette, QDialog):
     def _show_sample_hint(self) -> None:
         fmt = self.format()
         if fmt == "tflite-int8":
-            self.sample_hint.setText(self.tr("Needed: int8 is calibrated on up to 200 of these images; 100 others "
-                                             "check that the export answers like the Keras model."))
+            self.sample_hint.setText(
+                self.tr(
+                    "Needed: int8 is calibrated on up to 200 of these images; 100 others "
+                    "check that the export answers like the Keras model."
+                )
+            )
         elif fmt.startswith("tflite"):
-            self.sample_hint.setText(self.tr("Optional: up to 100 of these images check that the export answers "
-                                             "like the Keras model."))
+            self.sample_hint.setText(
+                self.tr("Optional: up to 100 of these images check that the export answers like the Keras model.")
+            )
         else:
             self.sample_hint.setText(self.tr("Not needed: a Keras file is the model itself, labels included."))
 
     @Slot()
     def _on_path_button_clicked(self) -> None:
         suffix = FORMATS[self.format()]
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Model"), self.path_edit.text(),
-                                              self.tr("Model files (*{0})").format(suffix))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export Model"), self.path_edit.text(), self.tr("Model files (*{0})").format(suffix)
+        )
         if path:
             self.path_edit.setText(path if path.lower().endswith(suffix) else path + suffix)
 

@@ -42,12 +42,19 @@ class Features(QObject):
         """The actions' texts and the Evaluation tab's title in the current language; the window calls this
         on LanguageChange (a QObject gets no such event). The views and dialogs retranslate themselves."""
         texts = {
-            self.evaluate_action: (self.tr("&Evaluate on Folder…"),
-                                   self.tr("Score the model on a folder with one sub-folder of images per "
-                                           "class: accuracy, confusion matrix, mistakes")),
-            self.export_action: (self.tr("E&xport Model…"),
-                                 self.tr("Save the model as .keras, .h5 or TensorFlow Lite, with its labels "
-                                         "and preprocessing beside it")),
+            self.evaluate_action: (
+                self.tr("&Evaluate on Folder…"),
+                self.tr(
+                    "Score the model on a folder with one sub-folder of images per "
+                    "class: accuracy, confusion matrix, mistakes"
+                ),
+            ),
+            self.export_action: (
+                self.tr("E&xport Model…"),
+                self.tr(
+                    "Save the model as .keras, .h5 or TensorFlow Lite, with its labels and preprocessing beside it"
+                ),
+            ),
         }
         for action, (text, tip) in texts.items():
             action.setText(text)
@@ -64,14 +71,20 @@ class Features(QObject):
         """Evaluate the active model on `folder` in the Evaluation tab; None (after saying why) without a model."""
         window = self.window
         if window.active_model_path is None:
-            self._tell(self.tr("Evaluate on Folder"), self.tr("No model is active yet. Wait for it to load, "
-                                                              "or choose one with Model › Open Model…"))
+            self._tell(
+                self.tr("Evaluate on Folder"),
+                self.tr("No model is active yet. Wait for it to load, or choose one with Model › Open Model…"),
+            )
             return None
         view = self._evaluation_tab()
         window.tabs.setCurrentWidget(view)
         metadata = window.active_metadata
-        view.start(window.active_model_path, folder, model_name=metadata.name if metadata is not None else "",
-                   threshold=window.session.threshold_override())
+        view.start(
+            window.active_model_path,
+            folder,
+            model_name=metadata.name if metadata is not None else "",
+            threshold=window.session.threshold_override(),
+        )
         return view
 
     def _evaluation_tab(self) -> EvaluationView:
@@ -84,7 +97,8 @@ class Features(QObject):
     @Slot()
     def _on_evaluate_action_triggered(self) -> None:
         folder = QFileDialog.getExistingDirectory(
-            self.window, self.tr("Evaluate on Folder: a folder with one sub-folder of images per class"))
+            self.window, self.tr("Evaluate on Folder: a folder with one sub-folder of images per class")
+        )
         if folder:
             self.evaluate_folder(folder)
 
@@ -99,8 +113,10 @@ class Features(QObject):
         """Show the export dialog for the active model; None (after saying why) without a model."""
         window = self.window
         if window.active_model_path is None:
-            self._tell(self.tr("Export Model"), self.tr("No model is active yet. Wait for it to load, "
-                                                        "or choose one with Model › Open Model…"))
+            self._tell(
+                self.tr("Export Model"),
+                self.tr("No model is active yet. Wait for it to load, or choose one with Model › Open Model…"),
+            )
             return None
         if self.export_dialog is None:
             self.export_dialog = ExportDialog(window.start_worker, window)

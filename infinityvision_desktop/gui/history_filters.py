@@ -72,9 +72,14 @@ class HistoryFilterBar(QWidget):
 
     def filters(self) -> HistoryFilter:
         since, until = self.date_range.span()
-        return HistoryFilter(text=self.search_edit.text().strip() or None, label=self.class_combo.currentData(),
-                             model=self.model_combo.currentData(),
-                             not_sure=True if self.not_sure_check.isChecked() else None, since=since, until=until)
+        return HistoryFilter(
+            text=self.search_edit.text().strip() or None,
+            label=self.class_combo.currentData(),
+            model=self.model_combo.currentData(),
+            not_sure=True if self.not_sure_check.isChecked() else None,
+            since=since,
+            until=until,
+        )
 
     @Slot()
     def apply(self) -> None:
@@ -91,8 +96,10 @@ class HistoryFilterBar(QWidget):
         """The classes and models the history holds, offered in the lists; the current choice is kept.
         Returns True when the chosen class or model is no longer there (the filters changed)."""
         vanished = False
-        for combo, values, every in ((self.class_combo, labels, self.tr("All classes")),
-                                     (self.model_combo, models, self.tr("All models"))):
+        for combo, values, every in (
+            (self.class_combo, labels, self.tr("All classes")),
+            (self.model_combo, models, self.tr("All models")),
+        ):
             chosen = combo.currentData()
             if [combo.itemData(i) for i in range(1, combo.count())] == list(values):
                 continue

@@ -16,8 +16,8 @@ import logging
 import os
 import queue
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from PySide6.QtCore import Signal
 
@@ -93,8 +93,9 @@ class HistoryWriter(Worker):
         """The window is classifying (hold entries back) or idle again (write them now)."""
         self._commands.put(_Busy(bool(busy)))
 
-    def export(self, path: str | os.PathLike, filters: HistoryFilter, *, order_by: str = "created",
-               descending: bool = True) -> None:
+    def export(
+        self, path: str | os.PathLike, filters: HistoryFilter, *, order_by: str = "created", descending: bool = True
+    ) -> None:
         self._commands.put(_Export(os.fspath(path), filters, order_by, descending))
 
     def request_stop(self) -> None:
@@ -131,8 +132,10 @@ class HistoryWriter(Worker):
         held: list[HistoryEntry] = []
         held_since = 0.0
         while True:
-            if held and (len(held) >= (MAX_HELD_WHILE_BUSY if busy else MAX_ENTRIES_PER_TRANSACTION)
-                         or (busy and time.monotonic() - held_since >= MAX_HOLD_SECONDS)):
+            if held and (
+                len(held) >= (MAX_HELD_WHILE_BUSY if busy else MAX_ENTRIES_PER_TRANSACTION)
+                or (busy and time.monotonic() - held_since >= MAX_HOLD_SECONDS)
+            ):
                 while held:
                     self._write(store, held[:MAX_ENTRIES_PER_TRANSACTION])
                     held = held[MAX_ENTRIES_PER_TRANSACTION:]
@@ -174,8 +177,9 @@ class HistoryWriter(Worker):
 
     def _export(self, store: HistoryStore, command: _Export) -> None:
         try:
-            count = store.export_csv(command.path, command.filters, order_by=command.order_by,
-                                     descending=command.descending)
+            count = store.export_csv(
+                command.path, command.filters, order_by=command.order_by, descending=command.descending
+            )
         except Exception as exc:  # noqa: BLE001 - reported to the user, who can pick another place
             log.warning("history export to %s failed", command.path, exc_info=True)
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)

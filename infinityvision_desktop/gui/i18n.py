@@ -58,8 +58,10 @@ def current_language() -> str:
 
 def installed() -> bool:
     """Whether install() has put the app's own translator in place."""
-    return any(not translator.isEmpty() and translator.filePath().endswith(".qm") and "infinityvision" in
-               translator.filePath() for translator in _installed)
+    return any(
+        not translator.isEmpty() and translator.filePath().endswith(".qm") and "infinityvision" in translator.filePath()
+        for translator in _installed
+    )
 
 
 def install(language: str, app: QCoreApplication | None = None) -> str:
@@ -141,7 +143,11 @@ def file_size(count: int | None) -> str:
     if count is None:
         return "?"
     translate = QCoreApplication.translate
-    units = ((translate("Units", "{0} GB"), 1e9), (translate("Units", "{0} MB"), 1e6), (translate("Units", "{0} kB"), 1e3))
+    units = (
+        (translate("Units", "{0} GB"), 1e9),
+        (translate("Units", "{0} MB"), 1e6),
+        (translate("Units", "{0} kB"), 1e3),
+    )
     for unit, scale in units:
         if count >= scale:
             return unit.format(decimal(count / scale, 1))

@@ -7,8 +7,8 @@ model: done in a worker, so a folder of models never stalls the window.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -33,8 +33,9 @@ class KnownModelsWorker(Worker):
         candidates = [paths.bundled_model_path()]
         user_models = paths.user_data_dir() / "models"
         if user_models.is_dir():
-            candidates += sorted(p for p in user_models.iterdir()
-                                 if p.suffix in (".h5", ".keras") and not p.name.startswith("."))
+            candidates += sorted(
+                p for p in user_models.iterdir() if p.suffix in (".h5", ".keras") and not p.name.startswith(".")
+            )
         known, seen = [], set()
         for candidate in candidates + self._extra:
             if self.should_stop():

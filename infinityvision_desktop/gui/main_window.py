@@ -13,37 +13,42 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 import numpy as np
-from PySide6.QtCore import QMimeData, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QImage
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QImage
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabWidget, QWidget
 
 from infinityvision_desktop import APP_NAME
 from infinityvision_desktop.gui import errors, i18n, theme, workers
-from infinityvision_desktop.gui.about_dialog import AboutDialog, HelpDialog
 from infinityvision_desktop.gui.classify_view import ClassifyView
 from infinityvision_desktop.gui.feature_actions import install_features
 from infinityvision_desktop.gui.history_model import local_time_text
 from infinityvision_desktop.gui.history_view import HistoryView
+from infinityvision_desktop.gui.image_input import ImageInput, qimage_to_rgb
 from infinityvision_desktop.gui.known_models import KnownModels
 from infinityvision_desktop.gui.model_view import ModelView
-from infinityvision_desktop.gui.preferences_dialog import PreferencesDialog
 from infinityvision_desktop.gui.results_csv import write_results_csv
 from infinityvision_desktop.gui.session import ClassifySession, ModelState
-from infinityvision_desktop.gui.settings import MAX_RECENT_FILES, Settings
+from infinityvision_desktop.gui.settings import Settings
 from infinityvision_desktop.gui.status_bar import ClassifyStatus
 from infinityvision_desktop.gui.teach_actions import install_teach
 from infinityvision_desktop.gui.widgets.drop_overlay import DropOverlay
 from infinityvision_desktop.gui.window_actions import (
-    FALLBACK_SHORTCUTS, create_actions, create_menus, fill_recent_menu, image_file_filter, play_icon,
-    retranslate_actions, shortcut_actions,
+    FALLBACK_SHORTCUTS,
+    create_actions,
+    create_menus,
+    play_icon,
+    retranslate_actions,
+    shortcut_actions,
 )
+from infinityvision_desktop.gui.window_commands import WindowCommands
 from infinityvision_desktop.gui.workers import InferenceWorker, Worker, WorkerHandle
 
-__all__ = ["MainWindow", "ModelState", "FALLBACK_SHORTCUTS"]
+# QFileDialog and QMessageBox: the dialogs the window's commands open (tests answer them here)
+__all__ = ["MainWindow", "ModelState", "FALLBACK_SHORTCUTS", "QFileDialog", "QMessageBox"]
 
 log = logging.getLogger(__name__)
 
@@ -65,8 +70,13 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
     sig_work_finished = Signal()
     """Every submitted image is done or cancelled; the progress bar is gone."""
 
-    def __init__(self, *, model_path: str | os.PathLike | None = None, settings: Settings | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        model_path: str | os.PathLike | None = None,
+        settings: Settings | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._settings = settings if settings is not None else Settings()
         self.session = ClassifySession(self._settings, model_path=model_path, parent=self)
@@ -85,7 +95,6 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
 
     def _create_views(self) -> None:
         self.setWindowTitle(APP_NAME)
-        self.setAcceptDrops(True)
         self.classify_view = ClassifyView(self.session)
         # the Classify view's parts, where the tools and tests reach them
         view = self.classify_view
@@ -105,10 +114,6 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         self.model_view.follow(self.session)
         self.add_tab(self.model_view, "")
         self.known_models = KnownModels(self.session, self.model_view, self.start_worker)
-        self.training_dialog = None  # built on first use; kept so a run survives closing it
-        self.preferences_dialog: PreferencesDialog | None = None  # built on first use, like the two below
-        self.about_dialog: AboutDialog | None = None
-        self.help_dialog: HelpDialog | None = None
         self.drop_overlay = DropOverlay(self.tabs)
 
         self.status = ClassifyStatus(self.session, self.statusBar())
@@ -120,8 +125,11 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
     def retranslate_ui(self) -> None:
         """Set every text in the current language: at construction and on QEvent.LanguageChange."""
         retranslate_actions(self)
-        for view, title in ((self.classify_view, self.tr("Classify")), (self.history_view, self.tr("History")),
-                            (self.model_view, self.tr("Model"))):
+        for view, title in (
+            (self.classify_view, self.tr("Classify")),
+            (self.history_view, self.tr("History")),
+            (self.model_view, self.tr("Model")),
+        ):
             self.tabs.setTabText(self.tabs.indexOf(view), title)
         self.tabs.setAccessibleName(self.tr("Views"))
         i18n.retranslate_tab_bar(self.tabs)
@@ -139,21 +147,13 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
 
     def _connect_signals(self) -> None:
         session = self.session
-        self.open_action.triggered.connect(self._on_open_action_triggered)
-        self.open_folder_action.triggered.connect(self._on_open_folder_action_triggered)
-        self.export_action.triggered.connect(self._on_export_action_triggered)
+        self.commands = WindowCommands(self)  # File, Model, Help and Preferences: their dialogs
+        self.image_input = ImageInput(self)  # drops and the clipboard
         self.quit_action.triggered.connect(self.close)
-        self.train_action.triggered.connect(self._on_train_action_triggered)
         self.paste_action.triggered.connect(self.paste)
         self.remove_action.triggered.connect(self.remove_selected)
         self.clear_action.triggered.connect(self.clear_results)
         self.cancel_action.triggered.connect(self.cancel_classification)
-        self.open_model_action.triggered.connect(self._on_open_model_action_triggered)
-        self.about_action.triggered.connect(self._on_about_action_triggered)
-        self.help_action.triggered.connect(self._on_help_action_triggered)
-        self.preferences_action.triggered.connect(self._on_preferences_action_triggered)
-        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
-        self.recent_menu.triggered.connect(self._on_recent_menu_triggered)
         self.results_table.selectionModel().selectionChanged.connect(self._update_actions)
         self.history_view.sig_open_requested.connect(self.show_history_entry)
         # the window's signals are the session's, for the tools that listen to the window
@@ -236,10 +236,29 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         handle.sig_done.connect(self._on_worker_handle_done)
         return handle
 
-    def set_model(self, path: str | os.PathLike) -> None:
+    def set_model(self, path: str | os.PathLike, *, interactive: bool = False) -> None:
         """Load the model at `path`: active once loaded, and every image in the list is then
-        classified again with it; if it cannot be loaded, the previous model stays active."""
+        classified again with it; if it cannot be loaded, the previous model stays active (and,
+        when the user chose it, a message box says why)."""
+        self._interactive_model_path = os.fspath(path) if interactive else None
         self.session.set_model(path)
+
+    @property
+    def training_dialog(self):
+        """The training dialog once opened (it is kept: a run survives closing it), else None."""
+        return self.commands.training_dialog
+
+    @property
+    def preferences_dialog(self):
+        return self.commands.preferences_dialog
+
+    @property
+    def about_dialog(self):
+        return self.commands.about_dialog
+
+    @property
+    def help_dialog(self):
+        return self.commands.help_dialog
 
     def classify_paths(self, paths: Iterable[str | os.PathLike]) -> int:
         """Add image files and folders (searched recursively) and classify them; returns how many
@@ -261,8 +280,11 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
             self.classify_paths([entry.path])
             return
         when, model = local_time_text(entry.created), entry.model_name or self.tr("the model")
-        note = (self.tr("Stored answer ({0}, {1}): {2} is no longer there").format(when, model, entry.path)
-                if entry.path else self.tr("Stored answer ({0}, {1}) for a pasted image").format(when, model))
+        note = (
+            self.tr("Stored answer ({0}, {1}): {2} is no longer there").format(when, model, entry.path)
+            if entry.path
+            else self.tr("Stored answer ({0}, {1}) for a pasted image").format(when, model)
+        )
         self.session.add_stored(entry.name, entry.to_prediction(), thumbnail, note)
 
     def classify_image(self, image: QImage, name: str | None = None) -> int:
@@ -275,20 +297,7 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
 
     def paste(self) -> None:
         """Classify what the clipboard holds: image files, an encoded image, or a bitmap."""
-        mime = QGuiApplication.clipboard().mimeData()
-        paths = local_paths(mime) if mime is not None else []
-        if paths:
-            self.classify_paths(paths)
-            return
-        for fmt in ("image/png", "image/jpeg"):  # the original bytes: decoded exactly like a file
-            if mime is not None and mime.hasFormat(fmt) and not mime.data(fmt).isEmpty():
-                self.classify_image_data(mime.data(fmt).data())
-                return
-        image = QGuiApplication.clipboard().image()
-        if image.isNull():
-            self.status.message(self.tr("Nothing to paste: the clipboard holds no image or image file."))
-            return
-        self.classify_image(image)
+        self.image_input.paste()
 
     def cancel_classification(self) -> None:
         """Stop: the running batch ends before its next image, queued images are not classified."""
@@ -309,11 +318,13 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         try:
             write_results_csv(path, self.results_model.rows())
         except OSError as exc:
-            QMessageBox.warning(self, self.tr("Export failed"),
-                                self.tr("Could not write {0}: {1}").format(os.fspath(path), exc))
+            QMessageBox.warning(
+                self, self.tr("Export failed"), self.tr("Could not write {0}: {1}").format(os.fspath(path), exc)
+            )
             return False
-        self.status.message(self.tr("Exported %n result(s) to {0}", "", len(self.results_model.rows())).format(
-            os.fspath(path)))
+        self.status.message(
+            self.tr("Exported %n result(s) to {0}", "", len(self.results_model.rows())).format(os.fspath(path))
+        )
         return True
 
     def is_busy(self) -> bool:
@@ -384,45 +395,6 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         self.shutdown()
         super().closeEvent(event)
 
-    def dragEnterEvent(self, event) -> None:
-        mime = event.mimeData()
-        if has_local_paths(mime) or mime.hasImage():
-            event.acceptProposedAction()
-            self.drop_overlay.show_over_parent()
-        else:
-            event.ignore()  # the cursor says "no"; the status bar says why
-            self.status.message(self._drop_refusal_text(mime))
-
-    def _drop_refusal_text(self, mime: QMimeData) -> str:
-        remote = [url.toString() for url in mime.urls() if not url.isLocalFile()] if mime.hasUrls() else []
-        if remote:
-            shown = self.status_label.fontMetrics().elidedText(remote[0], Qt.TextElideMode.ElideMiddle, 480)
-            return self.tr("Cannot drop {0}: it is a web address. Save the image first, then drop the file.").format(
-                shown)
-        return self.tr("Only image files and folders can be dropped here, not text.")
-
-    def dragMoveEvent(self, event) -> None:
-        event.acceptProposedAction()
-
-    def dragLeaveEvent(self, event) -> None:
-        self.drop_overlay.hide()
-        event.accept()
-
-    def dropEvent(self, event) -> None:
-        self.drop_overlay.hide()
-        mime = event.mimeData()
-        paths = local_paths(mime)
-        if paths:
-            event.acceptProposedAction()
-            self.classify_paths(paths)
-            for path in paths[-MAX_RECENT_FILES:]:  # the rest would drop off the list anyway (5,000 files: 5,000 writes)
-                self._settings.add_recent_file(path)
-        elif mime.hasImage():
-            event.acceptProposedAction()
-            self.classify_image(QImage(mime.imageData()), self.tr("Dropped image"))
-        else:
-            event.ignore()
-
     # ================================================================ session slots
 
     @Slot(object, object)
@@ -433,8 +405,9 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
     @Slot(object, object)
     def _on_session_results_for_history(self, changed, results) -> None:
         # queued for the history's writer thread: one transaction per batch, no disk work here
-        self.history_view.record(changed, results, model_name=self.session.model_name(),
-                                 model_path=self.session.model_path)
+        self.history_view.record(
+            changed, results, model_name=self.session.model_name(), model_path=self.session.model_path
+        )
 
     @Slot(bool)
     def _on_session_busy_changed(self, busy: bool) -> None:
@@ -448,9 +421,13 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         if self._interactive_model_path != path:
             return
         self._interactive_model_path = None
-        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Model not loaded"),
-                          self.tr("{0} could not be used: {1}").format(Path(path).name, reason),
-                          QMessageBox.StandardButton.Ok, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Model not loaded"),
+            self.tr("{0} could not be used: {1}").format(Path(path).name, reason),
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
@@ -474,148 +451,3 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
         self.export_action.setEnabled(has_rows)
         self.clear_action.setEnabled(has_rows)
         self.remove_action.setEnabled(bool(self.results_table.selectionModel().hasSelection()))
-
-    # ================================================================ menu slots
-
-    @Slot()
-    def _on_open_action_triggered(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Open Images"), self._settings.last_folder,
-                                                image_file_filter())
-        if not paths:
-            return
-        self._settings.last_folder = os.path.dirname(paths[0])
-        for path in paths:
-            self._settings.add_recent_file(path)
-        self.classify_paths(paths)
-
-    @Slot()
-    def _on_open_folder_action_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Open Folder"), self._settings.last_folder)
-        if not folder:
-            return
-        self._settings.last_folder = folder
-        self._settings.add_recent_file(folder)
-        self.classify_paths([folder])
-
-    @Slot()
-    def _on_export_action_triggered(self) -> None:
-        folder = self._settings.last_save_folder or self._settings.last_folder or os.path.expanduser("~")
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export Results"),
-                                              os.path.join(folder, "infinityvision-results.csv"),
-                                              self.tr("CSV files (*.csv)"))
-        if not path:
-            return
-        if not path.lower().endswith(".csv"):
-            path += ".csv"
-        if self.export_csv(path):
-            self._settings.last_save_folder = os.path.dirname(os.path.abspath(path))
-
-    @Slot()
-    def _on_open_model_action_triggered(self) -> None:
-        if self.training_dialog is not None and self.training_dialog.is_training():
-            # the run may be fine-tuning the active model: switching it now would confuse both
-            text = self.tr("A model is being trained. Open another model once training has finished or been stopped.")
-            self.status.message(text)
-            box = QMessageBox(QMessageBox.Icon.Information, self.tr("Open Model"), text, QMessageBox.StandardButton.Ok, self)
-            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            box.open()
-            return
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open Model"), self._settings.last_folder,
-                                              self.tr("Keras models (*.h5 *.keras)"))
-        if not path:
-            return
-        self._interactive_model_path = path
-        self.set_model(path)
-
-    @Slot()
-    def _on_train_action_triggered(self) -> None:
-        if self.training_dialog is None:
-            from infinityvision_desktop.gui.training_dialog import TrainingDialog
-
-            session = self.session
-            self.training_dialog = TrainingDialog(self, model_path=session.model_path, metadata=session.metadata)
-            self.training_dialog.sig_use_model.connect(self._on_training_dialog_use_model)
-            self.training_dialog.sig_run_finished.connect(self._on_training_dialog_run_finished)
-            session.sig_model_ready.connect(self.training_dialog.set_active_model)  # "Fine-tune" starts from it
-        self.training_dialog.show()
-        self.training_dialog.raise_()
-        self.training_dialog.activateWindow()
-
-    @Slot(str)
-    def _on_training_dialog_use_model(self, path: str) -> None:
-        self._interactive_model_path = path
-        self.set_model(path)
-        self.tabs.setCurrentWidget(self.classify_view)
-
-    @Slot(object)
-    def _on_training_dialog_run_finished(self, result) -> None:
-        self.known_models.refresh()
-
-    @Slot()
-    def _on_about_action_triggered(self) -> None:
-        if self.about_dialog is None:
-            self.about_dialog = AboutDialog(self)
-            self.about_dialog.follow(self.session)
-        self.about_dialog.show()
-        self.about_dialog.raise_()
-        self.about_dialog.activateWindow()
-
-    @Slot()
-    def _on_help_action_triggered(self) -> None:
-        if self.help_dialog is None:
-            self.help_dialog = HelpDialog(self.shortcut_actions(), self)
-        self.help_dialog.show()
-        self.help_dialog.raise_()
-        self.help_dialog.activateWindow()
-
-    @Slot()
-    def _on_preferences_action_triggered(self) -> None:
-        if self.preferences_dialog is None:
-            self.preferences_dialog = PreferencesDialog(self._settings, self)
-            self.preferences_dialog.sig_applied.connect(self.apply_settings)
-        metadata = self.session.metadata
-        self.preferences_dialog.load(model_threshold=metadata.not_sure_threshold if metadata else None)
-        self.preferences_dialog.show()
-        self.preferences_dialog.raise_()
-        self.preferences_dialog.activateWindow()
-
-    @Slot()
-    def _on_recent_menu_about_to_show(self) -> None:
-        fill_recent_menu(self, self._settings.recent_files)
-
-    @Slot(QAction)
-    def _on_recent_menu_triggered(self, action: QAction) -> None:
-        if action is self.clear_recent_action:
-            self._settings.clear_recent_files()
-            return
-        path = action.data()
-        if path:
-            self._settings.add_recent_file(path)
-            self.classify_paths([path])
-
-
-# ---------------------------------------------------------------- helpers (GUI thread)
-
-def has_local_paths(mime: QMimeData) -> bool:
-    """Whether a drag holds any local file or folder (without converting all of a 5,000-file drag)."""
-    return mime is not None and mime.hasUrls() and any(url.isLocalFile() for url in mime.urls())
-
-
-def local_paths(mime: QMimeData) -> list[str]:
-    """Local files and folders named by dropped or pasted URLs."""
-    if mime is None or not mime.hasUrls():
-        return []
-    return [url.toLocalFile() for url in mime.urls() if url.isLocalFile() and url.toLocalFile()]
-
-
-def qimage_to_rgb(image: QImage) -> np.ndarray:
-    """A QImage as RGB uint8 (H, W, 3); transparency over white, as the core decodes files."""
-    rgba_image = image.convertToFormat(QImage.Format.Format_RGBA8888)
-    width, height = rgba_image.width(), rgba_image.height()
-    buffer = np.frombuffer(rgba_image.constBits(), np.uint8, count=rgba_image.sizeInBytes())
-    rgba = buffer.reshape(height, rgba_image.bytesPerLine())[:, :width * 4].reshape(height, width, 4)
-    alpha = rgba[:, :, 3:4]
-    if alpha.min() == 255:
-        return rgba[:, :, :3].copy()
-    weight = alpha.astype(np.float32) / 255.0
-    return np.rint(rgba[:, :, :3] * weight + 255.0 * (1.0 - weight)).astype(np.uint8)

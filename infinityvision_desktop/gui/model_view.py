@@ -15,8 +15,19 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFrame, QGridLayout, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton, QScrollArea,
-    QSizePolicy, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.core.evaluation import Evaluation
@@ -32,6 +43,7 @@ _NUMBER_ALIGNMENT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 # ================================================================ shared pieces
 
+
 def title_label(parent: QWidget) -> QLabel:
     """A view's heading: the window font, 1.35 times larger, bold."""
     label = QLabel(parent)
@@ -42,7 +54,7 @@ def title_label(parent: QWidget) -> QLabel:
     return label
 
 
-def report_table(model: "ReportTableModel", parent: QWidget) -> QTableView:
+def report_table(model: ReportTableModel, parent: QWidget) -> QTableView:
     """The read-only per-class report table, as the Model and Evaluation views show it."""
     table = QTableView(parent)
     table.setModel(model)
@@ -58,6 +70,7 @@ def report_table(model: "ReportTableModel", parent: QWidget) -> QTableView:
 
 
 # ================================================================ table models
+
 
 class ReportTableModel(QAbstractTableModel):
     """Per-class precision, recall, F1 and support, then overall accuracy and the macro averages."""
@@ -144,8 +157,13 @@ class LayerTableModel(QAbstractTableModel):
 
     def retranslate(self) -> None:
         """Headers and the Trainable column in the current language."""
-        self._headers = (self.tr("Layer"), self.tr("Type"), self.tr("Output shape"), self.tr("Parameters"),
-                         self.tr("Trainable"))
+        self._headers = (
+            self.tr("Layer"),
+            self.tr("Type"),
+            self.tr("Output shape"),
+            self.tr("Parameters"),
+            self.tr("Trainable"),
+        )
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
         if self.rowCount():
             self.dataChanged.emit(self.index(0, 4), self.index(self.rowCount() - 1, 4))
@@ -184,11 +202,19 @@ class LayerTableModel(QAbstractTableModel):
                 return ""
             if layer.trainable_parameters == layer.parameters:
                 return self.tr("yes")
-            return self.tr("frozen") if not layer.trainable_parameters else self.tr("{0} of {1}").format(
-                number(layer.trainable_parameters), number(layer.parameters))
+            return (
+                self.tr("frozen")
+                if not layer.trainable_parameters
+                else self.tr("{0} of {1}").format(number(layer.trainable_parameters), number(layer.parameters))
+            )
         if role == Qt.ItemDataRole.TextAlignmentRole and column == 3:
             return int(_NUMBER_ALIGNMENT)
-        if role == Qt.ItemDataRole.ForegroundRole and column == 4 and layer.parameters and not layer.trainable_parameters:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == 4
+            and layer.parameters
+            and not layer.trainable_parameters
+        ):
             return QColor(theme.scheme().muted)
         return None
 
@@ -200,6 +226,7 @@ def _shape_text(shape: tuple) -> str:
 
 
 # ================================================================ the view
+
 
 class ModelView(QWidget):
     """The active model's curves, confusion matrix, per-class report, summary and comparison.
@@ -363,8 +390,9 @@ class ModelView(QWidget):
     def _on_session_model_summary(self, path: str, summary) -> None:
         self.set_summary(summary)
 
-    def set_model(self, metadata: ModelMetadata, path: str | os.PathLike | None,
-                  summary: ModelSummary | None = None) -> None:
+    def set_model(
+        self, metadata: ModelMetadata, path: str | os.PathLike | None, summary: ModelSummary | None = None
+    ) -> None:
         """Show a model: its metadata, file path and (if known yet) its ModelSummary."""
         self._metadata = metadata
         self._path = os.fspath(path) if path is not None else None
@@ -444,8 +472,12 @@ class ModelView(QWidget):
     def _show_history(self) -> None:
         meta = self._metadata
         if not meta.history:
-            self.curves.show_message(self.tr("This model has no training history stored.\n"
-                                             "Models trained in this app keep their accuracy and loss per epoch."))
+            self.curves.show_message(
+                self.tr(
+                    "This model has no training history stored.\n"
+                    "Models trained in this app keep their accuracy and loss per epoch."
+                )
+            )
             return
         self.curves.set_history(meta.history, meta.stages)
 
@@ -460,15 +492,23 @@ class ModelView(QWidget):
                 self._no_evaluation(self.tr("The stored evaluation cannot be read: {0}").format(exc), error=True)
                 return
         if self._evaluation is None:
-            self._no_evaluation(self.tr("This model has no evaluation stored: evaluate it on held-out images "
-                                        "(infinityvision evaluate) or train it here."))
+            self._no_evaluation(
+                self.tr(
+                    "This model has no evaluation stored: evaluate it on held-out images "
+                    "(infinityvision evaluate) or train it here."
+                )
+            )
             return
         ev = self._evaluation
         if kind == "test":
             text = self.tr("Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}", "", ev.n)
         else:
-            text = self.tr("Accuracy {0} on %Ln validation image(s) (no test split was stored) · "
-                           "macro F1 {1} · calibration error {2}", "", ev.n)
+            text = self.tr(
+                "Accuracy {0} on %Ln validation image(s) (no test split was stored) · "
+                "macro F1 {1} · calibration error {2}",
+                "",
+                ev.n,
+            )
         self.evaluation_label.setText(text.format(percent(ev.accuracy), decimal(ev.macro_f1, 3), decimal(ev.ece, 3)))
         self._evaluation_error = None
         self._style_evaluation_label()
@@ -501,11 +541,19 @@ class ModelView(QWidget):
                 text += " · " + self.tr("file {0}").format(file_size(size))
             self.summary_label.setText(text + "\n" + self.tr("Layer details appear once the model is loaded."))
             return
-        self.summary_label.setText(self.tr(
-            "%n layer(s) · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}", "",
-            len(summary.layers)).format(
-            number(summary.total_parameters), number(summary.trainable_parameters), number(summary.frozen_parameters),
-            *summary.input_size, file_size(summary.file_bytes)))
+        self.summary_label.setText(
+            self.tr(
+                "%n layer(s) · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}",
+                "",
+                len(summary.layers),
+            ).format(
+                number(summary.total_parameters),
+                number(summary.trainable_parameters),
+                number(summary.frozen_parameters),
+                *summary.input_size,
+                file_size(summary.file_bytes),
+            )
+        )
 
     def _show_comparison(self) -> None:
         models = list(self._known_models)

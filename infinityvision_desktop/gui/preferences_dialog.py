@@ -10,8 +10,17 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSpinBox,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.gui import i18n
@@ -81,8 +90,11 @@ class PreferencesDialog(QDialog):
         history.addLayout(forget_row)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.Apply, self)
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Apply,
+            self,
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.appearance_box)
@@ -116,10 +128,10 @@ class PreferencesDialog(QDialog):
         for index, text in enumerate((self.tr("System"), self.tr("Light"), self.tr("Dark"))):
             self.theme_combo.setItemText(index, text)
         self.answers_box.setTitle(self.tr("Answers"))
-        self.threshold_check.setText(self.tr("Call an answer \"not sure\" below"))
+        self.threshold_check.setText(self.tr('Call an answer "not sure" below'))
         self.threshold_spin.setSuffix(self.tr(" %"))
-        self.threshold_spin.setAccessibleName(self.tr("\"Not sure\" threshold"))
-        self.threshold_spin.setToolTip(self.tr("Answers less confident than this are shown as \"not sure\""))
+        self.threshold_spin.setAccessibleName(self.tr('"Not sure" threshold'))
+        self.threshold_spin.setToolTip(self.tr('Answers less confident than this are shown as "not sure"'))
         self._update_threshold_note()
         self.history_box.setTitle(self.tr("History"))
         self.record_check.setText(self.tr("Keep a history of classified images"))
@@ -183,7 +195,8 @@ class PreferencesDialog(QDialog):
             own = self.tr("No model is loaded: each model brings its own threshold, set when it was calibrated.")
         else:
             own = self.tr("The active model's own threshold, set when it was calibrated: {0}%.").format(
-                round(self._model_threshold * 100))
+                round(self._model_threshold * 100)
+            )
         if not self.threshold_check.isChecked():
             own += " " + self.tr("It is used while this box is not ticked.")
         self.threshold_note.setText(own)

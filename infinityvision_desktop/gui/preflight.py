@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Callable, Iterable, Mapping, Sequence, TextIO
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TextIO
 
 # soname -> the package that has it on (Debian/Ubuntu, Fedora, Arch)
 GUI_LIBRARIES = {  # QtGui links these whatever the platform plugin
@@ -70,8 +71,14 @@ def ensure(argv: Sequence[str] = (), *, stream: TextIO | None = None, **check_op
     return 1
 
 
-def check(argv: Sequence[str] = (), *, env: Mapping[str, str] | None = None, platform: str | None = None,
-          can_load: Callable[[str], bool] | None = None, os_release: Mapping[str, str] | None = None) -> str | None:
+def check(
+    argv: Sequence[str] = (),
+    *,
+    env: Mapping[str, str] | None = None,
+    platform: str | None = None,
+    can_load: Callable[[str], bool] | None = None,
+    os_release: Mapping[str, str] | None = None,
+) -> str | None:
     """None when Qt can open a window here, else the one line that says why not.
 
     `can_load` (soname -> bool), `env`, `platform` (sys.platform) and `os_release` are for tests; the
@@ -87,9 +94,11 @@ def check(argv: Sequence[str] = (), *, env: Mapping[str, str] | None = None, pla
         return None  # offscreen, wayland, vnc, eglfs...: not ours to judge
     has_x11, has_wayland = bool(env.get("DISPLAY")), bool(env.get("WAYLAND_DISPLAY"))
     if not has_x11 and not (has_wayland and not qpa):
-        return (f"InfinityVision cannot open its window: there is no display (DISPLAY is not set"
-                f"{'' if qpa else ' and neither is WAYLAND_DISPLAY'}, e.g. over ssh). "
-                f"Use the command line instead: {_program()} classify PHOTO ... ({_program()} --help lists the commands)")
+        return (
+            f"InfinityVision cannot open its window: there is no display (DISPLAY is not set"
+            f"{'' if qpa else ' and neither is WAYLAND_DISPLAY'}, e.g. over ssh). "
+            f"Use the command line instead: {_program()} classify PHOTO ... ({_program()} --help lists the commands)"
+        )
     wanted = dict(GUI_LIBRARIES)
     # with WAYLAND_DISPLAY set Qt tries its wayland plugin first (xcb is the fallback)
     wayland_first = not qpa and has_wayland and env.get("XDG_SESSION_TYPE", "").lower() != "x11"
@@ -130,12 +139,22 @@ def _missing_message(missing: Sequence[str], wanted: Mapping[str, tuple[str, ...
             packages = _unique(wanted[soname][column] for soname in known)
             named = packages + other
             what = "the system library" if len(named) == 1 else "the system libraries"
-            how = f"{command} {' '.join(packages)}{other_hint}" if packages else f"install the package that has {', '.join(other)}"
+            how = (
+                f"{command} {' '.join(packages)}{other_hint}"
+                if packages
+                else f"install the package that has {', '.join(other)}"
+            )
             return f"InfinityVision needs {what} {', '.join(named)} to open its window: {how}"
-    hints = "; ".join(f"{label}: {command} {' '.join(_unique(wanted[s][column] for s in known))}"
-                      for label, (_, command), column in zip(("Debian/Ubuntu", "Fedora", "Arch"), INSTALLERS, range(3)))
+    hints = "; ".join(
+        f"{label}: {command} {' '.join(_unique(wanted[s][column] for s in known))}"
+        for label, (_, command), column in zip(("Debian/Ubuntu", "Fedora", "Arch"), INSTALLERS, range(3))
+    )
     what = "the system library" if len(missing) == 1 else "the system libraries"
-    how = f" ({hints}){',' + other_hint if other else ''}" if known else f": install the package that has {', '.join(other)}"
+    how = (
+        f" ({hints}){',' + other_hint if other else ''}"
+        if known
+        else f": install the package that has {', '.join(other)}"
+    )
     return f"InfinityVision needs {what} {', '.join(missing)} to open its window{how}"
 
 

@@ -2,43 +2,23 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 
 from PySide6.QtCore import QIODevice, QSaveFile
 
+from infinityvision_desktop.core.prediction_csv import PredictionRow, csv_text
 from infinityvision_desktop.gui.widgets.results_table import ResultRow
-
-FIXED_COLUMNS = ("path", "label", "confidence", "not_sure")
 
 
 def results_csv_text(rows: list[ResultRow]) -> str:
-    """path,label,confidence,not_sure, one column per class probability, then error.
-
-    The class columns are the union of every row's classes in order of appearance (normally one
-    model's classes). Unreadable images keep their row, with the reason in `error`.
-    """
-    classes: list[str] = []
-    for row in rows:
-        if row.prediction is not None:
-            classes.extend(label for label in row.prediction.labels if label not in classes)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*FIXED_COLUMNS, *classes, "error"])
-    for row in rows:
-        path = row.path if row.path is not None else row.name
-        prediction = row.prediction
-        if prediction is None:
-            error = row.error or "not classified"
-            writer.writerow([path, "", "", "", *([""] * len(classes)), error])
-            continue
-        probabilities = dict(zip(prediction.labels, prediction.probabilities))
-        writer.writerow([
-            path, prediction.label, f"{prediction.confidence:.6f}", str(bool(prediction.not_sure)).lower(),
-            *(f"{probabilities[c]:.6f}" if c in probabilities else "" for c in classes), "",
-        ])
-    return buffer.getvalue()
+    """Every row in the one prediction CSV layout (core.prediction_csv); unreadable images keep
+    their row, with the reason in `error`."""
+    return csv_text(
+        [
+            PredictionRow.of(row.path if row.path is not None else row.name, row.prediction, error=row.error or "")
+            for row in rows
+        ]
+    )
 
 
 def write_results_csv(path: str | os.PathLike, rows: list[ResultRow]) -> None:

@@ -17,8 +17,8 @@ import dataclasses
 import enum
 import itertools
 import os
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
@@ -66,8 +66,9 @@ class ClassifySession(QObject):
     sig_error = Signal(str, str)
     """An unexpected error in the worker: a one-line message and the details."""
 
-    def __init__(self, settings: Settings, *, model_path: str | os.PathLike | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, settings: Settings, *, model_path: str | os.PathLike | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.results = ResultsModel(self)
@@ -244,8 +245,9 @@ class ClassifySession(QObject):
     def add_image(self, data: bytes | np.ndarray, name: str | None) -> int:
         """List an in-memory image (encoded bytes or RGB pixels) and classify it; returns its key."""
         self._pasted_count += 1
-        row = ResultRow(key=next(self._keys), name=name or self.tr("Pasted image {0}").format(self._pasted_count),
-                        data=data)
+        row = ResultRow(
+            key=next(self._keys), name=name or self.tr("Pasted image {0}").format(self._pasted_count), data=data
+        )
         self.results.add_rows([row])
         self.sig_rows_added.emit((row,), row.key)
         self.submit([row])
@@ -253,8 +255,9 @@ class ClassifySession(QObject):
 
     def add_stored(self, name: str, prediction, thumbnail: np.ndarray | None, note: str) -> int:
         """List an answer given before (a History entry whose file is gone), not classified again."""
-        row = ResultRow(key=next(self._keys), name=name, state=RowState.DONE, prediction=prediction,
-                        thumbnail=thumbnail, note=note)
+        row = ResultRow(
+            key=next(self._keys), name=name, state=RowState.DONE, prediction=prediction, thumbnail=thumbnail, note=note
+        )
         self.results.add_rows([row])
         self.sig_rows_added.emit((row,), row.key)
         self.sig_status_changed.emit()
@@ -364,8 +367,12 @@ class ClassifySession(QObject):
         if self._job_threshold.get(job_id, self.threshold_override()) != self.threshold_override():
             # the user changed the threshold while the job ran: its answers are judged by the new one
             threshold = self.threshold()
-            results = tuple(dataclasses.replace(result, prediction=result.prediction.with_threshold(threshold))
-                            if result.prediction is not None else result for result in results)
+            results = tuple(
+                dataclasses.replace(result, prediction=result.prediction.with_threshold(threshold))
+                if result.prediction is not None
+                else result
+                for result in results
+            )
         changed = self.results.apply_results(results)
         self.sig_results.emit(tuple(changed), results)
         self.sig_status_changed.emit()
@@ -384,8 +391,9 @@ class ClassifySession(QObject):
         if keys is None or self._closing:  # cancelled from here already
             return
         if summary.not_done:
-            unfinished = [row for row in map(self.results.row, keys)
-                          if row is not None and row.state == RowState.QUEUED]
+            unfinished = [
+                row for row in map(self.results.row, keys) if row is not None and row.state == RowState.QUEUED
+            ]
             self.results.set_state(unfinished, RowState.CANCELLED if self.metadata else RowState.WAITING)
         if not self._jobs:
             self._become_idle()

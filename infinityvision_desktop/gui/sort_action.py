@@ -38,8 +38,9 @@ class SortWorker(Worker):
         from infinityvision_desktop.core.sorting import SortError, sort_into_folders
 
         try:
-            report = sort_into_folders(self.items, self.destination, on_progress=self._progress,
-                                       should_stop=self.should_stop)
+            report = sort_into_folders(
+                self.items, self.destination, on_progress=self._progress, should_stop=self.should_stop
+            )
         except SortError as exc:
             self.sig_failed.emit(str(exc))
             return
@@ -88,8 +89,11 @@ class SortController(QObject):
 
     def sortable_rows(self) -> list:
         """Listed images that are files and have an answer or a reason they have none."""
-        return [row for row in self.window.results_model.rows()
-                if row.path is not None and row.state in (RowState.DONE, RowState.FAILED)]
+        return [
+            row
+            for row in self.window.results_model.rows()
+            if row.path is not None and row.state in (RowState.DONE, RowState.FAILED)
+        ]
 
     @Slot()
     def _on_file_menu_about_to_show(self) -> None:
@@ -107,25 +111,33 @@ class SortController(QObject):
         rows = self.sortable_rows()
         answered = [row for row in rows if row.prediction is not None]
         if not answered:
-            self._tell(title, self.tr("Nothing to sort: classify some image files first "
-                                      "(pasted images have no file to copy)."))
+            self._tell(
+                title, self.tr("Nothing to sort: classify some image files first (pasted images have no file to copy).")
+            )
             return
-        folder = QFileDialog.getExistingDirectory(window, self.tr("Sort Into Folders: choose where the class "
-                                                                  "folders go"))
+        folder = QFileDialog.getExistingDirectory(
+            window, self.tr("Sort Into Folders: choose where the class folders go")
+        )
         if not folder:
             return
         not_sure = sum(row.prediction.not_sure for row in answered)
         text = self.tr("Copy %n image(s) into one folder per class in {0}?", "", len(answered)).format(folder)
-        details = [self.tr("The originals stay where they are, and no file is overwritten."),
-                   self.tr("predictions.csv, beside the folders, lists every image and its answer.")]
+        details = [
+            self.tr("The originals stay where they are, and no file is overwritten."),
+            self.tr("predictions.csv, beside the folders, lists every image and its answer."),
+        ]
         if not_sure:
             details.insert(0, self.tr("%n image(s) the model is not sure about go to not_sure/.", "", not_sure))
         unreadable = len(rows) - len(answered)
         if unreadable:
             details.append(self.tr("%n unreadable image(s) are listed in the CSV, not copied.", "", unreadable))
-        answer = QMessageBox.question(window, title, text + "\n\n" + "\n".join(details),
-                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-                                      QMessageBox.StandardButton.Yes)
+        answer = QMessageBox.question(
+            window,
+            title,
+            text + "\n\n" + "\n".join(details),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Yes,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         self.start(rows, folder)
@@ -140,8 +152,9 @@ class SortController(QObject):
         worker.sig_sorted.connect(self._on_worker_sorted)
         worker.sig_failed.connect(self._on_worker_failed)
         self._worker = worker
-        self._progress = QProgressDialog(self.tr("Copying images into class folders…"), self.tr("Cancel"),
-                                         0, len(items), self.window)
+        self._progress = QProgressDialog(
+            self.tr("Copying images into class folders…"), self.tr("Cancel"), 0, len(items), self.window
+        )
         self._progress.setWindowTitle(self.tr("Sort Into Folders"))
         self._progress.setWindowModality(Qt.WindowModality.WindowModal)
         self._progress.setMinimumDuration(PROGRESS_DELAY_MS)
@@ -170,14 +183,18 @@ class SortController(QObject):
         self._close_progress()
         folders = ", ".join(f"{name} {count}" for name, count in report.copied.items()) or self.tr("none")
         # the folders' names as they are on disk: the model's labels
-        text = self.tr("Copied %n image(s) into {0} ({1}).", "", report.total_copied).format(report.destination, folders)
+        text = self.tr("Copied %n image(s) into {0} ({1}).", "", report.total_copied).format(
+            report.destination, folders
+        )
         if report.cancelled:
             text = self.tr("Cancelled. ") + text
         if report.renamed:
             text += "\n" + self.tr("%n copy(ies) were given a new name because the name was taken.", "", report.renamed)
         failed = [(path, reason) for path, reason in report.skipped if reason.startswith("not copied")]
         if failed:
-            text += "\n" + self.tr("%n image(s) could not be copied; the first: {0}: {1}", "", len(failed)).format(*failed[0])
+            text += "\n" + self.tr("%n image(s) could not be copied; the first: {0}: {1}", "", len(failed)).format(
+                *failed[0]
+            )
         text += "\n" + self.tr("Every prediction is listed in {0}.").format(report.csv_path)
         self._tell(self.tr("Sort Into Folders"), text, warning=bool(failed))
         self.sig_sorted.emit(report)
@@ -197,7 +214,9 @@ class SortController(QObject):
         if self._progress is not None:
             self._progress.canceled.disconnect(self._on_progress_canceled)
             self._progress.close()
-            self._progress.setParent(None)  # destroyed now, from Python, not by the event loop (see workers.start_worker)
+            self._progress.setParent(
+                None
+            )  # destroyed now, from Python, not by the event loop (see workers.start_worker)
             self._progress = None
 
     def _tell(self, title: str, text: str, *, warning: bool = False) -> None:

@@ -80,7 +80,8 @@ class ClassifyStatus(QObject):
             return ""
         if counts["cancelled"]:
             text = self.tr("Cancelled: {0} classified, {1} skipped, {2} not classified").format(
-                counts["classified"], counts["skipped"], counts["cancelled"])
+                counts["classified"], counts["skipped"], counts["cancelled"]
+            )
         else:
             text = self.tr("{0} classified, {1} skipped").format(counts["classified"], counts["skipped"])
         if counts["waiting"]:
@@ -105,20 +106,28 @@ class ClassifyStatus(QObject):
         else:
             text = self.tr("No model")
             if session.problem_path:  # shortened in the middle, as Qt's file dialogs do; whole in the tip
-                path = self.model_label.fontMetrics().elidedText(session.problem_path, Qt.TextElideMode.ElideMiddle,
-                                                                 MODEL_PATH_WIDTH)
+                path = self.model_label.fontMetrics().elidedText(
+                    session.problem_path, Qt.TextElideMode.ElideMiddle, MODEL_PATH_WIDTH
+                )
                 text += " · " + self.tr("looked for {0}").format(path)
-            tip = (self.tr("No model available: looked for {0} ({1}).").format(session.problem_path,
-                                                                                session.problem_reason)
-                   if session.problem_reason else "")
+            tip = (
+                self.tr("No model available: looked for {0} ({1}).").format(
+                    session.problem_path, session.problem_reason
+                )
+                if session.problem_reason
+                else ""
+            )
         self.model_label.setText(text)
         self.model_label.setToolTip(tip)
 
     @Slot(str, str)
     def _on_session_model_failed(self, path: str, reason: str) -> None:
         if self.session.metadata is not None:
-            self.message(self.tr("Could not load {0}: {1}. Still using {2}.")
-                         .format(Path(path).name, reason, self.session.model_name()))
+            self.message(
+                self.tr("Could not load {0}: {1}. Still using {2}.").format(
+                    Path(path).name, reason, self.session.model_name()
+                )
+            )
 
     # ================================================================ progress
 

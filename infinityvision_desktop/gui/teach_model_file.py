@@ -29,8 +29,9 @@ class ModelFileActions(QObject):
     def save_as(self, source: str, project_name: str) -> None:
         """Ask where to save a copy of `source`, then copy it there in a worker."""
         suggested = str(Path(self._settings.last_save_folder or Path.home()) / f"{project_name}.h5")
-        target, _ = QFileDialog.getSaveFileName(self.parent(), self.tr("Save Model As"), suggested,
-                                                self.tr("Keras model (*.h5)"))
+        target, _ = QFileDialog.getSaveFileName(
+            self.parent(), self.tr("Save Model As"), suggested, self.tr("Keras model (*.h5)")
+        )
         if not target:
             return
         if not target.lower().endswith(".h5"):

@@ -81,8 +81,12 @@ class TrainPanel(QWidget):
         self.train_button.setText(self.tr("Train"))
         self.cancel_button.setText(self.tr("Cancel"))
         self.deeper_button.setText(self.tr("Train Deeper…"))
-        self.deeper_button.setToolTip(self.tr("Fine-tune the whole network on the project's photos (minutes, "
-                                              "in the training dialog): for a few hundred photos a class or more"))
+        self.deeper_button.setToolTip(
+            self.tr(
+                "Fine-tune the whole network on the project's photos (minutes, "
+                "in the training dialog): for a few hundred photos a class or more"
+            )
+        )
         if self._no_results:
             self.confusion.show_message(self.tr("Train to see which classes the model mixes up."))
 
@@ -158,8 +162,11 @@ class TrainPanel(QWidget):
 
     @Slot(str, int, int)
     def show_progress(self, stage: str, done: int, total: int) -> None:
-        texts = {"features": self.tr("Looking at the photos: {0} of {1}").format(done, total),
-                 "fit": self.tr("Fitting and cross-validating…"), "save": self.tr("Saving the model…")}
+        texts = {
+            "features": self.tr("Looking at the photos: {0} of {1}").format(done, total),
+            "fit": self.tr("Fitting and cross-validating…"),
+            "save": self.tr("Saving the model…"),
+        }
         self.train_status.setText(texts.get(stage, stage))
         index = STAGES.index(stage) if stage in STAGES else 0
         share = done / total if total else 0.0
@@ -183,9 +190,12 @@ class TrainPanel(QWidget):
         """A finished run (core.teach.trainer.TeachResult): its held-out accuracy and confusion matrix."""
         held = result.metadata.validation
         self.accuracy_label.setText(self.tr("{0} of held-out photos right").format(percent_text(held["accuracy"])))
-        text = self.tr("Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model "
-                       "that had not seen it.", "", result.images).format(f"{result.seconds:.1f}",
-                                                                          self._method_text(held["method"]))
+        text = self.tr(
+            "Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model "
+            "that had not seen it.",
+            "",
+            result.images,
+        ).format(f"{result.seconds:.1f}", self._method_text(held["method"]))
         if result.corrections:
             text += " " + self.tr("%n correction(s) used.", "", result.corrections)
         self.train_status.setText(text)

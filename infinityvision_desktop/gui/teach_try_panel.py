@@ -157,8 +157,9 @@ class TryPanel(QWidget):
         if request_id != self._request:
             return
         if prediction.not_sure:
-            text = self.tr("Not sure: looks most like {0} ({1})").format(prediction.label,
-                                                                         percent_text(prediction.confidence))
+            text = self.tr("Not sure: looks most like {0} ({1})").format(
+                prediction.label, percent_text(prediction.confidence)
+            )
             colour = self._scheme.not_sure
         else:
             text = f"{prediction.label} {percent_text(prediction.confidence)}"
@@ -202,7 +203,8 @@ class TryPanel(QWidget):
     @Slot()
     def _on_try_open_button_clicked(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Try a Photo"), self._settings.last_folder,
-                                              self.tr("Images ({0})").format(patterns))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Try a Photo"), self._settings.last_folder, self.tr("Images ({0})").format(patterns)
+        )
         if path:
             self.try_file(path)

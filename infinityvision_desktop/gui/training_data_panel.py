@@ -10,8 +10,19 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableWidget,
-    QTableWidgetItem, QToolButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.core.datasets import ALL
@@ -128,8 +139,10 @@ class TrainingDataPanel(QGroupBox):
         shown: dict[str, dict[str, int]] = {}
         for column in range(1, self.counts_table.columnCount()):
             header = self.counts_table.horizontalHeaderItem(column).text()
-            shown[header] = {self.counts_table.item(row, 0).text(): int(self.counts_table.item(row, column).text())
-                             for row in range(self.counts_table.rowCount())}
+            shown[header] = {
+                self.counts_table.item(row, 0).text(): int(self.counts_table.item(row, column).text())
+                for row in range(self.counts_table.rowCount())
+            }
         return shown
 
     def _start_scan(self) -> None:
@@ -222,14 +235,17 @@ class TrainingDataPanel(QGroupBox):
 
     @Slot()
     def _on_browse_folder_action_triggered(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the Folder of Class Folders"), self._browse_start())
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Choose the Folder of Class Folders"), self._browse_start()
+        )
         if folder:
             self.set_path(folder)
 
     @Slot()
     def _on_browse_archive_action_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Choose a Dataset Archive"), self._browse_start(),
-                                              self.tr("Archives (*.tar.gz *.tgz *.tar)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Choose a Dataset Archive"), self._browse_start(), self.tr("Archives (*.tar.gz *.tgz *.tar)")
+        )
         if path:
             self.set_path(path)
 

@@ -21,7 +21,15 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFileDialog, QFrame, QHBoxLayout, QMessageBox, QScrollArea, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QMessageBox,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop import paths
@@ -37,7 +45,11 @@ from infinityvision_desktop.gui.training_resume_banner import ResumeBanner
 from infinityvision_desktop.gui.training_run_panel import TrainingRunPanel
 from infinityvision_desktop.gui.training_settings_panel import TrainingSettingsPanel
 from infinityvision_desktop.gui.training_start_panel import (
-    BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, BASE_VGG16, StartFromPanel,
+    BASE_AIRBENCH,
+    BASE_FINE_TUNE,
+    BASE_LITE0,
+    BASE_VGG16,
+    StartFromPanel,
 )
 
 # the starting points `set_base_kind()` takes, importable with the dialog
@@ -70,8 +82,14 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
     sig_run_finished = Signal(object)
     """The run's thread has ended: its TrainResult, or None if it failed."""
 
-    def __init__(self, parent: QWidget | None = None, *, model_path: str | os.PathLike | None = None,
-                 metadata: ModelMetadata | None = None, widths: str | tuple[int, int, int] | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        model_path: str | os.PathLike | None = None,
+        metadata: ModelMetadata | None = None,
+        widths: str | tuple[int, int, int] | None = None,
+    ) -> None:
         super().__init__(parent)
         self._widths = widths  # airbench width override (tests and benchmarks train tiny networks)
         self._saved_copy: Path | None = None
@@ -147,8 +165,14 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
         """Every text in the current language: at construction and on QEvent.LanguageChange."""
         self.setWindowTitle(self.tr("Train or Fine-tune a Model"))
         # the panels first: the settings column is then measured with their new texts
-        for panel in (self.resume_banner, self.data_panel, self.start_panel, self.name_panel, self.settings_panel,
-                      self.run_panel):
+        for panel in (
+            self.resume_banner,
+            self.data_panel,
+            self.start_panel,
+            self.name_panel,
+            self.settings_panel,
+            self.run_panel,
+        ):
             panel.retranslate_ui()
         self.start_button.setText(self.tr("&Start"))
         self.cancel_button.setText(self.tr("S&top Training"))
@@ -223,9 +247,12 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
     def config(self) -> TrainConfig:
         """The TrainConfig the form describes (without an output path; Start adds one)."""
         text = self.data_panel.path_text()
-        return TrainConfig(data=os.path.abspath(text) if text else "",
-                           widths=self._widths if self._widths is not None else "small",
-                           **self.start_panel.config_fields(), **self.settings_panel.config_fields(self.base_kind()))
+        return TrainConfig(
+            data=os.path.abspath(text) if text else "",
+            widths=self._widths if self._widths is not None else "small",
+            **self.start_panel.config_fields(),
+            **self.settings_panel.config_fields(self.base_kind()),
+        )
 
     def start(self, config: TrainConfig) -> bool:
         """Start a run of `config` now (no questions); False if one is already running."""
@@ -281,7 +308,11 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
         source = Path(result.model_path)
         target = Path(path)
         if target.suffix.lower() != source.suffix.lower():
-            target = target.with_name(target.name + source.suffix) if not target.suffix else target.with_suffix(source.suffix)
+            target = (
+                target.with_name(target.name + source.suffix)
+                if not target.suffix
+                else target.with_suffix(source.suffix)
+            )
         if same_file(target, paths.bundled_model_path()):
             raise ValueError(self.tr("The bundled model is never overwritten: choose another name or folder."))
         if not same_file(target, source):
@@ -302,8 +333,12 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
             if self._close_when_done:
                 return
             answer = QMessageBox.question(
-                self, self.tr("Stop Training?"), self.tr("Stop training and keep the best weights?"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, QMessageBox.StandardButton.No)
+                self,
+                self.tr("Stop Training?"),
+                self.tr("Stop training and keep the best weights?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
             if answer != QMessageBox.StandardButton.Yes:
                 return
             self._close_when_done = True  # closes once the best weights are saved
@@ -389,14 +424,17 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
             return
         source = Path(result.model_path)
         start = str((self._saved_copy.parent if self._saved_copy else Path.home()) / source.name)
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save Model As"), start,
-                                              self.tr("Keras model (*{0})").format(source.suffix))
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Save Model As"), start, self.tr("Keras model (*{0})").format(source.suffix)
+        )
         if not path:
             return
         try:
             saved = self.save_model_as(path)
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, self.tr("Save Model As"), self.tr("The model could not be saved:\n{0}").format(exc))
+            QMessageBox.warning(
+                self, self.tr("Save Model As"), self.tr("The model could not be saved:\n{0}").format(exc)
+            )
             return
         self.run_panel.set_status(self.tr("Saved as {0}.").format(saved))
 

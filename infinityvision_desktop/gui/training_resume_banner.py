@@ -48,7 +48,8 @@ class ResumeBanner(QFrame):
     def apply_scheme(self, colours: theme.Scheme) -> None:
         self.setStyleSheet(
             f"#resumeBanner {{ background: {colours.banner}; border: 1px solid {colours.banner_border};"
-            f" border-radius: 4px; }} #resumeBanner QLabel {{ color: {colours.text}; }}")
+            f" border-radius: 4px; }} #resumeBanner QLabel {{ color: {colours.text}; }}"
+        )
 
     def offer(self, fingerprint: str | None) -> None:
         """Offer the unfinished run of the settings with this fingerprint, else the newest unfinished run."""
@@ -62,20 +63,25 @@ class ResumeBanner(QFrame):
             self.hide()
             return
         base = Path(run.config.base).stem if run.config.base else run.config.arch
-        self.resume_label.setText(self.tr("An unfinished run can be resumed: {0} on {1}, {2} of {3} epochs done ({4}).")
-                                  .format(base, Path(run.config.data).name, run.epochs_done, run.epochs_planned,
-                                          saved_at_text(run.saved_at)))
+        self.resume_label.setText(
+            self.tr("An unfinished run can be resumed: {0} on {1}, {2} of {3} epochs done ({4}).").format(
+                base, Path(run.config.data).name, run.epochs_done, run.epochs_planned, saved_at_text(run.saved_at)
+            )
+        )
         self.show()
 
     def ask_to_resume(self, run: ResumableRun) -> bool | None:
         """Ask whether Start resumes `run` (True), starts again and discards it (False), or not at all (None)."""
         answer = QMessageBox.question(
-            self.window(), self.tr("Resume Training?"),
-            self.tr("A run of these settings stopped after {0} of {1} epochs ({2}). Resume from its checkpoint?\n\n"
-                    "No starts again from the beginning and discards that checkpoint.")
-            .format(run.epochs_done, run.epochs_planned, saved_at_text(run.saved_at)),
+            self.window(),
+            self.tr("Resume Training?"),
+            self.tr(
+                "A run of these settings stopped after {0} of {1} epochs ({2}). Resume from its checkpoint?\n\n"
+                "No starts again from the beginning and discards that checkpoint."
+            ).format(run.epochs_done, run.epochs_planned, saved_at_text(run.saved_at)),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Yes)
+            QMessageBox.StandardButton.Yes,
+        )
         if answer not in (QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No):
             return None
         return answer == QMessageBox.StandardButton.Yes

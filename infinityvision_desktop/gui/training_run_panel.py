@@ -218,10 +218,14 @@ class TrainingRunPanel(QWidget):
     def _on_training_worker_stage_started(self, stage: Stage, steps: int) -> None:
         stages = plan_stages(self.config) if self.config else [stage]
         if not self._stopping:
-            self.stage_label.setText(self.tr("Stage {0} of {1}: {2}").format(
-                stage.index + 1, len(stages), self._stage_title(stage.name)))
-        self.log(self.tr("Stage {0}: {1}, {2} epochs of {3} batches, learning rate {4:g}").format(
-            stage.index + 1, stage.name, stage.epochs, steps, stage.learning_rate))
+            self.stage_label.setText(
+                self.tr("Stage {0} of {1}: {2}").format(stage.index + 1, len(stages), self._stage_title(stage.name))
+            )
+        self.log(
+            self.tr("Stage {0}: {1}, {2} epochs of {3} batches, learning rate {4:g}").format(
+                stage.index + 1, stage.name, stage.epochs, steps, stage.learning_rate
+            )
+        )
         self.sig_stage_started.emit(stage)
         if self._labels:
             self.confusion.prepare(self._labels)  # now, not in the busy moment the run ends
@@ -230,8 +234,11 @@ class TrainingRunPanel(QWidget):
     def _on_training_worker_progress(self, progress: TrainingProgress) -> None:
         self.progress_bar.setRange(0, progress.total)
         self.progress_bar.setValue(progress.done)
-        self.epoch_label.setText(self.tr("Epoch {0} of {1} · batch {2}/{3} · loss {4}").format(
-            progress.epoch, progress.epochs, progress.batch, progress.batches, decimal(progress.loss, 3)))
+        self.epoch_label.setText(
+            self.tr("Epoch {0} of {1} · batch {2}/{3} · loss {4}").format(
+                progress.epoch, progress.epochs, progress.batch, progress.batches, decimal(progress.loss, 3)
+            )
+        )
         if progress.eta_seconds is None:
             self.eta_label.setText(self.tr("estimating time left…"))
         else:
@@ -241,11 +248,23 @@ class TrainingRunPanel(QWidget):
     @Slot(object)
     def _on_training_worker_epoch_done(self, metrics: EpochMetrics) -> None:
         self.curves.append_epoch(metrics.to_dict())
-        validation = (self.tr(", validation accuracy {0:.1%}").format(metrics.val_accuracy)
-                      if metrics.val_accuracy is not None else "")
-        self.log(self.tr("Epoch {0} ({1} {2}/{3}): loss {4:.3f}, accuracy {5:.1%}{6}, {7:.0f} s").format(
-            metrics.epoch, metrics.stage, metrics.stage_epoch, metrics.stage_epochs, metrics.loss, metrics.accuracy,
-            validation, metrics.seconds))
+        validation = (
+            self.tr(", validation accuracy {0:.1%}").format(metrics.val_accuracy)
+            if metrics.val_accuracy is not None
+            else ""
+        )
+        self.log(
+            self.tr("Epoch {0} ({1} {2}/{3}): loss {4:.3f}, accuracy {5:.1%}{6}, {7:.0f} s").format(
+                metrics.epoch,
+                metrics.stage,
+                metrics.stage_epoch,
+                metrics.stage_epochs,
+                metrics.loss,
+                metrics.accuracy,
+                validation,
+                metrics.seconds,
+            )
+        )
         self.sig_epoch_done.emit(metrics)
 
     @Slot(object)
@@ -267,30 +286,50 @@ class TrainingRunPanel(QWidget):
         self.stage_label.setText(self.tr("Stopped") if result.stopped else self.tr("Finished"))
         best = self.tr(" (best epoch: {0})").format(result.best_epoch) if result.best_epoch else ""
         if result.stopped:
-            self.set_status(self.tr("Stopped after {0}: the best weights{1} are saved as {2}.").format(
-                self._duration(result.seconds), best, Path(result.model_path).name))
+            self.set_status(
+                self.tr("Stopped after {0}: the best weights{1} are saved as {2}.").format(
+                    self._duration(result.seconds), best, Path(result.model_path).name
+                )
+            )
         else:
-            self.set_status(self.tr("Finished in {0}{1}; saved as {2}.").format(
-                self._duration(result.seconds), best, Path(result.model_path).name))
+            self.set_status(
+                self.tr("Finished in {0}{1}; saved as {2}.").format(
+                    self._duration(result.seconds), best, Path(result.model_path).name
+                )
+            )
         self._show_evaluation(meta)
 
     def _show_evaluation(self, meta: ModelMetadata) -> None:
         evaluation, test = (meta.evaluation, True) if meta.evaluation else (meta.validation, False)
         if not evaluation:
             self.accuracy_label.setText(self.tr("No held-out images: nothing to evaluate on."))
-            self.confusion.show_message(self.tr("Keep a validation share or add a test/ folder to see a confusion matrix."))
+            self.confusion.show_message(
+                self.tr("Keep a validation share or add a test/ folder to see a confusion matrix.")
+            )
             return
         if test:
-            self.accuracy_label.setText(self.tr("Held-out accuracy: {0} on %Ln test image(s)", "", evaluation["n"])
-                                        .format(percent(evaluation["accuracy"])))
-            self.evaluation_note.setText(self.tr("Macro F1 {0}. The test images were never used in training.")
-                                         .format(decimal(evaluation.get("macro", {}).get("f1", 0.0), 3)))
+            self.accuracy_label.setText(
+                self.tr("Held-out accuracy: {0} on %Ln test image(s)", "", evaluation["n"]).format(
+                    percent(evaluation["accuracy"])
+                )
+            )
+            self.evaluation_note.setText(
+                self.tr("Macro F1 {0}. The test images were never used in training.").format(
+                    decimal(evaluation.get("macro", {}).get("f1", 0.0), 3)
+                )
+            )
         else:
-            self.accuracy_label.setText(self.tr("Held-out accuracy: {0} on %Ln validation image(s)", "",
-                                                evaluation["n"]).format(percent(evaluation["accuracy"])))
-            self.evaluation_note.setText(self.tr(
-                "The data has no test/ folder, so this is the validation share, which also chose the best epoch: "
-                "expect a little less on new photos."))
+            self.accuracy_label.setText(
+                self.tr("Held-out accuracy: {0} on %Ln validation image(s)", "", evaluation["n"]).format(
+                    percent(evaluation["accuracy"])
+                )
+            )
+            self.evaluation_note.setText(
+                self.tr(
+                    "The data has no test/ folder, so this is the validation share, which also chose the best epoch: "
+                    "expect a little less on new photos."
+                )
+            )
         self.confusion.set_evaluation(evaluation)
         self.tabs.setCurrentWidget(self.evaluation_widget)
 
@@ -331,9 +370,11 @@ class TrainingRunPanel(QWidget):
         self.log_view.appendPlainText(f"{time.strftime('%H:%M:%S')}  {text}")
 
     def _stage_title(self, name: str) -> str:
-        return {"head": self.tr("training the new output layer"),
-                "fine-tune": self.tr("fine-tuning the top blocks"),
-                "train": self.tr("training every layer")}.get(name, name)
+        return {
+            "head": self.tr("training the new output layer"),
+            "fine-tune": self.tr("fine-tuning the top blocks"),
+            "train": self.tr("training every layer"),
+        }.get(name, name)
 
     def _duration(self, seconds: float) -> str:
         seconds = max(0, int(math.ceil(seconds)))

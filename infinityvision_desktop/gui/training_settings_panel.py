@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QLabel, QSpinBox, QToolButton, QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.core.training_config import TrainConfig, preset
@@ -82,10 +90,22 @@ class TrainingSettingsPanel(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # a long caption goes above its field
         self.epochs_caption = QLabel(container)
         # each row's caption is a QLabel whose buddy is the field: screen readers name the field by it
-        for field in (self.head_epochs_spin, self.epochs_spin, self.batch_size_spin, self.head_lr_spin, self.lr_spin,
-                      self.unfreeze_spin, self.input_size_spin, self.flip_check, self.translate_spin,
-                      self.cutout_spin, self.smoothing_spin, self.patience_spin, self.val_share_spin,
-                      self.precision_combo):
+        for field in (
+            self.head_epochs_spin,
+            self.epochs_spin,
+            self.batch_size_spin,
+            self.head_lr_spin,
+            self.lr_spin,
+            self.unfreeze_spin,
+            self.input_size_spin,
+            self.flip_check,
+            self.translate_spin,
+            self.cutout_spin,
+            self.smoothing_spin,
+            self.patience_spin,
+            self.val_share_spin,
+            self.precision_combo,
+        ):
             caption = self.epochs_caption if field is self.epochs_spin else QLabel(container)
             caption.setBuddy(field)
             form.addRow(caption, field)
@@ -100,22 +120,34 @@ class TrainingSettingsPanel(QWidget):
         self.precision_combo.setItemText(0, self.tr("Auto"))
         self.precision_combo.setItemText(1, self.tr("On (bfloat16)"))
         self.precision_combo.setItemText(2, self.tr("Off (float32)"))
-        self.precision_combo.setToolTip(self.tr("bfloat16 trains faster where the CPU computes it natively "
-                                                "(AVX-512 BF16 or AMX); Auto uses it only there"))
+        self.precision_combo.setToolTip(
+            self.tr(
+                "bfloat16 trains faster where the CPU computes it natively "
+                "(AVX-512 BF16 or AMX); Auto uses it only there"
+            )
+        )
         self.head_epochs_spin.setToolTip(self.tr("Stage 1: only the new output layer learns; the base stays frozen"))
         self.epochs_spin.setToolTip(self.tr("Stage 2 when fine-tuning (the top blocks learn too), or the whole run"))
         self.unfreeze_spin.setToolTip(self.tr("How many of the top blocks learn in stage 2"))
         self.translate_spin.setToolTip(self.tr("Random shifts of up to this many pixels"))
         self.cutout_spin.setToolTip(self.tr("Blank out a random square of this size (0: off)"))
         self.patience_spin.setToolTip(self.tr("Stop when validation accuracy has not improved for this many epochs"))
-        self.val_share_spin.setToolTip(self.tr("Share of the training images held out to pick the best epoch and calibrate"))
+        self.val_share_spin.setToolTip(
+            self.tr("Share of the training images held out to pick the best epoch and calibrate")
+        )
         captions = {
-            self.head_epochs_spin: self.tr("Head epochs (stage 1):"), self.batch_size_spin: self.tr("Batch size:"),
-            self.head_lr_spin: self.tr("Head learning rate (Adam):"), self.lr_spin: self.tr("Learning rate (SGD, peak):"),
-            self.unfreeze_spin: self.tr("Blocks to unfreeze:"), self.input_size_spin: self.tr("Input size:"),
-            self.flip_check: self.tr("Augmentation:"), self.translate_spin: self.tr("Translate:"),
-            self.cutout_spin: self.tr("Cutout:"), self.smoothing_spin: self.tr("Label smoothing:"),
-            self.patience_spin: self.tr("Early-stopping patience:"), self.val_share_spin: self.tr("Validation share:"),
+            self.head_epochs_spin: self.tr("Head epochs (stage 1):"),
+            self.batch_size_spin: self.tr("Batch size:"),
+            self.head_lr_spin: self.tr("Head learning rate (Adam):"),
+            self.lr_spin: self.tr("Learning rate (SGD, peak):"),
+            self.unfreeze_spin: self.tr("Blocks to unfreeze:"),
+            self.input_size_spin: self.tr("Input size:"),
+            self.flip_check: self.tr("Augmentation:"),
+            self.translate_spin: self.tr("Translate:"),
+            self.cutout_spin: self.tr("Cutout:"),
+            self.smoothing_spin: self.tr("Label smoothing:"),
+            self.patience_spin: self.tr("Early-stopping patience:"),
+            self.val_share_spin: self.tr("Validation share:"),
             self.precision_combo: self.tr("Mixed precision:"),
         }
         for field, caption in captions.items():
@@ -127,12 +159,17 @@ class TrainingSettingsPanel(QWidget):
     def set_hyper_parameters(self, **values) -> None:
         """Set fields by their TrainConfig names (epochs=2, batch_size=16, mixed_precision=False, ...)."""
         setters = {
-            "head_epochs": self.head_epochs_spin.setValue, "epochs": self.epochs_spin.setValue,
-            "batch_size": self.batch_size_spin.setValue, "head_learning_rate": self.head_lr_spin.setValue,
-            "learning_rate": self.lr_spin.setValue, "unfreeze_blocks": self.unfreeze_spin.setValue,
+            "head_epochs": self.head_epochs_spin.setValue,
+            "epochs": self.epochs_spin.setValue,
+            "batch_size": self.batch_size_spin.setValue,
+            "head_learning_rate": self.head_lr_spin.setValue,
+            "learning_rate": self.lr_spin.setValue,
+            "unfreeze_blocks": self.unfreeze_spin.setValue,
             "input_size": lambda v: self.input_size_spin.setValue(int(v or 32)),
-            "flip": self.flip_check.setChecked, "translate": self.translate_spin.setValue,
-            "cutout": self.cutout_spin.setValue, "label_smoothing": self.smoothing_spin.setValue,
+            "flip": self.flip_check.setChecked,
+            "translate": self.translate_spin.setValue,
+            "cutout": self.cutout_spin.setValue,
+            "label_smoothing": self.smoothing_spin.setValue,
             "patience": self.patience_spin.setValue,
             "val_share": lambda v: self.val_share_spin.setValue(round(float(v) * 100)),
             "mixed_precision": lambda v: self.precision_combo.setCurrentIndex(self.precision_combo.findData(v)),
@@ -145,13 +182,20 @@ class TrainingSettingsPanel(QWidget):
     def hyper_values(self) -> dict:
         """The fields by their TrainConfig names."""
         return {
-            "head_epochs": self.head_epochs_spin.value(), "epochs": self.epochs_spin.value(),
-            "batch_size": self.batch_size_spin.value(), "head_learning_rate": self.head_lr_spin.value(),
-            "learning_rate": self.lr_spin.value(), "unfreeze_blocks": self.unfreeze_spin.value(),
-            "input_size": self.input_size_spin.value(), "flip": self.flip_check.isChecked(),
-            "translate": self.translate_spin.value(), "cutout": self.cutout_spin.value(),
-            "label_smoothing": round(self.smoothing_spin.value(), 4), "patience": self.patience_spin.value(),
-            "val_share": self.val_share_spin.value() / 100, "mixed_precision": self.precision_combo.currentData(),
+            "head_epochs": self.head_epochs_spin.value(),
+            "epochs": self.epochs_spin.value(),
+            "batch_size": self.batch_size_spin.value(),
+            "head_learning_rate": self.head_lr_spin.value(),
+            "learning_rate": self.lr_spin.value(),
+            "unfreeze_blocks": self.unfreeze_spin.value(),
+            "input_size": self.input_size_spin.value(),
+            "flip": self.flip_check.isChecked(),
+            "translate": self.translate_spin.value(),
+            "cutout": self.cutout_spin.value(),
+            "label_smoothing": round(self.smoothing_spin.value(), 4),
+            "patience": self.patience_spin.value(),
+            "val_share": self.val_share_spin.value() / 100,
+            "mixed_precision": self.precision_combo.currentData(),
         }
 
     def config_fields(self, kind: str) -> dict:
@@ -171,11 +215,21 @@ class TrainingSettingsPanel(QWidget):
     def show_config(self, cfg: TrainConfig) -> None:
         """Fill the fields from `cfg` (a resumed run's)."""
         self.set_hyper_parameters(
-            head_epochs=cfg.head_epochs, epochs=cfg.epochs, batch_size=cfg.batch_size,
-            head_learning_rate=cfg.head_learning_rate, learning_rate=cfg.learning_rate,
-            unfreeze_blocks=cfg.unfreeze_blocks, input_size=cfg.input_size or 32, flip=cfg.flip,
-            translate=cfg.translate, cutout=cfg.cutout, label_smoothing=cfg.label_smoothing,
-            patience=cfg.patience, val_share=cfg.val_share, mixed_precision=cfg.mixed_precision)
+            head_epochs=cfg.head_epochs,
+            epochs=cfg.epochs,
+            batch_size=cfg.batch_size,
+            head_learning_rate=cfg.head_learning_rate,
+            learning_rate=cfg.learning_rate,
+            unfreeze_blocks=cfg.unfreeze_blocks,
+            input_size=cfg.input_size or 32,
+            flip=cfg.flip,
+            translate=cfg.translate,
+            cutout=cfg.cutout,
+            label_smoothing=cfg.label_smoothing,
+            patience=cfg.patience,
+            val_share=cfg.val_share,
+            mixed_precision=cfg.mixed_precision,
+        )
 
     def held_out_percent(self) -> int:
         """The validation share in percent, as the user set it."""

@@ -18,9 +18,9 @@ from infinityvision_desktop.gui import theme
 log = logging.getLogger(__name__)
 
 # The starting points, named as core.training_config.preset() knows them.
-BASE_FINE_TUNE = FINE_TUNE    # fine-tune the active model (a new head if the classes differ)
-BASE_AIRBENCH = "airbench"    # architecture (a) from scratch
-BASE_VGG16 = "vgg16"          # VGG16 transfer from ImageNet weights
+BASE_FINE_TUNE = FINE_TUNE  # fine-tune the active model (a new head if the classes differ)
+BASE_AIRBENCH = "airbench"  # architecture (a) from scratch
+BASE_VGG16 = "vgg16"  # VGG16 transfer from ImageNet weights
 BASE_LITE0 = "efficientnet-lite0"  # EfficientNet-Lite0 transfer from ImageNet weights (the bundled backbone)
 
 
@@ -63,7 +63,9 @@ class StartFromPanel(QGroupBox):
         self.setTitle(self.tr("Start from"))
         self.airbench_radio.setText(self.tr("Train the fast airbench network from scratch"))
         self.vgg_radio.setText(self.tr("VGG16 transfer learning (ImageNet weights)"))
-        self.lite0_radio.setText(self.tr("EfficientNet-Lite0 transfer learning (ImageNet weights; best for your own classes)"))
+        self.lite0_radio.setText(
+            self.tr("EfficientNet-Lite0 transfer learning (ImageNet weights; best for your own classes)")
+        )
 
     def apply_scheme(self, colours: theme.Scheme) -> None:
         self.base_note.setStyleSheet(f"color: {colours.muted}; margin-left: 22px;")
@@ -74,8 +76,9 @@ class StartFromPanel(QGroupBox):
     def base_path(self) -> str | None:
         return self._base_path
 
-    def set_base(self, path: str | os.PathLike | None, metadata: ModelMetadata | None = None, *,
-                 default: bool = False) -> None:
+    def set_base(
+        self, path: str | os.PathLike | None, metadata: ModelMetadata | None = None, *, default: bool = False
+    ) -> None:
         """The model "Fine-tune" starts from (its metadata read here when not given); None disables it.
         With `default`, a model makes fine-tuning the choice (the settings are untouched)."""
         self._base_path = os.fspath(path) if path is not None else None
@@ -104,8 +107,12 @@ class StartFromPanel(QGroupBox):
         name = (meta.name if meta and meta.name else None) or Path(self._base_path).stem
         self.fine_tune_radio.setText(self.tr("Fine-tune {0}").format(name))
         if is_ensemble(meta):
-            self.base_note.setText(self.tr("It combines two networks and cannot be fine-tuned as one: "
-                                           "start from EfficientNet-Lite0's ImageNet weights below."))
+            self.base_note.setText(
+                self.tr(
+                    "It combines two networks and cannot be fine-tuned as one: "
+                    "start from EfficientNet-Lite0's ImageNet weights below."
+                )
+            )
         elif meta is None:
             self.base_note.setText(self.tr("Its class names are unknown: a new output layer is trained."))
         elif scan is None:
@@ -125,8 +132,12 @@ class StartFromPanel(QGroupBox):
         return BASE_VGG16 if self.vgg_radio.isChecked() else BASE_AIRBENCH
 
     def set_kind(self, kind: str) -> None:
-        {BASE_FINE_TUNE: self.fine_tune_radio, BASE_AIRBENCH: self.airbench_radio,
-         BASE_VGG16: self.vgg_radio, BASE_LITE0: self.lite0_radio}[kind].setChecked(True)
+        {
+            BASE_FINE_TUNE: self.fine_tune_radio,
+            BASE_AIRBENCH: self.airbench_radio,
+            BASE_VGG16: self.vgg_radio,
+            BASE_LITE0: self.lite0_radio,
+        }[kind].setChecked(True)
 
     def is_ready(self) -> bool:
         """False when fine-tuning is chosen but no model is active."""
@@ -137,8 +148,12 @@ class StartFromPanel(QGroupBox):
         kind = self.kind()
         base_arch = (self._base_metadata.architecture if self._base_metadata else "") or "airbench"
         fine_tuned_arch = next((a for a in ("vgg16", "efficientnet-lite0") if base_arch.startswith(a)), "airbench")
-        arch = {BASE_FINE_TUNE: fine_tuned_arch, BASE_AIRBENCH: "airbench", BASE_VGG16: "vgg16",
-                BASE_LITE0: "efficientnet-lite0"}[kind]
+        arch = {
+            BASE_FINE_TUNE: fine_tuned_arch,
+            BASE_AIRBENCH: "airbench",
+            BASE_VGG16: "vgg16",
+            BASE_LITE0: "efficientnet-lite0",
+        }[kind]
         return {"arch": arch, "base": self._base_path if kind == BASE_FINE_TUNE else None}
 
     def show_config(self, cfg: TrainConfig) -> None:

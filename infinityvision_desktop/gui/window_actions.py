@@ -26,8 +26,11 @@ def create_actions(window) -> None:
     def action(shortcut=None, icon: tuple[str, QStyle.StandardPixmap] | None = None) -> QAction:
         new = QAction(window)
         if shortcut is not None:
-            new.setShortcuts(standard_shortcuts(shortcut) if isinstance(shortcut, QKeySequence.StandardKey)
-                             else [QKeySequence(shortcut)])
+            new.setShortcuts(
+                standard_shortcuts(shortcut)
+                if isinstance(shortcut, QKeySequence.StandardKey)
+                else [QKeySequence(shortcut)]
+            )
         if icon is not None:
             new.setIcon(themed_icon(window, *icon))
         return new
@@ -101,27 +104,76 @@ def retranslate_actions(window) -> None:
     """Every action's and menu's text in the current language (MainWindow's translation context)."""
     translate = QCoreApplication.translate
     texts = {
-        window.open_action: (translate("MainWindow", "&Open Images…"), translate("MainWindow", "Open"), translate("MainWindow", "Classify image files")),
-        window.open_folder_action: (translate("MainWindow", "Open &Folder…"), translate("MainWindow", "Folder"),
-                                    translate("MainWindow", "Classify every image in a folder and its subfolders")),
-        window.export_action: (translate("MainWindow", "&Export Results to CSV…"), translate("MainWindow", "Export"),
-                               translate("MainWindow", "Save every image's answer and probabilities")),
-        window.quit_action: (translate("MainWindow", "&Quit"), translate("MainWindow", "Quit"), translate("MainWindow", "Close InfinityVision")),
-        window.paste_action: (translate("MainWindow", "&Paste Image"), translate("MainWindow", "Paste"),
-                              translate("MainWindow", "Classify the image or image files on the clipboard")),
-        window.remove_action: (translate("MainWindow", "&Remove Selected"), translate("MainWindow", "Remove"), translate("MainWindow", "Remove the selected images from the list")),
-        window.clear_action: (translate("MainWindow", "&Clear All"), translate("MainWindow", "Clear"), translate("MainWindow", "Remove every image from the list")),
-        window.cancel_action: (translate("MainWindow", "&Cancel Classification"), translate("MainWindow", "Stop"), translate("MainWindow", "Stop classifying the remaining images")),
-        window.preferences_action: (translate("MainWindow", "Pre&ferences…"), translate("MainWindow", "Settings"),
-                                    translate("MainWindow", "Language, theme, the \"not sure\" threshold and the History")),
-        window.open_model_action: (translate("MainWindow", "&Open Model…"), translate("MainWindow", "Open Model"), translate("MainWindow", "Use another .h5 or .keras model")),
-        window.train_action: (translate("MainWindow", "&Train / Fine-tune…"), translate("MainWindow", "Train"),
-                              translate("MainWindow", "Fine-tune the model on your own class folders, or train a new one")),
-        window.help_action: (translate("MainWindow", "InfinityVision &Help"), translate("MainWindow", "Help"),
-                             translate("MainWindow", "How to use InfinityVision, and its keyboard shortcuts")),
-        window.about_action: (translate("MainWindow", "&About InfinityVision"), translate("MainWindow", "About"),
-                              translate("MainWindow", "Versions, and where the active model comes from")),
-        window.clear_recent_action: (translate("MainWindow", "Clear Recent"), translate("MainWindow", "Clear Recent"), translate("MainWindow", "Empty the list of recent files")),
+        window.open_action: (
+            translate("MainWindow", "&Open Images…"),
+            translate("MainWindow", "Open"),
+            translate("MainWindow", "Classify image files"),
+        ),
+        window.open_folder_action: (
+            translate("MainWindow", "Open &Folder…"),
+            translate("MainWindow", "Folder"),
+            translate("MainWindow", "Classify every image in a folder and its subfolders"),
+        ),
+        window.export_action: (
+            translate("MainWindow", "&Export Results to CSV…"),
+            translate("MainWindow", "Export"),
+            translate("MainWindow", "Save every image's answer and probabilities"),
+        ),
+        window.quit_action: (
+            translate("MainWindow", "&Quit"),
+            translate("MainWindow", "Quit"),
+            translate("MainWindow", "Close InfinityVision"),
+        ),
+        window.paste_action: (
+            translate("MainWindow", "&Paste Image"),
+            translate("MainWindow", "Paste"),
+            translate("MainWindow", "Classify the image or image files on the clipboard"),
+        ),
+        window.remove_action: (
+            translate("MainWindow", "&Remove Selected"),
+            translate("MainWindow", "Remove"),
+            translate("MainWindow", "Remove the selected images from the list"),
+        ),
+        window.clear_action: (
+            translate("MainWindow", "&Clear All"),
+            translate("MainWindow", "Clear"),
+            translate("MainWindow", "Remove every image from the list"),
+        ),
+        window.cancel_action: (
+            translate("MainWindow", "&Cancel Classification"),
+            translate("MainWindow", "Stop"),
+            translate("MainWindow", "Stop classifying the remaining images"),
+        ),
+        window.preferences_action: (
+            translate("MainWindow", "Pre&ferences…"),
+            translate("MainWindow", "Settings"),
+            translate("MainWindow", 'Language, theme, the "not sure" threshold and the History'),
+        ),
+        window.open_model_action: (
+            translate("MainWindow", "&Open Model…"),
+            translate("MainWindow", "Open Model"),
+            translate("MainWindow", "Use another .h5 or .keras model"),
+        ),
+        window.train_action: (
+            translate("MainWindow", "&Train / Fine-tune…"),
+            translate("MainWindow", "Train"),
+            translate("MainWindow", "Fine-tune the model on your own class folders, or train a new one"),
+        ),
+        window.help_action: (
+            translate("MainWindow", "InfinityVision &Help"),
+            translate("MainWindow", "Help"),
+            translate("MainWindow", "How to use InfinityVision, and its keyboard shortcuts"),
+        ),
+        window.about_action: (
+            translate("MainWindow", "&About InfinityVision"),
+            translate("MainWindow", "About"),
+            translate("MainWindow", "Versions, and where the active model comes from"),
+        ),
+        window.clear_recent_action: (
+            translate("MainWindow", "Clear Recent"),
+            translate("MainWindow", "Clear Recent"),
+            translate("MainWindow", "Empty the list of recent files"),
+        ),
     }
     for act, (text, short, tip) in texts.items():
         act.setText(text)
@@ -138,9 +190,17 @@ def retranslate_actions(window) -> None:
 
 def shortcut_actions(window) -> list[QAction]:
     """The actions with keyboard shortcuts, in menu order (the Help lists them)."""
-    actions = [window.open_action, window.paste_action, window.export_action, window.remove_action,
-               window.cancel_action, window.preferences_action, window.train_action, window.help_action,
-               window.quit_action]
+    actions = [
+        window.open_action,
+        window.paste_action,
+        window.export_action,
+        window.remove_action,
+        window.cancel_action,
+        window.preferences_action,
+        window.train_action,
+        window.help_action,
+        window.quit_action,
+    ]
     return [act for act in actions if not act.shortcut().isEmpty()]
 
 
@@ -194,8 +254,11 @@ def play_icon(colour: str, side: int = 20) -> QIcon:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(colour))
-        painter.drawPolygon(QPolygonF([QPointF(side * 0.25, side * 0.15), QPointF(side * 0.85, side * 0.5),
-                                       QPointF(side * 0.25, side * 0.85)]))
+        painter.drawPolygon(
+            QPolygonF(
+                [QPointF(side * 0.25, side * 0.15), QPointF(side * 0.85, side * 0.5), QPointF(side * 0.25, side * 0.85)]
+            )
+        )
         painter.end()
         icon.addPixmap(pixmap)
     return icon

@@ -31,7 +31,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from infinityvision_desktop.core.classify import (
-    BATCH_SIZE, ImageItem, ImageResult, classify, decode_item, decoding_thread,
+    BATCH_SIZE,
+    ImageItem,
+    ImageResult,
+    classify,
+    decode_item,
+    decoding_thread,
 )
 from infinityvision_desktop.core.history import THUMBNAIL_SIDE as HISTORY_THUMBNAIL_SIDE
 from infinityvision_desktop.core.images import ImageLoadError
@@ -39,12 +44,20 @@ from infinityvision_desktop.core.images import ImageLoadError
 log = logging.getLogger(__name__)
 
 __all__ = [
-    "Worker", "WorkerHandle", "start_worker", "running_handles",
-    "InferenceWorker", "ImageItem", "ImageResult", "JobSummary", "BATCH_SIZE",
+    "Worker",
+    "WorkerHandle",
+    "start_worker",
+    "running_handles",
+    "InferenceWorker",
+    "ImageItem",
+    "ImageResult",
+    "JobSummary",
+    "BATCH_SIZE",
 ]
 
 
 # ---------------------------------------------------------------- the pattern
+
 
 class Worker(QObject):
     """Base of every background worker. Subclasses implement `work()`.
@@ -85,7 +98,7 @@ class Worker(QObject):
         return self._stop_requested.is_set()
 
 
-_live_handles: set["WorkerHandle"] = set()
+_live_handles: set[WorkerHandle] = set()
 
 
 class WorkerHandle(QObject):
@@ -163,6 +176,7 @@ def running_handles() -> list[WorkerHandle]:
 
 # ---------------------------------------------------------------- inference values
 
+
 @dataclass(frozen=True)
 class JobSummary:
     job_id: int
@@ -216,6 +230,7 @@ def freeze_library_objects() -> None:
 
 
 # ---------------------------------------------------------------- the inference worker
+
 
 class InferenceWorker(Worker):
     """A long-lived worker that owns the model: it loads it and classifies images in its thread.
@@ -385,13 +400,21 @@ class InferenceWorker(Worker):
                 last_percent = percent
                 self.sig_progress.emit(job.job_id, done, total)
 
-        summary = classify(job.items, self._predictor, threshold=job.threshold, batch_size=self.batch_size,
-                           thumbnail_side=HISTORY_THUMBNAIL_SIDE, on_batch=on_batch,
-                           should_stop=lambda: self._is_void(job),
-                           # the user's selected image does not wait for a big batch
-                           between_batches=self._serve_explanation, decoder=self._decoder())
-        self.sig_job_finished.emit(JobSummary(job.job_id, summary.classified, summary.skipped,
-                                              summary.stopped, summary.not_done))
+        summary = classify(
+            job.items,
+            self._predictor,
+            threshold=job.threshold,
+            batch_size=self.batch_size,
+            thumbnail_side=HISTORY_THUMBNAIL_SIDE,
+            on_batch=on_batch,
+            should_stop=lambda: self._is_void(job),
+            # the user's selected image does not wait for a big batch
+            between_batches=self._serve_explanation,
+            decoder=self._decoder(),
+        )
+        self.sig_job_finished.emit(
+            JobSummary(job.job_id, summary.classified, summary.skipped, summary.stopped, summary.not_done)
+        )
 
     def _decoder(self) -> ThreadPoolExecutor:
         if self._decoding is None:

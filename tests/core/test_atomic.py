@@ -31,8 +31,8 @@ def test_a_temp_file_names_its_process_so_a_killed_writers_leftover_is_cleaned_u
     from infinityvision_desktop.core.modelfile import clean_stale_temp_files
 
     leftover = atomic.temp_path(tmp_path / "model.h5")
-    dead_pid = 2 ** 22 + 12345  # beyond the default pid_max: no such process
-    leftover = leftover.with_name(leftover.name.replace(f"-{__import__('os').getpid()}.", f"-{dead_pid}."))
+    dead_pid = 2**22 + 12345  # beyond the default pid_max: no such process
+    leftover = leftover.with_name(leftover.name.replace(f".{__import__('os').getpid()}-", f".{dead_pid}-"))
     leftover.write_bytes(b"half")
     assert clean_stale_temp_files(tmp_path) == [leftover]
     assert not leftover.exists()

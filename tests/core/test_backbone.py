@@ -67,12 +67,23 @@ def test_fine_tuning_opens_the_top_blocks_first():
 def test_train_from_the_imagenet_backbone_on_a_few_images(tmp_path):
     """The CLI's path: `train --arch efficientnet-lite0` fine-tunes, saves, records the backbone's source."""
     from infinityvision_desktop.core.pipeline import fine_tune
-    from infinityvision_desktop.core.training import TrainConfig
+    from infinityvision_desktop.core.training_config import TrainConfig
 
     data = make_class_folders(tmp_path / "data", labels=tuple(CLASS_COLOURS), per_class=16, test_per_class=4)
-    cfg = TrainConfig(data=str(data), arch="efficientnet-lite0", epochs=1, head_epochs=1, batch_size=16,
-                      learning_rate=0.01, val_share=0.25, backbone_size=32, out=str(tmp_path / "m.h5"),
-                      checkpoint_dir=str(tmp_path / "ckpt"), mixed_precision=False, bias_scale=1.0)
+    cfg = TrainConfig(
+        data=str(data),
+        arch="efficientnet-lite0",
+        epochs=1,
+        head_epochs=1,
+        batch_size=16,
+        learning_rate=0.01,
+        val_share=0.25,
+        backbone_size=32,
+        out=str(tmp_path / "m.h5"),
+        checkpoint_dir=str(tmp_path / "ckpt"),
+        mixed_precision=False,
+        bias_scale=1.0,
+    )
     result = fine_tune(cfg)
     assert [s["name"] for s in result.metadata.stages] == ["head", "fine-tune"]
     assert result.metadata.provenance["backbone"]["license"].startswith("Apache-2.0")

@@ -38,6 +38,7 @@ def refused(source) -> str:
 
 # ---------------------------------------------------------------- scanning
 
+
 def test_scan_counts_each_split_and_class(tmp_path):
     root = make_class_folders(tmp_path / "data", labels=("cat", "dog", "frog"), per_class=5, test_per_class=2)
     (root / "train" / "cat" / "notes.txt").write_text("not an image")
@@ -126,6 +127,7 @@ def test_missing_and_non_dataset_sources_are_refused(tmp_path):
 
 
 # ---------------------------------------------------------------- decoding
+
 
 def test_unreadable_files_are_listed_with_reasons_and_the_rest_load(tmp_path):
     root = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=4)
@@ -243,7 +245,10 @@ def test_a_load_lists_the_source_once_and_not_at_all_when_given_its_scan(tmp_pat
         np.testing.assert_array_equal(with_scan.splits[split][0], alone.splits[split][0])
 
     other = make_class_folders(tmp_path / "other", labels=("ship", "frog"), per_class=2)
-    assert load_dataset(other, use_cache=False, scan=scan).labels == ("frog", "ship")  # another source's scan is not used
+    assert load_dataset(other, use_cache=False, scan=scan).labels == (
+        "frog",
+        "ship",
+    )  # another source's scan is not used
 
     write_pngs(root / "train" / "cat", 1, start=50)  # added after the scan: listed again, and decoded
     later = time.time() + 10
@@ -280,6 +285,7 @@ def test_progress_is_reported_up_to_the_total(tmp_path):
 
 
 # ---------------------------------------------------------------- CIFAR-10 download
+
 
 def offline(monkeypatch):
     attempts = []
@@ -330,6 +336,7 @@ def test_cifar10_offline_with_a_download_cache_loads_it(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------- splits and tf.data
+
 
 def test_split_validation_is_stratified_and_disjoint():
     y = np.array([0] * 40 + [1] * 20 + [2] * 10 + [3] * 1)
@@ -397,7 +404,7 @@ def test_cutout_blanks_a_square_with_the_mean_colour_and_keeps_shapes():
     y = np.zeros(6, np.int32)
     augmentation = Augmentation(flip=False, translate=0, cutout=8)
 
-    (images, labels), = batches(make_tf_dataset(x, y, num_classes=2, batch_size=6, augmentation=augmentation))
+    ((images, labels),) = batches(make_tf_dataset(x, y, num_classes=2, batch_size=6, augmentation=augmentation))
 
     assert images.shape == (6, 32, 32, 3) and labels.shape == (6, 2)
     assert set(np.unique(images)) <= {0.0, 100.0, 200.0}

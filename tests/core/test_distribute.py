@@ -42,18 +42,42 @@ print(json.dumps({"distribution": result.metadata.provenance.get("distribution")
 
 
 def train_in_child(tmp_path: Path, data: Path, images: Path, strategy: str) -> tuple[dict, np.ndarray]:
-    config = dict(data=str(data), arch="airbench", widths=[16, 32, 32], epochs=4, batch_size=24,
-                  learning_rate=0.2, val_share=0.1, mixed_precision=False, seed=2, strategy=strategy,
-                  # augmentation draws stateful random numbers inside a parallel tf.data map: not
-                  # reproducible even between two default runs (0.02 apart), so it is off here
-                  flip=False, translate=0,
-                  checkpoint_dir=str(tmp_path / f"ckpt-{strategy}"), out=str(tmp_path / f"{strategy}.h5"))
+    config = dict(
+        data=str(data),
+        arch="airbench",
+        widths=[16, 32, 32],
+        epochs=4,
+        batch_size=24,
+        learning_rate=0.2,
+        val_share=0.1,
+        mixed_precision=False,
+        seed=2,
+        strategy=strategy,
+        # augmentation draws stateful random numbers inside a parallel tf.data map: not
+        # reproducible even between two default runs (0.02 apart), so it is off here
+        flip=False,
+        translate=0,
+        checkpoint_dir=str(tmp_path / f"ckpt-{strategy}"),
+        out=str(tmp_path / f"{strategy}.h5"),
+    )
     probabilities = tmp_path / f"{strategy}.npy"
-    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3",
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    done = subprocess.run([sys.executable, "-c", CHILD, json.dumps({"config": config, "images": str(images),
-                                                                    "probabilities": str(probabilities)})],
-                          capture_output=True, text=True, timeout=600, env=env)
+    env = {
+        **os.environ,
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            CHILD,
+            json.dumps({"config": config, "images": str(images), "probabilities": str(probabilities)}),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1]), np.load(probabilities)
 
@@ -89,33 +113,59 @@ def test_mirrored_training_on_two_devices_equals_the_single_device_run(tmp_path)
 
 # ---------------------------------------------------------------- multi-worker: TF_CONFIG
 
+
 def test_multi_worker_without_tf_config_is_a_clear_error_not_a_traceback(tmp_path):
     # in a child process, as a user runs it: the CLI's start-up (its TensorFlow import hook and
     # fd 2 capture) stays out of this test process
     data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=4)
     env = {k: v for k, v in os.environ.items() if k != "TF_CONFIG"}
-    done = subprocess.run([sys.executable, "-m", "infinityvision_desktop", "train", "--data", str(data),
-                           "--out", str(tmp_path / "m.h5"), "--strategy", "multi-worker",
-                           "--checkpoint-dir", str(tmp_path / "ckpt")],
-                          capture_output=True, text=True, env=env, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "infinityvision_desktop",
+            "train",
+            "--data",
+            str(data),
+            "--out",
+            str(tmp_path / "m.h5"),
+            "--strategy",
+            "multi-worker",
+            "--checkpoint-dir",
+            str(tmp_path / "ckpt"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
     code, err = done.returncode, done.stderr
     assert code == 1
     assert err.startswith("infinityvision: --strategy multi-worker needs the TF_CONFIG environment variable")
     assert "Traceback" not in err and not (tmp_path / "m.h5").exists()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "needs the TF_CONFIG environment variable"),
-    ("{cluster", "TF_CONFIG is not valid JSON"),
-    ('{"task": {"type": "worker", "index": 0}}', 'TF_CONFIG has no "cluster"'),
-    ('{"cluster": {"worker": ["a:1"], "ps": ["b:2"]}, "task": {"type": "worker", "index": 0}}',
-     "TF_CONFIG's cluster has ps: multi-worker training has only"),
-    ('{"cluster": {"worker": ["localhost"]}, "task": {"type": "worker", "index": 0}}',
-     'TF_CONFIG\'s "worker" must be a list of "host:port" addresses'),
-    ('{"cluster": {"worker": ["a:1", "b:1"]}}', "TF_CONFIG's \"task\" must say which"),
-    ('{"cluster": {"worker": ["a:1", "b:1"]}, "task": {"type": "worker", "index": 2}}',
-     'TF_CONFIG\'s task index 2 is not one of the 2 "worker" addresses \\(0 to 1\\)'),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "needs the TF_CONFIG environment variable"),
+        ("{cluster", "TF_CONFIG is not valid JSON"),
+        ('{"task": {"type": "worker", "index": 0}}', 'TF_CONFIG has no "cluster"'),
+        (
+            '{"cluster": {"worker": ["a:1"], "ps": ["b:2"]}, "task": {"type": "worker", "index": 0}}',
+            "TF_CONFIG's cluster has ps: multi-worker training has only",
+        ),
+        (
+            '{"cluster": {"worker": ["localhost"]}, "task": {"type": "worker", "index": 0}}',
+            'TF_CONFIG\'s "worker" must be a list of "host:port" addresses',
+        ),
+        ('{"cluster": {"worker": ["a:1", "b:1"]}}', 'TF_CONFIG\'s "task" must say which'),
+        (
+            '{"cluster": {"worker": ["a:1", "b:1"]}, "task": {"type": "worker", "index": 2}}',
+            'TF_CONFIG\'s task index 2 is not one of the 2 "worker" addresses \\(0 to 1\\)',
+        ),
+    ],
+)
 def test_tf_config_mistakes_are_named(text, message):
     with pytest.raises(ValueError, match=message):
         check_tf_config(text)

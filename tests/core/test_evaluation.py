@@ -73,12 +73,15 @@ def test_dict_round_trip_through_json():
     assert Evaluation.from_dict(d) == ev
 
 
-@pytest.mark.parametrize("mangle, reason", [
-    (lambda d: d.update(confusion=d["confusion"][:2]), "confusion"),
-    (lambda d: d["confusion"][0].append(0), "confusion"),
-    (lambda d: d.pop("ece"), "ece"),
-    (lambda d: d.update(accuracy="high"), "accuracy"),
-])
+@pytest.mark.parametrize(
+    "mangle, reason",
+    [
+        (lambda d: d.update(confusion=d["confusion"][:2]), "confusion"),
+        (lambda d: d["confusion"][0].append(0), "confusion"),
+        (lambda d: d.pop("ece"), "ece"),
+        (lambda d: d.update(accuracy="high"), "accuracy"),
+    ],
+)
 def test_from_dict_rejects_malformed(mangle, reason):
     d = evaluate(rows(Y_PRED, np.full(10, 0.8), 3), Y_TRUE, LABELS).to_dict()
     mangle(d)
@@ -140,8 +143,8 @@ def test_not_sure_threshold_follows_its_definition():
 
 def test_not_sure_threshold_finds_where_answers_turn_reliable():
     rng = np.random.default_rng(7)
-    lo = rng.uniform(0.15, 0.4, 300)   # mostly wrong (20% right)
-    hi = rng.uniform(0.4, 1.0, 4000)   # mostly right (95% right)
+    lo = rng.uniform(0.15, 0.4, 300)  # mostly wrong (20% right)
+    hi = rng.uniform(0.4, 1.0, 4000)  # mostly right (95% right)
     conf = np.concatenate([lo, hi])
     right = np.concatenate([rng.random(300) < 0.2, rng.random(4000) < 0.95])
     pred = rng.integers(0, 10, len(conf))

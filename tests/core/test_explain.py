@@ -7,7 +7,14 @@ import pytest
 from generated_data import SQUARE_COLOURS, SQUARE_SIDE, make_square_images
 
 from infinityvision_desktop.core.explain import (
-    ExplainError, GradCam, feature_centres, find_target_layer, heatmap_rgb, jet_colours, mass_share, overlay,
+    ExplainError,
+    GradCam,
+    feature_centres,
+    find_target_layer,
+    heatmap_rgb,
+    jet_colours,
+    mass_share,
+    overlay,
 )
 
 
@@ -50,7 +57,7 @@ def test_the_heatmap_mass_falls_on_the_square_that_decides_the_class(square_mode
         half[:, 16:] = left >= 16
         assert mass_share(explanation.heatmap, half) >= 0.8  # the square's half of the image
         near = np.zeros((32, 32), bool)
-        near[max(top - 4, 0):top + SQUARE_SIDE + 4, max(left - 4, 0):left + SQUARE_SIDE + 4] = True
+        near[max(top - 4, 0) : top + SQUARE_SIDE + 4, max(left - 4, 0) : left + SQUARE_SIDE + 4] = True
         near_shares.append(mass_share(explanation.heatmap, near))
         areas.append(near.mean())
     # around the square (a quarter of the image or less) lies well over twice its share of the mass
@@ -73,11 +80,14 @@ def test_any_class_can_be_explained_and_names_are_checked(square_model):
     assert cam.explain(big).heatmap.shape == (32, 32)
 
 
-@pytest.mark.parametrize("arch, expected_layer", [
-    ("airbench", "block3_act2"),  # conv -> BatchNorm -> ReLU
-    ("vgg16", "block5_conv3"),   # the activation is inside the conv
-    ("pic-cnn", "block3_bn2"),   # conv -> LeakyReLU -> BatchNorm
-])
+@pytest.mark.parametrize(
+    "arch, expected_layer",
+    [
+        ("airbench", "block3_act2"),  # conv -> BatchNorm -> ReLU
+        ("vgg16", "block5_conv3"),  # the activation is inside the conv
+        ("pic-cnn", "block3_bn2"),  # conv -> LeakyReLU -> BatchNorm
+    ],
+)
 def test_the_target_is_the_last_conv_block_of_each_architecture(arch, expected_layer):
     from infinityvision_desktop.core.architectures import build_model
     from infinityvision_desktop.core.modelfile import ModelMetadata

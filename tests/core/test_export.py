@@ -36,8 +36,9 @@ def keras_top(tiny_model_path, check_images):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fmt, name", [("tflite", "tiny.tflite"), ("tflite-int8", "tiny-int8.tflite")])
-def test_tflite_exports_agree_with_the_keras_model_on_100_images(fmt, name, tiny_model_path, sample_folder,
-                                                                  check_images, keras_top, tmp_path):
+def test_tflite_exports_agree_with_the_keras_model_on_100_images(
+    fmt, name, tiny_model_path, sample_folder, check_images, keras_top, tmp_path
+):
     stages = []
     result = export_model(tiny_model_path, tmp_path / name, fmt=fmt, sample=sample_folder, on_stage=stages.append)
 
@@ -61,7 +62,9 @@ def test_tflite_exports_agree_with_the_keras_model_on_100_images(fmt, name, tiny
 
 
 @pytest.mark.parametrize("name", ["copy.keras", "copy.h5"])
-def test_keras_exports_load_back_with_labels_inside_and_beside(name, tiny_model_path, check_images, keras_top, tmp_path):
+def test_keras_exports_load_back_with_labels_inside_and_beside(
+    name, tiny_model_path, check_images, keras_top, tmp_path
+):
     from infinityvision_desktop.core.modelfile import load_model_file
 
     result = export_model(tiny_model_path, tmp_path / "out" / name)
@@ -100,10 +103,12 @@ def test_export_errors_name_the_file_and_the_reason(tiny_model_path, tmp_path):
 
 # ---------------------------------------------------------------- SavedModel for TensorFlow Serving
 
+
 @pytest.mark.slow
 @pytest.mark.parametrize("temperature, tta", [(None, None), (1.7, ("flip", "translate"))])
-def test_saved_model_serving_signature_answers_as_the_app_does(temperature, tta, tiny_model_path, check_images,
-                                                                sample_folder, tmp_path):
+def test_saved_model_serving_signature_answers_as_the_app_does(
+    temperature, tta, tiny_model_path, check_images, sample_folder, tmp_path
+):
     import tensorflow as tf
 
     from infinityvision_desktop.core.modelfile import load_model_file, save_model_file

@@ -6,7 +6,6 @@ import csv
 import io
 import shutil
 
-import numpy as np
 import pytest
 from generated_data import CLASS_COLOURS, make_class_folders
 from PIL import Image
@@ -37,7 +36,9 @@ def folder_with_mistakes(tmp_path):
 
 def test_scores_match_the_whole_dataset_path_and_every_image_is_kept(predictor, folder_with_mistakes):
     seen = []
-    result = evaluate_folder(predictor, folder_with_mistakes, on_progress=lambda done, total: seen.append((done, total)))
+    result = evaluate_folder(
+        predictor, folder_with_mistakes, on_progress=lambda done, total: seen.append((done, total))
+    )
 
     data = load_dataset(folder_with_mistakes, use_cache=False)
     x, y = data.splits["all"]
@@ -63,7 +64,8 @@ def test_mistakes_come_most_confident_first_and_cells_hold_their_images(predicto
     assert confidences == sorted(confidences, reverse=True)
     cat, dog = LABELS.index("cat"), LABELS.index("dog")
     assert [o.name for o in result.cell(cat, dog)][:3] and all(
-        o.true_index == cat and o.predicted_index == dog for o in result.cell(cat, dog))
+        o.true_index == cat and o.predicted_index == dog for o in result.cell(cat, dog)
+    )
     assert len(result.cell(cat, dog)) == result.evaluation.confusion[cat][dog]
     assert sum(len(result.cell(t, p)) for t in range(4) for p in range(4)) == result.evaluation.n
 
@@ -75,9 +77,9 @@ def test_the_csv_has_a_row_per_image_and_unreadable_files_with_their_reason(pred
     assert result.unreadable == (("frog/broken.png", "damaged: the PNG header cannot be read"),)
     rows = list(csv.DictReader(io.StringIO(result.predictions_csv())))
     assert len(rows) == 24
-    assert list(rows[0])[:7] == ["name", "path", "true", "predicted", "confidence", "correct", "not_sure"]
+    assert list(rows[0])[:8] == ["path", "label", "confidence", "not_sure", "looks_like", "name", "true", "correct"]
     misfiled = next(row for row in rows if row["name"] == "cat/misfiled_0.png")
-    assert misfiled["true"] == "cat" and misfiled["predicted"] == "dog" and misfiled["correct"] == "false"
+    assert misfiled["true"] == "cat" and misfiled["label"] == "dog" and misfiled["correct"] == "false"
     assert float(misfiled["dog"]) == pytest.approx(float(misfiled["confidence"]), abs=1e-6)
     assert rows[-1]["name"] == "frog/broken.png" and rows[-1]["error"].startswith("damaged")
 

@@ -48,11 +48,14 @@ def images(n: int = 6, size: int = 32, seed: int = 1) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (n, size, size, 3)).astype(np.float32)
 
 
-@pytest.mark.parametrize("arch, kwargs, head_gain", [
-    ("airbench", {"widths": (16, 32, 32), "whitening_images": images(40, seed=3).astype(np.uint8)}, 30.0),
-    ("pic-cnn", {}, 1.0),  # its 2048-wide dense layers are sure enough already
-    ("vgg16", {"input_size": 32, "vgg_weights": None}, 30.0),
-])
+@pytest.mark.parametrize(
+    "arch, kwargs, head_gain",
+    [
+        ("airbench", {"widths": (16, 32, 32), "whitening_images": images(40, seed=3).astype(np.uint8)}, 30.0),
+        ("pic-cnn", {}, 1.0),  # its 2048-wide dense layers are sure enough already
+        ("vgg16", {"input_size": 32, "vgg_weights": None}, 30.0),
+    ],
+)
 def test_the_folded_model_gives_the_models_probabilities(arch, kwargs, head_gain):
     model = with_trained_statistics(build_model(arch, num_classes=10, **kwargs), head_gain=head_gain)
     x = images()
@@ -84,8 +87,9 @@ def test_a_batchnorm_that_flips_signs_after_a_max_pool_is_not_moved_across_it():
     model = with_trained_statistics(keras.Model(inputs, outputs), negative_scale=True, head_gain=3.0)
     x = images()
 
-    np.testing.assert_allclose(np.asarray(fold_model(model, dtype="float32")(x)),
-                               np.asarray(model(x, training=False)), atol=2e-5)
+    np.testing.assert_allclose(
+        np.asarray(fold_model(model, dtype="float32")(x)), np.asarray(model(x, training=False)), atol=2e-5
+    )
 
 
 def test_bfloat16_folding_keeps_the_answers_of_the_model():
@@ -121,8 +125,9 @@ def test_a_model_with_a_branch_is_left_to_keras(tmp_path):
     path = save_model_file(model, ModelMetadata(labels=tuple("abcdefghij")), tmp_path / "branch.h5")
     predictor = Predictor.load(path, precision="float32")
     assert not predictor.folded
-    np.testing.assert_allclose(predictor.raw_probabilities(images().astype(np.uint8)),
-                               np.asarray(model(images(), training=False)), atol=1e-5)
+    np.testing.assert_allclose(
+        predictor.raw_probabilities(images().astype(np.uint8)), np.asarray(model(images(), training=False)), atol=1e-5
+    )
 
 
 def test_an_unknown_activation_is_left_to_keras():

@@ -18,21 +18,42 @@ from PIL import Image
 
 from infinityvision_desktop.core import atomic, history, history_query, history_schema
 from infinityvision_desktop.core.history import (
-    SCHEMA_VERSION, HistoryEntry, HistoryError, HistoryFilter, HistoryStore, decode_thumbnail,
+    SCHEMA_VERSION,
+    HistoryEntry,
+    HistoryError,
+    HistoryFilter,
+    HistoryStore,
+    decode_thumbnail,
 )
 
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 
-def entry(name: str, label: str = "cat", *, confidence: float = 0.9, not_sure: bool = False, model: str = "m1",
-          folder: str = "/photos", created: datetime | None = None, thumbnail=None, path: str | None = "",
-          ) -> HistoryEntry:
+def entry(
+    name: str,
+    label: str = "cat",
+    *,
+    confidence: float = 0.9,
+    not_sure: bool = False,
+    model: str = "m1",
+    folder: str = "/photos",
+    created: datetime | None = None,
+    thumbnail=None,
+    path: str | None = "",
+) -> HistoryEntry:
     other = "dog" if label != "dog" else "cat"
     return HistoryEntry(
-        file_name=name, label=label, confidence=confidence, not_sure=not_sure,
-        probabilities={label: confidence, other: round(1 - confidence, 6)}, model_name=model,
-        model_path=f"/models/{model}.h5", path=f"{folder}/{name}" if path == "" else path, created=created,
-        thumbnail=thumbnail)
+        file_name=name,
+        label=label,
+        confidence=confidence,
+        not_sure=not_sure,
+        probabilities={label: confidence, other: round(1 - confidence, 6)},
+        model_name=model,
+        model_path=f"/models/{model}.h5",
+        path=f"{folder}/{name}" if path == "" else path,
+        created=created,
+        thumbnail=thumbnail,
+    )
 
 
 @pytest.fixture
@@ -44,18 +65,20 @@ def store(tmp_path):
 @pytest.fixture
 def sample(store):
     """Ten entries over ten days: cats, dogs and a frog, two models, some not sure."""
-    store.add_many([
-        entry("Cat_01.jpg", "cat", created=T0),
-        entry("cat_02.png", "cat", confidence=0.41, not_sure=True, created=T0 + timedelta(days=1)),
-        entry("DOG_01.jpg", "dog", created=T0 + timedelta(days=2)),
-        entry("dog_02.jpg", "dog", model="m2", created=T0 + timedelta(days=3)),
-        entry("dog_03.jpg", "dog", confidence=0.35, not_sure=True, model="m2", created=T0 + timedelta(days=4)),
-        entry("frog.jpg", "frog", created=T0 + timedelta(days=5)),
-        entry("100%_cat.jpg", "cat", created=T0 + timedelta(days=6)),
-        entry("under_score.jpg", "dog", created=T0 + timedelta(days=7)),
-        entry("Élan.jpg", "cat", model="m2", created=T0 + timedelta(days=8)),
-        entry("Pasted image 1", "frog", path=None, created=T0 + timedelta(days=9)),
-    ])
+    store.add_many(
+        [
+            entry("Cat_01.jpg", "cat", created=T0),
+            entry("cat_02.png", "cat", confidence=0.41, not_sure=True, created=T0 + timedelta(days=1)),
+            entry("DOG_01.jpg", "dog", created=T0 + timedelta(days=2)),
+            entry("dog_02.jpg", "dog", model="m2", created=T0 + timedelta(days=3)),
+            entry("dog_03.jpg", "dog", confidence=0.35, not_sure=True, model="m2", created=T0 + timedelta(days=4)),
+            entry("frog.jpg", "frog", created=T0 + timedelta(days=5)),
+            entry("100%_cat.jpg", "cat", created=T0 + timedelta(days=6)),
+            entry("under_score.jpg", "dog", created=T0 + timedelta(days=7)),
+            entry("Élan.jpg", "cat", model="m2", created=T0 + timedelta(days=8)),
+            entry("Pasted image 1", "frog", path=None, created=T0 + timedelta(days=9)),
+        ]
+    )
     return store
 
 
@@ -64,6 +87,7 @@ def names(rows) -> list[str]:
 
 
 # ---------------------------------------------------------------- recording
+
 
 def test_a_new_store_has_the_current_schema_wal_and_no_entries(store):
     assert store.schema_version() == SCHEMA_VERSION
@@ -77,10 +101,20 @@ def test_add_many_keeps_every_field_and_the_thumbnail(store):
     ids = store.add_many([entry("a.jpg", thumbnail=rgb, created=T0), entry("b.jpg", "dog", not_sure=True)])
     assert len(ids) == 2 and store.count() == 2
     row = store.get(ids[0])
-    assert (row.path, row.folder, row.file_name, row.display_name, row.name) == \
-        ("/photos/a.jpg", "/photos", "a.jpg", None, "a.jpg")
-    assert (row.label, row.confidence, row.not_sure, row.model_name, row.model_path) == \
-        ("cat", 0.9, False, "m1", "/models/m1.h5")
+    assert (row.path, row.folder, row.file_name, row.display_name, row.name) == (
+        "/photos/a.jpg",
+        "/photos",
+        "a.jpg",
+        None,
+        "a.jpg",
+    )
+    assert (row.label, row.confidence, row.not_sure, row.model_name, row.model_path) == (
+        "cat",
+        0.9,
+        False,
+        "m1",
+        "/models/m1.h5",
+    )
     assert row.probabilities == {"cat": 0.9, "dog": 0.1}
     assert row.created == "2024-05-01T12:00:00.000000+00:00" and row.created_at == T0
     thumbnail = decode_thumbnail(store.thumbnail(ids[0]))
@@ -140,8 +174,9 @@ os._exit(3)  # no close, no checkpoint: as if the app had crashed
 
 def test_a_crash_loses_nothing_that_was_committed(tmp_path):
     path = tmp_path / "history.sqlite3"
-    done = subprocess.run([sys.executable, "-c", CRASHING_WRITER, str(path)], capture_output=True, text=True,
-                          timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", CRASHING_WRITER, str(path)], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 3, done.stderr
     assert (tmp_path / "history.sqlite3-wal").stat().st_size > 0  # the batches are still in the log only
     with HistoryStore(path) as reopened:
@@ -151,9 +186,14 @@ def test_a_crash_loses_nothing_that_was_committed(tmp_path):
 
 # ---------------------------------------------------------------- search, filters, order
 
+
 def test_search_matches_part_of_the_file_name_in_any_case(sample):
     assert sorted(names(sample.query(text="CAT"))) == ["100%_cat.jpg", "Cat_01.jpg", "cat_02.png"]
-    assert names(sample.query(text="dog_0", order_by="name", descending=False)) == ["DOG_01.jpg", "dog_02.jpg", "dog_03.jpg"]
+    assert names(sample.query(text="dog_0", order_by="name", descending=False)) == [
+        "DOG_01.jpg",
+        "dog_02.jpg",
+        "dog_03.jpg",
+    ]
     assert names(sample.query(text="élan")) == ["Élan.jpg"]  # beyond ASCII too
     assert sample.count(text="cat") == 3 and sample.count(text="nothing like it") == 0
 
@@ -161,7 +201,8 @@ def test_search_matches_part_of_the_file_name_in_any_case(sample):
 def test_search_text_is_literal_not_a_like_pattern(sample):
     assert names(sample.query(text="%")) == ["100%_cat.jpg"]
     assert sorted(names(sample.query(text="_"))) == sorted(
-        ["Cat_01.jpg", "cat_02.png", "DOG_01.jpg", "dog_02.jpg", "dog_03.jpg", "100%_cat.jpg", "under_score.jpg"])
+        ["Cat_01.jpg", "cat_02.png", "DOG_01.jpg", "dog_02.jpg", "dog_03.jpg", "100%_cat.jpg", "under_score.jpg"]
+    )
     assert names(sample.query(text="c_t")) == []  # "_" would match the "a" of every cat
     assert names(sample.query(text="\\")) == []
 
@@ -174,8 +215,11 @@ def test_filters_by_class_model_not_sure_and_dates_combine(sample):
     assert names(sample.query(label="dog", model="m2", not_sure=True)) == ["dog_03.jpg"]
     # since inclusive, until exclusive, in UTC whatever the given zone
     since, until = T0 + timedelta(days=2), T0 + timedelta(days=5)
-    assert names(sample.query(since=since, until=until, order_by="created", descending=False)) == \
-        ["DOG_01.jpg", "dog_02.jpg", "dog_03.jpg"]
+    assert names(sample.query(since=since, until=until, order_by="created", descending=False)) == [
+        "DOG_01.jpg",
+        "dog_02.jpg",
+        "dog_03.jpg",
+    ]
     plus_two = timezone(timedelta(hours=2))
     assert sample.count(since=since.astimezone(plus_two), until=until.astimezone(plus_two)) == 3
     assert sample.count(text="dog", since=T0 + timedelta(days=3)) == 2
@@ -198,9 +242,16 @@ def test_every_sort_key_orders_the_rows_and_pages_do_not_overlap(sample):
 
 
 def test_a_name_search_with_few_matches_reads_them_by_id_and_finds_the_same_rows(sample):
-    cases = [dict(text="cat"), dict(text="%"), dict(text="_"), dict(text="c_t"), dict(text="élan"),
-             dict(text="dog", label="dog", not_sure=False), dict(text="dog", since=T0 + timedelta(days=3)),
-             dict(text="nothing like it")]
+    cases = [
+        dict(text="cat"),
+        dict(text="%"),
+        dict(text="_"),
+        dict(text="c_t"),
+        dict(text="élan"),
+        dict(text="dog", label="dog", not_sure=False),
+        dict(text="dog", since=T0 + timedelta(days=3)),
+        dict(text="nothing like it"),
+    ]
     for filters in cases:
         total = sample.count(**filters)
         for order_by in history.SORT_KEYS:
@@ -211,16 +262,21 @@ def test_a_name_search_with_few_matches_reads_them_by_id_and_finds_the_same_rows
         pages = [sample.query(**filters, limit=2, offset=offset, expected=total) for offset in range(0, total + 2, 2)]
         assert [row.id for page in pages for row in page] == [row.id for row in sample.query(**filters)]
     where, _ = history_query.where_clause(text="cat", few=True)
-    plan = " ".join(str(row) for row in sample._conn().execute(
-        f"EXPLAIN QUERY PLAN SELECT id FROM entries{where} ORDER BY created DESC LIMIT 100", ["%cat%"]))
+    plan = " ".join(
+        str(row)
+        for row in sample._conn().execute(
+            f"EXPLAIN QUERY PLAN SELECT id FROM entries{where} ORDER BY created DESC LIMIT 100", ["%cat%"]
+        )
+    )
     assert "COVERING INDEX entries_name_lower" in plan  # the ids from the small name index
 
 
 def test_statistics_let_a_common_filter_walk_the_sort_order(store):
     # Two in three entries "not sure": walking the date index finds a page at once; without
     # statistics SQLite takes the not_sure index and sorts every match, slow on a long history.
-    store.add_many(entry(f"img_{i:05d}.jpg", not_sure=i % 3 != 0, created=T0 + timedelta(minutes=i))
-                   for i in range(3000))
+    store.add_many(
+        entry(f"img_{i:05d}.jpg", not_sure=i % 3 != 0, created=T0 + timedelta(minutes=i)) for i in range(3000)
+    )
     sql = "EXPLAIN QUERY PLAN SELECT id FROM entries WHERE not_sure = 1 ORDER BY created DESC, id DESC LIMIT 100"
     assert store.update_statistics() is True
     store.close()
@@ -239,16 +295,23 @@ def test_labels_and_models_list_what_is_there(sample):
 
 
 def test_searches_use_the_indexes(sample):
-    plan = " ".join(str(row) for row in sample._conn().execute(
-        "EXPLAIN QUERY PLAN SELECT count(*) FROM entries WHERE name_lower LIKE '%a%'"))
+    plan = " ".join(
+        str(row)
+        for row in sample._conn().execute("EXPLAIN QUERY PLAN SELECT count(*) FROM entries WHERE name_lower LIKE '%a%'")
+    )
     assert "entries_name_lower" in plan  # a scan of the small name index, not of the table
-    for key, column in history.SORT_KEYS.items():
-        plan = " ".join(str(row) for row in sample._conn().execute(
-            f"EXPLAIN QUERY PLAN SELECT id FROM entries{history_query.order_clause(key, True)} LIMIT 200"))
+    for key in history.SORT_KEYS:
+        plan = " ".join(
+            str(row)
+            for row in sample._conn().execute(
+                f"EXPLAIN QUERY PLAN SELECT id FROM entries{history_query.order_clause(key, True)} LIMIT 200"
+            )
+        )
         assert "TEMP B-TREE" not in plan, (key, plan)  # sorted by an index, not in memory
 
 
 # ---------------------------------------------------------------- changes
+
 
 def test_rename_gives_a_display_name_that_search_and_sort_use(sample):
     entry_id = sample.query(text="frog.jpg")[0].id
@@ -268,8 +331,9 @@ def test_delete_forgets_entries_and_their_thumbnails_but_never_touches_the_image
     image_path = tmp_path / "photo.png"
     Image.fromarray(np.full((40, 40, 3), 200, np.uint8)).save(image_path)
     before = (image_path.read_bytes(), image_path.stat().st_mtime_ns)
-    kept, gone = store.add_many([entry("kept.png"), entry("photo.png", path=str(image_path),
-                                                             thumbnail=np.zeros((8, 8, 3), np.uint8))])
+    kept, gone = store.add_many(
+        [entry("kept.png"), entry("photo.png", path=str(image_path), thumbnail=np.zeros((8, 8, 3), np.uint8))]
+    )
     assert store.delete([gone, 12345]) == 1
     assert names(store.query()) == ["kept.png"]
     assert store.thumbnail(gone) is None
@@ -292,6 +356,7 @@ def test_clear_and_forget_older_than(sample):
 
 
 # ---------------------------------------------------------------- export
+
 
 def test_export_csv_writes_the_filtered_rows_atomically(sample, tmp_path):
     target = tmp_path / "out" / "history.csv"
@@ -323,6 +388,7 @@ def test_a_failed_export_leaves_the_previous_file_and_no_temporary(sample, tmp_p
 
 # ---------------------------------------------------------------- damage
 
+
 def _filled(path) -> None:
     with HistoryStore(path) as filled:
         filled.add_many([entry(f"{i}.jpg", thumbnail=np.full((96, 96, 3), i % 256, np.uint8)) for i in range(300)])
@@ -349,8 +415,9 @@ def test_a_truncated_file_is_set_aside_and_a_fresh_history_started(tmp_path):
         _assert_set_aside(path, original, reopened)
 
 
-@pytest.mark.parametrize("garbage", [os.urandom(20_000), b"this is not a database\n" * 100,
-                                     b"SQLite format 3\x00" + b"\xff" * 5000])
+@pytest.mark.parametrize(
+    "garbage", [os.urandom(20_000), b"this is not a database\n" * 100, b"SQLite format 3\x00" + b"\xff" * 5000]
+)
 def test_a_file_of_garbage_is_set_aside_and_a_fresh_history_started(tmp_path, garbage):
     path = tmp_path / "history.sqlite3"
     path.write_bytes(garbage)
@@ -364,7 +431,7 @@ def test_a_file_with_damaged_pages_inside_is_caught_by_the_integrity_check(tmp_p
     data = bytearray(path.read_bytes())
     page = 4096
     for offset in range(3 * page, len(data) - page, 7 * page):  # scribble over some pages after the header
-        data[offset + 8:offset + 400] = os.urandom(392)
+        data[offset + 8 : offset + 400] = os.urandom(392)
     path.write_bytes(bytes(data))
     with HistoryStore(path) as reopened:
         _assert_set_aside(path, bytes(data), reopened)
@@ -442,11 +509,22 @@ def test_a_version_1_file_is_migrated_and_every_row_survives(tmp_path):
     old_rows = []
     for i in range(250):
         name = ["Cat.JPG", "Élan.png", "dog 2.jpg"][i % 3]
-        old_rows.append((i + 1, f"/old/{i}/{name}" if i % 10 else None, f"/old/{i}" if i % 10 else "", name,
-                         ["cat", "dog"][i % 2], 0.5 + i / 1000, i % 4 == 0,
-                         json.dumps({"cat": 0.5 + i / 1000, "dog": 0.5 - i / 1000}), f"model{i % 2}",
-                         f"/m/model{i % 2}.h5", (T0 + timedelta(minutes=i)).isoformat(timespec="microseconds"),
-                         jpeg.getvalue() if i % 5 else None))
+        old_rows.append(
+            (
+                i + 1,
+                f"/old/{i}/{name}" if i % 10 else None,
+                f"/old/{i}" if i % 10 else "",
+                name,
+                ["cat", "dog"][i % 2],
+                0.5 + i / 1000,
+                i % 4 == 0,
+                json.dumps({"cat": 0.5 + i / 1000, "dog": 0.5 - i / 1000}),
+                f"model{i % 2}",
+                f"/m/model{i % 2}.h5",
+                (T0 + timedelta(minutes=i)).isoformat(timespec="microseconds"),
+                jpeg.getvalue() if i % 5 else None,
+            )
+        )
     conn.executemany("INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", old_rows)
     conn.commit()
     conn.close()
@@ -456,8 +534,20 @@ def test_a_version_1_file_is_migrated_and_every_row_survives(tmp_path):
         assert migrated.schema_version() == SCHEMA_VERSION
         rows = {row.id: row for row in migrated.query(order_by="id", descending=False)}
         assert len(rows) == len(old_rows)
-        for (entry_id, path_, folder, name, label, confidence, not_sure, probabilities, model, model_path,
-             created, thumbnail) in old_rows:
+        for (
+            entry_id,
+            path_,
+            folder,
+            name,
+            label,
+            confidence,
+            not_sure,
+            probabilities,
+            model,
+            model_path,
+            created,
+            thumbnail,
+        ) in old_rows:
             row = rows[entry_id]
             assert (row.path, row.folder, row.file_name, row.display_name) == (path_, folder, name, None)
             assert (row.label, row.confidence, row.not_sure) == (label, pytest.approx(confidence), bool(not_sure))
@@ -481,8 +571,9 @@ def test_an_interrupted_migration_leaves_the_old_version(tmp_path, monkeypatch):
     path = tmp_path / "history.sqlite3"
     conn = sqlite3.connect(path)
     conn.executescript(V1_SCHEMA)
-    conn.execute("INSERT INTO entries (file_name, label, confidence, created) VALUES ('a.jpg', 'cat', 0.9, ?)",
-                 (T0.isoformat(),))
+    conn.execute(
+        "INSERT INTO entries (file_name, label, confidence, created) VALUES ('a.jpg', 'cat', 0.9, ?)", (T0.isoformat(),)
+    )
     conn.commit()
     conn.close()
 

@@ -62,39 +62,47 @@ def halves(width, height, left, right):
 
 # --- refused, with the file named and a reason -----------------------------------------------------
 
+
 def test_empty_file(tmp_path):
     error = refused(write(tmp_path, "photo.jpg", b""))
     assert str(error) == "photo.jpg: file is empty"
     assert error.path == str(tmp_path / "photo.jpg")
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"shopping list\neggs\nmilk\n", "not an image: a text file"),
-    (b"<!DOCTYPE html><html><body>cat</body></html>", "not an image: a web page (HTML)"),
-    (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "unsupported format: an SVG drawing"),
-    (b"\x00\x01\x02\x03garbage" * 10, "not an image"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"shopping list\neggs\nmilk\n", "not an image: a text file"),
+        (b"<!DOCTYPE html><html><body>cat</body></html>", "not an image: a web page (HTML)"),
+        (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "unsupported format: an SVG drawing"),
+        (b"\x00\x01\x02\x03garbage" * 10, "not an image"),
+    ],
+)
 def test_not_an_image(tmp_path, content, reason):
     assert str(refused(write(tmp_path, "cat.jpg", content))).startswith(f"cat.jpg: {reason}")
 
 
-@pytest.mark.parametrize("magic, reason", [
-    (b"%PDF-1.7\n", "not an image: a PDF document"),
-    (b"8BPS\x00\x01", "unsupported format: Photoshop PSD, export it as PNG or JPEG"),
-    (b"SIMPLE  =                    T", "unsupported format: FITS"),
-    (b"%!PS-Adobe-3.0 EPSF-3.0\n", "unsupported format: EPS/PostScript"),
-    (b"\xc5\xd0\xd3\xc6\x20\x00\x00\x00", "unsupported format: EPS/PostScript"),
-    (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "not supported: HEIC, convert it to JPEG or PNG"),
-    (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heix", "not supported: HEIC, convert it to JPEG or PNG"),
-])
+@pytest.mark.parametrize(
+    "magic, reason",
+    [
+        (b"%PDF-1.7\n", "not an image: a PDF document"),
+        (b"8BPS\x00\x01", "unsupported format: Photoshop PSD, export it as PNG or JPEG"),
+        (b"SIMPLE  =                    T", "unsupported format: FITS"),
+        (b"%!PS-Adobe-3.0 EPSF-3.0\n", "unsupported format: EPS/PostScript"),
+        (b"\xc5\xd0\xd3\xc6\x20\x00\x00\x00", "unsupported format: EPS/PostScript"),
+        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "not supported: HEIC, convert it to JPEG or PNG"),
+        (b"\x00\x00\x00\x18ftypmif1\x00\x00\x00\x00mif1heix", "not supported: HEIC, convert it to JPEG or PNG"),
+    ],
+)
 @pytest.mark.parametrize("name", ["photo.jpg", "scan.png"])
 def test_other_formats_named_by_magic(tmp_path, magic, reason, name):
     error = refused(write(tmp_path, name, magic + bytes(200)))
     assert str(error).startswith(f"{name}: {reason}")
 
 
-@pytest.mark.parametrize("fmt, name", [("JPEG", "cut.jpg"), ("PNG", "cut.png"), ("GIF", "cut.gif"),
-                                       ("WEBP", "cut.webp"), ("BMP", "cut.bmp")])
+@pytest.mark.parametrize(
+    "fmt, name", [("JPEG", "cut.jpg"), ("PNG", "cut.png"), ("GIF", "cut.gif"), ("WEBP", "cut.webp"), ("BMP", "cut.bmp")]
+)
 def test_truncated_is_refused_never_grey_filled(tmp_path, fmt, name):
     data = encode(noise(160, 120), fmt)
     cut = data[: len(data) * 2 // 3]
@@ -171,6 +179,7 @@ def test_error_survives_pickling():
 
 
 # --- decoded right ------------------------------------------------------------------------------
+
 
 def test_rgba_composited_on_white(tmp_path):
     pixels = np.array([[[255, 0, 0, 255], [0, 0, 0, 0]], [[0, 0, 0, 128], [0, 255, 0, 255]]], np.uint8)
@@ -287,6 +296,7 @@ def test_pixel_limit_default():
 
 # --- resize and suffixes ------------------------------------------------------------------------
 
+
 def test_resize_for_model_squashes_whole_image():
     rgb = np.asarray(halves(100, 60, RED, BLUE))
     small = resize_for_model(rgb, (32, 32))
@@ -302,10 +312,20 @@ def test_resize_for_model_identity_and_bad_input():
         resize_for_model(np.zeros((32, 32), np.uint8), (16, 16))
 
 
-@pytest.mark.parametrize("path, expected", [
-    ("a.JPG", True), ("b.jpeg", True), ("c.Tiff", True), ("d.webp", True), ("x/e.jfif", True),
-    ("notes.txt", False), ("photo.heic", False), ("archive.png.zip", False), ("jpg", False),
-])
+@pytest.mark.parametrize(
+    "path, expected",
+    [
+        ("a.JPG", True),
+        ("b.jpeg", True),
+        ("c.Tiff", True),
+        ("d.webp", True),
+        ("x/e.jfif", True),
+        ("notes.txt", False),
+        ("photo.heic", False),
+        ("archive.png.zip", False),
+        ("jpg", False),
+    ],
+)
 def test_is_image_path(path, expected):
     assert is_image_path(path) is expected
 
@@ -333,12 +353,15 @@ def test_a_small_upright_jpeg_is_kept_as_its_own_thumbnail(tmp_path):
         assert load_image_with_info(path, keep_small_jpeg=96)[1].small_jpeg is None, path.name
 
 
-@pytest.mark.parametrize("size, params", [
-    ((32, 32), {"quality": 75}),                                  # CIFAR-10's files
-    ((17, 9), {"quality": 95, "subsampling": 0}),                 # odd sizes, 4:4:4
-    ((60, 40), {"quality": 60, "subsampling": 2, "progressive": True}),
-    ((64, 48), {"quality": 90, "icc_profile": b"\0" * 200}),      # an ICC profile changes nothing
-])
+@pytest.mark.parametrize(
+    "size, params",
+    [
+        ((32, 32), {"quality": 75}),  # CIFAR-10's files
+        ((17, 9), {"quality": 95, "subsampling": 0}),  # odd sizes, 4:4:4
+        ((60, 40), {"quality": 60, "subsampling": 2, "progressive": True}),
+        ((64, 48), {"quality": 90, "icc_profile": b"\0" * 200}),  # an ICC profile changes nothing
+    ],
+)
 def test_a_plain_jpeg_takes_the_short_path_to_the_same_pixels(size, params):
     data = encode(noise(*size, seed=3), "JPEG", **params)
     expected = np.array(Image.open(io.BytesIO(data)).convert("RGB"))
@@ -355,11 +378,13 @@ def test_jpegs_the_short_path_cannot_read_right_take_the_full_path(tmp_path):
     pixels = noise(64, 40, seed=4)
     exif = Image.Exif()
     exif[0x0112] = 6
-    for data in (encode(pixels, "JPEG", exif=exif),          # EXIF: may be stored rotated
-                 encode(pixels.convert("CMYK"), "JPEG"),      # Adobe segment, 4 components
-                 encode(pixels.convert("L"), "JPEG"),         # grey: one component
-                 encode(noise(400, 300), "JPEG"),             # draft mode decodes it at 1/4 scale
-                 encode(pixels, "JPEG")[:600]):               # truncated: the full path says so
+    for data in (
+        encode(pixels, "JPEG", exif=exif),  # EXIF: may be stored rotated
+        encode(pixels.convert("CMYK"), "JPEG"),  # Adobe segment, 4 components
+        encode(pixels.convert("L"), "JPEG"),  # grey: one component
+        encode(noise(400, 300), "JPEG"),  # draft mode decodes it at 1/4 scale
+        encode(pixels, "JPEG")[:600],
+    ):  # truncated: the full path says so
         assert images._plain_jpeg(data, DEFAULT_MAX_PIXELS, (32, 32), 0) is None
     assert images._plain_jpeg(encode(pixels, "JPEG"), 64 * 40 - 1, None, 0) is None  # over the pixel limit
     assert "truncated" in str(refused(encode(pixels, "JPEG")[:600], name="cut.jpg"))

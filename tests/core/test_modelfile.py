@@ -45,10 +45,17 @@ def sample_images(n: int = 4, seed: int = 1) -> np.ndarray:
 
 
 def metadata(**changes) -> ModelMetadata:
-    values = dict(labels=LABELS, name="round trip", architecture="test", temperature=1.7,
-                  not_sure_threshold=0.42, tta=("flip",),
-                  history=({"epoch": 1, "stage": "train", "accuracy": 0.5},),
-                  evaluation={"accuracy": 0.875, "n": 8}, provenance={"data": "généré"})
+    values = dict(
+        labels=LABELS,
+        name="round trip",
+        architecture="test",
+        temperature=1.7,
+        not_sure_threshold=0.42,
+        tta=("flip",),
+        history=({"epoch": 1, "stage": "train", "accuracy": 0.5},),
+        evaluation={"accuracy": 0.875, "n": 8},
+        provenance={"data": "généré"},
+    )
     values.update(changes)
     return ModelMetadata(**values)
 
@@ -62,6 +69,7 @@ def refusal(path) -> str:
 
 
 # ---------------------------------------------------------------- round trip
+
 
 @pytest.mark.parametrize("suffix", [".h5", ".keras"])
 def test_save_and_load_keep_labels_metadata_and_predictions(tmp_path, suffix):
@@ -84,14 +92,18 @@ def test_save_and_load_keep_labels_metadata_and_predictions(tmp_path, suffix):
 def test_a_compiled_model_saves_and_loads(tmp_path, suffix):
     # what training hands over: compiled, so a .keras file names its optimizer, loss and metrics
     model = small_model()
-    model.compile(optimizer=keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
-                  loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.2), metrics=["accuracy"])
+    model.compile(
+        optimizer=keras.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=0.2),
+        metrics=["accuracy"],
+    )
 
     path = save_model_file(model, metadata(), tmp_path / f"trained{suffix}")
 
     images = sample_images()
-    np.testing.assert_allclose(np.asarray(load_model_file(path).model(images)), np.asarray(model(images)),
-                               rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(
+        np.asarray(load_model_file(path).model(images)), np.asarray(model(images)), rtol=1e-6, atol=1e-7
+    )
 
 
 def test_model_without_metadata_gets_default_labels(tmp_path):
@@ -178,6 +190,7 @@ def test_clean_stale_temp_files_finds_what_a_killed_save_left(tmp_path, monkeypa
 
 
 # ---------------------------------------------------------------- refusals
+
 
 def test_refuses_a_missing_file(tmp_path):
     assert "file not found" in refusal(tmp_path / "nowhere.h5")

@@ -1,4 +1,4 @@
-""""None of the ten": the ImageNet check's mapping, its score, and how answers carry it."""
+""" "None of the ten": the ImageNet check's mapping, its score, and how answers carry it."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ import pytest
 from infinityvision_desktop.core.labels import CIFAR10_LABELS
 from infinityvision_desktop.core.modelfile import ModelMetadata
 from infinityvision_desktop.core.openset import (
-    CIFAR10_IMAGENET, ImageNetCheck, Outside, mapped_indices, outside_mass, short_name,
+    CIFAR10_IMAGENET,
+    ImageNetCheck,
+    Outside,
+    mapped_indices,
+    outside_mass,
+    short_name,
 )
 
 IMAGENET = json.loads((Path(__file__).resolve().parents[2] / "resources" / "imagenet_classes.json").read_text())
@@ -38,8 +43,8 @@ def test_only_cifar10_models_get_the_check():
 def test_the_score_is_the_probability_outside_the_mapped_classes():
     inside = mapped_indices(CIFAR10_LABELS)
     p = np.zeros((2, 1000))
-    p[0, 967] = 0.9   # espresso
-    p[0, 281] = 0.1   # tabby
+    p[0, 967] = 0.9  # espresso
+    p[0, 281] = 0.1  # tabby
     p[1, 281] = 0.7
     p[1, 967] = 0.3
     np.testing.assert_allclose(outside_mass(p, inside), [0.9, 0.3])
@@ -54,13 +59,13 @@ class _FakeCheck(ImageNetCheck):
         self._probabilities = probabilities
 
     def probabilities(self, batch):
-        return self._probabilities[:len(batch)]
+        return self._probabilities[: len(batch)]
 
 
 def test_large_photos_outside_the_ten_say_what_they_look_like_and_small_ones_are_left_alone():
     p = np.zeros((2, 1000))
-    p[0, 967], p[0, 281] = 0.8, 0.2      # an espresso
-    p[1, 281], p[1, 967] = 0.9, 0.1      # a cat
+    p[0, 967], p[0, 281] = 0.8, 0.2  # an espresso
+    p[1, 281], p[1, 967] = 0.9, 0.1  # a cat
     check = _FakeCheck(p, threshold=0.7)
     photos = [np.zeros((100, 120, 3), np.uint8), np.zeros((100, 120, 3), np.uint8)]
     assert check.check(photos) == [Outside("espresso", 0.8, pytest.approx(0.8)), None]

@@ -10,10 +10,10 @@ import pytest
 from generated_data import make_class_folders, make_image
 
 from infinityvision_desktop.core import predictor as predictor_module
+from infinityvision_desktop.core.checkpoints import resumable_run
 from infinityvision_desktop.core.datasets import DatasetError
 from infinityvision_desktop.core.modelfile import load_model_file
 from infinityvision_desktop.core.predictor import Predictor
-from infinityvision_desktop.core.checkpoints import resumable_run
 from infinityvision_desktop.core.training_config import TrainConfig
 from infinityvision_desktop.core.training_observer import TrainingObserver
 
@@ -62,14 +62,25 @@ class Recorder(TrainingObserver):
 
 @pytest.fixture(scope="module")
 def data_dir(tmp_path_factory):
-    return make_class_folders(tmp_path_factory.mktemp("pipeline") / "data", labels=LABELS,
-                              per_class=32, test_per_class=4, seed=5)
+    return make_class_folders(
+        tmp_path_factory.mktemp("pipeline") / "data", labels=LABELS, per_class=32, test_per_class=4, seed=5
+    )
 
 
 def config(tmp_path, data_dir, **changes) -> TrainConfig:
-    values = dict(data=str(data_dir), arch="airbench", widths=(16, 32, 32), epochs=3, batch_size=16,
-                  learning_rate=0.2, val_share=0.1, mixed_precision=False, seed=1,
-                  checkpoint_dir=str(tmp_path / "ckpt"), out=str(tmp_path / "model.h5"))
+    values = dict(
+        data=str(data_dir),
+        arch="airbench",
+        widths=(16, 32, 32),
+        epochs=3,
+        batch_size=16,
+        learning_rate=0.2,
+        val_share=0.1,
+        mixed_precision=False,
+        seed=1,
+        checkpoint_dir=str(tmp_path / "ckpt"),
+        out=str(tmp_path / "model.h5"),
+    )
     values.update(changes)
     return TrainConfig(**values)
 
@@ -98,8 +109,10 @@ def batch_counts(observer):
 
 # ---------------------------------------------------------------- a whole two-stage run
 
+
 def test_fine_tuning_a_base_runs_both_stages_and_saves_a_model_that_predicts_the_same(
-        tmp_path, data_dir, tiny_model_path, monkeypatch):
+    tmp_path, data_dir, tiny_model_path, monkeypatch
+):
     built = []
 
     class RecordingPredictor(Predictor):
@@ -109,8 +122,15 @@ def test_fine_tuning_a_base_runs_both_stages_and_saves_a_model_that_predicts_the
 
     monkeypatch.setattr(predictor_module, "Predictor", RecordingPredictor)
     assert load_model_file(tiny_model_path).metadata.labels != LABELS  # so a new head is made
-    cfg = config(tmp_path, data_dir, base=str(tiny_model_path), head_epochs=1, epochs=2, learning_rate=0.05,
-                 out=str(tmp_path / "model.keras"))
+    cfg = config(
+        tmp_path,
+        data_dir,
+        base=str(tiny_model_path),
+        head_epochs=1,
+        epochs=2,
+        learning_rate=0.05,
+        out=str(tmp_path / "model.keras"),
+    )
     observer = Recorder()
 
     result = run(cfg, observer)
@@ -121,7 +141,10 @@ def test_fine_tuning_a_base_runs_both_stages_and_saves_a_model_that_predicts_the
     assert [b[2] for b in observer.batches[:STEPS]] == list(range(1, STEPS + 1))
     assert all(b[3] == STEPS and np.isfinite(b[4]) for b in observer.batches)
     assert [(m.epoch, m.stage, m.stage_epoch, m.stage_epochs) for m in observer.epochs] == [
-        (1, "head", 1, 1), (2, "fine-tune", 1, 2), (3, "fine-tune", 2, 2)]
+        (1, "head", 1, 1),
+        (2, "fine-tune", 1, 2),
+        (3, "fine-tune", 2, 2),
+    ]
     assert all(m.val_accuracy is not None for m in observer.epochs)
     assert observer.results == [result] and observer.failures == []
 
@@ -164,6 +187,7 @@ def test_a_failing_run_reports_failed_and_raises(tmp_path):
 
 
 # ---------------------------------------------------------------- stop and resume
+
 
 @pytest.fixture(scope="module")
 def stopped_run(tmp_path_factory, data_dir):
@@ -236,7 +260,9 @@ def test_resume_continues_from_the_last_finished_epoch(stopped_run, tmp_path):
     assert [m.epoch for m in observer.epochs] == [2, 3]
     # the one-cycle schedule goes on from the restored step count: epoch 2 ends at step 2 * STEPS
     last_step_of_epoch_2 = 2 * STEPS - 1
-    assert observer.epochs[0].learning_rate == pytest.approx(cfg.learning_rate * one_cycle(last_step_of_epoch_2 / (3 * STEPS)))
+    assert observer.epochs[0].learning_rate == pytest.approx(
+        cfg.learning_rate * one_cycle(last_step_of_epoch_2 / (3 * STEPS))
+    )
     assert [m.epoch for m in result.history] == [1, 2, 3]
     assert result.history[0] == first.history[0]
     assert result.stopped is False

@@ -68,7 +68,9 @@ def test_probabilities_sum_to_one_and_match_the_model(tiny_model_path):
     got = np.array([p.probabilities for p in predictions])
     np.testing.assert_allclose(got.sum(axis=1), 1.0, atol=1e-6)
     np.testing.assert_allclose(got, reference_probabilities(predictor.model, metadata, images), atol=1e-5)
-    np.testing.assert_allclose(got, apply_temperature(predictor.raw_probabilities(images), metadata.temperature), atol=1e-9)
+    np.testing.assert_allclose(
+        got, apply_temperature(predictor.raw_probabilities(images), metadata.temperature), atol=1e-9
+    )
     for prediction, row in zip(predictions, got):
         assert prediction.index == int(np.argmax(row))
         assert prediction.confidence == pytest.approx(row.max())
@@ -196,9 +198,11 @@ def test_a_model_giving_scores_not_probabilities_is_refused():
 
 
 def test_importing_the_predictor_does_not_import_tensorflow():
-    code = ("import sys, infinityvision_desktop.core.predictor\n"
-            "heavy = sorted(m for m in ('tensorflow', 'keras', 'PySide6') if m in sys.modules)\n"
-            "print(heavy)\n")
+    code = (
+        "import sys, infinityvision_desktop.core.predictor\n"
+        "heavy = sorted(m for m in ('tensorflow', 'keras', 'PySide6') if m in sys.modules)\n"
+        "print(heavy)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
 
     assert done.returncode == 0, done.stderr

@@ -9,7 +9,12 @@ import pytest
 
 from infinityvision_desktop.core.predictor import Prediction
 from infinityvision_desktop.core.sorting import (
-    NOT_SURE_FOLDER, SortError, SortItem, class_folders, folder_name, sort_into_folders,
+    NOT_SURE_FOLDER,
+    SortError,
+    SortItem,
+    class_folders,
+    folder_name,
+    sort_into_folders,
 )
 
 LABELS = ("cat", "dog", "frog")
@@ -37,8 +42,12 @@ def test_images_are_copied_into_their_class_and_not_sure_folders_and_the_origina
     src = tmp_path / "photos"
     a, b, c = photo(src, "a.jpg", b"A"), photo(src, "b.jpg", b"B"), photo(src, "c.jpg", b"C")
     broken = photo(src, "broken.jpg", b"")
-    items = [SortItem(str(a), prediction("cat", 0.9)), SortItem(str(b), prediction("dog", 0.8)),
-             SortItem(str(c), prediction("frog", 0.4, not_sure=True)), SortItem(str(broken), None, "file is empty")]
+    items = [
+        SortItem(str(a), prediction("cat", 0.9)),
+        SortItem(str(b), prediction("dog", 0.8)),
+        SortItem(str(c), prediction("frog", 0.4, not_sure=True)),
+        SortItem(str(broken), None, "file is empty"),
+    ]
     progress = []
 
     report = sort_into_folders(items, tmp_path / "sorted", on_progress=lambda done, total: progress.append(done))
@@ -54,7 +63,7 @@ def test_images_are_copied_into_their_class_and_not_sure_folders_and_the_origina
     assert progress == [1, 2, 3, 4]
     rows = read_csv(out / "predictions.csv")
     assert report.csv_path == str(out / "predictions.csv")
-    assert [(r["source"], r["copied_to"], r["folder"], r["label"], r["not_sure"]) for r in rows] == [
+    assert [(r["path"], r["copied_to"], r["folder"], r["label"], r["not_sure"]) for r in rows] == [
         (str(a), os.path.join("cat", "a.jpg"), "cat", "cat", "false"),
         (str(b), os.path.join("dog", "b.jpg"), "dog", "dog", "false"),
         (str(c), os.path.join("not_sure", "c.jpg"), "not_sure", "frog", "true"),
@@ -70,8 +79,9 @@ def test_names_that_are_taken_are_never_overwritten(tmp_path):
     photo(out / "cat", "IMG_1.jpg", b"already there")
     photo(out, "predictions.csv", b"an earlier run")
 
-    report = sort_into_folders([SortItem(str(first), prediction("cat", 0.9)),
-                                SortItem(str(second), prediction("cat", 0.9))], out)
+    report = sort_into_folders(
+        [SortItem(str(first), prediction("cat", 0.9)), SortItem(str(second), prediction("cat", 0.9))], out
+    )
 
     assert (out / "cat" / "IMG_1.jpg").read_bytes() == b"already there"
     assert (out / "cat" / "IMG_1 (1).jpg").read_bytes() == b"first"
@@ -80,15 +90,18 @@ def test_names_that_are_taken_are_never_overwritten(tmp_path):
     assert (out / "predictions.csv").read_bytes() == b"an earlier run"
     assert report.csv_path == str(out / "predictions (1).csv")
 
-    again = sort_into_folders([SortItem(str(first), prediction("cat", 0.9))], out)  # a second run adds, replaces nothing
+    again = sort_into_folders(
+        [SortItem(str(first), prediction("cat", 0.9))], out
+    )  # a second run adds, replaces nothing
     assert again.copied == {"cat": 1} and (out / "cat" / "IMG_1 (3).jpg").read_bytes() == b"first"
 
 
 def test_a_file_that_vanished_is_reported_and_the_rest_sorted(tmp_path):
     gone = tmp_path / "gone.jpg"
     here = photo(tmp_path, "here.jpg", b"H")
-    report = sort_into_folders([SortItem(str(gone), prediction("dog", 0.9)), SortItem(str(here), prediction("dog", 0.9))],
-                               tmp_path / "sorted")
+    report = sort_into_folders(
+        [SortItem(str(gone), prediction("dog", 0.9)), SortItem(str(here), prediction("dog", 0.9))], tmp_path / "sorted"
+    )
     assert report.copied == {"dog": 1}
     assert report.skipped == ((str(gone), "not copied: No such file or directory"),)
     assert not (tmp_path / "sorted" / "dog" / "gone.jpg").exists()  # no empty file left behind
@@ -119,7 +132,10 @@ def test_class_names_become_safe_distinct_folder_names():
 def test_a_stop_request_keeps_what_was_copied_and_its_csv(tmp_path):
     paths = [photo(tmp_path / "p", f"{i}.jpg", bytes([i])) for i in range(5)]
     calls = []
-    report = sort_into_folders([SortItem(str(p), prediction("cat", 0.9)) for p in paths], tmp_path / "sorted",
-                               should_stop=lambda: calls.append(1) or len(calls) > 2)
+    report = sort_into_folders(
+        [SortItem(str(p), prediction("cat", 0.9)) for p in paths],
+        tmp_path / "sorted",
+        should_stop=lambda: calls.append(1) or len(calls) > 2,
+    )
     assert report.cancelled and report.copied == {"cat": 2}
     assert len(read_csv(report.csv_path)) == 2

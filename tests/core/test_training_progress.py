@@ -28,8 +28,7 @@ def test_batches_are_counted_over_the_whole_run_across_stages():
 def test_progress_is_reported_only_when_a_whole_percent_more_is_done():
     train = Stage("train", 0, 1, "all", "sgd", 0.1)
     progress = RunProgress([train])
-    reported = [progress.batch_done(train, 1, batch, 1000, 1.0, now=batch) is not None
-                for batch in range(1, 1001)]
+    reported = [progress.batch_done(train, 1, batch, 1000, 1.0, now=batch) is not None for batch in range(1, 1001)]
     assert sum(reported) == 101 and reported[0]  # 0% (the first batch), 1% ... 100%: once each
     assert progress.data_step(5, 1000) and not progress.data_step(6, 1000) and progress.data_step(10, 1000)
 

@@ -4,13 +4,12 @@ and a check that no test leaves a worker thread running."""
 from __future__ import annotations
 
 import pytest
+from gui_helpers import MODEL_TIMEOUT_MS, Dropper
 from PySide6.QtCore import QSettings
 
 from infinityvision_desktop.gui import i18n, theme, workers
 from infinityvision_desktop.gui.main_window import MainWindow, ModelState
 from infinityvision_desktop.gui.settings import Settings
-
-from gui_helpers import MODEL_TIMEOUT_MS, Dropper
 
 
 @pytest.fixture(autouse=True)
@@ -98,5 +97,3 @@ def reference_predictor(tiny_model_path):
     from infinityvision_desktop.core.predictor import Predictor
 
     return Predictor.load(tiny_model_path)
-
-

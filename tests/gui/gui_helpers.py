@@ -15,6 +15,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication
 
+
 def _load_shared_helpers():
     # tests/conftest.py holds the image generators; "import conftest" here would find this file
     # (pytest imports every conftest.py under that one name), so load it by path, under its own name.
@@ -38,7 +39,9 @@ WORK_TIMEOUT_MS = 60_000
 OFFSCREEN_NOISE = pytest.mark.qt_log_ignore(r"This plugin does not support")
 
 
-def write_images(folder: Path, count: int, *, labels=tuple(CLASS_COLOURS), seed: int = 1, fmt: str = "png") -> list[Path]:
+def write_images(
+    folder: Path, count: int, *, labels=tuple(CLASS_COLOURS), seed: int = 1, fmt: str = "png"
+) -> list[Path]:
     """count images cycling through the tiny model's classes, named NNN_label.png, sorted by name."""
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -64,8 +67,9 @@ class Dropper:
         return mime
 
     def drag_enter(self, widget, mime: QMimeData) -> QDragEnterEvent:
-        event = QDragEnterEvent(QPoint(40, 40), Qt.DropAction.CopyAction, mime,
-                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        event = QDragEnterEvent(
+            QPoint(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
         QApplication.sendEvent(widget, event)
         return event
 
@@ -73,8 +77,9 @@ class Dropper:
         mime = self.mime_for(paths)
         entered = self.drag_enter(widget, mime)
         assert entered.isAccepted()
-        event = QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
-                           Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        event = QDropEvent(
+            QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
         QApplication.sendEvent(widget, event)
         return event
 
@@ -104,8 +109,9 @@ def open_feature_views(window, qtbot, tmp_path: Path) -> list:
 
     features = window.features
     labels = tuple(window.active_metadata.labels)
-    folder = make_class_folders(tmp_path / "labelled", labels=tuple(l for l in labels if l in CLASS_COLOURS),
-                                per_class=3, seed=7)
+    folder = make_class_folders(
+        tmp_path / "labelled", labels=tuple(l for l in labels if l in CLASS_COLOURS), per_class=3, seed=7
+    )
     first = sorted((folder / labels[1]).glob("*.png"))[0]
     _shutil.copyfile(first, folder / labels[0] / "misfiled.png")  # at least one mistake for the gallery
     view = features.evaluate_folder(str(folder))

@@ -8,19 +8,27 @@ import subprocess
 import sys
 
 import pytest
-from PySide6.QtGui import QImage
-
 from gui_helpers import OFFSCREEN_NOISE, write_images
+from PySide6.QtGui import QImage
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
 
 def run_app(*args, tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "INFINITYVISION_DATA_DIR": str(tmp_path / "userdata")}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "INFINITYVISION_DATA_DIR": str(tmp_path / "userdata"),
+    }
     env.pop("INFINITYVISION_MODEL", None)
-    return subprocess.run([sys.executable, "-m", "infinityvision_desktop", *map(str, args)],
-                          capture_output=True, text=True, timeout=300, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "infinityvision_desktop", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
 
 
 def test_screenshot_classifies_the_images_and_saves_the_window(tiny_model_path, tmp_path):
@@ -49,8 +57,18 @@ def test_screenshot_options_choose_the_language_and_the_theme(tiny_model_path, t
     shots = {}
     for language, theme_name in (("uk", "dark"), ("en", "light")):
         shots[theme_name] = tmp_path / f"{language}_{theme_name}.png"
-        done = run_app("--model", tiny_model_path, "--screenshot", shots[theme_name], "--language", language,
-                       "--theme", theme_name, *images, tmp_path=tmp_path)
+        done = run_app(
+            "--model",
+            tiny_model_path,
+            "--screenshot",
+            shots[theme_name],
+            "--language",
+            language,
+            "--theme",
+            theme_name,
+            *images,
+            tmp_path=tmp_path,
+        )
         assert done.returncode == 0, done.stderr
     dark, light = QImage(str(shots["dark"])), QImage(str(shots["light"]))
     # the status bar's background, bottom left
@@ -68,10 +86,31 @@ window.close()
 
 
 def test_launch_builds_the_window_in_the_language_and_theme_asked_for(tiny_model_path, tmp_path):
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "INFINITYVISION_DATA_DIR": str(tmp_path / "userdata"),
-           "LANG": "en_US.UTF-8", "LC_ALL": "en_US.UTF-8"}
-    done = subprocess.run([sys.executable, "-c", LAUNCH_PROBE, "--screenshot", str(tmp_path / "x.png"), "--model",
-                           str(tiny_model_path), "--language", "uk", "--theme", "dark"],
-                          capture_output=True, text=True, timeout=300, env=env)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "INFINITYVISION_DATA_DIR": str(tmp_path / "userdata"),
+        "LANG": "en_US.UTF-8",
+        "LC_ALL": "en_US.UTF-8",
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            LAUNCH_PROBE,
+            "--screenshot",
+            str(tmp_path / "x.png"),
+            "--model",
+            str(tiny_model_path),
+            "--language",
+            "uk",
+            "--theme",
+            "dark",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"menu": "&Файл", "tab": "Історія", "theme": "dark"}

@@ -11,14 +11,13 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, open_feature_views, write_images
 from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QToolBar, QWidget
+from ui_walk import all_widgets, controls, spoken_name
 
 from infinityvision_desktop.gui.main_window import FALLBACK_SHORTCUTS
-
-from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, open_feature_views, write_images
-from ui_walk import all_widgets, controls, spoken_name
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
@@ -31,10 +30,18 @@ def expected_keys(key) -> list[QKeySequence]:
 
 # ---------------------------------------------------------------- keys, tool bar, menus
 
-@pytest.mark.parametrize("action, key", [
-    ("open_action", KEYS.Open), ("paste_action", KEYS.Paste), ("export_action", KEYS.Save), ("quit_action", KEYS.Quit),
-    ("preferences_action", KEYS.Preferences), ("help_action", KEYS.HelpContents),
-])
+
+@pytest.mark.parametrize(
+    "action, key",
+    [
+        ("open_action", KEYS.Open),
+        ("paste_action", KEYS.Paste),
+        ("export_action", KEYS.Save),
+        ("quit_action", KEYS.Quit),
+        ("preferences_action", KEYS.Preferences),
+        ("help_action", KEYS.HelpContents),
+    ],
+)
 def test_actions_answer_the_platforms_standard_keys(window, action, key):
     assert getattr(window, action).shortcuts() == expected_keys(key)
     assert not getattr(window, action).shortcut().isEmpty()
@@ -55,8 +62,9 @@ def test_f1_opens_the_help_and_the_preferences_key_opens_preferences(window, qtb
         assert action.shortcut().toString(QKeySequence.SequenceFormat.NativeText) in text
     window.help_dialog.close()
     press(window, qtbot, window.preferences_action.shortcut())
-    qtbot.waitUntil(lambda: window.preferences_dialog is not None and window.preferences_dialog.isVisible(),
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: window.preferences_dialog is not None and window.preferences_dialog.isVisible(), timeout=5_000
+    )
 
 
 def test_the_tool_bar_has_icons_and_tips_that_name_the_keys(window):
@@ -85,6 +93,7 @@ def test_every_menu_entry_has_a_status_tip(window):
 
 
 # ---------------------------------------------------------------- About
+
 
 def installed_version(*names: str) -> str:
     for name in names:
@@ -132,14 +141,21 @@ window.close()
 
 def test_about_reads_the_versions_without_importing_tensorflow(tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run([sys.executable, "-c", ABOUT_PROBE, str(tmp_path / "s.ini")], capture_output=True, text=True,
-                          timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", ABOUT_PROBE, str(tmp_path / "s.ini")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report["shown"] and report["tensorflow"] and report["imported"] == []
 
 
 # ---------------------------------------------------------------- keyboard and screen readers
+
 
 def open_everything(window, qtbot, dropper, tmp_path) -> list[QWidget]:
     paths = write_images(tmp_path / "photos", 3)
@@ -151,8 +167,14 @@ def open_everything(window, qtbot, dropper, tmp_path) -> list[QWidget]:
     for action in (window.preferences_action, window.about_action, window.help_action):
         action.trigger()
     feature_windows = open_feature_views(window, qtbot, tmp_path)  # Evaluation tab, heatmap, Export Model
-    return [window, window.training_dialog, window.preferences_dialog, window.about_dialog, window.help_dialog,
-            *feature_windows]
+    return [
+        window,
+        window.training_dialog,
+        window.preferences_dialog,
+        window.about_dialog,
+        window.help_dialog,
+        *feature_windows,
+    ]
 
 
 def exempt(widget: QWidget) -> bool:
@@ -167,15 +189,21 @@ def test_every_control_has_a_name_a_screen_reader_can_say(window, qtbot, dropper
     widgets = all_widgets(windows)
     found = [control for control in controls(windows) if not exempt(control)]
     assert len(found) > 60
-    nameless = [f"{type(c).__name__} {c.objectName()!r} in {type(c.window()).__name__}" for c in found
-                if not spoken_name(c, widgets).replace("&", "").strip()]
+    nameless = [
+        f"{type(c).__name__} {c.objectName()!r} in {type(c.window()).__name__}"
+        for c in found
+        if not spoken_name(c, widgets).replace("&", "").strip()
+    ]
     assert not nameless, nameless
 
 
 def test_every_control_can_be_reached_with_the_tab_key(window, qtbot, dropper, tmp_path):
     windows = open_everything(window, qtbot, dropper, tmp_path)
-    unreachable = [f"{type(c).__name__} {c.objectName()!r} {spoken_name(c, all_widgets(windows))!r}"
-                   for c in controls(windows) if not exempt(c) and not c.focusPolicy() & Qt.FocusPolicy.TabFocus]
+    unreachable = [
+        f"{type(c).__name__} {c.objectName()!r} {spoken_name(c, all_widgets(windows))!r}"
+        for c in controls(windows)
+        if not exempt(c) and not c.focusPolicy() & Qt.FocusPolicy.TabFocus
+    ]
     assert not unreachable, unreachable
 
 
@@ -189,8 +217,13 @@ def test_tab_walks_through_the_preferences_in_order(window, qtbot):
     for _ in range(12):
         seen.append(QApplication.focusWidget())
         qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
-    expected = [dialog.language_combo, dialog.theme_combo, dialog.threshold_check, dialog.record_check,
-                dialog.forget_spin]
+    expected = [
+        dialog.language_combo,
+        dialog.theme_combo,
+        dialog.threshold_check,
+        dialog.record_check,
+        dialog.forget_spin,
+    ]
     for widget in expected:
         assert widget in seen, spoken_name(widget, all_widgets([dialog]))
     assert seen.index(dialog.language_combo) < seen.index(dialog.theme_combo) < seen.index(dialog.threshold_check)

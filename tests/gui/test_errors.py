@@ -6,11 +6,10 @@ import sys
 import threading
 
 import pytest
+from gui_helpers import OFFSCREEN_NOISE
 from PySide6.QtGui import QGuiApplication
 
 from infinityvision_desktop.gui import errors
-
-from gui_helpers import OFFSCREEN_NOISE
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 

@@ -7,11 +7,10 @@ import time
 
 import numpy as np
 import pytest
+from gui_helpers import CLASS_COLOURS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, make_class_folders
 from PySide6.QtCore import QPoint, Qt
 
 from infinityvision_desktop.gui import feature_actions
-
-from gui_helpers import CLASS_COLOURS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, make_class_folders
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 LABELS = tuple(CLASS_COLOURS)
@@ -37,12 +36,15 @@ def evaluate_via_menu(window, folder, monkeypatch, qtbot, signal="sig_finished")
 
 
 def test_evaluate_on_folder_shows_accuracy_matrix_report_and_most_confident_mistakes(
-        window, labelled_folder, monkeypatch, qtbot):
+    window, labelled_folder, monkeypatch, qtbot
+):
     view, (result,) = evaluate_via_menu(window, labelled_folder, monkeypatch, qtbot)
 
     ev = result.evaluation
     assert ev.n == 23
-    assert view.summary_label.text().startswith(f"Accuracy {ev.accuracy:.1%} on 23 images · {len(result.mistakes())} misclassified")
+    assert view.summary_label.text().startswith(
+        f"Accuracy {ev.accuracy:.1%} on 23 images · {len(result.mistakes())} misclassified"
+    )
     np.testing.assert_array_equal(view.confusion.displayed_values(), np.array(ev.confusion))
     assert view.report_model.rowCount() == len(LABELS) + 2
     assert not view.progress_bar.isVisible() and not view.cancel_button.isVisible()
@@ -72,7 +74,10 @@ def test_clicking_a_confusion_cell_shows_its_images(window, labelled_folder, mon
     names = [o.name for o in view.gallery_model.outcomes()]
     assert names == [o.name for o in result.cell(cat, dog)]
     assert len(names) == result.evaluation.confusion[cat][dog] >= 3
-    assert view.gallery_label.text() == f"True class cat, the model said dog: {len(names)} images, the most confident first"
+    assert (
+        view.gallery_label.text()
+        == f"True class cat, the model said dog: {len(names)} images, the most confident first"
+    )
 
     x, y = view.cell_position(dog, dog)  # the diagonal: the images it got right
     qtbot.mouseClick(view.confusion.canvas, Qt.MouseButton.LeftButton, pos=QPoint(round(x), round(y)))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
-
-from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
@@ -16,8 +15,11 @@ def pixels(widget) -> np.ndarray:
     """The widget as the user sees it, RGB."""
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     width, height = image.width(), image.height()
-    return np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes()).reshape(
-        height, image.bytesPerLine())[:, :width * 3].copy()
+    return (
+        np.frombuffer(image.constBits(), np.uint8, count=image.sizeInBytes())
+        .reshape(height, image.bytesPerLine())[:, : width * 3]
+        .copy()
+    )
 
 
 @pytest.fixture
@@ -73,7 +75,8 @@ def test_clicking_a_class_in_the_chart_explains_that_class(classified, qtbot):
         assert controller.panel.status_label.text() == f"Nothing in this image speaks for “{label}”."
     else:
         assert controller.panel.status_label.text() == (
-            f"Where the model saw “{label}” (its answer is “{row.prediction.label}”)")
+            f"Where the model saw “{label}” (its answer is “{row.prediction.label}”)"
+        )
 
     # another image: its own answer is explained again
     with qtbot.waitSignal(controller.sig_shown, timeout=WORK_TIMEOUT_MS) as shown:

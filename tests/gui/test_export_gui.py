@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from gui_helpers import CLASS_COLOURS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, make_class_folders
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
@@ -26,7 +25,9 @@ def test_export_tflite_with_a_sample_writes_the_model_and_json_and_reports_agree
         assert not dialog.export_button.isEnabled()  # one export at a time; the window stays usable
 
     result = done.args[0]
-    assert out.is_file() and json.loads((tmp_path / "exports" / "tiny.tflite.json").read_text())["labels"] == list(CLASS_COLOURS)
+    assert out.is_file() and json.loads((tmp_path / "exports" / "tiny.tflite.json").read_text())["labels"] == list(
+        CLASS_COLOURS
+    )
     text = dialog.status_label.text()
     assert text.startswith(f"Wrote {out} (") and "tiny.tflite.json" in text
     assert f"agrees with the Keras model's on {result.agreement:.1%} of 20 sample images" in text

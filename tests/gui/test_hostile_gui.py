@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, make_class_folders, make_image, write_images
 from PIL import Image
 from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
@@ -32,8 +33,6 @@ from infinityvision_desktop.gui import main_window as main_window_module
 from infinityvision_desktop.gui import workers
 from infinityvision_desktop.gui.main_window import ModelState
 from infinityvision_desktop.gui.widgets.results_table import Column, RowState
-
-from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, make_class_folders, make_image, write_images
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
@@ -76,16 +75,28 @@ def dead_pid() -> int:
 
 
 def run_python(code: str, *args, data_dir: Path, timeout: int = 120) -> subprocess.CompletedProcess:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "TF_CPP_MIN_LOG_LEVEL": "3",
-           "INFINITYVISION_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code), *map(str, args)], capture_output=True,
-                          text=True, timeout=timeout, env=env, cwd=REPO)
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "INFINITYVISION_DATA_DIR": str(data_dir),
+    }
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code), *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+        cwd=REPO,
+    )
 
 
 # ================================================================ images
 
+
 def test_case_07_an_animated_gif_is_classified_on_its_first_frame_and_the_window_says_so(
-        window, dropper, qtbot, tmp_path, reference_predictor):
+    window, dropper, qtbot, tmp_path, reference_predictor
+):
     """Case 7: the status column and the line under the answer say the first of N frames was used."""
     rng = np.random.default_rng(7)
     frames = [Image.fromarray(make_image(label, rng)) for label in ("frog", "cat", "ship")]
@@ -107,7 +118,8 @@ def test_case_07_an_animated_gif_is_classified_on_its_first_frame_and_the_window
 
 @pytest.mark.parametrize("orientation, red_on_top", [(6, True), (8, False)])
 def test_case_11_exif_rotated_photos_are_shown_and_classified_upright(
-        window, dropper, qtbot, tmp_path, reference_predictor, orientation, red_on_top):
+    window, dropper, qtbot, tmp_path, reference_predictor, orientation, red_on_top
+):
     """Case 11: stored 80x40 (landscape) with EXIF orientation 6 or 8: shown 40x80, and the model sees
     the same upright pixels (its thumbnail is portrait, its answer that of the upright image)."""
     exif = Image.Exif()
@@ -149,7 +161,8 @@ def test_case_14_a_single_pixel_and_long_strips_are_classified_and_shown(window,
 
 
 def test_case_15_a_file_deleted_after_the_drop_is_named_and_the_rest_are_classified(
-        window, dropper, qtbot, tmp_path, monkeypatch):
+    window, dropper, qtbot, tmp_path, monkeypatch
+):
     """Case 15: the photo is deleted between the drop and the moment the worker reads it."""
     good = write_images(tmp_path, 3)
     victim = tmp_path / "victim.png"
@@ -179,8 +192,9 @@ def long_unicode_folder(root: Path) -> Path:
     return folder
 
 
-def test_case_16_unicode_emoji_spaced_long_paths_for_images_and_models(window, dropper, qtbot, tmp_path,
-                                                                        tiny_model_path):
+def test_case_16_unicode_emoji_spaced_long_paths_for_images_and_models(
+    window, dropper, qtbot, tmp_path, tiny_model_path
+):
     """Case 16: a photo and a model at such a path: dropped, previewed, classified; opened as the model."""
     folder = long_unicode_folder(tmp_path)
     photo = folder / "😺 кіт on the sofa.png"
@@ -201,6 +215,7 @@ def test_case_16_unicode_emoji_spaced_long_paths_for_images_and_models(window, d
 
 
 # ================================================================ drops and folders
+
 
 def test_case_17_a_mixed_folder_says_how_many_were_added_and_skipped(window, dropper, qtbot, tmp_path):
     """Case 17: images in sub-folders are added; documents and junk are counted, not added."""
@@ -225,7 +240,9 @@ def test_case_17_a_mixed_folder_says_how_many_were_added_and_skipped(window, dro
     (tmp_path / "papers" / "letter.docx").write_bytes(b"PK\x03\x04")
     dropper.drop(window, [tmp_path / "papers"])
     assert window.results_model.rowCount() == 0
-    assert window.status_label.text() == f"No images found in {tmp_path / 'papers'} (1 other file skipped: not an image)"
+    assert (
+        window.status_label.text() == f"No images found in {tmp_path / 'papers'} (1 other file skipped: not an image)"
+    )
 
 
 def test_case_18_links_in_a_dropped_folder_never_hang_and_broken_ones_are_reported(window, dropper, qtbot, tmp_path):
@@ -286,7 +303,8 @@ def rss_mb() -> float:
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/statm"), reason="reads memory use from /proc")
 def test_case_19_five_thousand_files_at_once_keep_the_window_responsive_and_cancel_answers_at_once(
-        window, dropper, qtbot, tmp_path, settings):
+    window, dropper, qtbot, tmp_path, settings
+):
     """Case 19: 5,000 small PNGs (hard links to one file, so they are quick to make) dropped at once.
 
     The window never freezes: a 10 ms timer keeps ticking, the drop itself included, with no gap
@@ -310,11 +328,16 @@ def test_case_19_five_thousand_files_at_once_keep_the_window_responsive_and_canc
 
     meter.start()
     assert dropper.drag_enter(window, mime).isAccepted()
-    QApplication.sendEvent(window, QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime,
-                                              Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier))
+    QApplication.sendEvent(
+        window,
+        QDropEvent(
+            QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        ),
+    )
     qtbot.waitUntil(lambda: window.results_model.rowCount() == 5000, timeout=5_000)  # listed slice by slice
-    qtbot.waitUntil(lambda: sum(row.state == RowState.DONE for row in window.results_model.rows()) >= 1000,
-                    timeout=WORK_TIMEOUT_MS)
+    qtbot.waitUntil(
+        lambda: sum(row.state == RowState.DONE for row in window.results_model.rows()) >= 1000, timeout=WORK_TIMEOUT_MS
+    )
     memory_grown = rss_mb() - memory_before
     qtbot.waitUntil(window.cancel_button.isVisible, timeout=5_000)
     qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
@@ -324,8 +347,10 @@ def test_case_19_five_thousand_files_at_once_keep_the_window_responsive_and_canc
     states = [row.state for row in window.results_model.rows()]
     done = states.count(RowState.DONE)
     assert 1000 <= done < 5000 and states.count(RowState.CANCELLED) + done == 5000
-    assert meter.longest < 0.25, (f"the GUI thread was blocked for {meter.longest * 1000:.0f} ms, "
-                                 f"{meter.longest_at * 1000:.0f} ms after the drop began")
+    assert meter.longest < 0.25, (
+        f"the GUI thread was blocked for {meter.longest * 1000:.0f} ms, "
+        f"{meter.longest_at * 1000:.0f} ms after the drop began"
+    )
     assert memory_grown < 150, f"memory grew by {memory_grown:.0f} MB"
     assert settings.recent_files == [str(p) for p in reversed(paths[-10:])]
 
@@ -337,11 +362,16 @@ def test_case_19_five_thousand_files_at_once_keep_the_window_responsive_and_canc
     assert window.results_model.rows()[-1].state == RowState.DONE
 
 
-@pytest.mark.parametrize("payload, message", [
-    ("https://example.com/photos/cat.jpg",
-     "Cannot drop https://example.com/photos/cat.jpg: it is a web address. Save the image first, then drop the file."),
-    ("a cat on a sofa", "Only image files and folders can be dropped here, not text."),
-])
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        (
+            "https://example.com/photos/cat.jpg",
+            "Cannot drop https://example.com/photos/cat.jpg: it is a web address. Save the image first, then drop the file.",
+        ),
+        ("a cat on a sofa", "Only image files and folders can be dropped here, not text."),
+    ],
+)
 def test_case_20_a_url_or_plain_text_is_refused_with_a_reason_and_nothing_is_added(window, dropper, payload, message):
     """Case 20: the cursor says no (the drag is not accepted), the status bar says why, the list is unchanged."""
     mime = QMimeData()
@@ -354,13 +384,15 @@ def test_case_20_a_url_or_plain_text_is_refused_with_a_reason_and_nothing_is_add
     assert not dropper.drag_enter(window, mime).isAccepted()
     assert window.status_label.text() == message
     assert not window.drop_overlay.isVisible()
-    drop = QDropEvent(QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                      Qt.KeyboardModifier.NoModifier)
+    drop = QDropEvent(
+        QPointF(40, 40), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(window, drop)  # even if a platform delivered the drop anyway
     assert window.results_model.rowCount() == 0
 
 
 # ================================================================ model files
+
 
 def save_broken_model(path: Path, kind: str) -> Path:
     import keras
@@ -379,10 +411,13 @@ def save_broken_model(path: Path, kind: str) -> Path:
     return path
 
 
-@pytest.mark.parametrize("kind, reason", [
-    ("nan", "refused: its test prediction gave NaN or infinite values"),
-    ("logits", "refused: its outputs are not probabilities (they do not sum to 1)"),
-])
+@pytest.mark.parametrize(
+    "kind, reason",
+    [
+        ("nan", "refused: its test prediction gave NaN or infinite values"),
+        ("logits", "refused: its outputs are not probabilities (they do not sum to 1)"),
+    ],
+)
 def test_case_30_a_model_giving_nan_or_scores_is_caught_before_it_becomes_active(window, qtbot, tmp_path, kind, reason):
     """Case 30: the test prediction refuses it; the previous model stays active and the status says why."""
     path = save_broken_model(tmp_path / f"{kind}.h5", kind)
@@ -391,10 +426,13 @@ def test_case_30_a_model_giving_nan_or_scores_is_caught_before_it_becomes_active
         window.set_model(path)
     assert failed.args == [str(path), reason]
     assert window.active_model_path == previous and window.model_state == ModelState.READY
-    assert window.status_label.text() == f"Could not load {kind}.h5: {reason}. Still using {window.active_metadata.name}."
+    assert (
+        window.status_label.text() == f"Could not load {kind}.h5: {reason}. Still using {window.active_metadata.name}."
+    )
 
 
 # ================================================================ actions and faults
+
 
 def test_case_38_the_app_removes_temp_files_of_killed_saves_at_start(tmp_path):
     """Case 38: a save killed mid-way leaves `.name.tmp-PID.h5` in the user's models folder; the next
@@ -407,11 +445,16 @@ def test_case_38_the_app_removes_temp_files_of_killed_saves_at_start(tmp_path):
     for path in (stale, live, kept):
         path.write_bytes(b"data")
 
-    done = run_python("""
+    done = run_python(
+        """
         import sys
         from infinityvision_desktop import cli
         sys.exit(cli.main(["--model", sys.argv[1], "--screenshot", sys.argv[2]]))
-        """, tmp_path / "none.h5", tmp_path / "shot.png", data_dir=tmp_path / "userdata")
+        """,
+        tmp_path / "none.h5",
+        tmp_path / "shot.png",
+        data_dir=tmp_path / "userdata",
+    )
 
     assert done.returncode == 1  # no model: it says so and still saves the picture
     assert sorted(p.name for p in models.iterdir()) == sorted([live.name, kept.name])
@@ -441,14 +484,16 @@ def user_models() -> list[Path]:
 
 @pytest.mark.slow
 def test_case_36_closing_the_window_during_training_stops_the_run_and_keeps_the_best_epoch(
-        window, qtbot, tmp_path, monkeypatch):
+    window, qtbot, tmp_path, monkeypatch
+):
     """Case 36: the window is closed in the middle of epoch 2; the run stops after the current batch,
     saves the best epoch so far (epoch 1) as a model file, and no thread is left running."""
     from infinityvision_desktop.core.modelfile import read_metadata
     from infinityvision_desktop.gui import training_workers
 
-    dialog = open_training_dialog(window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"),
-                                                                   per_class=24, seed=36))
+    dialog = open_training_dialog(
+        window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=24, seed=36)
+    )
     released = threading.Event()
     original = training_workers._SignalObserver.batch_done
 
@@ -475,19 +520,22 @@ def test_case_36_closing_the_window_during_training_stops_the_run_and_keeps_the_
 
 @pytest.mark.slow
 def test_case_39_40_one_run_per_double_click_no_model_switch_mid_run_and_save_as_survives_a_full_disk(
-        window, qtbot, tmp_path, monkeypatch):
+    window, qtbot, tmp_path, monkeypatch
+):
     """Case 40: a double-click on Start (and a second start()) make one run, and Model › Open Model
     during it is refused politely. Case 39: Save As on a full disk says so, writes nothing, keeps the
     trained model, and stays offered (and works once there is room)."""
-    from infinityvision_desktop.gui import training_dialog, training_output
+    from infinityvision_desktop.gui import training_dialog
 
-    dialog = open_training_dialog(window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"),
-                                                                   per_class=12, seed=3))
+    dialog = open_training_dialog(
+        window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=12, seed=3)
+    )
     started = []
     dialog.sig_training_started.connect(started.append)
     asked = []
-    monkeypatch.setattr(main_window_module.QFileDialog, "getOpenFileName",
-                        lambda *args, **kwargs: asked.append(args) or ("", ""))
+    monkeypatch.setattr(
+        main_window_module.QFileDialog, "getOpenFileName", lambda *args, **kwargs: asked.append(args) or ("", "")
+    )
     previous_model = window.active_model_path
 
     with qtbot.waitSignal(dialog.sig_run_finished, timeout=180_000):
@@ -496,8 +544,9 @@ def test_case_39_40_one_run_per_double_click_no_model_switch_mid_run_and_save_as
         assert dialog.start(dialog.config()) is False  # the dialog's own guard
         window.open_model_action.trigger()
         assert asked == []  # not even asked which file
-        assert window.status_label.text() == ("A model is being trained. Open another model once training has "
-                                              "finished or been stopped.")
+        assert window.status_label.text() == (
+            "A model is being trained. Open another model once training has finished or been stopped."
+        )
         box = window.findChild(main_window_module.QMessageBox)
         assert box is not None and box.isVisible() and "being trained" in box.text()
         box.close()
@@ -512,15 +561,16 @@ def test_case_39_40_one_run_per_double_click_no_model_switch_mid_run_and_save_as
     target.parent.mkdir()
     monkeypatch.setattr(training_dialog.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), ""))
     warnings_shown = []
-    monkeypatch.setattr(training_dialog.QMessageBox, "warning",
-                        lambda parent, title, text, *args: warnings_shown.append(text))
+    monkeypatch.setattr(
+        training_dialog.QMessageBox, "warning", lambda parent, title, text, *args: warnings_shown.append(text)
+    )
 
     def disk_full(source, destination, *args, **kwargs):
         Path(destination).write_bytes(b"partial")
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(destination))
 
     with monkeypatch.context() as patch:
-        patch.setattr(training_output.shutil, "copy2", disk_full)
+        patch.setattr(shutil, "copy2", disk_full)
         qtbot.mouseClick(dialog.save_as_button, Qt.MouseButton.LeftButton)
     assert len(warnings_shown) == 1 and "No space left on device" in warnings_shown[0]
     assert list(target.parent.iterdir()) == []  # neither the copy nor its temp file

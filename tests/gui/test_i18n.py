@@ -14,8 +14,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, open_feature_views, write_images
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QApplication
+from ui_walk import PLACEHOLDER, TRANSLATIONS, shown_texts, source_pattern, ts_messages
 
 from infinityvision_desktop.core.labels import CIFAR10_LABELS
 from infinityvision_desktop.core.predictor import Prediction
@@ -23,9 +25,6 @@ from infinityvision_desktop.gui import i18n
 from infinityvision_desktop.gui.main_window import MainWindow
 from infinityvision_desktop.gui.widgets.probability_chart import ProbabilityChart
 from infinityvision_desktop.gui.widgets.results_table import Column
-
-from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, open_feature_views, write_images
-from ui_walk import PLACEHOLDER, TRANSLATIONS, shown_texts, source_pattern, ts_messages
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
@@ -37,21 +36,60 @@ UKRAINIAN_CLASSES = ("літак", "автомобіль", "птах", "кіт",
 # Latin-script words a Ukrainian window may show: names of products, formats and methods, keys,
 # and the language chooser's "English" (each language is offered under its own name).
 ALLOWED_WORDS = {
-    "infinityvision", "tensorflow", "keras", "pyside6", "python", "qt", "cifar-10", "cifar10", "csv", "png", "svg",
-    "imagenet", "vgg16", "airbench", "adam", "sgd", "bfloat16", "float32", "avx-512", "amx", "bf16", "cutout",
-    "tar", "ctrl", "shift", "alt", "tab", "esc", "del", "ins", "delete", "enter", "english",
-    "lite", "tflite", "int8", "hdf5", "grad-cam", "efficientnet-lite0",
+    "infinityvision",
+    "tensorflow",
+    "keras",
+    "pyside6",
+    "python",
+    "qt",
+    "cifar-10",
+    "cifar10",
+    "csv",
+    "png",
+    "svg",
+    "imagenet",
+    "vgg16",
+    "airbench",
+    "adam",
+    "sgd",
+    "bfloat16",
+    "float32",
+    "avx-512",
+    "amx",
+    "bf16",
+    "cutout",
+    "tar",
+    "ctrl",
+    "shift",
+    "alt",
+    "tab",
+    "esc",
+    "del",
+    "ins",
+    "delete",
+    "enter",
+    "english",
+    "lite",
+    "tflite",
+    "int8",
+    "hdf5",
+    "grad-cam",
+    "efficientnet-lite0",
 }
 
 
 # ---------------------------------------------------------------- the .ts files
 
+
 @pytest.mark.parametrize("language", ["uk", "en"])
 def test_every_message_in_the_ts_file_is_translated(language):
     messages = ts_messages(language)
     assert len(messages) > (400 if language == "uk" else 10)
-    unfinished = [m["source"] for m in messages if m["type"] in ("unfinished", "vanished", "obsolete")
-                  or not all(text.strip() for text in m["translations"])]
+    unfinished = [
+        m["source"]
+        for m in messages
+        if m["type"] in ("unfinished", "vanished", "obsolete") or not all(text.strip() for text in m["translations"])
+    ]
     assert not unfinished, f"{len(unfinished)} unfinished in infinityvision_{language}.ts: {unfinished[:10]}"
 
 
@@ -79,8 +117,10 @@ def test_the_ts_files_hold_every_string_of_the_sources(language, tmp_path):
     shutil.copyfile(translations_tool.ts_path(language), ts)
     translations_tool.lupdate(language, ts)
     new = [m["source"] for m in ts_messages(language, ts) if m["type"] == "unfinished"]
-    assert not new, "strings in the sources without a translation (run resources/translations/update.py and " \
-                    "translate them): " + "; ".join(new[:10])
+    assert not new, (
+        "strings in the sources without a translation (run resources/translations/update.py and "
+        "translate them): " + "; ".join(new[:10])
+    )
 
 
 @pytest.mark.parametrize("language", ["uk", "en"])
@@ -88,11 +128,13 @@ def test_the_committed_qm_files_are_compiled_from_the_ts_files(language, tmp_pat
     """The app loads the .qm files (it never runs lrelease): they must say what the .ts files say."""
     compiled = tmp_path / "fresh.qm"
     translations_tool.lrelease(translations_tool.ts_path(language), compiled)
-    assert compiled.read_bytes() == translations_tool.qm_path(language).read_bytes(), \
+    assert compiled.read_bytes() == translations_tool.qm_path(language).read_bytes(), (
         "run: python resources/translations/update.py --release"
+    )
 
 
 # ---------------------------------------------------------------- a Ukrainian window, walked
+
 
 def _normalise(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").strip()
@@ -155,15 +197,25 @@ def populate(window: MainWindow, qtbot, dropper, tmp_path) -> list:
     feature_windows = open_feature_views(window, qtbot, tmp_path)
     for action in (window.train_action, window.preferences_action, window.about_action, window.help_action):
         action.trigger()
-    return [window, window.training_dialog, window.preferences_dialog, window.about_dialog, window.help_dialog,
-            *feature_windows]
+    return [
+        window,
+        window.training_dialog,
+        window.preferences_dialog,
+        window.about_dialog,
+        window.help_dialog,
+        *feature_windows,
+    ]
 
 
 def data_words(window: MainWindow) -> set[str]:
     """Words that come from data, not from the interface: model names and the architecture."""
     provenance = window.active_metadata.provenance or {}
-    texts = [window.active_metadata.name, window.active_metadata.architecture, os.path.basename(provenance.get("data", "")),
-             *(name for name, _ in window.model_view._known_models)]
+    texts = [
+        window.active_metadata.name,
+        window.active_metadata.architecture,
+        os.path.basename(provenance.get("data", "")),
+        *(name for name, _ in window.model_view._known_models),
+    ]
     explanation = window.features.explain.shown()
     if explanation is not None:
         texts.append(explanation.layer)  # the heatmap's tooltip names the model's layer
@@ -178,8 +230,9 @@ def switch_language(qtbot, language: str, windows) -> None:
 
 
 @pytest.mark.parametrize("how", ["built in Ukrainian", "switched to Ukrainian while running"])
-def test_no_english_is_left_in_a_ukrainian_window_and_its_dialogs(how, make_window, tiny_model_path, qtbot, dropper,
-                                                                   tmp_path):
+def test_no_english_is_left_in_a_ukrainian_window_and_its_dialogs(
+    how, make_window, tiny_model_path, qtbot, dropper, tmp_path
+):
     if how == "built in Ukrainian":
         i18n.install("uk")
     window = make_window(tiny_model_path)
@@ -189,9 +242,17 @@ def test_no_english_is_left_in_a_ukrainian_window_and_its_dialogs(how, make_wind
         before = english_left(windows, allowed)
         assert len(before) > 150, "the walk must find the English interface before the switch"
         found = "\n".join(before)
-        for english in ("Evaluation", "images classified correctly", "true class:", "Show All Mistakes",  # the tab
-                        "Where the model saw", "Opacity",  # the heatmap controls
-                        "Export Model", "Cancel Export", "Sample images"):  # the Export dialog
+        for english in (
+            "Evaluation",
+            "images classified correctly",
+            "true class:",
+            "Show All Mistakes",  # the tab
+            "Where the model saw",
+            "Opacity",  # the heatmap controls
+            "Export Model",
+            "Cancel Export",
+            "Sample images",
+        ):  # the Export dialog
             assert english in found, f"the walk must reach {english!r}"
         switch_language(qtbot, "uk", windows)
     assert window.file_menu.title() == "&Файл"
@@ -227,6 +288,7 @@ def test_the_language_switches_back_to_english_while_running(window, qtbot):
 
 
 # ---------------------------------------------------------------- class names
+
 
 def cifar_prediction(index: int = 3, confidence: float = 0.9, not_sure: bool = False) -> Prediction:
     rest = (1 - confidence) / 9
@@ -275,21 +337,25 @@ def test_not_sure_answers_read_naturally_in_both_languages(window, qtbot):
     prediction = cifar_prediction(index=5, confidence=0.41, not_sure=True)
     assert window.answer_text(prediction) == "Not sure: looks most like a dog (41%)"
     assert window.answer_text(cifar_prediction(index=0, confidence=0.4, not_sure=True)).startswith(
-        "Not sure: looks most like an airplane")
+        "Not sure: looks most like an airplane"
+    )
     i18n.install("uk")
     assert window.answer_text(prediction) == "Невпевнено: найбільше схоже, що це собака (41%)"
     assert window.answer_text(cifar_prediction(index=9, confidence=0.97)) == "вантажівка, 97%"
 
 
-@pytest.mark.parametrize("count, text", [(1, "1 запис"), (3, "3 записи"), (5, "5 записів"), (21, "21 запис"),
-                                         (12, "12 записів"), (1234, "1 234 записи")])
+@pytest.mark.parametrize(
+    "count, text",
+    [(1, "1 запис"), (3, "3 записи"), (5, "5 записів"), (21, "21 запис"), (12, "12 записів"), (1234, "1 234 записи")],
+)
 def test_ukrainian_counts_take_the_right_plural_form(qapp, count, text):
     i18n.install("uk")
     shown = QCoreApplication.translate("HistoryView", "%Ln entry(s)", "", count)
     assert shown.replace("\u00a0", " ").replace("\u202f", " ") == text
     i18n.install("en")
     assert QCoreApplication.translate("HistoryView", "%Ln entry(s)", "", count) == (
-        "1 entry" if count == 1 else f"{count:,} entries")
+        "1 entry" if count == 1 else f"{count:,} entries"
+    )
 
 
 # ---------------------------------------------------------------- the desktop's language
@@ -310,12 +376,20 @@ window.close()
 """
 
 
-@pytest.mark.parametrize("locale, expected, menu", [("uk_UA.UTF-8", "uk", "&Файл"), ("en_GB.UTF-8", "en", "&File"),
-                                                    ("de_DE.UTF-8", "en", "&File")])
+@pytest.mark.parametrize(
+    "locale, expected, menu",
+    [("uk_UA.UTF-8", "uk", "&Файл"), ("en_GB.UTF-8", "en", "&File"), ("de_DE.UTF-8", "en", "&File")],
+)
 def test_the_language_follows_the_desktops_locale(locale, expected, menu, tmp_path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LANG": locale, "LC_ALL": locale, "LANGUAGE": ""}
-    done = subprocess.run([sys.executable, "-c", LOCALE_PROBE, str(tmp_path / "settings.ini")], capture_output=True,
-                          text=True, timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", LOCALE_PROBE, str(tmp_path / "settings.ini")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout.strip().splitlines()[-1])
     assert report == {"system": expected, "installed": expected, "menu": menu}
@@ -328,8 +402,14 @@ def test_a_language_chosen_in_preferences_wins_over_the_desktops(tmp_path):
 
     Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)).language = "en"
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "LANG": "uk_UA.UTF-8", "LC_ALL": "uk_UA.UTF-8"}
-    done = subprocess.run([sys.executable, "-c", LOCALE_PROBE, str(tmp_path / "settings.ini")], capture_output=True,
-                          text=True, timeout=120, env=env, cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", LOCALE_PROBE, str(tmp_path / "settings.ini")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"system": "uk", "installed": "en", "menu": "&File"}
 

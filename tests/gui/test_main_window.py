@@ -8,9 +8,16 @@ import time
 
 import numpy as np
 import pytest
+from gui_helpers import (
+    MODEL_TIMEOUT_MS,
+    OFFSCREEN_NOISE,
+    WORK_TIMEOUT_MS,
+    copy_model_with_threshold,
+    make_image,
+    write_images,
+)
 from PySide6.QtCore import QObject, QSettings, Qt, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
 
 from infinityvision_desktop.core import classify as classify_loop
 from infinityvision_desktop.core.images import load_image
@@ -19,10 +26,6 @@ from infinityvision_desktop.gui import workers
 from infinityvision_desktop.gui.main_window import MainWindow, ModelState
 from infinityvision_desktop.gui.settings import Settings
 from infinityvision_desktop.gui.widgets.results_table import Column, RowState, rgb_to_qimage
-
-from gui_helpers import (
-    MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, copy_model_with_threshold, make_image, write_images,
-)
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
@@ -49,7 +52,10 @@ def slow_decoding(monkeypatch, seconds: float = 0.004) -> None:
 
 # ---------------------------------------------------------------- drop
 
-def test_drop_files_shows_answers_and_chart_equal_to_the_predictor(window, dropper, qtbot, tmp_path, reference_predictor):
+
+def test_drop_files_shows_answers_and_chart_equal_to_the_predictor(
+    window, dropper, qtbot, tmp_path, reference_predictor
+):
     paths = write_images(tmp_path / "photos", 4)
     with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
         dropper.drop(window, paths)
@@ -132,6 +138,7 @@ def test_a_bad_file_among_good_ones_gives_its_reason_and_the_others_their_answer
 
 # ---------------------------------------------------------------- open, paste, recent
 
+
 def test_file_open_classifies_the_chosen_files_and_remembers_them(window, qtbot, tmp_path, monkeypatch, settings):
     paths = write_images(tmp_path / "chosen", 2)
     asked = {}
@@ -193,7 +200,9 @@ def test_paste_file_urls_from_the_clipboard(window, qtbot, tmp_path):
     assert [row.path for row in window.results_model.rows()] == [str(p) for p in paths]
 
 
-def test_images_dropped_while_the_model_loads_are_classified_when_it_is_ready(make_window, tiny_model_path, dropper, qtbot, tmp_path):
+def test_images_dropped_while_the_model_loads_are_classified_when_it_is_ready(
+    make_window, tiny_model_path, dropper, qtbot, tmp_path
+):
     window = make_window(tiny_model_path, wait=False)
     assert window.model_state == ModelState.LOADING
     assert window.model_label.text() == "Loading model…"
@@ -206,6 +215,7 @@ def test_images_dropped_while_the_model_loads_are_classified_when_it_is_ready(ma
 
 
 # ---------------------------------------------------------------- cancel and close
+
 
 def test_cancel_stops_a_large_batch(window, dropper, qtbot, tmp_path, monkeypatch):
     paths = write_images(tmp_path / "many", 400)
@@ -249,6 +259,7 @@ def test_closing_during_a_batch_stops_the_worker_cleanly(window, dropper, qtbot,
 
 # ---------------------------------------------------------------- list: sort, remove, export
 
+
 def test_results_sort_by_confidence_and_class(window, dropper, qtbot, tmp_path):
     paths = write_images(tmp_path, 8)
     with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
@@ -284,14 +295,15 @@ def test_export_csv_writes_every_row(window, dropper, qtbot, tmp_path, monkeypat
         dropper.drop(window, [*paths, bad])
     target = tmp_path / "out" / "results"  # the dialog's answer without a suffix gets ".csv"
     target.parent.mkdir()
-    monkeypatch.setattr(main_window_module.QFileDialog, "getSaveFileName",
-                        lambda *args, **kwargs: (str(target), "CSV files (*.csv)"))
+    monkeypatch.setattr(
+        main_window_module.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "CSV files (*.csv)")
+    )
     window.export_action.trigger()
 
     with open(str(target) + ".csv", encoding="utf-8-sig", newline="") as handle:
         records = list(csv.DictReader(handle))
     labels = list(window.active_metadata.labels)
-    assert list(records[0]) == ["path", "label", "confidence", "not_sure", *labels, "error"]
+    assert list(records[0]) == ["path", "label", "confidence", "not_sure", "looks_like", *labels, "error"]
     assert [r["path"] for r in records] == [*map(str, paths), str(bad)]
     for record, row in zip(records[:3], window.results_model.rows()):
         assert record["label"] == row.prediction.label
@@ -304,6 +316,7 @@ def test_export_csv_writes_every_row(window, dropper, qtbot, tmp_path, monkeypat
 
 
 # ---------------------------------------------------------------- models
+
 
 def test_switching_to_a_strict_model_reclassifies_and_says_not_sure(window, dropper, qtbot, tmp_path, tiny_model_path):
     paths = write_images(tmp_path, 2)
@@ -363,6 +376,7 @@ def test_without_a_model_the_window_says_where_it_looked_and_stays_usable(make_w
 
 
 # ---------------------------------------------------------------- state
+
 
 def test_window_geometry_and_recent_files_persist(qtbot, tmp_path):
     store = str(tmp_path / "persist.ini")

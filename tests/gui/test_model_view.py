@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gui_helpers import OFFSCREEN_NOISE
 
 from infinityvision_desktop.core.evaluation import Evaluation, evaluate
 from infinityvision_desktop.core.modelfile import ModelMetadata, read_metadata
 from infinityvision_desktop.gui.model_view import ModelView
-from gui_helpers import OFFSCREEN_NOISE
 from infinityvision_desktop.gui.widgets import chart_widget
 from infinityvision_desktop.gui.widgets.evaluation_charts import ConfusionMatrixChart
 from infinityvision_desktop.gui.widgets.training_charts import TrainingCurves
@@ -22,9 +22,19 @@ LABELS = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse
 
 
 def epoch(n, stage, loss, accuracy, val_loss, val_accuracy, stage_epoch=1, stage_epochs=1):
-    return {"stage": stage, "stage_index": 0 if stage == "head" else 1, "epoch": n, "stage_epoch": stage_epoch,
-            "stage_epochs": stage_epochs, "loss": loss, "accuracy": accuracy, "val_loss": val_loss,
-            "val_accuracy": val_accuracy, "learning_rate": 0.01, "seconds": 1.0}
+    return {
+        "stage": stage,
+        "stage_index": 0 if stage == "head" else 1,
+        "epoch": n,
+        "stage_epoch": stage_epoch,
+        "stage_epochs": stage_epochs,
+        "loss": loss,
+        "accuracy": accuracy,
+        "val_loss": val_loss,
+        "val_accuracy": val_accuracy,
+        "learning_rate": 0.01,
+        "seconds": 1.0,
+    }
 
 
 HISTORY = (
@@ -47,8 +57,14 @@ def evaluation_dict(seed=0, n=300):
 
 
 def metadata(**changes):
-    values = dict(labels=LABELS, name="trained-here", architecture="airbench (small)", history=HISTORY,
-                  stages=STAGES, evaluation=evaluation_dict())
+    values = dict(
+        labels=LABELS,
+        name="trained-here",
+        architecture="airbench (small)",
+        history=HISTORY,
+        stages=STAGES,
+        evaluation=evaluation_dict(),
+    )
     values.update(changes)
     return ModelMetadata(**values)
 
@@ -62,6 +78,7 @@ def view(qtbot):
 
 
 # ---------------------------------------------------------------- curves
+
 
 def test_curves_plot_each_series_per_epoch_and_mark_the_stage_boundary_and_best_epoch(view):
     view.set_model(metadata(), None)
@@ -108,6 +125,7 @@ def test_a_model_without_history_or_evaluation_says_so_instead_of_empty_axes(vie
 
 
 # ---------------------------------------------------------------- confusion matrix and report
+
 
 def test_confusion_matrix_shows_the_stored_counts_and_row_shares(view):
     meta = metadata()
@@ -187,6 +205,7 @@ def test_validation_is_shown_when_no_test_evaluation_was_stored(view):
 
 # ---------------------------------------------------------------- comparison and saving
 
+
 def test_comparison_chart_has_a_bar_per_model_and_highlights_the_active_one(view):
     view.set_model(metadata(), None)
     view.set_known_models([("bundled", 0.94), ("trained-here", 0.81), ("opened.h5", None)])
@@ -198,8 +217,9 @@ def test_comparison_chart_has_a_bar_per_model_and_highlights_the_active_one(view
 def test_save_as_of_a_chart_writes_a_png(view, tmp_path, monkeypatch):
     view.set_model(metadata(), None)
     target = tmp_path / "curves"  # the suffix is added
-    monkeypatch.setattr(chart_widget.QFileDialog, "getSaveFileName",
-                        lambda *args, **kwargs: (str(target), "PNG image (*.png)"))
+    monkeypatch.setattr(
+        chart_widget.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "PNG image (*.png)")
+    )
 
     view.curves.save_png_action.trigger()
 
@@ -215,6 +235,7 @@ def test_save_as_svg(view, tmp_path):
 
 
 # ---------------------------------------------------------------- a real model file and its summary
+
 
 def test_a_tiny_model_file_shows_its_history_matrix_and_summary(view, tiny_model_path):
     from infinityvision_desktop.core.modelfile import load_model_file
@@ -283,8 +304,9 @@ def test_a_hidden_chart_does_not_draw_until_it_is_shown(qtbot):
 
 
 @OFFSCREEN_NOISE
-def test_the_window_compares_the_bundled_model_the_users_models_and_the_active_one(make_window, tiny_model_path,
-                                                                                    tmp_path, monkeypatch, qtbot):
+def test_the_window_compares_the_bundled_model_the_users_models_and_the_active_one(
+    make_window, tiny_model_path, tmp_path, monkeypatch, qtbot
+):
     from infinityvision_desktop import paths
     from infinityvision_desktop.core.modelfile import read_metadata
 
@@ -299,13 +321,16 @@ def test_the_window_compares_the_bundled_model_the_users_models_and_the_active_o
         return dict(window.model_view.comparison.bar_values())
 
     qtbot.waitUntil(lambda: len(listed()) == 2, timeout=10_000)
-    assert listed() == {bundled.name: pytest.approx(bundled.test_accuracy),
-                        active.name or tiny_model_path.stem: pytest.approx(active.test_accuracy or 0.0)}
+    assert listed() == {
+        bundled.name: pytest.approx(bundled.test_accuracy),
+        active.name or tiny_model_path.stem: pytest.approx(active.test_accuracy or 0.0),
+    }
 
 
 @OFFSCREEN_NOISE
-def test_a_scan_of_the_known_models_that_ends_after_a_newer_one_is_not_shown(make_window, tiny_model_path,
-                                                                              monkeypatch, qtbot):
+def test_a_scan_of_the_known_models_that_ends_after_a_newer_one_is_not_shown(
+    make_window, tiny_model_path, monkeypatch, qtbot
+):
     import threading
 
     from infinityvision_desktop.gui import known_models

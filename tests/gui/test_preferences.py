@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QDialogButtonBox
@@ -15,8 +16,6 @@ from infinityvision_desktop.gui import main_window as main_window_module
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.settings import Settings
 from infinityvision_desktop.gui.widgets.results_table import Column, RowState
-
-from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
@@ -38,6 +37,7 @@ def choose(combo, value) -> None:
 
 
 # ---------------------------------------------------------------- persistence
+
 
 def test_window_size_and_splitters_come_back_at_the_next_start(make_window, tmp_path, qtbot):
     first = make_window(tmp_path / "no-model.h5", wait=False)
@@ -102,6 +102,7 @@ def test_settings_read_back_only_values_that_make_sense(tmp_path):
 
 
 # ---------------------------------------------------------------- the Preferences dialog
+
 
 def test_preferences_switch_language_and_theme_at_once_and_keep_them(window, qtbot, settings):
     dialog = open_preferences(window)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from gui_helpers import OFFSCREEN_NOISE
 
 from infinityvision_desktop.core.predictor import Prediction
 from infinityvision_desktop.gui.widgets.probability_chart import ProbabilityChart
-
-from gui_helpers import OFFSCREEN_NOISE
 
 LABELS = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck")
 
@@ -16,8 +15,7 @@ LABELS = ("airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse
 def prediction(top: int, share: float) -> Prediction:
     probabilities = np.full(len(LABELS), (1 - share) / (len(LABELS) - 1))
     probabilities[top] = share
-    return Prediction(labels=LABELS, probabilities=tuple(float(p) for p in probabilities), index=top,
-                      not_sure=False)
+    return Prediction(labels=LABELS, probabilities=tuple(float(p) for p in probabilities), index=top, not_sure=False)
 
 
 def bar_is_painted(chart: ProbabilityChart, index: int, share: float) -> bool:
@@ -81,5 +79,8 @@ def test_the_chart_keeps_its_size_when_an_answer_takes_two_lines(window, qtbot):
     one_line = window.chart.geometry()
     window.answer_label.setText("Not sure: looks most like an automobile (50%)")
     qtbot.wait(50)
-    assert window.answer_label.heightForWidth(window.answer_label.width()) > window.answer_label.fontMetrics().lineSpacing() * 1.5
+    assert (
+        window.answer_label.heightForWidth(window.answer_label.width())
+        > window.answer_label.fontMetrics().lineSpacing() * 1.5
+    )
     assert window.chart.geometry() == one_line

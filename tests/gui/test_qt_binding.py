@@ -50,4 +50,5 @@ def test_signals_and_timers_keep_the_reference_counts_of_true_and_none(qtbot):
     lost_true, lost_none = before[0] - sys.getrefcount(True), before[1] - sys.getrefcount(None)
     assert lost_true < 50 and lost_none < 50, (
         f"{lost_true} references to True and {lost_none} to None lost over 1,000 signals and "
-        f"{len(ticks)} timer ticks: this PySide6 release corrupts reference counts")
+        f"{len(ticks)} timer ticks: this PySide6 release corrupts reference counts"
+    )

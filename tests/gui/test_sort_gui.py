@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 from PySide6.QtWidgets import QMessageBox
 
 from infinityvision_desktop.gui import sort_action
-
-from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 

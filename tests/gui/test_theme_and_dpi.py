@@ -10,14 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
+from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 from matplotlib.colors import to_hex
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage, QPalette
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.widgets.results_table import Column
-
-from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
@@ -122,8 +121,14 @@ print(json.dumps({
 
 def run_dpi_probe(scale: str) -> dict:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QT_SCALE_FACTOR": scale}
-    done = subprocess.run([sys.executable, "-c", DPI_PROBE], capture_output=True, text=True, timeout=120, env=env,
-                          cwd=Path(__file__).resolve().parents[2])
+    done = subprocess.run(
+        [sys.executable, "-c", DPI_PROBE],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -161,12 +166,15 @@ def test_the_evaluation_tab_heatmap_line_and_export_dialog_follow_the_dark_theme
 
     theme.apply("dark")
     qtbot.waitUntil(lambda: theme.is_dark(view.palette()), timeout=5_000)
-    qtbot.waitUntil(lambda: gallery.data(gallery.index(mistake), Qt.ItemDataRole.ForegroundRole).name()
-                    == theme.DARK.error, timeout=5_000)
+    qtbot.waitUntil(
+        lambda: gallery.data(gallery.index(mistake), Qt.ItemDataRole.ForegroundRole).name() == theme.DARK.error,
+        timeout=5_000,
+    )
     assert lightness(theme.DARK.error) > 150, "a mistake's caption must be light on the dark gallery"
     panel = window.features.explain.panel
     assert f"color: {theme.DARK.muted}" in panel.status_label.styleSheet()
     assert f"color: {theme.DARK.muted}" in window.features.export_dialog.sample_hint.styleSheet()
     window_colour = view.palette().color(QPalette.ColorRole.Window).getRgbF()[:3]
-    qtbot.waitUntil(lambda: view.confusion.figure.get_facecolor()[:3] == pytest.approx(window_colour, abs=0.01),
-                    timeout=5_000)
+    qtbot.waitUntil(
+        lambda: view.confusion.figure.get_facecolor()[:3] == pytest.approx(window_colour, abs=0.01), timeout=5_000
+    )

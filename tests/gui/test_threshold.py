@@ -6,17 +6,17 @@ from __future__ import annotations
 import csv
 
 import pytest
+from gui_helpers import CLASS_COLOURS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, make_class_folders
 from PySide6.QtWidgets import QMessageBox
 
 from infinityvision_desktop.gui import feature_actions, sort_action
 
-from gui_helpers import CLASS_COLOURS, OFFSCREEN_NOISE, WORK_TIMEOUT_MS, make_class_folders
-
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
 
-def test_the_preferences_threshold_judges_classify_evaluate_and_sort_alike(window, dropper, qtbot, tmp_path,
-                                                                           settings, monkeypatch):
+def test_the_preferences_threshold_judges_classify_evaluate_and_sort_alike(
+    window, dropper, qtbot, tmp_path, settings, monkeypatch
+):
     folder = make_class_folders(tmp_path / "labelled", labels=tuple(CLASS_COLOURS), per_class=4, seed=11)
     with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
         dropper.drop(window, [folder])
@@ -24,8 +24,9 @@ def test_the_preferences_threshold_judges_classify_evaluate_and_sort_alike(windo
     confidences = {row.path: row.prediction.confidence for row in rows}
     threshold = 0.99
     doubtful = {path for path, confidence in confidences.items() if confidence < threshold}
-    assert doubtful and not any(row.prediction.not_sure for row in rows), \
+    assert doubtful and not any(row.prediction.not_sure for row in rows), (
         "the tiny model must be sure of its colours, and some answers below 99%, for this test to mean anything"
+    )
 
     window.preferences_action.trigger()
     dialog = window.preferences_dialog
@@ -54,6 +55,6 @@ def test_the_preferences_threshold_judges_classify_evaluate_and_sort_alike(windo
         window.features.sort.action.trigger()
     with open(out / "predictions.csv", encoding="utf-8-sig", newline="") as handle:
         sorted_rows = list(csv.DictReader(handle))
-    assert {row["source"] for row in sorted_rows if row["folder"] == "not_sure"} == doubtful
+    assert {row["path"] for row in sorted_rows if row["folder"] == "not_sure"} == doubtful
     assert len(list((out / "not_sure").iterdir())) == len(doubtful)
     qtbot.waitUntil(lambda: not window.features.sort.is_running(), timeout=WORK_TIMEOUT_MS)

@@ -13,11 +13,15 @@ from PySide6.QtWidgets import QMessageBox
 
 from infinityvision_desktop import paths
 from infinityvision_desktop.core.architectures import ArchitectureError
-from infinityvision_desktop.core.modelfile import load_model_file, read_metadata
 from infinityvision_desktop.core.checkpoints import checkpoint_folder
+from infinityvision_desktop.core.modelfile import load_model_file, read_metadata
 from infinityvision_desktop.gui import training_dialog, training_workers
 from infinityvision_desktop.gui.training_dialog import (
-    BASE_AIRBENCH, BASE_FINE_TUNE, BASE_LITE0, BASE_VGG16, TrainingDialog,
+    BASE_AIRBENCH,
+    BASE_FINE_TUNE,
+    BASE_LITE0,
+    BASE_VGG16,
+    TrainingDialog,
 )
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
@@ -37,6 +41,7 @@ def make_dialog(qtbot):
         qtbot.addWidget(dialog)
         dialog.show()
         return dialog
+
     return make
 
 
@@ -82,8 +87,10 @@ def run_to_end(qtbot, dialog, click=True):
 
 # ---------------------------------------------------------------- a whole two-stage run
 
+
 def test_fine_tuning_runs_both_stages_in_order_then_saves_and_offers_the_model(
-        qtbot, make_dialog, tmp_path, tiny_model_path, monkeypatch):
+    qtbot, make_dialog, tmp_path, tiny_model_path, monkeypatch
+):
     data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=24, test_per_class=6, seed=1)
     bundled_before = paths.bundled_model_path().stat().st_mtime_ns if paths.bundled_model_path().exists() else None
     dialog = make_dialog(model_path=tiny_model_path)
@@ -99,8 +106,16 @@ def test_fine_tuning_runs_both_stages_in_order_then_saves_and_offers_the_model(
         assert not dialog.start_button.isEnabled() and dialog.cancel_button.isEnabled()
 
     # the signals, in order: one run, stage head, its batches, epoch 1, stage fine-tune, batches, epoch 2, finished
-    assert events.kinds() == [("started", False), ("stage", "head"), "progress", ("epoch", 1),
-                              ("stage", "fine-tune"), "progress", ("epoch", 2), "finished"]
+    assert events.kinds() == [
+        ("started", False),
+        ("stage", "head"),
+        "progress",
+        ("epoch", 1),
+        ("stage", "fine-tune"),
+        "progress",
+        ("epoch", 2),
+        "finished",
+    ]
     steps = events.progress[0].batches
     assert [(p.epoch, p.batch) for p in events.progress] == [(e, b) for e in (1, 2) for b in range(1, steps + 1)]
     assert [p.stage for p in events.progress] == ["head"] * steps + ["fine-tune"] * steps
@@ -147,6 +162,7 @@ def test_fine_tuning_runs_both_stages_in_order_then_saves_and_offers_the_model(
 
 # ---------------------------------------------------------------- cancel and resume
 
+
 def cancel_in_epoch_2(qtbot, dialog):
     """Start a 3-epoch run from scratch and press Cancel when batch 2 of epoch 2 is shown.
 
@@ -183,7 +199,7 @@ def scratch_dialog(qtbot, make_dialog, tmp_path):
     data = make_class_folders(tmp_path / "data", labels=LABELS, per_class=40, seed=2)  # 108 training images
     dialog = make_dialog()
     assert dialog.base_kind() == BASE_LITE0  # ImageNet weights: the default start without an active model
-    dialog.set_base_kind(BASE_AIRBENCH)     # these tests need a run of seconds: the small network from scratch
+    dialog.set_base_kind(BASE_AIRBENCH)  # these tests need a run of seconds: the small network from scratch
     assert scan(qtbot, dialog, data)
     # 10% held out: 6 batches of 16 per epoch, as cancel_in_epoch_2 counts them
     dialog.set_hyper_parameters(epochs=3, batch_size=16, learning_rate=0.2, val_share=0.1, mixed_precision=False)
@@ -197,7 +213,7 @@ def test_cancel_mid_epoch_stops_within_a_batch_and_keeps_the_best_weights(qtbot,
 
     click = seen.index(("cancelled", "Stopping…", False))  # answered at once, and only once
     assert seen[:click] == [(1, b) for b in range(1, 7)] + [(2, 1), (2, 2)]
-    assert seen[click + 1:] == [(2, 3)]  # only the batch that was running when Cancel was pressed
+    assert seen[click + 1 :] == [(2, 3)]  # only the batch that was running when Cancel was pressed
     assert result.stopped is True and result.best_epoch == 1
     assert [m.epoch for m in result.history] == [1]  # the partial epoch is not kept
     loaded = load_model_file(result.model_path)
@@ -267,6 +283,7 @@ def test_closing_while_training_asks_and_closes_once_the_weights_are_kept(qtbot,
 
 # ---------------------------------------------------------------- data that cannot be trained on
 
+
 def test_a_dataset_with_an_empty_class_is_refused_with_the_counts(qtbot, make_dialog, tmp_path):
     data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=5)
     (data / "frog").mkdir()
@@ -327,7 +344,8 @@ def test_vgg16_without_weights_says_why_clearly(qtbot, make_dialog, tmp_path, mo
 
 
 def test_an_ensemble_is_not_offered_for_fine_tuning_and_imagenet_weights_are_the_start(
-        qtbot, make_dialog, tmp_path, tiny_model_path):
+    qtbot, make_dialog, tmp_path, tiny_model_path
+):
     """The bundled model combines two networks: the dialog says so and starts from EfficientNet-Lite0,
     its backbone at 96 px, in two stages; the core refuses such a base too."""
     from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
@@ -336,8 +354,9 @@ def test_an_ensemble_is_not_offered_for_fine_tuning_and_imagenet_weights_are_the
 
     loaded = load_model_file(tiny_model_path)
     ensemble = tmp_path / "ensemble.h5"
-    save_model_file(loaded.model, loaded.metadata.replace(architecture="ensemble: airbench + efficientnet-lite0"),
-                    ensemble)
+    save_model_file(
+        loaded.model, loaded.metadata.replace(architecture="ensemble: airbench + efficientnet-lite0"), ensemble
+    )
     dialog = make_dialog(model_path=ensemble)
     assert dialog.base_kind() == BASE_LITE0
     assert not dialog.start_panel.fine_tune_radio.isEnabled()
@@ -346,13 +365,14 @@ def test_an_ensemble_is_not_offered_for_fine_tuning_and_imagenet_weights_are_the
     assert "cannot be fine-tuned" in dialog.base_note.text()
     config = dialog.start_panel.config_fields() | dialog.settings_panel.config_fields(BASE_LITE0)
     assert config["arch"] == "efficientnet-lite0" and config["base"] is None
-    # 32 px images, as every model of the app takes them, upsampled inside the model for the backbone
-    assert config["input_size"] == 32 and config["backbone_size"] == 96 and config["head_epochs"] > 0
+    # your photos decoded at the backbone's own size, so it sees their detail
+    assert config["input_size"] == config["backbone_size"] == 96 and config["head_epochs"] > 0
     with pytest.raises(ValueError, match="cannot be fine-tuned"):
         fine_tune(TrainConfig(data=str(data), base=str(ensemble), out=str(tmp_path / "m.h5")))
 
 
 # ---------------------------------------------------------------- the defaults
+
 
 @pytest.mark.parametrize("kind", [BASE_AIRBENCH, BASE_VGG16, BASE_LITE0, BASE_FINE_TUNE])
 def test_the_dialog_and_the_command_line_start_from_the_same_defaults(qtbot, tmp_path, tiny_model_path, kind):

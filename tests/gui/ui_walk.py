@@ -16,9 +16,25 @@ from pathlib import Path
 from PySide6.QtCore import QAbstractListModel, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractButton, QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QCalendarWidget, QComboBox, QGroupBox,
-    QHeaderView, QLabel, QLineEdit, QMainWindow, QMenu, QPlainTextEdit, QScrollBar, QTabBar, QTabWidget,
-    QTextEdit, QToolBar, QWidget,
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QCalendarWidget,
+    QComboBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QPlainTextEdit,
+    QScrollBar,
+    QTabBar,
+    QTabWidget,
+    QTextEdit,
+    QToolBar,
+    QWidget,
 )
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "resources" / "translations"
@@ -46,8 +62,12 @@ def all_widgets(roots) -> list[QWidget]:
 def _action_texts(action: QAction, where: str, out: list[Shown]) -> None:
     if action.isSeparator():
         return
-    for kind, text in (("text", action.text()), ("iconText", action.iconText()), ("toolTip", action.toolTip()),
-                       ("statusTip", action.statusTip())):
+    for kind, text in (
+        ("text", action.text()),
+        ("iconText", action.iconText()),
+        ("toolTip", action.toolTip()),
+        ("statusTip", action.statusTip()),
+    ):
         if text:
             out.append(Shown(f"{where} action {kind}", text))
     if action.menu() is not None:
@@ -72,9 +92,12 @@ def shown_texts(roots) -> list[Shown]:
         where = _name(widget)
         if widget.isWindow() and widget.windowTitle():
             out.append(Shown(f"{where} windowTitle", widget.windowTitle()))
-        for kind, text in (("toolTip", widget.toolTip()), ("statusTip", widget.statusTip()),
-                           ("accessibleName", widget.accessibleName()),
-                           ("accessibleDescription", widget.accessibleDescription())):
+        for kind, text in (
+            ("toolTip", widget.toolTip()),
+            ("statusTip", widget.statusTip()),
+            ("accessibleName", widget.accessibleName()),
+            ("accessibleDescription", widget.accessibleDescription()),
+        ):
             if text:
                 out.append(Shown(f"{where} {kind}", text))
         if isinstance(widget, QLabel) and widget.text():
@@ -133,8 +156,11 @@ def shown_texts(roots) -> list[Shown]:
         if figure is not None and hasattr(figure, "findobj"):
             from matplotlib.text import Text
 
-            out += [Shown(f"{where} chart text", text.get_text()) for text in figure.findobj(Text)
-                    if text.get_text().strip()]
+            out += [
+                Shown(f"{where} chart text", text.get_text())
+                for text in figure.findobj(Text)
+                if text.get_text().strip()
+            ]
     return out
 
 
@@ -142,8 +168,17 @@ def _buddy_names(widgets) -> set[int]:
     return {id(label.buddy()) for label in widgets if isinstance(label, QLabel) and label.buddy() is not None}
 
 
-INTERACTIVE = (QAbstractButton, QComboBox, QLineEdit, QAbstractSpinBox, QAbstractSlider, QAbstractItemView, QTabBar,
-               QTextEdit, QPlainTextEdit)
+INTERACTIVE = (
+    QAbstractButton,
+    QComboBox,
+    QLineEdit,
+    QAbstractSpinBox,
+    QAbstractSlider,
+    QAbstractItemView,
+    QTabBar,
+    QTextEdit,
+    QPlainTextEdit,
+)
 
 
 def controls(roots) -> list[QWidget]:
@@ -157,8 +192,11 @@ def controls(roots) -> list[QWidget]:
             continue
         parent, internal = widget.parentWidget(), False
         while parent is not None:
-            if isinstance(parent, INTERACTIVE + (QCalendarWidget,)) and not isinstance(parent, QTabBar) \
-                    or (isinstance(parent, QTabBar) and isinstance(widget, QAbstractButton)):
+            if (
+                isinstance(parent, INTERACTIVE + (QCalendarWidget,))
+                and not isinstance(parent, QTabBar)
+                or (isinstance(parent, QTabBar) and isinstance(widget, QAbstractButton))
+            ):
                 internal = True
                 break
             parent = parent.parentWidget()
@@ -184,6 +222,7 @@ def spoken_name(widget: QWidget, widgets) -> str:
 
 # ---------------------------------------------------------------- the .ts files
 
+
 def ts_messages(language: str, path: Path | None = None) -> list[dict]:
     """Every message of infinityvision_<language>.ts (or of `path`): context, source, numerus, translations,
     and the translation's type ("unfinished", "vanished", "obsolete" or "")."""
@@ -194,10 +233,15 @@ def ts_messages(language: str, path: Path | None = None) -> list[dict]:
         for message in context.iter("message"):
             translation = message.find("translation")
             forms = [form.text or "" for form in translation.findall("numerusform")]
-            messages.append({
-                "context": name, "source": message.findtext("source"), "numerus": message.get("numerus") == "yes",
-                "translations": forms if forms else [translation.text or ""], "type": translation.get("type", ""),
-            })
+            messages.append(
+                {
+                    "context": name,
+                    "source": message.findtext("source"),
+                    "numerus": message.get("numerus") == "yes",
+                    "translations": forms if forms else [translation.text or ""],
+                    "type": translation.get("type", ""),
+                }
+            )
     return messages
 
 

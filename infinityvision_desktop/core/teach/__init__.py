@@ -9,9 +9,23 @@ Qt-free; TensorFlow is imported only when a backbone is loaded or a model built.
 """
 
 from infinityvision_desktop.core.teach.project import (
-    MIN_IMAGES, RECOMMENDED_IMAGES, AddReport, ClassStatus, TeachError, TeachProject, check_class_name,
+    MIN_IMAGES,
+    RECOMMENDED_IMAGES,
+    AddReport,
+    ClassStatus,
+    TeachError,
+    TeachProject,
+    check_class_name,
     readiness_message,
 )
 
-__all__ = ["MIN_IMAGES", "RECOMMENDED_IMAGES", "AddReport", "ClassStatus", "TeachError", "TeachProject",
-           "check_class_name", "readiness_message"]
+__all__ = [
+    "MIN_IMAGES",
+    "RECOMMENDED_IMAGES",
+    "AddReport",
+    "ClassStatus",
+    "TeachError",
+    "TeachProject",
+    "check_class_name",
+    "readiness_message",
+]

@@ -18,21 +18,21 @@ import hashlib
 import logging
 import os
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
 from infinityvision_desktop.core.atomic import atomic_path
 from infinityvision_desktop.core.images import ImageLoadError, load_image, resize_for_model
 
-FEATURE_SIZE = 224           # the backbone's own input size: ImageNet features need the detail
+FEATURE_SIZE = 224  # the backbone's own input size: ImageNet features need the detail
 FEATURE_LAYER = "head_pool"
 FEATURES = 1280
-VIEWS = 2                    # the image and its mirror
-BATCH = 16                   # images per backbone call: a Cancel is answered within about a second
+VIEWS = 2  # the image and its mirror
+BATCH = 16  # images per backbone call: a Cancel is answered within about a second
 STORE_PREFIX = "teach-features-"
 
 log = logging.getLogger(__name__)
@@ -117,9 +117,13 @@ class FeatureStore:
         self.folder.mkdir(parents=True, exist_ok=True)
         try:
             with atomic_path(self.path) as temp:  # the temp name ends in .npz, so np.savez adds none
-                np.savez(temp, keys=np.array(keys, dtype="S64"),
-                         features=np.stack([features[k] for k in keys]) if keys else
-                         np.zeros((0, VIEWS, FEATURES), np.float16))
+                np.savez(
+                    temp,
+                    keys=np.array(keys, dtype="S64"),
+                    features=np.stack([features[k] for k in keys])
+                    if keys
+                    else np.zeros((0, VIEWS, FEATURES), np.float16),
+                )
         except OSError:
             log.warning("the feature cache %s could not be written", self.path, exc_info=True)
             return
@@ -181,10 +185,11 @@ class FeatureExtractor:
         self._forward = tf.function(
             lambda x: tf.cast(pooled(x, training=False), tf.float32),
             input_signature=[tf.TensorSpec((None, FEATURE_SIZE, FEATURE_SIZE, 3), tf.float32)],
-            reduce_retracing=True)
+            reduce_retracing=True,
+        )
 
     @classmethod
-    def load(cls, path: str | os.PathLike | None = None, *, precision: str | None = None) -> "FeatureExtractor":
+    def load(cls, path: str | os.PathLike | None = None, *, precision: str | None = None) -> FeatureExtractor:
         """Load the backbone safely (`load_model_file`); raises ModelFileError."""
         from infinityvision_desktop.core.architectures import backbone_path
         from infinityvision_desktop.core.modelfile import load_model_file
@@ -198,7 +203,7 @@ class FeatureExtractor:
         x = np.asarray(batch, dtype=np.float32)
         both = np.concatenate([x, x[:, :, ::-1, :]])
         out = np.asarray(self._forward(both))
-        return np.stack([out[:len(x)], out[len(x):]], axis=1)
+        return np.stack([out[: len(x)], out[len(x) :]], axis=1)
 
 
 @dataclass(frozen=True)
@@ -213,11 +218,11 @@ class FeatureSource:
 class FeatureBatch:
     """Features of many images: rows of `features` follow `ok` (the readable ones, in order)."""
 
-    features: np.ndarray          # (n_ok, VIEWS, FEATURES) float32
-    ok: list[int]                 # indices into the sources
-    keys: list[str]               # content keys of those
+    features: np.ndarray  # (n_ok, VIEWS, FEATURES) float32
+    ok: list[int]  # indices into the sources
+    keys: list[str]  # content keys of those
     unreadable: list[tuple[str, str]]  # (name, reason)
-    computed: int                 # images run through the backbone now (the rest came from the store)
+    computed: int  # images run through the backbone now (the rest came from the store)
     stopped: bool = False
 
 
@@ -227,10 +232,14 @@ def decode_for_features(data: bytes, name: str) -> np.ndarray:
     return resize_for_model(rgb, (FEATURE_SIZE, FEATURE_SIZE))
 
 
-def features_for(sources: Sequence[FeatureSource], store: FeatureStore, *,
-                 extractor: FeatureExtractor | Callable[[], FeatureExtractor],
-                 on_progress: Callable[[int, int], None] = lambda done, total: None,
-                 should_stop: Callable[[], bool] = lambda: False) -> FeatureBatch:
+def features_for(
+    sources: Sequence[FeatureSource],
+    store: FeatureStore,
+    *,
+    extractor: FeatureExtractor | Callable[[], FeatureExtractor],
+    on_progress: Callable[[int, int], None] = lambda done, total: None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> FeatureBatch:
     """Features of every readable source: from the store, else computed (and stored).
 
     `extractor` may be a function that loads one: it is called only when something is missing,
@@ -262,7 +271,7 @@ def features_for(sources: Sequence[FeatureSource], store: FeatureStore, *,
     stopped = False
     if missing:
         model = extractor if isinstance(extractor, FeatureExtractor) else extractor()
-        batches = [missing[i:i + BATCH] for i in range(0, total, BATCH)]
+        batches = [missing[i : i + BATCH] for i in range(0, total, BATCH)]
         on_progress(0, total)
         with ThreadPoolExecutor(1, thread_name_prefix="teach-decode") as pool:
             upcoming = pool.submit(_decode_batch, sources, batches[0])

@@ -24,7 +24,7 @@ import numpy as np
 L2_PER_IMAGE = 1.0
 MAX_STEPS = 300
 FOLDS = 5
-SPLIT_FROM = 50       # images in the smallest class from which one split replaces cross-validation
+SPLIT_FROM = 50  # images in the smallest class from which one split replaces cross-validation
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ class LinearHead:
     """logits = features @ weights + bias; what the saved model's last Dense layer holds."""
 
     weights: np.ndarray  # (features, classes) float32
-    bias: np.ndarray     # (classes,) float32
+    bias: np.ndarray  # (classes,) float32
 
     def logits(self, features: np.ndarray) -> np.ndarray:
         return np.asarray(features, np.float64) @ self.weights + self.bias
@@ -40,7 +40,7 @@ class LinearHead:
     def probabilities(self, views: np.ndarray) -> np.ndarray:
         """(N, C) for (N, views, features): each view's log-probabilities averaged, renormalised,
         as the predictor's flip test-time augmentation does (`predictor.tta_views`)."""
-        logits = self.logits(views)                      # N, V, C
+        logits = self.logits(views)  # N, V, C
         logp = logits - _logsumexp(logits)[..., None]
         return _softmax(logp.mean(axis=1))
 
@@ -50,13 +50,19 @@ class HeldOut:
     """Probabilities for held-out images, by a head that was not fitted on them."""
 
     probabilities: np.ndarray  # (n, C)
-    indices: np.ndarray        # which images (rows of the features) they belong to
-    method: str                # "5-fold cross-validation" or "a stratified 20% split"
+    indices: np.ndarray  # which images (rows of the features) they belong to
+    method: str  # "5-fold cross-validation" or "a stratified 20% split"
 
 
-def fit_head(features: np.ndarray, y: np.ndarray, num_classes: int, *,
-             sample_weight: np.ndarray | None = None, l2: float | None = None,
-             max_steps: int = MAX_STEPS) -> LinearHead:
+def fit_head(
+    features: np.ndarray,
+    y: np.ndarray,
+    num_classes: int,
+    *,
+    sample_weight: np.ndarray | None = None,
+    l2: float | None = None,
+    max_steps: int = MAX_STEPS,
+) -> LinearHead:
     """Fit on (N, views, D) or (N, D) features; every view is a training row with its image's label
     and weight. `l2` defaults to L2_PER_IMAGE / N."""
     x = np.asarray(features, np.float64)
@@ -103,9 +109,16 @@ def stratified_folds(y: np.ndarray, folds: int, *, seed: int = 0) -> list[np.nda
     return [np.array(sorted(m), dtype=np.int64) for m in members]
 
 
-def held_out_probabilities(features: np.ndarray, y: np.ndarray, num_classes: int, *,
-                           sample_weight: np.ndarray | None = None, seed: int = 0, l2: float | None = None,
-                           should_stop=lambda: False) -> HeldOut | None:
+def held_out_probabilities(
+    features: np.ndarray,
+    y: np.ndarray,
+    num_classes: int,
+    *,
+    sample_weight: np.ndarray | None = None,
+    seed: int = 0,
+    l2: float | None = None,
+    should_stop=lambda: False,
+) -> HeldOut | None:
     """Cross-validated (few images) or split (many) probabilities; None when stopped."""
     y = np.asarray(y, np.int64)
     weight = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, np.float64)

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -23,8 +23,14 @@ from infinityvision_desktop.core import evaluation as ev
 from infinityvision_desktop.core.datasets import ALL, DatasetError, labelled_files, read_labelled_files, scan_dataset
 from infinityvision_desktop.core.modelfile import ModelMetadata
 from infinityvision_desktop.core.teach.features import (
-    FEATURE_LAYER, FEATURE_SIZE, FeatureExtractor, FeatureSource, FeatureStore, backbone_identity,
-    feature_precision, features_for,
+    FEATURE_LAYER,
+    FEATURE_SIZE,
+    FeatureExtractor,
+    FeatureSource,
+    FeatureStore,
+    backbone_identity,
+    feature_precision,
+    features_for,
 )
 from infinityvision_desktop.core.teach.head import LinearHead, fit_head, held_out_probabilities
 from infinityvision_desktop.core.teach.project import MIN_IMAGES, MODEL_FILE, TeachError, TeachProject
@@ -36,7 +42,8 @@ ProgressFn = Callable[[str, int, int], None]
 
 
 def _noop(stage: str, done: int, total: int) -> None: ...
-def _never() -> bool: return False
+def _never() -> bool:
+    return False
 
 
 @dataclass(frozen=True)
@@ -45,10 +52,10 @@ class TeachResult:
 
     model_path: str | None
     metadata: ModelMetadata | None
-    head: LinearHead | None          # the fitted head, to answer from features without the file
-    images: int = 0                  # images trained on
-    computed: int = 0                # features computed by the backbone in this run
-    cached: int = 0                  # features taken from the cache
+    head: LinearHead | None  # the fitted head, to answer from features without the file
+    images: int = 0  # images trained on
+    computed: int = 0  # features computed by the backbone in this run
+    cached: int = 0  # features taken from the cache
     unreadable: tuple[tuple[str, str], ...] = ()
     corrections: int = 0
     seconds: float = 0.0
@@ -68,8 +75,14 @@ class Teacher:
     Use it on one thread: it holds a Keras model once loaded.
     """
 
-    def __init__(self, backbone: str | os.PathLike | None = None, *, cache_folder: str | os.PathLike | None = None,
-                 precision: str | None = None, extractor: FeatureExtractor | None = None):
+    def __init__(
+        self,
+        backbone: str | os.PathLike | None = None,
+        *,
+        cache_folder: str | os.PathLike | None = None,
+        precision: str | None = None,
+        extractor: FeatureExtractor | None = None,
+    ):
         """`extractor`: one already loaded (of this backbone), to share it."""
         from infinityvision_desktop.core.architectures import backbone_path
 
@@ -96,9 +109,15 @@ class Teacher:
             self._store = FeatureStore(identity, self.cache_folder)  # the backbone file changed: start over
         return self._store
 
-    def teach(self, source: str | os.PathLike, out: str | os.PathLike | None = None, *,
-              on_progress: ProgressFn = _noop, should_stop: Callable[[], bool] = _never,
-              seed: int = 0) -> TeachResult:
+    def teach(
+        self,
+        source: str | os.PathLike,
+        out: str | os.PathLike | None = None,
+        *,
+        on_progress: ProgressFn = _noop,
+        should_stop: Callable[[], bool] = _never,
+        seed: int = 0,
+    ) -> TeachResult:
         """Train on `source` (a project, any class-per-folder folder or .tar.gz; a test/ split is
         evaluated) and save to `out` (default: a project's model.h5). Raises TeachError or
         DatasetError for data that cannot be trained on, ModelFileError when saving fails."""
@@ -114,13 +133,25 @@ class Teacher:
         files = labelled_files(source)
         train_split = ALL if ALL in scan.counts else "train"
         sources = [FeatureSource(f.name, data) for f, data in read_labelled_files(source, files)]
-        batch = features_for(sources, self.store, extractor=lambda: self._timed_extractor(timings),
-                             on_progress=lambda done, total: on_progress("features", done, total),
-                             should_stop=should_stop)
+        batch = features_for(
+            sources,
+            self.store,
+            extractor=lambda: self._timed_extractor(timings),
+            on_progress=lambda done, total: on_progress("features", done, total),
+            should_stop=should_stop,
+        )
         timings["features"] = time.perf_counter() - started - timings.get("backbone", 0.0)
         if batch.stopped or should_stop():
-            return TeachResult(None, None, None, computed=batch.computed, stopped=True,
-                               seconds=time.perf_counter() - started, timings=timings, message="stopped")
+            return TeachResult(
+                None,
+                None,
+                None,
+                computed=batch.computed,
+                stopped=True,
+                seconds=time.perf_counter() - started,
+                timings=timings,
+                message="stopped",
+            )
         label_index = {label: i for i, label in enumerate(labels)}
         rows = [(row, files[i]) for row, i in enumerate(batch.ok) if files[i].label in label_index]
         train = [(row, f) for row, f in rows if f.split == train_split]
@@ -136,8 +167,16 @@ class Teacher:
         on_progress("fit", 0, 2)
         held = held_out_probabilities(x, y, len(labels), sample_weight=weight, seed=seed, should_stop=should_stop)
         if held is None:
-            return TeachResult(None, None, None, computed=batch.computed, stopped=True,
-                               seconds=time.perf_counter() - started, timings=timings, message="stopped")
+            return TeachResult(
+                None,
+                None,
+                None,
+                computed=batch.computed,
+                stopped=True,
+                seconds=time.perf_counter() - started,
+                timings=timings,
+                message="stopped",
+            )
         on_progress("fit", 1, 2)
         y_held = y[held.indices]
         temperature = ev.fit_temperature(held.probabilities, y_held)
@@ -149,25 +188,42 @@ class Teacher:
         if test:
             x_test = batch.features[[row for row, _ in test]]
             y_test = np.array([label_index[f.label] for _, f in test], dtype=np.int64)
-            evaluation = ev.evaluate(ev.apply_temperature(head.probabilities(x_test), temperature),
-                                     y_test, labels).to_dict()
+            evaluation = ev.evaluate(
+                ev.apply_temperature(head.probabilities(x_test), temperature), y_test, labels
+            ).to_dict()
         on_progress("fit", 2, 2)
         timings["fit"] = time.perf_counter() - fit_started
         if should_stop():
-            return TeachResult(None, None, head, computed=batch.computed, stopped=True,
-                               seconds=time.perf_counter() - started, timings=timings, message="stopped")
+            return TeachResult(
+                None,
+                None,
+                head,
+                computed=batch.computed,
+                stopped=True,
+                seconds=time.perf_counter() - started,
+                timings=timings,
+                message="stopped",
+            )
 
         counts = {label: int((y == i).sum()) for i, label in enumerate(labels)}
         metadata = ModelMetadata(
-            labels=tuple(labels), input_size=(FEATURE_SIZE, FEATURE_SIZE),
+            labels=tuple(labels),
+            input_size=(FEATURE_SIZE, FEATURE_SIZE),
             name=source.name if out.name == MODEL_FILE else out.stem,
-            architecture=ARCHITECTURE, tta=("flip",), temperature=float(temperature),
-            not_sure_threshold=float(threshold), validation=validation, evaluation=evaluation,
+            architecture=ARCHITECTURE,
+            tta=("flip",),
+            temperature=float(temperature),
+            not_sure_threshold=float(threshold),
+            validation=validation,
+            evaluation=evaluation,
             provenance={
-                "trained_by": "teach", "backbone": _backbone_source(self.backbone),
-                "images_per_class": counts, "corrections": int(corrected.sum()),
+                "trained_by": "teach",
+                "backbone": _backbone_source(self.backbone),
+                "images_per_class": counts,
+                "corrections": int(corrected.sum()),
                 "project": str(source.resolve()) if source.is_dir() else str(source),
-                "held_out": held.method, "unreadable_files": len(batch.unreadable),
+                "held_out": held.method,
+                "unreadable_files": len(batch.unreadable),
                 "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             },
         )
@@ -178,10 +234,19 @@ class Teacher:
         on_progress("save", 1, 1)
         timings["save"] = time.perf_counter() - save_started
         seconds = time.perf_counter() - started
-        return TeachResult(str(out), metadata, head, images=len(y), computed=batch.computed,
-                           cached=len(batch.ok) - batch.computed, unreadable=tuple(batch.unreadable),
-                           corrections=int(corrected.sum()), seconds=seconds, timings=timings,
-                           message=f"{validation['accuracy']:.1%} of held-out images right ({held.method})")
+        return TeachResult(
+            str(out),
+            metadata,
+            head,
+            images=len(y),
+            computed=batch.computed,
+            cached=len(batch.ok) - batch.computed,
+            unreadable=tuple(batch.unreadable),
+            corrections=int(corrected.sum()),
+            seconds=seconds,
+            timings=timings,
+            message=f"{validation['accuracy']:.1%} of held-out images right ({held.method})",
+        )
 
     def _timed_extractor(self, timings: dict) -> FeatureExtractor:
         """The extractor; the seconds its loading took (TensorFlow's import too) go in timings["backbone"]."""
@@ -231,12 +296,19 @@ class Teacher:
         return predictions_from_probabilities(ev.apply_temperature(raw, metadata.temperature), metadata)
 
 
-def teach(source: str | os.PathLike, out: str | os.PathLike | None = None, *,
-          on_progress: ProgressFn = _noop, should_stop: Callable[[], bool] = _never, seed: int = 0,
-          cache_folder: str | os.PathLike | None = None) -> TeachResult:
+def teach(
+    source: str | os.PathLike,
+    out: str | os.PathLike | None = None,
+    *,
+    on_progress: ProgressFn = _noop,
+    should_stop: Callable[[], bool] = _never,
+    seed: int = 0,
+    cache_folder: str | os.PathLike | None = None,
+) -> TeachResult:
     """One run with a fresh Teacher: what the CLI does."""
-    return Teacher(cache_folder=cache_folder).teach(source, out, on_progress=on_progress,
-                                                    should_stop=should_stop, seed=seed)
+    return Teacher(cache_folder=cache_folder).teach(
+        source, out, on_progress=on_progress, should_stop=should_stop, seed=seed
+    )
 
 
 def _check_counts(source: Path, labels, y: np.ndarray) -> None:

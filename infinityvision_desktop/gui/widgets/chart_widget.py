@@ -16,7 +16,15 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QPoint, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QLabel, QMenu, QMessageBox, QSizePolicy, QStackedWidget, QToolButton, QVBoxLayout,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QSizePolicy,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -40,9 +48,15 @@ class ChartWidget(QWidget):
     sig_saved = Signal(str)
     """The chart was written to this file."""
 
-    def __init__(self, parent: QWidget | None = None, *, file_stem: str = "chart",
-                 figsize: tuple[float, float] = (5.0, 3.2), overlay_save: bool = False,
-                 layout: str | None = "constrained") -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        file_stem: str = "chart",
+        figsize: tuple[float, float] = (5.0, 3.2),
+        overlay_save: bool = False,
+        layout: str | None = "constrained",
+    ) -> None:
         super().__init__(parent)
         self._layout_engine = layout
         self._overlay_save = overlay_save  # the Save button floats over the chart's top-right corner
@@ -133,8 +147,9 @@ class ChartWidget(QWidget):
             return
         from matplotlib.figure import Figure
 
-        self.figure = Figure(figsize=self._figsize, dpi=100, facecolor=self.scheme.background,
-                             layout=self._layout_engine)
+        self.figure = Figure(
+            figsize=self._figsize, dpi=100, facecolor=self.scheme.background, layout=self._layout_engine
+        )
         self.canvas = new_canvas(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -210,8 +225,9 @@ class ChartWidget(QWidget):
         try:
             self.save_image(path)
         except (OSError, ValueError) as exc:
-            QMessageBox.warning(self, self.tr("Save Chart"),
-                                self.tr("The chart could not be saved to {0}:\n{1}").format(path, exc))
+            QMessageBox.warning(
+                self, self.tr("Save Chart"), self.tr("The chart could not be saved to {0}:\n{1}").format(path, exc)
+            )
 
     @Slot()
     def _on_save_png_action_triggered(self) -> None:

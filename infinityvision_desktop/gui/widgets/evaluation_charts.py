@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QCheckBox, QWidget
 from infinityvision_desktop.gui.i18n import class_name, percent
 from infinityvision_desktop.gui.widgets.chart_widget import ChartWidget, style_axes
 
-
 # ================================================================ confusion matrix
+
 
 class ConfusionMatrixChart(ChartWidget):
     """Rows are the true class, columns the predicted one; counts or each row as shares of it."""
@@ -152,8 +152,11 @@ class ConfusionMatrixChart(ChartWidget):
 
         colours = self.scheme
         # light: white to deep blue; dark: from the window's colour up to a bright blue
-        ramp = "Blues" if not colours.dark else LinearSegmentedColormap.from_list(
-            "confusion", [colours.confusion_low, colours.confusion_high])
+        ramp = (
+            "Blues"
+            if not colours.dark
+            else LinearSegmentedColormap.from_list("confusion", [colours.confusion_low, colours.confusion_high])
+        )
         self._image = axes.imshow(self.displayed_values(), cmap=ramp, interpolation="nearest", aspect="equal")
         font = 8 if n <= 10 else 6 if n <= 20 else 4
         names = [class_name(label) for label in self._labels]
@@ -164,8 +167,9 @@ class ConfusionMatrixChart(ChartWidget):
         axes.tick_params(length=0, colors=colours.text)
         for side in axes.spines.values():
             side.set_visible(False)
-        self._texts = [[axes.text(col, row, "", ha="center", va="center", fontsize=font) for col in range(n)]
-                       for row in range(n)]
+        self._texts = [
+            [axes.text(col, row, "", ha="center", va="center", fontsize=font) for col in range(n)] for row in range(n)
+        ]
         self._measure_margins()
         self._place_axes()
         self._update_values(draw)
@@ -187,7 +191,9 @@ class ConfusionMatrixChart(ChartWidget):
         left, bottom, right, top = self._margins_px
         if width <= left + right + 20 or height <= bottom + top + 20:
             return
-        self._axes.set_position((left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height))
+        self._axes.set_position(
+            (left / width, bottom / height, 1 - (left + right) / width, 1 - (bottom + top) / height)
+        )
 
     def _on_canvas_resize(self, event) -> None:
         if self._labels:
@@ -208,15 +214,23 @@ class ConfusionMatrixChart(ChartWidget):
                 text.set_text(label)
                 # dark cells get white text, light cells dark text; zeros fade
                 strong = value > 0.55 * top
-                text.set_color("white" if strong or (self.scheme.dark and value != 0)
-                               else (self.scheme.muted if value == 0 else self.scheme.text))
-        self._axes.set_title(self.tr("row-normalised") if self._normalized else self.tr("counts"),
-                             fontsize=8, color=self.scheme.muted, loc="right")
+                text.set_color(
+                    "white"
+                    if strong or (self.scheme.dark and value != 0)
+                    else (self.scheme.muted if value == 0 else self.scheme.text)
+                )
+        self._axes.set_title(
+            self.tr("row-normalised") if self._normalized else self.tr("counts"),
+            fontsize=8,
+            color=self.scheme.muted,
+            loc="right",
+        )
         if draw:
             self.canvas.draw_idle()
 
 
 # ================================================================ model comparison
+
 
 class ComparisonChart(ChartWidget):
     """Test accuracy of every model the app knows, one horizontal bar each; the active one stands out."""
@@ -252,8 +266,11 @@ class ComparisonChart(ChartWidget):
         return [(name, float(bar.get_width())) for (name, _), bar in zip(self._models, self._bars)]
 
     def highlighted(self) -> list[str]:
-        return [name for (name, _), bar in zip(self._models, self._bars)
-                if _same_colour(bar.get_facecolor(), self.scheme.accent)]
+        return [
+            name
+            for (name, _), bar in zip(self._models, self._bars)
+            if _same_colour(bar.get_facecolor(), self.scheme.accent)
+        ]
 
     def _retranslate_chart(self) -> None:
         if not self._models:
@@ -284,9 +301,16 @@ class ComparisonChart(ChartWidget):
         self._bars = list(axes.barh(range(n), widths, height=0.62, color=fills))
         for index, (name, accuracy) in enumerate(self._models):
             text = percent(accuracy) if accuracy is not None else self.tr("not evaluated")
-            axes.text((accuracy or 0.0) + 0.01, index, text, va="center", ha="left", fontsize=8,
-                      color=colours.text if name == self._active else colours.muted,
-                      fontweight="bold" if name == self._active else "normal")
+            axes.text(
+                (accuracy or 0.0) + 0.01,
+                index,
+                text,
+                va="center",
+                ha="left",
+                fontsize=8,
+                color=colours.text if name == self._active else colours.muted,
+                fontweight="bold" if name == self._active else "normal",
+            )
         axes.set_yticks(range(n), [_elide(name, 28) for name in names], fontsize=8)
         for tick, name in zip(axes.get_yticklabels(), names):
             tick.set_fontweight("bold" if name == self._active else "normal")

@@ -80,8 +80,9 @@ class ImageView(QWidget):
     def show_image(self, image: QImage) -> None:
         side = self.preview_side()
         if max(image.width(), image.height()) > side:
-            image = image.scaled(side, side, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
+            image = image.scaled(
+                side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
         self._pixmap = QPixmap.fromImage(image)
         self._scaled = QPixmap()
         self._overlay = QPixmap()  # it belonged to the previous image
@@ -143,8 +144,9 @@ class ImageView(QWidget):
             if fits and max(self._pixmap.width(), self._pixmap.height()) >= 256:
                 self._scaled = QPixmap(self._pixmap)  # fits already: its own size is sharpest
             else:  # too big, or a thumbnail-sized image worth enlarging
-                self._scaled = self._pixmap.scaled(target, Qt.AspectRatioMode.KeepAspectRatio,
-                                                   Qt.TransformationMode.SmoothTransformation)
+                self._scaled = self._pixmap.scaled(
+                    target, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+                )
             self._scaled.setDevicePixelRatio(ratio)
         logical = self._scaled.deviceIndependentSize()
         x = (self.width() - logical.width()) / 2
@@ -179,12 +181,16 @@ class ImageView(QWidget):
         painter.setPen(text_color)
         title_height = painter.fontMetrics().height() * 2
         center_y = rect.center().y()
-        painter.drawText(QRectF(body.left(), center_y - title_height, body.width(), title_height),
-                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap,
-                         self._hint_title)
+        painter.drawText(
+            QRectF(body.left(), center_y - title_height, body.width(), title_height),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom | Qt.TextFlag.TextWordWrap,
+            self._hint_title,
+        )
         painter.setFont(self.font())
         text_color.setAlpha(150)
         painter.setPen(text_color)
-        painter.drawText(QRectF(body.left(), center_y + 8, body.width(), rect.bottom() - center_y - 16),
-                         Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
-                         self._hint_text)
+        painter.drawText(
+            QRectF(body.left(), center_y + 8, body.width(), rect.bottom() - center_y - 16),
+            Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap,
+            self._hint_text,
+        )

@@ -37,8 +37,10 @@ class MessageBanner(QFrame):
     def show_message(self, text: str, kind: str = "info", *, tooltip: str = "") -> None:
         """Show `text`; kind is "info", "warning" or "error" (the property "kind" says which)."""
         background, foreground = COLOURS.get(kind, COLOURS["info"])
-        self.setStyleSheet(f"#{self.objectName()} {{ background: {background}; border-radius: 4px; }}"
-                           f" QLabel {{ color: {foreground}; }}")
+        self.setStyleSheet(
+            f"#{self.objectName()} {{ background: {background}; border-radius: 4px; }}"
+            f" QLabel {{ color: {foreground}; }}"
+        )
         self.label.setText(text)
         self.label.setToolTip(tooltip)
         self.setProperty("kind", kind)

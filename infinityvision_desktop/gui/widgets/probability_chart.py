@@ -60,7 +60,9 @@ class ProbabilityChart(QWidget):
         self._hit_areas = []  # one invisible full-width bar per row: a 0% class can be clicked too
         self._marked_index = -1
         self._last_pick = None
-        self._blitter = None  # widgets.canvas.Blitter: one picture per top class (-1: none), bars and percentages over it
+        self._blitter = (
+            None  # widgets.canvas.Blitter: one picture per top class (-1: none), bars and percentages over it
+        )
 
     def ensure_canvas(self) -> None:
         """Build the figure and canvas now (they are built on first use otherwise)."""
@@ -79,8 +81,9 @@ class ProbabilityChart(QWidget):
         self._axes.set_facecolor(background)
         self.canvas.mpl_connect("resize_event", self._on_canvas_resize)
         self.canvas.mpl_connect("pick_event", self._on_canvas_pick)
-        self._blitter = Blitter(self.canvas, lambda: (*self._bars, *self._values), key=self._top_index,
-                                on_drawn=self.sig_drawn.emit)
+        self._blitter = Blitter(
+            self.canvas, lambda: (*self._bars, *self._values), key=self._top_index, on_drawn=self.sig_drawn.emit
+        )
         self._build(self._labels)
 
     # --- content ---
@@ -96,7 +99,8 @@ class ProbabilityChart(QWidget):
         colours = self._scheme
         top_colour = colours.not_sure_bar if prediction.not_sure else colours.accent
         for index, (bar, name, value, probability) in enumerate(
-                zip(self._bars, self._names, self._values, prediction.probabilities)):
+            zip(self._bars, self._names, self._values, prediction.probabilities)
+        ):
             top = index == prediction.index
             bar.set_width(float(probability))
             bar.set_color(top_colour if top else colours.other_bar)
@@ -179,9 +183,11 @@ class ProbabilityChart(QWidget):
 
         if self.figure is None:
             return {}
-        return {"background": to_hex(self.figure.get_facecolor()),
-                "names": to_hex(self._names[0].get_color()) if self._names else "",
-                "other_bar": to_hex(self._bars[-1].get_facecolor()) if self._bars else ""}
+        return {
+            "background": to_hex(self.figure.get_facecolor()),
+            "names": to_hex(self._names[0].get_color()) if self._names else "",
+            "other_bar": to_hex(self._bars[-1].get_facecolor()) if self._bars else "",
+        }
 
     # --- language and palette ---
 
@@ -255,18 +261,33 @@ class ProbabilityChart(QWidget):
         axes.spines["left"].set_visible(bool(labels))
         axes.spines["left"].set_bounds(-0.5, len(labels) - 0.5)
         positions = range(len(labels))
-        self._hit_areas = list(axes.barh(positions, [X_MAX] * len(labels), height=0.96, color=(0, 0, 0, 0),
-                                         linewidth=0, zorder=0))
+        self._hit_areas = list(
+            axes.barh(positions, [X_MAX] * len(labels), height=0.96, color=(0, 0, 0, 0), linewidth=0, zorder=0)
+        )
         self._bars = list(axes.barh(positions, [0.0] * len(labels), height=0.68, color=colours.other_bar))
         for artist in (*self._hit_areas, *self._bars):
             artist.set_picker(True)
         for bar in self._bars:
             bar.set_animated(True)  # drawn over the cached picture (full redraws leave them out)
         names_at = blended_transform_factory(axes.transAxes, axes.transData)
-        self._names = [axes.text(0, y, class_name(label), transform=names_at, ha="right", va="center", fontsize=10,
-                                 color=colours.text, picker=True) for y, label in zip(positions, labels)]
-        self._values = [axes.text(0.015, y, "", va="center", ha="left", fontsize=9, color=colours.muted,
-                                  animated=True) for y in positions]
+        self._names = [
+            axes.text(
+                0,
+                y,
+                class_name(label),
+                transform=names_at,
+                ha="right",
+                va="center",
+                fontsize=10,
+                color=colours.text,
+                picker=True,
+            )
+            for y, label in zip(positions, labels)
+        ]
+        self._values = [
+            axes.text(0.015, y, "", va="center", ha="left", fontsize=9, color=colours.muted, animated=True)
+            for y in positions
+        ]
         self._blitter.forget()
         self._marked_index = -1
         self._measure_names()

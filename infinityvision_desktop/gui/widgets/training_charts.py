@@ -89,24 +89,45 @@ class TrainingCurves(ChartWidget):
             "loss": self._loss_axes.plot([], [], color=colours.accent, **style)[0],
             "val_loss": self._loss_axes.plot([], [], color=colours.validation, **style)[0],
         }
-        self._best_point = self._accuracy_axes.plot([], [], linestyle="none", marker="*", markersize=13,
-                                                    color=colours.best, zorder=5, clip_on=False)[0]
-        self._best_lines = [axes.axvline(0, color=colours.best, linestyle=":", linewidth=1.2, visible=False)
-                            for axes in (self._accuracy_axes, self._loss_axes)]
-        self._best_text = self._accuracy_axes.text(0.98, 0.03, "", transform=self._accuracy_axes.transAxes,
-                                                   ha="right", va="bottom", fontsize=8, color=colours.best, zorder=6,
-                                                   bbox={"facecolor": colours.background, "edgecolor": "none",
-                                                         "alpha": 0.8, "pad": 1})
+        self._best_point = self._accuracy_axes.plot(
+            [], [], linestyle="none", marker="*", markersize=13, color=colours.best, zorder=5, clip_on=False
+        )[0]
+        self._best_lines = [
+            axes.axvline(0, color=colours.best, linestyle=":", linewidth=1.2, visible=False)
+            for axes in (self._accuracy_axes, self._loss_axes)
+        ]
+        self._best_text = self._accuracy_axes.text(
+            0.98,
+            0.03,
+            "",
+            transform=self._accuracy_axes.transAxes,
+            ha="right",
+            va="bottom",
+            fontsize=8,
+            color=colours.best,
+            zorder=6,
+            bbox={"facecolor": colours.background, "edgecolor": "none", "alpha": 0.8, "pad": 1},
+        )
         # drawn by the blitter over the kept picture of the rest (savefig still draws them: it ignores "animated")
         self._dynamic = [*self._lines.values(), self._best_point, *self._best_lines, self._best_text]
         for artist in self._dynamic:
             artist.set_animated(True)
         self._blitter = Blitter(self.canvas, lambda: self._dynamic)
-        self._legend_handles = [Line2D([], [], color=colours.accent, marker="o", markersize=3),
-                                Line2D([], [], color=colours.validation, marker="o", markersize=3),
-                                Line2D([], [], color=colours.best, marker="*", linestyle=":", markersize=9)]
-        self._legend = self.figure.legend(self._legend_handles, ["", "", ""], loc="lower center", ncols=3,
-                                          fontsize=8, frameon=False, borderaxespad=0.2, labelcolor=colours.text)
+        self._legend_handles = [
+            Line2D([], [], color=colours.accent, marker="o", markersize=3),
+            Line2D([], [], color=colours.validation, marker="o", markersize=3),
+            Line2D([], [], color=colours.best, marker="*", linestyle=":", markersize=9),
+        ]
+        self._legend = self.figure.legend(
+            self._legend_handles,
+            ["", "", ""],
+            loc="lower center",
+            ncols=3,
+            fontsize=8,
+            frameon=False,
+            borderaxespad=0.2,
+            labelcolor=colours.text,
+        )
         self._apply_margins()
         self.canvas.mpl_connect("resize_event", self._on_figure_resize_event)
         self._retranslate_chart()
@@ -116,8 +137,9 @@ class TrainingCurves(ChartWidget):
     def _retranslate_chart(self) -> None:
         for axes in (self._accuracy_axes, self._loss_axes):
             axes.xaxis.label.set_text(self.tr("epoch"))
-        for text, label in zip(self._legend.get_texts(), (self.tr("train"), self.tr("validation"),
-                                                          self.tr("best epoch"))):
+        for text, label in zip(
+            self._legend.get_texts(), (self.tr("train"), self.tr("validation"), self.tr("best epoch"))
+        ):
             text.set_text(label)
         self._set_titles()
         self._rebuild_stage_marks()
@@ -132,8 +154,9 @@ class TrainingCurves(ChartWidget):
             axes.yaxis.grid(True, color=colours.grid, linewidth=0.6)
         for series, line in self._lines.items():
             line.set_color(colours.accent if series in ("accuracy", "loss") else colours.validation)
-        for handle, colour in zip(self._legend_handles + self._legend.legend_handles,
-                                  (colours.accent, colours.validation, colours.best) * 2):
+        for handle, colour in zip(
+            self._legend_handles + self._legend.legend_handles, (colours.accent, colours.validation, colours.best) * 2
+        ):
             handle.set_color(colour)
         for text in self._legend.get_texts():
             text.set_color(colours.text)
@@ -150,8 +173,13 @@ class TrainingCurves(ChartWidget):
         width, height = max(width, 200.0), max(height, 150.0)
         left, right, top, bottom, gap = 44, 12, 24, 62, 56
         axes_width = max(10.0, (width - left - right - gap) / 2)
-        self.figure.subplots_adjust(left=left / width, right=1 - right / width, top=1 - top / height,
-                                    bottom=bottom / height, wspace=gap / axes_width)
+        self.figure.subplots_adjust(
+            left=left / width,
+            right=1 - right / width,
+            top=1 - top / height,
+            bottom=bottom / height,
+            wspace=gap / axes_width,
+        )
 
     def _on_figure_resize_event(self, event) -> None:
         self._blitter.forget()  # the cached picture has the old size; the redraw after a resize renews it
@@ -159,8 +187,9 @@ class TrainingCurves(ChartWidget):
 
     # --- content ---
 
-    def set_history(self, history: Sequence[Mapping], stages: Sequence[Mapping] = (), *,
-                    loss_limit: float = 1.0) -> None:
+    def set_history(
+        self, history: Sequence[Mapping], stages: Sequence[Mapping] = (), *, loss_limit: float = 1.0
+    ) -> None:
         """Show a whole history (replacing what is shown); `stages` mark the stage boundaries.
 
         Before a run, `loss_limit` is the top of the empty loss axis: about 1.3 x ln(classes)
@@ -168,8 +197,13 @@ class TrainingCurves(ChartWidget):
         """
         history = [dict(item) for item in history]
         stages = [dict(stage) for stage in stages]
-        if (not history and not self._history and stages == self._stages and float(loss_limit) == self._loss_limit
-                and self.is_showing_chart()):
+        if (
+            not history
+            and not self._history
+            and stages == self._stages
+            and float(loss_limit) == self._loss_limit
+            and self.is_showing_chart()
+        ):
             return  # the same empty plan is already drawn (the dialog previews it before Start)
         self._history = history
         self._stages = stages
@@ -238,18 +272,28 @@ class TrainingCurves(ChartWidget):
             end = start + epochs
             for axes in (self._accuracy_axes, self._loss_axes):
                 if index < len(self._stages) - 1:
-                    self._stage_artists.append(axes.axvline(end + 0.5, color=self.scheme.stage_line, linestyle="--",
-                                                            linewidth=1))
+                    self._stage_artists.append(
+                        axes.axvline(end + 0.5, color=self.scheme.stage_line, linestyle="--", linewidth=1)
+                    )
                 # the name sits in the middle of its span (x in epochs, y in axes fractions), where the
                 # curves seldom are: above the best-epoch note for accuracy (near 100% when fine-tuning,
                 # where the lines would cover it), at the top for the loss (which falls from there)
                 low = axes is self._accuracy_axes
-                self._stage_artists.append(axes.text(
-                    (start + end + 1) / 2, 0.13 if low else 0.98, self._stage_title(str(stage.get("name", ""))),
-                    transform=axes.get_xaxis_transform(), ha="center", va="bottom" if low else "top", fontsize=8,
-                    color=self.scheme.muted,
-                    style="italic", zorder=6,
-                    bbox={"facecolor": self.scheme.background, "edgecolor": "none", "alpha": 0.75, "pad": 1}))
+                self._stage_artists.append(
+                    axes.text(
+                        (start + end + 1) / 2,
+                        0.13 if low else 0.98,
+                        self._stage_title(str(stage.get("name", ""))),
+                        transform=axes.get_xaxis_transform(),
+                        ha="center",
+                        va="bottom" if low else "top",
+                        fontsize=8,
+                        color=self.scheme.muted,
+                        style="italic",
+                        zorder=6,
+                        bbox={"facecolor": self.scheme.background, "edgecolor": "none", "alpha": 0.75, "pad": 1},
+                    )
+                )
             if index < len(self._stages) - 1:
                 self._boundaries.append(end + 0.5)
             start = end
@@ -259,8 +303,10 @@ class TrainingCurves(ChartWidget):
             return
         limits_before = self._limits()
         epochs = np.array([_float_or_nan(item.get("epoch")) for item in self._history], dtype=float)
-        values = {series: np.array([_float_or_nan(item.get(series)) for item in self._history], dtype=float)
-                  for series in self.SERIES}
+        values = {
+            series: np.array([_float_or_nan(item.get(series)) for item in self._history], dtype=float)
+            for series in self.SERIES
+        }
         for series, line in self._lines.items():
             line.set_data(epochs, values[series])
 
@@ -271,8 +317,9 @@ class TrainingCurves(ChartWidget):
             for line in self._best_lines:
                 line.set_xdata([epochs[best], epochs[best]])
                 line.set_visible(True)
-            self._best_text.set_text(self.tr("best: {0} at epoch {1}").format(percent(values["val_accuracy"][best]),
-                                                                                   self._best_epoch))
+            self._best_text.set_text(
+                self.tr("best: {0} at epoch {1}").format(percent(values["val_accuracy"][best]), self._best_epoch)
+            )
         else:
             self._best_point.set_data([], [])
             for line in self._best_lines:
