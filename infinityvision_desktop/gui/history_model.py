@@ -48,8 +48,14 @@ class Column(enum.IntEnum):
 
 # The store's sort keys (indexed columns); the thumbnail column sorts in the order of recording.
 SORT_KEY_OF_COLUMN = {
-    Column.THUMBNAIL: "id", Column.NAME: "name", Column.FOLDER: "folder", Column.CLASS: "label",
-    Column.CONFIDENCE: "confidence", Column.NOT_SURE: "not_sure", Column.MODEL: "model", Column.WHEN: "created",
+    Column.THUMBNAIL: "id",
+    Column.NAME: "name",
+    Column.FOLDER: "folder",
+    Column.CLASS: "label",
+    Column.CONFIDENCE: "confidence",
+    Column.NOT_SURE: "not_sure",
+    Column.MODEL: "model",
+    Column.WHEN: "created",
 }
 
 
@@ -85,9 +91,14 @@ class HistoryModel(QAbstractTableModel):
     def retranslate(self) -> None:
         """Headers and shown values (class names, dates) in the current language."""
         self._headers = {
-            Column.THUMBNAIL: "", Column.NAME: self.tr("Name"), Column.FOLDER: self.tr("Folder"),
-            Column.CLASS: self.tr("Class"), Column.CONFIDENCE: self.tr("Confidence"),
-            Column.NOT_SURE: self.tr("Not sure"), Column.MODEL: self.tr("Model"), Column.WHEN: self.tr("When"),
+            Column.THUMBNAIL: "",
+            Column.NAME: self.tr("Name"),
+            Column.FOLDER: self.tr("Folder"),
+            Column.CLASS: self.tr("Class"),
+            Column.CONFIDENCE: self.tr("Confidence"),
+            Column.NOT_SURE: self.tr("Not sure"),
+            Column.MODEL: self.tr("Model"),
+            Column.WHEN: self.tr("When"),
         }
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         self._all_rows_changed()
@@ -143,8 +154,13 @@ class HistoryModel(QAbstractTableModel):
         if self._store is not None:
             try:
                 total = self._store.count(**self._filters.kwargs())
-                rows = self._store.query(**self._filters.kwargs(), order_by=self._order_by,
-                                         descending=self._descending, limit=wanted, expected=total)
+                rows = self._store.query(
+                    **self._filters.kwargs(),
+                    order_by=self._order_by,
+                    descending=self._descending,
+                    limit=wanted,
+                    expected=total,
+                )
             except DATABASE_ERRORS:
                 log.exception("history: query failed")
                 rows, total = [], 0
@@ -192,8 +208,14 @@ class HistoryModel(QAbstractTableModel):
         if parent.isValid() or self._store is None:
             return
         try:
-            page = self._store.query(**self._filters.kwargs(), order_by=self._order_by, descending=self._descending,
-                                     limit=PAGE_SIZE, offset=len(self._rows), expected=self._total)
+            page = self._store.query(
+                **self._filters.kwargs(),
+                order_by=self._order_by,
+                descending=self._descending,
+                limit=PAGE_SIZE,
+                offset=len(self._rows),
+                expected=self._total,
+            )
         except DATABASE_ERRORS:
             log.exception("history: reading more rows failed")
             page = []
@@ -271,7 +293,7 @@ class HistoryModel(QAbstractTableModel):
     def _load_thumbnails(self, position: int) -> None:
         # The view paints row after row: read the block around this one in one query.
         start = position - position % THUMBNAIL_BLOCK
-        ids = [row.id for row in self._rows[start:start + THUMBNAIL_BLOCK] if row.id not in self._pixmaps]
+        ids = [row.id for row in self._rows[start : start + THUMBNAIL_BLOCK] if row.id not in self._pixmaps]
         if not ids or self._store is None:
             return
         try:

@@ -24,9 +24,11 @@ class HistoryTable(QTableView):
     """Delete or Backspace on the table."""
 
     _KEYS = {
-        Qt.Key.Key_Return: "sig_activate_requested", Qt.Key.Key_Enter: "sig_activate_requested",
+        Qt.Key.Key_Return: "sig_activate_requested",
+        Qt.Key.Key_Enter: "sig_activate_requested",
         Qt.Key.Key_F2: "sig_rename_requested",
-        Qt.Key.Key_Delete: "sig_delete_requested", Qt.Key.Key_Backspace: "sig_delete_requested",
+        Qt.Key.Key_Delete: "sig_delete_requested",
+        Qt.Key.Key_Backspace: "sig_delete_requested",
     }
 
     def __init__(self, model: HistoryModel, parent: QWidget | None = None) -> None:
@@ -51,8 +53,15 @@ class HistoryTable(QTableView):
         header.setHighlightSections(False)
         header.setStretchLastSection(False)
         # Fixed and interactive widths only: ResizeToContents would ask every loaded row for its size.
-        widths = {Column.THUMBNAIL: ICON_SIDE + 12, Column.FOLDER: 240, Column.CLASS: 100, Column.CONFIDENCE: 95,
-                  Column.NOT_SURE: 80, Column.MODEL: 150, Column.WHEN: 150}
+        widths = {
+            Column.THUMBNAIL: ICON_SIDE + 12,
+            Column.FOLDER: 240,
+            Column.CLASS: 100,
+            Column.CONFIDENCE: 95,
+            Column.NOT_SURE: 80,
+            Column.MODEL: 150,
+            Column.WHEN: 150,
+        }
         for column in Column:
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.THUMBNAIL, QHeaderView.ResizeMode.Fixed)
@@ -110,8 +119,12 @@ class HistoryTable(QTableView):
     def event(self, event) -> bool:
         # Claim these keys before the window's shortcuts see them: the Classify tab's "Remove
         # Selected" (Delete) must not act on another tab's list.
-        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and event.key() in self._KEYS and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in self._KEYS
+            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ):
             event.accept()
             return True
         return super().event(event)
@@ -129,6 +142,9 @@ class HistoryTable(QTableView):
         if self.model() is not None and self.model().rowCount() == 0 and self.empty_text:
             painter = QPainter(self.viewport())
             painter.setPen(self.palette().placeholderText().color())
-            painter.drawText(self.viewport().rect().adjusted(24, 24, -24, -24),
-                             int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text)
+            painter.drawText(
+                self.viewport().rect().adjusted(24, 24, -24, -24),
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                self.empty_text,
+            )
             painter.end()

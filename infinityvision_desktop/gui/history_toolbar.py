@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Callable
+from collections.abc import Callable
 
 from PySide6.QtCore import QModelIndex, QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QAction, QDesktopServices
@@ -81,8 +81,10 @@ class HistoryToolBar(QToolBar):
             self.open_action: (self.tr("&Open"), self.tr("Show this image again in the Classify tab (Return)")),
             self.reveal_action: (self.tr("Show in &Folder"), self.tr("Open the folder that holds this image")),
             self.rename_action: (self.tr("&Rename…"), self.tr("Give this entry a name of your own (F2)")),
-            self.delete_action: (self.tr("&Delete"),
-                                 self.tr("Forget the selected entries (Delete); the image files are not touched")),
+            self.delete_action: (
+                self.tr("&Delete"),
+                self.tr("Forget the selected entries (Delete); the image files are not touched"),
+            ),
             self.export_action: (self.tr("&Export CSV…"), self.tr("Save the entries shown to a CSV file")),
             self.clear_action: (self.tr("&Clear All…"), self.tr("Forget every entry; the image files are not touched")),
         }
@@ -121,8 +123,12 @@ class HistoryToolBar(QToolBar):
         if entry is None or self._model.store() is None:
             return
         text, accepted = QInputDialog.getText(
-            self, self.tr("Rename"), self.tr("Name for {0} (leave empty to use the file name):").format(entry.file_name),
-            QLineEdit.EchoMode.Normal, entry.display_name or entry.file_name)
+            self,
+            self.tr("Rename"),
+            self.tr("Name for {0} (leave empty to use the file name):").format(entry.file_name),
+            QLineEdit.EchoMode.Normal,
+            entry.display_name or entry.file_name,
+        )
         if not accepted:
             return
         name = text.strip()
@@ -141,17 +147,21 @@ class HistoryToolBar(QToolBar):
             following = self._model.entry(min(position, self._model.rowCount() - 1))
             if following is not None:  # keep the keyboard where it was
                 self._table.select_ids([following.id], current_id=following.id)
-            self.sig_message.emit(self.tr("Forgot %n entry(s). The image files were not touched.", "", len(ids)),
-                                  "info")
+            self.sig_message.emit(
+                self.tr("Forgot %n entry(s). The image files were not touched.", "", len(ids)), "info"
+            )
 
     @Slot()
     def clear_all(self) -> None:
         if self._model.store() is None or self._grand_total == 0:
             return
         answer = QMessageBox.question(
-            self, self.tr("Clear History"),
+            self,
+            self.tr("Clear History"),
             self.tr("Forget all %Ln entry(s) in the history? The image files are not touched.", "", self._grand_total),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
         if answer != QMessageBox.StandardButton.Yes:
             return
         if self._change(lambda store: store.clear()):

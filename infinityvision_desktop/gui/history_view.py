@@ -11,12 +11,21 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QLocale, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
-    QCheckBox, QFileDialog, QHBoxLayout, QLabel, QSizePolicy, QSpinBox, QStyle, QTabWidget, QVBoxLayout, QWidget,
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QStyle,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.core.history import HistoryEntry, HistoryFilter, HistoryRow, HistoryStore
@@ -99,17 +108,27 @@ class HistoryView(QWidget):
         # the filter fields under the names tests have always used
         self.search_edit, self.class_combo, self.model_combo = bar.search_edit, bar.class_combo, bar.model_combo
         self.not_sure_check = bar.not_sure_check
-        self.from_check, self.from_edit, self.to_check, self.to_edit = (dates.from_check, dates.from_edit,
-                                                                        dates.to_check, dates.to_edit)
+        self.from_check, self.from_edit, self.to_check, self.to_edit = (
+            dates.from_check,
+            dates.from_edit,
+            dates.to_check,
+            dates.to_edit,
+        )
 
         self.table = HistoryTable(self.model)
         self.toolbar = HistoryToolBar(self.table)
         actions = self.toolbar
         # the actions under the names tests have always used
-        self.open_action, self.reveal_action, self.rename_action = (actions.open_action, actions.reveal_action,
-                                                                    actions.rename_action)
-        self.delete_action, self.export_action, self.clear_action = (actions.delete_action, actions.export_action,
-                                                                     actions.clear_action)
+        self.open_action, self.reveal_action, self.rename_action = (
+            actions.open_action,
+            actions.reveal_action,
+            actions.rename_action,
+        )
+        self.delete_action, self.export_action, self.clear_action = (
+            actions.delete_action,
+            actions.export_action,
+            actions.clear_action,
+        )
         self.count_label = QLabel()
         self.count_label.setStyleSheet(f"color: {theme.scheme(self.palette()).muted};")
         buttons = QHBoxLayout()
@@ -196,10 +215,14 @@ class HistoryView(QWidget):
         self.table.empty_text = ""
         self.filter_bar.set_enabled(True)
         if store.damaged_path is not None:
-            self.show_message(self.tr(
-                "The history file was damaged and could not be read, so it has been set aside as {0} and a new, "
-                "empty history was started.").format(store.damaged_path.name), "warning",
-                tooltip=str(store.damaged_path))
+            self.show_message(
+                self.tr(
+                    "The history file was damaged and could not be read, so it has been set aside as {0} and a new, "
+                    "empty history was started."
+                ).format(store.damaged_path.name),
+                "warning",
+                tooltip=str(store.damaged_path),
+            )
         self._refresh_choices()
         self.model.set_store(store)
         self.sig_store_ready.emit()
@@ -221,9 +244,16 @@ class HistoryView(QWidget):
             if row.state != RowState.DONE or row.prediction is None or row.key not in large:
                 continue
             thumbnail = large[row.key] if large[row.key] is not None else row.thumbnail
-            entries.append(HistoryEntry.from_prediction(row.prediction, name=row.name, path=row.path,
-                                                        model_name=model_name, model_path=model_path or "",
-                                                        thumbnail=thumbnail))
+            entries.append(
+                HistoryEntry.from_prediction(
+                    row.prediction,
+                    name=row.name,
+                    path=row.path,
+                    model_name=model_name,
+                    model_path=model_path or "",
+                    thumbnail=thumbnail,
+                )
+            )
         self._writer.record(entries)
         return len(entries)
 
@@ -374,7 +404,9 @@ class HistoryView(QWidget):
             return
         index = parent.indexOf(self)
         if index >= 0:
-            parent.setTabIcon(index, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if on else QIcon())
+            parent.setTabIcon(
+                index, self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning) if on else QIcon()
+            )
 
     @Slot()
     def _on_model_reloaded(self) -> None:
@@ -394,8 +426,11 @@ class HistoryView(QWidget):
             text = self.tr("{0} of %Ln entry(s)", "", self._grand_total).format(QLocale().toString(shown))
         self.count_label.setText(text)
         if self._opened:
-            self.table.empty_text = (self.tr("No entries match.") if filtered and self._grand_total else
-                                     self.tr("Images you classify will be listed here."))
+            self.table.empty_text = (
+                self.tr("No entries match.")
+                if filtered and self._grand_total
+                else self.tr("Images you classify will be listed here.")
+            )
         self.toolbar.set_total(self._grand_total)
 
     def set_recording(self, enabled: bool) -> None:

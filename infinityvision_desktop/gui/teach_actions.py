@@ -104,8 +104,11 @@ class TeachActions(QObject):
             self._status(self.tr("Not copied: {0}").format(getattr(exc, "reason", None) or exc))
             return None
         self.last_correction = target
-        self._status(self.tr("{0} copied into '{1}' of the teach project {2} as a correction: train it again "
-                             "to use it.").format(row.name, label, project.name))
+        self._status(
+            self.tr("{0} copied into '{1}' of the teach project {2} as a correction: train it again to use it.").format(
+                row.name, label, project.name
+            )
+        )
         if self.view.project is not None and self.view.project.folder.resolve() == project.folder.resolve():
             self.view.refresh()
         return target

@@ -6,14 +6,26 @@ from __future__ import annotations
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QInputDialog, QLabel, QListWidget, QListWidgetItem, QMessageBox, QPushButton,
-    QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.teach_drops import DropFilter
 from infinityvision_desktop.gui.teach_thumbnails import (
-    PATH_ROLE, ThumbnailCache, empty_icon, placeholder_icon, show_icons,
+    PATH_ROLE,
+    ThumbnailCache,
+    empty_icon,
+    placeholder_icon,
+    show_icons,
 )
 
 CLASS_ICON_SIDE = 40  # each class shows its first photo
@@ -168,7 +180,9 @@ class ClassListPanel(QWidget):
         old = self.selected_class()
         if old is None:
             return
-        new, ok = QInputDialog.getText(self, self.tr("Rename Class"), self.tr("New name for '{0}':").format(old), text=old)
+        new, ok = QInputDialog.getText(
+            self, self.tr("Rename Class"), self.tr("New name for '{0}':").format(old), text=old
+        )
         if ok and new.strip() and new != old:
             self.sig_rename_requested.emit(old, new)
 
@@ -178,8 +192,14 @@ class ClassListPanel(QWidget):
         if name is None:
             return
         answer = QMessageBox.question(
-            self, self.tr("Delete Class"),
-            self.tr("Delete the class '{0}' and the copies of its %n photo(s) in the project? The photos you "
-                    "added them from are not touched.", "", self._counts.get(name, 0)).format(name))
+            self,
+            self.tr("Delete Class"),
+            self.tr(
+                "Delete the class '{0}' and the copies of its %n photo(s) in the project? The photos you "
+                "added them from are not touched.",
+                "",
+                self._counts.get(name, 0),
+            ).format(name),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.sig_delete_requested.emit(name)

@@ -8,8 +8,17 @@ from pathlib import Path
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QImage
 from PySide6.QtWidgets import (
-    QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QListView, QListWidget, QListWidgetItem, QMessageBox,
-    QPushButton, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from infinityvision_desktop.core.images import IMAGE_SUFFIXES
@@ -103,8 +112,11 @@ class PhotoGridPanel(QWidget):
             self.images_title.setText(exc.reason)
             self._update_buttons()
             return
-        self.images_title.setText(self.tr("{0}: %n photo(s). Drop photos or folders here: they are copied "
-                                          "into the project.", "", len(paths)).format(class_name))
+        self.images_title.setText(
+            self.tr(
+                "{0}: %n photo(s). Drop photos or folders here: they are copied into the project.", "", len(paths)
+            ).format(class_name)
+        )
         missing = []
         placeholder = placeholder_icon()
         for path in paths:
@@ -145,16 +157,21 @@ class PhotoGridPanel(QWidget):
     @Slot()
     def _on_add_images_button_clicked(self) -> None:
         patterns = " ".join(f"*{suffix}" for suffix in sorted(IMAGE_SUFFIXES))
-        paths, _ = QFileDialog.getOpenFileNames(self, self.tr("Add Photos to '{0}'").format(self._class_name),
-                                                self._settings.last_folder, self.tr("Images ({0})").format(patterns))
+        paths, _ = QFileDialog.getOpenFileNames(
+            self,
+            self.tr("Add Photos to '{0}'").format(self._class_name),
+            self._settings.last_folder,
+            self.tr("Images ({0})").format(patterns),
+        )
         if paths:
             self._settings.last_folder = str(Path(paths[0]).parent)
             self.sig_paths_added.emit(self._class_name, paths)
 
     @Slot()
     def _on_add_folder_button_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Add a Folder of Photos to '{0}'").format(
-            self._class_name), self._settings.last_folder)
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Add a Folder of Photos to '{0}'").format(self._class_name), self._settings.last_folder
+        )
         if folder:
             self._settings.last_folder = folder
             self.sig_paths_added.emit(self._class_name, [folder])
@@ -178,8 +195,13 @@ class PhotoGridPanel(QWidget):
         paths = [item.data(PATH_ROLE) for item in self.image_grid.selectedItems()]
         if not paths:
             return
-        answer = QMessageBox.question(self, self.tr("Remove Photos"), self.tr(
-            "Delete %n photo(s) from the project? The photos you added them from are not touched.", "", len(paths)))
+        answer = QMessageBox.question(
+            self,
+            self.tr("Remove Photos"),
+            self.tr(
+                "Delete %n photo(s) from the project? The photos you added them from are not touched.", "", len(paths)
+            ),
+        )
         if answer == QMessageBox.StandardButton.Yes:
             self.sig_remove_requested.emit(paths)
 

@@ -303,8 +303,11 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
         self.classes_panel.show_classes(project.folder, status, select=select)
         self._status = status
         self.photos_panel.show_class(self.project, self.selected_class())
-        self.train_panel.show_readiness(status, changed=self._changed_since_training,
-                                        has_model=self._result is not None or project.model_path.is_file())
+        self.train_panel.show_readiness(
+            status,
+            changed=self._changed_since_training,
+            has_model=self._result is not None or project.model_path.is_file(),
+        )
         self._update_actions()
         self.sig_project_changed.emit()
 

@@ -156,8 +156,9 @@ class TeachWorker(Worker):
         self._last_percent = None
         try:
             teacher = self._loaded_teacher()
-            result = teacher.teach(command.folder, on_progress=self._progress,
-                                   should_stop=lambda: self._is_void(command))
+            result = teacher.teach(
+                command.folder, on_progress=self._progress, should_stop=lambda: self._is_void(command)
+            )
         except (TeachError, DatasetError, ModelFileError) as exc:
             self.sig_train_failed.emit(command.folder, getattr(exc, "reason", None) or str(exc))
             return
@@ -254,6 +255,7 @@ def _decode(item: ImageItem) -> np.ndarray:
 
 # ---------------------------------------------------------------- one-shot jobs
 
+
 class CopyImagesWorker(Worker):
     """Copies image files and folders (or pasted image bytes) into a class of a project."""
 
@@ -262,8 +264,14 @@ class CopyImagesWorker(Worker):
     sig_failed = Signal(str)
     """Nothing could be copied: the reason."""
 
-    def __init__(self, folder: str, class_name: str, paths: list[str] = (), data: bytes | None = None,
-                 data_name: str = "pasted.png") -> None:
+    def __init__(
+        self,
+        folder: str,
+        class_name: str,
+        paths: list[str] = (),
+        data: bytes | None = None,
+        data_name: str = "pasted.png",
+    ) -> None:
         super().__init__()
         self.folder, self.class_name, self.paths = folder, class_name, list(paths)
         self.data, self.data_name = data, data_name
@@ -315,8 +323,11 @@ def thumbnail(path: str, side: int = THUMBNAIL_SIDE) -> np.ndarray | None:
     image = Image.fromarray(rgb)
     if max(image.size) < side:  # a small image (CIFAR's 32 px) fills its cell like a photo's does
         scale = side / max(image.size)
-        return np.asarray(image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
-                                       Image.Resampling.BICUBIC))
+        return np.asarray(
+            image.resize(
+                (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BICUBIC
+            )
+        )
     image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
     return np.asarray(image)
 

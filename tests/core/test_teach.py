@@ -38,6 +38,7 @@ def _project_with_photos(tmp_path, photos, labels=LABELS):
 
 # ---------------------------------------------------------------- projects (no TensorFlow)
 
+
 def test_images_are_copied_never_moved_and_a_taken_name_gets_a_number(tmp_path, photos):
     project = TeachProject.create(tmp_path / "project", ["cat"])
     originals = sorted((photos / "cat").iterdir())
@@ -60,7 +61,9 @@ def test_a_class_with_too_few_images_says_how_many_more_it_needs(tmp_path, photo
 
     assert (cat.count, cat.needs, cat.recommended_more) == (2, MIN_IMAGES - 2, 18)
     assert dog.needs == MIN_IMAGES
-    assert project.readiness() == f"each class needs at least {MIN_IMAGES} images: 'cat' needs 3 more, 'dog' needs 5 more"
+    assert (
+        project.readiness() == f"each class needs at least {MIN_IMAGES} images: 'cat' needs 3 more, 'dog' needs 5 more"
+    )
 
 
 def test_classes_are_added_renamed_and_deleted_and_bad_names_refused(tmp_path, photos):
@@ -94,6 +97,7 @@ def test_a_correction_is_recorded_with_what_the_model_said(tmp_path, photos):
 
 
 # ---------------------------------------------------------------- the head (numpy)
+
 
 def test_stratified_folds_cover_every_image_once_with_each_class_spread():
     y = np.repeat(np.arange(3), [5, 7, 20])
@@ -138,6 +142,7 @@ def test_a_store_keeps_features_by_content_and_a_new_backbone_removes_the_old_st
 
 # ---------------------------------------------------------------- training (the backbone)
 
+
 def test_features_are_computed_once_then_come_from_the_cache(tmp_path, photos, extractor):
     from infinityvision_desktop.core.teach.trainer import Teacher
 
@@ -146,8 +151,10 @@ def test_features_are_computed_once_then_come_from_the_cache(tmp_path, photos, e
 
     first = Teacher(cache_folder=cache, extractor=extractor).teach(project.folder)
     second = Teacher(cache_folder=cache, extractor=extractor).teach(project.folder)  # as a new session would
-    project.add_images("cat", [make_class_folders(tmp_path / "more", labels=("cat",), per_class=1, size=64,
-                                                  seed=9) / "cat" / "000.png"])
+    project.add_images(
+        "cat",
+        [make_class_folders(tmp_path / "more", labels=("cat",), per_class=1, size=64, seed=9) / "cat" / "000.png"],
+    )
     third = Teacher(cache_folder=cache, extractor=extractor).teach(project.folder)
 
     assert (first.computed, first.cached) == (24, 0)
@@ -222,6 +229,7 @@ def test_too_few_images_and_a_stop_are_answered_without_a_model(tmp_path, photos
 
 
 # ---------------------------------------------------------------- the command line
+
 
 def test_plain_train_takes_the_fast_path_end_to_end(tmp_path, photos, capsys):
     from infinityvision_desktop import cli

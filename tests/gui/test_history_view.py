@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 import numpy as np
 import pytest
+from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
 from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -20,8 +21,6 @@ from infinityvision_desktop.gui.history_view import HistoryView
 from infinityvision_desktop.gui.main_window import MainWindow
 from infinityvision_desktop.gui.widgets.results_table import RowState
 
-from gui_helpers import OFFSCREEN_NOISE, WORK_TIMEOUT_MS, write_images
-
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
@@ -32,13 +31,27 @@ def shown(view: HistoryView, column: Column = Column.NAME) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
-def entry(name: str, label: str = "cat", *, not_sure: bool = False, model: str = "tiny", days_ago: float = 0,
-          folder: str = "/photos") -> HistoryEntry:
+def entry(
+    name: str,
+    label: str = "cat",
+    *,
+    not_sure: bool = False,
+    model: str = "tiny",
+    days_ago: float = 0,
+    folder: str = "/photos",
+) -> HistoryEntry:
     confidence = 0.4 if not_sure else 0.9
-    return HistoryEntry(file_name=name, label=label, confidence=confidence, not_sure=not_sure,
-                        probabilities={label: confidence, "other": 1 - confidence}, model_name=model,
-                        path=f"{folder}/{name}", created=NOW - timedelta(days=days_ago),
-                        thumbnail=np.full((30, 40, 3), 120, np.uint8))
+    return HistoryEntry(
+        file_name=name,
+        label=label,
+        confidence=confidence,
+        not_sure=not_sure,
+        probabilities={label: confidence, "other": 1 - confidence},
+        model_name=model,
+        path=f"{folder}/{name}",
+        created=NOW - timedelta(days=days_ago),
+        thumbnail=np.full((30, 40, 3), 120, np.uint8),
+    )
 
 
 def open_history(window: MainWindow, qtbot) -> HistoryView:
@@ -84,6 +97,7 @@ def fill(view: HistoryView, entries) -> None:
 
 # ---------------------------------------------------------------- recording
 
+
 def test_dropped_images_are_recorded_and_shown_in_the_history(window, dropper, qtbot, tmp_path):
     paths_ = write_images(tmp_path / "photos", 4)
     with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
@@ -112,8 +126,9 @@ def test_dropped_images_are_recorded_and_shown_in_the_history(window, dropper, q
     assert thumbnail.shape == (32, 32, 3)  # made from the decoded 32 px image, not upscaled
 
 
-def test_a_small_jpeg_is_stored_as_its_own_thumbnail_without_encoding_it_again(window, dropper, qtbot, tmp_path,
-                                                                             monkeypatch):
+def test_a_small_jpeg_is_stored_as_its_own_thumbnail_without_encoding_it_again(
+    window, dropper, qtbot, tmp_path, monkeypatch
+):
     from infinityvision_desktop.core import history
 
     encoded = []
@@ -135,11 +150,12 @@ def test_a_small_jpeg_is_stored_as_its_own_thumbnail_without_encoding_it_again(w
 
 
 def test_while_the_window_classifies_entries_are_held_then_written_when_it_is_idle_or_they_wait_too_long(
-        qtbot, tmp_path, monkeypatch):
+    qtbot, tmp_path, monkeypatch
+):
+    from PySide6.QtCore import QObject, Slot
+
     from infinityvision_desktop.gui import history_writer
     from infinityvision_desktop.gui.workers import start_worker
-
-    from PySide6.QtCore import QObject, Slot
 
     class Receiver(QObject):  # lives on the GUI thread: the writer's signals arrive queued
         def __init__(self):
@@ -190,7 +206,14 @@ def test_while_the_window_classifies_entries_are_held_then_written_when_it_is_id
     finally:
         handle.stop()  # a normal close writes what is held
     with HistoryStore(path) as reader:
-        assert sorted(row.file_name for row in reader.query(limit=1000)) == ["a.jpg", "b.jpg", "c.jpg", "d.jpg", "e.jpg", *many]
+        assert sorted(row.file_name for row in reader.query(limit=1000)) == [
+            "a.jpg",
+            "b.jpg",
+            "c.jpg",
+            "d.jpg",
+            "e.jpg",
+            *many,
+        ]
 
 
 def test_turning_the_history_off_records_nothing_until_it_is_on_again(window, qtbot, tmp_path, settings):
@@ -215,6 +238,7 @@ def test_entries_written_while_the_tab_is_shown_appear_without_a_click(window, q
 
 # ---------------------------------------------------------------- search, filters, sort, pages
 
+
 def test_search_box_finds_file_names_after_a_short_pause(view, qtbot):
     fill(view, [entry("Beach_cat.jpg"), entry("dog.png", "dog"), entry("CATALOG.jpg"), entry("frog.jpg", "frog")])
     qtbot.keyClicks(view.search_edit, "cat")
@@ -230,15 +254,22 @@ def test_search_box_finds_file_names_after_a_short_pause(view, qtbot):
 
 
 def test_class_model_not_sure_and_date_filters_return_the_right_rows(view, qtbot):
-    fill(view, [
-        entry("old_cat.jpg", "cat", days_ago=40),
-        entry("cat.jpg", "cat", days_ago=3),
-        entry("unsure_dog.jpg", "dog", not_sure=True, days_ago=2),
-        entry("dog.jpg", "dog", model="big", days_ago=1),
-        entry("frog.jpg", "frog", model="big"),
-    ])
-    assert [view.class_combo.itemText(i) for i in range(view.class_combo.count())] == \
-        ["All classes", "cat", "dog", "frog"]
+    fill(
+        view,
+        [
+            entry("old_cat.jpg", "cat", days_ago=40),
+            entry("cat.jpg", "cat", days_ago=3),
+            entry("unsure_dog.jpg", "dog", not_sure=True, days_ago=2),
+            entry("dog.jpg", "dog", model="big", days_ago=1),
+            entry("frog.jpg", "frog", model="big"),
+        ],
+    )
+    assert [view.class_combo.itemText(i) for i in range(view.class_combo.count())] == [
+        "All classes",
+        "cat",
+        "dog",
+        "frog",
+    ]
     assert [view.model_combo.itemText(i) for i in range(view.model_combo.count())] == ["All models", "big", "tiny"]
 
     view.class_combo.setCurrentIndex(view.class_combo.findData("dog"))
@@ -267,8 +298,9 @@ def test_class_model_not_sure_and_date_filters_return_the_right_rows(view, qtbot
 def test_clicking_a_header_sorts_by_that_column_in_the_database(view, qtbot):
     fill(view, [entry("b.jpg", "dog", not_sure=True), entry("C.jpg", "cat"), entry("a.jpg", "frog", model="big")])
     header = view.table.horizontalHeader()
-    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
-                     pos=QPoint(header.sectionViewportPosition(Column.NAME) + 10, 5))
+    qtbot.mouseClick(
+        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(header.sectionViewportPosition(Column.NAME) + 10, 5)
+    )
     first_order = shown(view)
     assert first_order in (["a.jpg", "b.jpg", "C.jpg"], ["C.jpg", "b.jpg", "a.jpg"])  # case-insensitive
     view.table.sortByColumn(Column.CLASS, Qt.SortOrder.AscendingOrder)
@@ -317,6 +349,7 @@ def test_thumbnails_are_read_only_for_rows_that_are_painted(view, qtbot, monkeyp
 
 # ---------------------------------------------------------------- actions
 
+
 def test_delete_forgets_the_entry_but_never_touches_the_image_file(window, qtbot, tmp_path):
     paths_ = write_images(tmp_path / "photos", 2)
     before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in paths_}
@@ -344,8 +377,7 @@ def test_delete_forgets_the_entry_but_never_touches_the_image_file(window, qtbot
 def test_rename_gives_a_display_name_that_is_shown_and_searched(view, qtbot, monkeypatch):
     fill(view, [entry("IMG_0001.jpg"), entry("IMG_0002.jpg")])
     view.table.selectRow(1)
-    monkeypatch.setattr(history_toolbar.QInputDialog, "getText",
-                        lambda *args, **kwargs: ("Grandma's cat", True))
+    monkeypatch.setattr(history_toolbar.QInputDialog, "getText", lambda *args, **kwargs: ("Grandma's cat", True))
     qtbot.keyClick(view.table, Qt.Key.Key_F2)
     assert shown(view) == ["IMG_0002.jpg", "Grandma's cat"]
     assert view.selected_entries()[0].file_name == "IMG_0001.jpg"
@@ -364,8 +396,9 @@ def test_clear_all_asks_first_and_keeps_the_files(view, qtbot, monkeypatch, tmp_
     fill(view, [entry("a.jpg"), entry("keep.png", folder=str(tmp_path))])
     questions = []
     answer = [QMessageBox.StandardButton.Cancel]
-    monkeypatch.setattr(history_toolbar.QMessageBox, "question",
-                        lambda parent, title, text, *args: questions.append(text) or answer[0])
+    monkeypatch.setattr(
+        history_toolbar.QMessageBox, "question", lambda parent, title, text, *args: questions.append(text) or answer[0]
+    )
     view.clear_action.trigger()
     assert questions == ["Forget all 2 entries in the history? The image files are not touched."]
     assert view.store.count() == 2
@@ -384,8 +417,9 @@ def test_export_writes_the_filtered_entries_to_csv_in_the_background(window, qtb
     view.class_combo.setCurrentIndex(view.class_combo.findData("cat"))
     target = tmp_path / "out" / "cats"
     target.parent.mkdir()
-    monkeypatch.setattr(history_view_module.QFileDialog, "getSaveFileName",
-                        lambda *args, **kwargs: (str(target), "CSV files (*.csv)"))
+    monkeypatch.setattr(
+        history_view_module.QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(target), "CSV files (*.csv)")
+    )
     view.export_action.trigger()
     qtbot.waitUntil(lambda: "Exported" in view.message_text(), timeout=10_000)
     assert view.message_text() == f"Exported 2 entries to {target}.csv"
@@ -453,6 +487,7 @@ def test_reveal_opens_the_folder_in_the_file_manager(view, qtbot, monkeypatch, t
 
 # ---------------------------------------------------------------- a damaged file, old entries
 
+
 def _garbage(path) -> bytes:
     data = b"this was a history file once\n" * 500
     path.write_bytes(data)
@@ -468,8 +503,9 @@ def _truncated(path) -> bytes:
 
 
 @pytest.mark.parametrize("damage", [_garbage, _truncated], ids=["garbage", "truncated"])
-def test_a_damaged_history_is_set_aside_with_a_message_and_the_app_starts_fresh(make_window, tiny_model_path, qtbot,
-                                                                                 tmp_path, damage):
+def test_a_damaged_history_is_set_aside_with_a_message_and_the_app_starts_fresh(
+    make_window, tiny_model_path, qtbot, tmp_path, damage
+):
     path = paths.user_data_dir() / "history.sqlite3"
     original = damage(path)
     window = make_window(tiny_model_path)
@@ -491,8 +527,13 @@ def test_a_damaged_history_is_set_aside_with_a_message_and_the_app_starts_fresh(
 
 def test_entries_older_than_the_setting_are_forgotten_at_start(make_window, tiny_model_path, qtbot, settings):
     with HistoryStore(paths.user_data_dir() / "history.sqlite3") as old:
-        old.add_many([entry("ancient.jpg", days_ago=400), entry("last_month.jpg", days_ago=31),
-                      entry("last_week.jpg", days_ago=7)])
+        old.add_many(
+            [
+                entry("ancient.jpg", days_ago=400),
+                entry("last_month.jpg", days_ago=31),
+                entry("last_week.jpg", days_ago=7),
+            ]
+        )
     settings.history_forget_days = 30
     window = make_window(tiny_model_path)
     view = open_history(window, qtbot)

@@ -6,20 +6,21 @@ import json
 
 import numpy as np
 import pytest
+from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, make_class_folders, make_image
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox
 
 from infinityvision_desktop.gui import teach_class_list, teach_model_file, teach_project_bar
-
-from gui_helpers import MODEL_TIMEOUT_MS, OFFSCREEN_NOISE, make_class_folders, make_image
 
 pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 LABELS = ("cat", "dog", "frog", "ship")
 
 
 def _class_counts(view) -> dict[str, str]:
-    return {view.class_list.item(i).data(teach_class_list.CLASS_ROLE): view.class_list.item(i).text().split("\n")[1]
-            for i in range(view.class_list.count())}
+    return {
+        view.class_list.item(i).data(teach_class_list.CLASS_ROLE): view.class_list.item(i).text().split("\n")[1]
+        for i in range(view.class_list.count())
+    }
 
 
 def test_teach_a_project_try_a_photo_correct_an_answer_and_retrain(window, qtbot, dropper, tmp_path, monkeypatch):
@@ -48,8 +49,10 @@ def test_teach_a_project_try_a_photo_correct_an_answer_and_retrain(window, qtbot
             dropper.drop(view.image_grid.viewport(), [photos / label])
     assert _class_counts(view) == {label: "6 photos · 14 more recommended" for label in LABELS}
     assert all((photos / label / "000.png").exists() for label in LABELS)  # copied, not moved
-    qtbot.waitUntil(lambda: view.image_grid.item(0).icon().pixmap(16, 16).toImage().pixelColor(8, 8).name()
-                    != "#d3d3d3", timeout=10_000)  # the grey placeholder replaced by the thumbnail
+    qtbot.waitUntil(
+        lambda: view.image_grid.item(0).icon().pixmap(16, 16).toImage().pixelColor(8, 8).name() != "#d3d3d3",
+        timeout=10_000,
+    )  # the grey placeholder replaced by the thumbnail
     assert view.train_button.isEnabled()
 
     # Train: held-out accuracy and the confusion matrix

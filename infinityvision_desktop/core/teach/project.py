@@ -15,17 +15,17 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterable
 
 from infinityvision_desktop.core.atomic import write_text
 from infinityvision_desktop.core.datasets import SPLIT_NAMES
 from infinityvision_desktop.core.images import find_images, is_image_path
 from infinityvision_desktop.core.sorting import copy_without_overwriting
 
-MIN_IMAGES = 5           # per class, to train at all (cross-validation needs a few to hold out)
+MIN_IMAGES = 5  # per class, to train at all (cross-validation needs a few to hold out)
 RECOMMENDED_IMAGES = 20  # per class, for answers people can rely on
 CORRECTIONS_FILE = "corrections.json"
 MODEL_FILE = "model.h5"
@@ -100,7 +100,7 @@ class TeachProject:
     # --- create and open ---
 
     @classmethod
-    def create(cls, folder: str | os.PathLike, classes: Iterable[str] = ()) -> "TeachProject":
+    def create(cls, folder: str | os.PathLike, classes: Iterable[str] = ()) -> TeachProject:
         """A new project in `folder` (new or empty, or already a class-per-folder project)."""
         folder = Path(folder)
         try:
@@ -114,7 +114,7 @@ class TeachProject:
         return project
 
     @classmethod
-    def open(cls, folder: str | os.PathLike) -> "TeachProject":
+    def open(cls, folder: str | os.PathLike) -> TeachProject:
         folder = Path(folder)
         if not folder.is_dir():
             raise TeachError(folder, "not found" if not folder.exists() else "is not a folder")
@@ -135,8 +135,9 @@ class TeachProject:
     def classes(self) -> list[str]:
         """Class folder names, sorted as the dataset reader sorts them (so as the model's labels)."""
         try:
-            return sorted(child.name for child in self.folder.iterdir()
-                          if child.is_dir() and not child.name.startswith("."))
+            return sorted(
+                child.name for child in self.folder.iterdir() if child.is_dir() and not child.name.startswith(".")
+            )
         except OSError as exc:
             raise TeachError(self.folder, f"cannot be read ({exc.strerror or exc})") from None
 
@@ -189,8 +190,10 @@ class TeachProject:
         """The class's image files, sorted by name (files directly inside its folder)."""
         folder = self.folder / name
         try:
-            return sorted((p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-                           and is_image_path(p.name)), key=lambda p: p.name)
+            return sorted(
+                (p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and is_image_path(p.name)),
+                key=lambda p: p.name,
+            )
         except FileNotFoundError:
             raise TeachError(self.folder, f"there is no class '{name}'") from None
         except OSError as exc:
@@ -260,7 +263,7 @@ class TeachProject:
         self._write_corrections(corrections)
 
     def corrections(self) -> dict[str, dict]:
-        """"<class>/<file>" -> {"from", "to", "when"} for every correction whose file still exists."""
+        """ "<class>/<file>" -> {"from", "to", "when"} for every correction whose file still exists."""
         path = self.folder / CORRECTIONS_FILE
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
@@ -270,8 +273,11 @@ class TeachProject:
             return {}  # a damaged record loses the marks, never the images
         if not isinstance(raw, dict):
             return {}
-        return {key: entry for key, entry in raw.items()
-                if isinstance(key, str) and isinstance(entry, dict) and (self.folder / key).is_file()}
+        return {
+            key: entry
+            for key, entry in raw.items()
+            if isinstance(key, str) and isinstance(entry, dict) and (self.folder / key).is_file()
+        }
 
     # --- status ---
 
@@ -279,8 +285,10 @@ class TeachProject:
         corrected: dict[str, int] = {}
         for key in self.corrections():
             corrected[key.split("/", 1)[0]] = corrected.get(key.split("/", 1)[0], 0) + 1
-        return [ClassStatus(name, tuple(p.name for p in self.images(name)), corrected.get(name, 0))
-                for name in self.classes()]
+        return [
+            ClassStatus(name, tuple(p.name for p in self.images(name)), corrected.get(name, 0))
+            for name in self.classes()
+        ]
 
     def readiness(self) -> str:
         """'' when the project can be trained, else what is missing, for people."""

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import numpy as np
 from PySide6.QtCore import (
-    QAbstractTableModel, QEvent, QItemSelectionModel, QModelIndex, QSize,
-    QSortFilterProxyModel, Qt, Signal, Slot,
+    QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QSize,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+    Slot,
 )
 from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView, QWidget
@@ -78,8 +85,10 @@ class ResultsModel(QAbstractTableModel):
     def retranslate(self) -> None:
         """Headers, class names and status texts in the current language (the view calls this)."""
         self._headers = {
-            Column.FILE: self.tr("File"), Column.CLASS: self.tr("Class"),
-            Column.CONFIDENCE: self.tr("Confidence"), Column.STATUS: self.tr("Status"),
+            Column.FILE: self.tr("File"),
+            Column.CLASS: self.tr("Class"),
+            Column.CONFIDENCE: self.tr("Confidence"),
+            Column.STATUS: self.tr("Status"),
         }
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(Column) - 1)
         self._all_rows_changed()
@@ -180,8 +189,12 @@ class ResultsModel(QAbstractTableModel):
                 return self._warning_pixmap()
             return self._blank
         # centred on a square, so every row's name starts at the same place
-        image = rgb_to_qimage(row.thumbnail).scaled(THUMBNAIL_SIZE, THUMBNAIL_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
-                                                     Qt.TransformationMode.SmoothTransformation)
+        image = rgb_to_qimage(row.thumbnail).scaled(
+            THUMBNAIL_SIZE,
+            THUMBNAIL_SIZE,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
         pixmap = QPixmap(self._blank)
         painter = QPainter(pixmap)
         painter.drawImage((THUMBNAIL_SIZE - image.width()) // 2, (THUMBNAIL_SIZE - image.height()) // 2, image)
@@ -235,9 +248,9 @@ class ResultsModel(QAbstractTableModel):
                 runs.append([position, position])
         for first, last in runs:
             self.beginRemoveRows(QModelIndex(), first, last)
-            for row in self._rows[first:last + 1]:
+            for row in self._rows[first : last + 1]:
                 self._pixmaps.pop(row.key, None)
-            del self._rows[first:last + 1]
+            del self._rows[first : last + 1]
             self.endRemoveRows()
         self._row_of_key = {row.key: position for position, row in enumerate(self._rows)}
 
@@ -345,7 +358,8 @@ class ResultsTable(QTableView):
             return
         index = self.proxy.mapFromSource(source)
         self.selectionModel().setCurrentIndex(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
         self.scrollTo(index)
 
     def key_at_row(self, view_row: int) -> int:
@@ -362,4 +376,3 @@ def rgb_to_qimage(rgb: np.ndarray) -> QImage:
     rgb = np.ascontiguousarray(rgb)
     height, width = rgb.shape[:2]
     return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
-
