@@ -2,6 +2,49 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>ClassListPanel</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+134"/>
+        <source>%n photo(s) · needs {0} more</source>
+        <translation>
+            <numerusform>%n photo · needs {0} more</numerusform>
+            <numerusform>%n photos · needs {0} more</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s) · {0} more recommended</source>
+        <translation>
+            <numerusform>%n photo · {0} more recommended</numerusform>
+            <numerusform>%n photos · {0} more recommended</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n photo</numerusform>
+            <numerusform>%n photos</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n correction(s) among them</source>
+        <translation>
+            <numerusform>%n correction among them</numerusform>
+            <numerusform>%n corrections among them</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+61"/>
+        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Delete the class &apos;{0}&apos; and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>
+            <numerusform>Delete the class &apos;{0}&apos; and the copies of its %n photos in the project? The photos you added them from are not touched.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ClassifyStatus</name>
     <message numerus="yes">
         <location filename="../../infinityvision_desktop/gui/status_bar.py" line="+75"/>
@@ -42,7 +85,7 @@
 <context>
     <name>EvaluationView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+312"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+313"/>
         <source>Classifying {0} of %n image(s)…</source>
         <translation>
             <numerusform>Classifying {0} of %n image…</numerusform>
@@ -66,7 +109,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+71"/>
+        <location line="+72"/>
         <source>Misclassified: %n image(s), the most confident mistakes first</source>
         <translation>
             <numerusform>Misclassified: %n image</numerusform>
@@ -93,7 +136,7 @@
 <context>
     <name>ExportDialog</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+275"/>
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+282"/>
         <source>int8 was calibrated on %n sample image(s).</source>
         <translation>
             <numerusform>int8 was calibrated on %n sample image.</numerusform>
@@ -112,7 +155,7 @@
 <context>
     <name>HistoryToolBar</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+144"/>
+        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+154"/>
         <source>Forgot %n entry(s). The image files were not touched.</source>
         <translation>
             <numerusform>Forgot %n entry. The image file was not touched.</numerusform>
@@ -120,7 +163,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Forget all %Ln entry(s) in the history? The image files are not touched.</source>
         <translation>
             <numerusform>Forget the %Ln entry in the history? The image file is not touched.</numerusform>
@@ -131,7 +174,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+257"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+291"/>
         <source>Exported %n entry(s) to {0}</source>
         <translation>
             <numerusform>Exported %n entry to {0}</numerusform>
@@ -139,7 +182,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+135"/>
+        <location line="+137"/>
         <source>%Ln entry(s)</source>
         <translation>
             <numerusform>%Ln entry</numerusform>
@@ -210,9 +253,28 @@
     </message>
 </context>
 <context>
+    <name>PhotoGridPanel</name>
+    <message numerus="yes">
+        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+120"/>
+        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
+        <translation>
+            <numerusform>{0}: %n photo. Drop photos or folders here: they are copied into the project.</numerusform>
+            <numerusform>{0}: %n photos. Drop photos or folders here: they are copied into the project.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+91"/>
+        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Delete %n photo from the project? The photo you added it from is not touched.</numerusform>
+            <numerusform>Delete %n photos from the project? The photos you added them from are not touched.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>ResultsModel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+161"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+192"/>
         <source>Classified (first of %n frame(s))</source>
         <translation>
             <numerusform>Classified (first of %n frame)</numerusform>
@@ -274,55 +336,18 @@
 <context>
     <name>TeachView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+566"/>
-        <source>%n photo(s) · needs {0} more</source>
-        <translation>
-            <numerusform>%n photo · needs {0} more</numerusform>
-            <numerusform>%n photos · needs {0} more</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s) · {0} more recommended</source>
-        <translation>
-            <numerusform>%n photo · {0} more recommended</numerusform>
-            <numerusform>%n photos · {0} more recommended</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s)</source>
-        <translation>
-            <numerusform>%n photo</numerusform>
-            <numerusform>%n photos</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>%n correction(s) among them</source>
-        <translation>
-            <numerusform>%n correction among them</numerusform>
-            <numerusform>%n corrections among them</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+36"/>
-        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
-        <translation>
-            <numerusform>{0}: %n photo. Drop photos or folders here: they are copied into the project.</numerusform>
-            <numerusform>{0}: %n photos. Drop photos or folders here: they are copied into the project.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+66"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+335"/>
         <source>%n file(s) not added:</source>
         <translation>
             <numerusform>%n file not added:</numerusform>
             <numerusform>%n files not added:</numerusform>
         </translation>
     </message>
+</context>
+<context>
+    <name>TrainPanel</name>
     <message numerus="yes">
-        <location line="+39"/>
+        <location filename="../../infinityvision_desktop/gui/teach_train_panel.py" line="+186"/>
         <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
         <translation>
             <numerusform>Trained in {0} s on %n photo; held out by {1}: each photo was answered by a model that had not seen it.</numerusform>
@@ -330,34 +355,18 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%n correction(s) used.</source>
         <translation>
             <numerusform>%n correction used.</numerusform>
             <numerusform>%n corrections used.</numerusform>
         </translation>
     </message>
-    <message numerus="yes">
-        <location line="+158"/>
-        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Delete the class &apos;{0}&apos; and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>
-            <numerusform>Delete the class &apos;{0}&apos; and the copies of its %n photos in the project? The photos you added them from are not touched.</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+42"/>
-        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Delete %n photo from the project? The photo you added it from is not touched.</numerusform>
-            <numerusform>Delete %n photos from the project? The photos you added them from are not touched.</numerusform>
-        </translation>
-    </message>
 </context>
 <context>
     <name>TrainingRunPanel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/training_run_panel.py" line="+285"/>
+        <location filename="../../infinityvision_desktop/gui/training_run_panel.py" line="+284"/>
         <source>Held-out accuracy: {0} on %Ln test image(s)</source>
         <translation>
             <numerusform>Held-out accuracy: {0} on %Ln test image</numerusform>

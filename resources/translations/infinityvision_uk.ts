@@ -129,7 +129,7 @@
 <context>
     <name>ChartWidget</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/chart_widget.py" line="+104"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/chart_widget.py" line="+105"/>
         <source>Save Chart as &amp;PNG…</source>
         <translation>Зберегти діаграму як &amp;PNG…</translation>
     </message>
@@ -154,7 +154,7 @@
         <translation>Зберегти діаграму</translation>
     </message>
     <message>
-        <location line="+98"/>
+        <location line="+95"/>
         <source>PNG image (*.png)</source>
         <translation>Зображення PNG (*.png)</translation>
     </message>
@@ -175,6 +175,110 @@
 {1}</source>
         <translation>Не вдалося зберегти діаграму в {0}:
 {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ClassListPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+85"/>
+        <location line="+1"/>
+        <source>Classes</source>
+        <translation>Класи</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add…</source>
+        <translation>Додати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add a class (a folder in the project)</source>
+        <translation>Додати клас (теку в проєкті)</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rename…</source>
+        <translation>Перейменувати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete</source>
+        <translation>Видалити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the class and the copies of its photos</source>
+        <translation>Видалити клас і копії його фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+43"/>
+        <source>%n photo(s) · needs {0} more</source>
+        <translation>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+            <numerusform>%n фото · потрібно ще {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s) · {0} more recommended</source>
+        <translation>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+            <numerusform>%n фото · радимо ще {0}</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n photo(s)</source>
+        <translation>
+            <numerusform>%n фото</numerusform>
+            <numerusform>%n фото</numerusform>
+            <numerusform>%n фото</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+9"/>
+        <source>%n correction(s) among them</source>
+        <translation>
+            <numerusform>серед них %n виправлення</numerusform>
+            <numerusform>серед них %n виправлення</numerusform>
+            <numerusform>серед них %n виправлень</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+37"/>
+        <source>Add Class</source>
+        <translation>Додати клас</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Name of the new class:</source>
+        <translation>Назва нового класу:</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Rename Class</source>
+        <translation>Перейменувати клас</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New name for &apos;{0}&apos;:</source>
+        <translation>Нова назва для «{0}»:</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Delete Class</source>
+        <translation>Видалити клас</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Видалити клас «{0}» і копію його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -550,7 +654,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+263"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+264"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
@@ -590,12 +694,12 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Скасування…</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+88"/>
         <source>No misclassified images</source>
         <translation>Помилково класифікованих зображень немає</translation>
     </message>
     <message>
-        <location line="-69"/>
+        <location line="-70"/>
         <source>the {0} split</source>
         <translation>частина «{0}»</translation>
     </message>
@@ -687,7 +791,7 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+71"/>
+        <location line="+72"/>
         <source>Misclassified: %n image(s), the most confident mistakes first</source>
         <translation>
             <numerusform>Помилково класифіковано: %n зображення, найвпевненіші помилки першими</numerusform>
@@ -814,7 +918,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+197"/>
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+204"/>
         <location line="+176"/>
         <source>Export Model</source>
         <translation>Експорт моделі</translation>
@@ -1060,13 +1164,13 @@ The app may keep working. The details below are also in the log file.</source>
     </message>
     <message>
         <location line="+0"/>
-        <location line="+34"/>
+        <location line="+35"/>
         <source>No model is active yet. Wait for it to load, or choose one with Model › Open Model…</source>
         <translation>Активної моделі ще немає. Зачекайте, доки вона завантажиться, або виберіть її через «Модель › Відкрити модель…»</translation>
     </message>
     <message>
-        <location line="-43"/>
-        <location line="+22"/>
+        <location line="-44"/>
+        <location line="+23"/>
         <source>Evaluation</source>
         <translation>Оцінювання</translation>
     </message>
@@ -1084,7 +1188,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>GalleryModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-419"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-420"/>
         <source>true class: {0}; the model said: {1}</source>
         <translation>справжній клас: {0}; модель відповіла: {1}</translation>
     </message>
@@ -1235,12 +1339,12 @@ said: {1} {2}</source>
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_model.py" line="+88"/>
+        <location filename="../../infinityvision_desktop/gui/history_model.py" line="+98"/>
         <source>Name</source>
         <translation>Назва</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Folder</source>
         <translation>Тека</translation>
     </message>
@@ -1250,28 +1354,28 @@ said: {1} {2}</source>
         <translation>Клас</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Confidence</source>
         <translation>Впевненість</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+152"/>
+        <location line="+199"/>
         <source>Not sure</source>
         <translation>Невпевнено</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-198"/>
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>When</source>
         <translation>Коли</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+191"/>
         <source>(pasted)</source>
         <translation>(вставлене)</translation>
     </message>
@@ -1284,7 +1388,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryTable</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_table.py" line="+72"/>
+        <location filename="../../infinityvision_desktop/gui/history_table.py" line="+85"/>
         <source>Not sure</source>
         <translation>Невпевнено</translation>
     </message>
@@ -1292,7 +1396,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryToolBar</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+81"/>
+        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+84"/>
         <source>&amp;Open</source>
         <translation>&amp;Відкрити</translation>
     </message>
@@ -1322,7 +1426,7 @@ said: {1} {2}</source>
         <translation>Дати цьому запису власну назву (F2)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Delete</source>
         <translation>В&amp;идалити</translation>
     </message>
@@ -1332,7 +1436,7 @@ said: {1} {2}</source>
         <translation>Забути вибрані записи (Delete); файли зображень не змінюються</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Export CSV…</source>
         <translation>&amp;Експорт у CSV…</translation>
     </message>
@@ -1362,17 +1466,17 @@ said: {1} {2}</source>
         <translation>Теки {0} більше немає.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Rename</source>
         <translation>Перейменування</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Name for {0} (leave empty to use the file name):</source>
         <translation>Назва для {0} (залиште порожнім, щоб використовувати назву файлу):</translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Forgot %n entry(s). The image files were not touched.</source>
         <translation>
             <numerusform>Забуто %n запис. Файли зображень не змінено.</numerusform>
@@ -1381,7 +1485,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Clear History</source>
         <translation>Очищення історії</translation>
     </message>
@@ -1395,7 +1499,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>The history is empty. The image files were not touched.</source>
         <translation>Історія порожня. Файли зображень не змінено.</translation>
     </message>
@@ -1408,7 +1512,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+70"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+82"/>
         <source>History entries</source>
         <translation>Записи історії</translation>
     </message>
@@ -1439,22 +1543,22 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+160"/>
+        <location line="+182"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-158"/>
+        <location line="-180"/>
         <source>Opening the history…</source>
         <translation>Відкриття історії…</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+132"/>
         <source>The history file was damaged and could not be read, so it has been set aside as {0} and a new, empty history was started.</source>
         <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+49"/>
         <source>The history could not be opened: {0}</source>
         <translation>Не вдалося відкрити історію: {0}</translation>
     </message>
@@ -1488,7 +1592,7 @@ said: {1} {2}</source>
         <translation>Файли CSV (*.csv)</translation>
     </message>
     <message numerus="yes">
-        <location line="+57"/>
+        <location line="+59"/>
         <source>%Ln entry(s)</source>
         <translation>
             <numerusform>%Ln запис</numerusform>
@@ -1506,12 +1610,12 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>No entries match.</source>
         <translation>Немає відповідних записів.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Images you classify will be listed here.</source>
         <translation>Тут з’являтимуться зображення, які ви класифікуєте.</translation>
     </message>
@@ -1955,9 +2059,23 @@ said: {1} {2}</source>
     </message>
 </context>
 <context>
+    <name>ModelFileActions</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_model_file.py" line="+32"/>
+        <location line="+31"/>
+        <source>Save Model As</source>
+        <translation>Зберегти модель як</translation>
+    </message>
+    <message>
+        <location line="-30"/>
+        <source>Keras model (*.h5)</source>
+        <translation>Модель Keras (*.h5)</translation>
+    </message>
+</context>
+<context>
     <name>ModelNamePanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_output.py" line="+35"/>
+        <location filename="../../infinityvision_desktop/gui/training_output.py" line="+33"/>
         <source>Save as</source>
         <translation>Зберегти як</translation>
     </message>
@@ -2155,6 +2273,93 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     </message>
 </context>
 <context>
+    <name>PhotoGridPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+92"/>
+        <source>Photos of the selected class</source>
+        <translation>Фото вибраного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add Photos…</source>
+        <translation>Додати фото…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Add Folder…</source>
+        <translation>Додати теку…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+105"/>
+        <source>Paste</source>
+        <translation>Вставити</translation>
+    </message>
+    <message>
+        <location line="-104"/>
+        <source>Add the image or image files on the clipboard to this class</source>
+        <translation>Додати до цього класу зображення або файли зображень із буфера обміну</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Remove</source>
+        <translation>Вилучити</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Delete the selected copies from the project</source>
+        <translation>Видалити вибрані копії з проєкту</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Add a class, then drop photos here.</source>
+        <translation>Додайте клас, потім перетягніть сюди фото.</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
+        <translation>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Add Photos to &apos;{0}&apos;</source>
+        <translation>Додати фото до «{0}»</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Images ({0})</source>
+        <translation>Зображення ({0})</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Add a Folder of Photos to &apos;{0}&apos;</source>
+        <translation>Додати теку з фото до «{0}»</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The clipboard holds no image.</source>
+        <translation>У буфері обміну немає зображення.</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Remove Photos</source>
+        <translation>Вилучити фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
+        <translation>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Preferences</name>
     <message>
         <location filename="../../infinityvision_desktop/gui/i18n.py" line="+6"/>
@@ -2291,6 +2496,59 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     </message>
 </context>
 <context>
+    <name>ProjectBar</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_project_bar.py" line="+43"/>
+        <source>New Project…</source>
+        <translation>Новий проєкт…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Start a project in a new or empty folder</source>
+        <translation>Почати проєкт у новій або порожній теці</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Project…</source>
+        <translation>Відкрити проєкт…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open a folder with one sub-folder of photos per class</source>
+        <translation>Відкрити теку, у якій для кожного класу є підтека з фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recent</source>
+        <translation>Недавні</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>No project open: start one, or open a folder of class folders</source>
+        <translation>Проєкт не відкрито: почніть новий або відкрийте теку з теками класів</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Project: {0}</source>
+        <translation>Проєкт: {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>New Project: choose or create an empty folder</source>
+        <translation>Новий проєкт: виберіть або створіть порожню теку</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Open Project: a folder with one sub-folder per class</source>
+        <translation>Відкрити проєкт: тека з підтекою для кожного класу</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>No recent projects</source>
+        <translation>Недавніх проєктів немає</translation>
+    </message>
+</context>
+<context>
     <name>ReportTableModel</name>
     <message>
         <location filename="../../infinityvision_desktop/gui/model_view.py" line="-430"/>
@@ -2331,12 +2589,12 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+81"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+92"/>
         <source>File</source>
         <translation>Файл</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Class</source>
         <translation>Клас</translation>
     </message>
@@ -2346,12 +2604,12 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Впевненість</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Status</source>
         <translation>Стан</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+85"/>
         <source>unreadable</source>
         <translation>не вдалося прочитати</translation>
     </message>
@@ -2398,7 +2656,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ResumeBanner</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_resume_banner.py" line="+45"/>
+        <location filename="../../infinityvision_desktop/gui/training_resume_banner.py" line="+44"/>
         <source>Resume</source>
         <translation>Продовжити</translation>
     </message>
@@ -2568,7 +2826,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>StartFromPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_start_panel.py" line="+62"/>
+        <location filename="../../infinityvision_desktop/gui/training_start_panel.py" line="+63"/>
         <source>Start from</source>
         <translation>З чого почати</translation>
     </message>
@@ -2631,12 +2889,42 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TeachActions</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_actions.py" line="+50"/>
+        <location filename="../../infinityvision_desktop/gui/teach_actions.py" line="+59"/>
         <source>Teach</source>
         <translation>Свої класи</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+36"/>
+        <source>To correct an answer, drop the photo on a class in the Teach tab (hold it over the tab&apos;s title to open it).</source>
+        <translation>Щоб виправити відповідь, перетягніть фото на клас у вкладці «Свої класи» (затримайте його над назвою вкладки, щоб її відкрити).</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>there is no image of it to copy</source>
+        <translation>немає зображення, яке можна скопіювати</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>the photo is no longer at {0}</source>
+        <translation>фото більше немає за адресою {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a pasted image has no file</source>
+        <translation>вставлене зображення не має файлу</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} cannot be corrected: {1}, and the history holds no thumbnail of it.</source>
+        <translation>{0} не можна виправити: {1}, а мініатюри в історії немає.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0}: {1}, so its thumbnail from the history was copied into &apos;{2}&apos; of the teach project {3} as a correction. Train it again to use it.</source>
+        <translation>{0}: {1}, тому його мініатюру з історії скопійовано в клас «{2}» навчального проєкту {3} як виправлення. Навчіть модель ще раз, щоб її врахувати.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>This Is a…</source>
         <translation>Насправді це…</translation>
     </message>
@@ -2646,12 +2934,14 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Скопіювати фото в навчальний проєкт моделі як виправлення</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-94"/>
+        <location line="+6"/>
+        <location line="+52"/>
         <source>Not copied: {0}</source>
         <translation>Не скопійовано: {0}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+53"/>
         <source>{0} copied into &apos;{1}&apos; of the teach project {2} as a correction: train it again to use it.</source>
         <translation>{0} скопійовано в клас «{1}» навчального проєкту {2} як виправлення: навчіть модель ще раз, щоб його врахувати.</translation>
     </message>
@@ -2659,326 +2949,35 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TeachView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+330"/>
-        <source>New Project…</source>
-        <translation>Новий проєкт…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Start a project in a new or empty folder</source>
-        <translation>Почати проєкт у новій або порожній теці</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open Project…</source>
-        <translation>Відкрити проєкт…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open a folder with one sub-folder of photos per class</source>
-        <translation>Відкрити теку, у якій для кожного класу є підтека з фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Recent</source>
-        <translation>Недавні</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+1"/>
-        <source>Classes</source>
-        <translation>Класи</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Photos of the selected class</source>
-        <translation>Фото вибраного класу</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Photo to try</source>
-        <translation>Фото для спроби</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Probability of each class</source>
-        <translation>Імовірність кожного класу</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Confusion matrix of the held-out photos</source>
-        <translation>Матриця помилок на відкладених фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Training progress</source>
-        <translation>Перебіг навчання</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add…</source>
-        <translation>Додати…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add a class (a folder in the project)</source>
-        <translation>Додати клас (теку в проєкті)</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Rename…</source>
-        <translation>Перейменувати…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete</source>
-        <translation>Видалити</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete the class and the copies of its photos</source>
-        <translation>Видалити клас і копії його фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add Photos…</source>
-        <translation>Додати фото…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Add Folder…</source>
-        <translation>Додати теку…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+563"/>
-        <source>Paste</source>
-        <translation>Вставити</translation>
-    </message>
-    <message>
-        <location line="-562"/>
-        <source>Add the image or image files on the clipboard to this class</source>
-        <translation>Додати до цього класу зображення або файли зображень із буфера обміну</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Remove</source>
-        <translation>Вилучити</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Delete the selected copies from the project</source>
-        <translation>Видалити вибрані копії з проєкту</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+116"/>
-        <location line="+264"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+232"/>
+        <location line="+130"/>
         <source>Train</source>
         <translation>Навчити</translation>
     </message>
     <message>
-        <location line="-379"/>
-        <source>Cancel</source>
-        <translation>Скасувати</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Train Deeper…</source>
-        <translation>Навчити глибше…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Fine-tune the whole network on the project&apos;s photos (minutes, in the training dialog): for a few hundred photos a class or more</source>
-        <translation>Донавчити всю мережу на фото проєкту (хвилини, у вікні навчання): для кількох сотень фото на клас і більше</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Try it: drop a photo here</source>
-        <translation>Спробуйте: перетягніть сюди фото</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open Photo…</source>
-        <translation>Відкрити фото…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Heatmap</source>
-        <translation>Теплова карта</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Colour the photo where the model found its answer</source>
-        <translation>Розфарбувати фото там, де модель знайшла свою відповідь</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Use in Classify</source>
-        <translation>Використати для класифікації</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Make this the active model of the Classify tab</source>
-        <translation>Зробити цю модель активною на вкладці «Класифікація»</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Save Model As…</source>
-        <translation>Зберегти модель як…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Export…</source>
-        <translation>Експортувати…</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Save as .keras, .h5 or TensorFlow Lite, with its labels beside it</source>
-        <translation>Зберегти як .keras, .h5 або TensorFlow Lite, з назвами класів поруч</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Drop a photo</source>
-        <translation>Перетягніть фото</translation>
-    </message>
-    <message>
-        <location line="+0"/>
-        <source>the model answers at once</source>
-        <translation>модель відповість одразу</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <location line="+33"/>
-        <location line="+155"/>
+        <location line="-222"/>
+        <location line="+34"/>
+        <location line="+137"/>
         <source>Teach</source>
         <translation>Свої класи</translation>
     </message>
     <message>
-        <location line="-148"/>
-        <source>Train to see which classes the model mixes up.</source>
-        <translation>Навчіть модель, щоб побачити, які класи вона плутає.</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>A model trained earlier is in the project: try it, or train again.</source>
-        <translation>У проєкті є модель, навчена раніше: спробуйте її або навчіть ще раз.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <location line="+433"/>
+        <location line="-121"/>
         <source>Add Class</source>
         <translation>Додати клас</translation>
     </message>
     <message>
-        <location line="-424"/>
-        <location line="+433"/>
+        <location line="+3"/>
         <source>Rename Class</source>
         <translation>Перейменувати клас</translation>
     </message>
     <message>
-        <location line="-424"/>
-        <location line="+435"/>
+        <location line="+3"/>
         <source>Delete Class</source>
         <translation>Видалити клас</translation>
     </message>
     <message>
-        <location line="-404"/>
-        <source>Training…</source>
-        <translation>Навчання…</translation>
-    </message>
-    <message>
-        <location line="+24"/>
-        <source>Stopping…</source>
-        <translation>Зупинка…</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>Dropped image</source>
-        <translation>Перетягнуте зображення</translation>
-    </message>
-    <message>
-        <location line="+41"/>
-        <source>No project open: start one, or open a folder of class folders</source>
-        <translation>Проєкт не відкрито: почніть новий або відкрийте теку з теками класів</translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Make a few classes, put about 20 photos in each, press Train.</source>
-        <translation>Створіть кілька класів, додайте в кожен приблизно 20 фото і натисніть «Навчити».</translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Project: {0}</source>
-        <translation>Проєкт: {0}</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+12"/>
-        <source>%n photo(s) · needs {0} more</source>
-        <translation>
-            <numerusform>%n фото · потрібно ще {0}</numerusform>
-            <numerusform>%n фото · потрібно ще {0}</numerusform>
-            <numerusform>%n фото · потрібно ще {0}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s) · {0} more recommended</source>
-        <translation>
-            <numerusform>%n фото · радимо ще {0}</numerusform>
-            <numerusform>%n фото · радимо ще {0}</numerusform>
-            <numerusform>%n фото · радимо ще {0}</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>%n photo(s)</source>
-        <translation>
-            <numerusform>%n фото</numerusform>
-            <numerusform>%n фото</numerusform>
-            <numerusform>%n фото</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location line="+6"/>
-        <source>%n correction(s) among them</source>
-        <translation>
-            <numerusform>серед них %n виправлення</numerusform>
-            <numerusform>серед них %n виправлення</numerusform>
-            <numerusform>серед них %n виправлень</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+17"/>
-        <source>Not ready: {0}.</source>
-        <translation>Ще не готово: {0}.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>The project changed since the last training: train again.</source>
-        <translation>Проєкт змінився після останнього навчання: навчіть модель ще раз.</translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Ready: press Train.</source>
-        <translation>Готово: натисніть «Навчити».</translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add a class, then drop photos here.</source>
-        <translation>Додайте клас, потім перетягніть сюди фото.</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+7"/>
-        <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
-        <translation>
-            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
-            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
-            <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+66"/>
+        <location line="+139"/>
         <location line="+4"/>
         <source>Add Photos</source>
         <translation>Додати фото</translation>
@@ -2993,55 +2992,55 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Looking at the photos: {0} of {1}</source>
-        <translation>Модель розглядає фото: {0} з {1}</translation>
+        <location line="+53"/>
+        <source>Remove Photos</source>
+        <translation>Вилучити фото</translation>
+    </message>
+    <message>
+        <location line="-18"/>
+        <source>Saved as {0}</source>
+        <translation>Збережено як {0}</translation>
+    </message>
+</context>
+<context>
+    <name>TrainPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_train_panel.py" line="+79"/>
+        <source>Confusion matrix of the held-out photos</source>
+        <translation>Матриця помилок на відкладених фото</translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Fitting and cross-validating…</source>
-        <translation>Навчання і перехресна перевірка…</translation>
+        <source>Training progress</source>
+        <translation>Перебіг навчання</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <source>Saving the model…</source>
-        <translation>Збереження моделі…</translation>
+        <location line="+1"/>
+        <source>Train</source>
+        <translation>Навчити</translation>
     </message>
     <message>
-        <location line="+21"/>
-        <source>Training cancelled: the previous model is unchanged.</source>
-        <translation>Навчання скасовано: попередня модель не змінилася.</translation>
+        <location line="+1"/>
+        <source>Cancel</source>
+        <translation>Скасувати</translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>{0} of held-out photos right</source>
-        <translation>Правильно {0} відкладених фото</translation>
+        <location line="+1"/>
+        <source>Train Deeper…</source>
+        <translation>Навчити глибше…</translation>
     </message>
-    <message numerus="yes">
-        <location line="+2"/>
-        <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
-        <translation>
-            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
-            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
-            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
-        </translation>
+    <message>
+        <location line="+1"/>
+        <source>Fine-tune the whole network on the project&apos;s photos (minutes, in the training dialog): for a few hundred photos a class or more</source>
+        <translation>Донавчити всю мережу на фото проєкту (хвилини, у вікні навчання): для кількох сотень фото на клас і більше</translation>
     </message>
-    <message numerus="yes">
+    <message>
         <location line="+3"/>
-        <source>%n correction(s) used.</source>
-        <translation>
-            <numerusform>Враховано %n виправлення.</numerusform>
-            <numerusform>Враховано %n виправлення.</numerusform>
-            <numerusform>Враховано %n виправлень.</numerusform>
-        </translation>
+        <source>Train to see which classes the model mixes up.</source>
+        <translation>Навчіть модель, щоб побачити, які класи вона плутає.</translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Not trained: {0}</source>
-        <translation>Не навчено: {0}</translation>
-    </message>
-    <message>
-        <location line="+6"/>
+        <location line="+22"/>
         <source>add at least two classes</source>
         <translation>додайте щонайменше два класи</translation>
     </message>
@@ -3056,7 +3055,90 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>у кожному класі має бути щонайменше {0} фото: {1}</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
+        <source>Make a few classes, put about 20 photos in each, press Train.</source>
+        <translation>Створіть кілька класів, додайте в кожен приблизно 20 фото і натисніть «Навчити».</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Not ready: {0}.</source>
+        <translation>Ще не готово: {0}.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The project changed since the last training: train again.</source>
+        <translation>Проєкт змінився після останнього навчання: навчіть модель ще раз.</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Ready: press Train.</source>
+        <translation>Готово: натисніть «Навчити».</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A model trained earlier is in the project: try it, or train again.</source>
+        <translation>У проєкті є модель, навчена раніше: спробуйте її або навчіть ще раз.</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Training…</source>
+        <translation>Навчання…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Stopping…</source>
+        <translation>Зупинка…</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Looking at the photos: {0} of {1}</source>
+        <translation>Модель розглядає фото: {0} з {1}</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fitting and cross-validating…</source>
+        <translation>Навчання і перехресна перевірка…</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Saving the model…</source>
+        <translation>Збереження моделі…</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Training cancelled: the previous model is unchanged.</source>
+        <translation>Навчання скасовано: попередня модель не змінилася.</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Not trained: {0}</source>
+        <translation>Не навчено: {0}</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} of held-out photos right</source>
+        <translation>Правильно {0} відкладених фото</translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
+        <translation>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+            <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n correction(s) used.</source>
+        <translation>
+            <numerusform>Враховано %n виправлення.</numerusform>
+            <numerusform>Враховано %n виправлення.</numerusform>
+            <numerusform>Враховано %n виправлень.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+9"/>
         <source>{0}-fold cross-validation</source>
         <translation>перехресна перевірка на {0} частинах</translation>
     </message>
@@ -3065,112 +3147,11 @@ No starts again from the beginning and discards that checkpoint.</source>
         <source>a stratified {0}% split</source>
         <translation>стратифікована частка {0}%</translation>
     </message>
-    <message>
-        <location line="+13"/>
-        <source>Not sure: looks most like {0} ({1})</source>
-        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
-    </message>
-    <message>
-        <location line="+36"/>
-        <source>New Project: choose or create an empty folder</source>
-        <translation>Новий проєкт: виберіть або створіть порожню теку</translation>
-    </message>
-    <message>
-        <location line="+6"/>
-        <source>Open Project: a folder with one sub-folder per class</source>
-        <translation>Відкрити проєкт: тека з підтекою для кожного класу</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>No recent projects</source>
-        <translation>Недавніх проєктів немає</translation>
-    </message>
-    <message>
-        <location line="+39"/>
-        <source>Name of the new class:</source>
-        <translation>Назва нового класу:</translation>
-    </message>
-    <message>
-        <location line="+9"/>
-        <source>New name for &apos;{0}&apos;:</source>
-        <translation>Нова назва для «{0}»:</translation>
-    </message>
-    <message numerus="yes">
-        <location line="+12"/>
-        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Видалити клас «{0}» і копію його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити клас «{0}» і копії його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Add Photos to &apos;{0}&apos;</source>
-        <translation>Додати фото до «{0}»</translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <location line="+56"/>
-        <source>Images ({0})</source>
-        <translation>Зображення ({0})</translation>
-    </message>
-    <message>
-        <location line="-49"/>
-        <source>Add a Folder of Photos to &apos;{0}&apos;</source>
-        <translation>Додати теку з фото до «{0}»</translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>The clipboard holds no image.</source>
-        <translation>У буфері обміну немає зображення.</translation>
-    </message>
-    <message>
-        <location line="+7"/>
-        <location line="+7"/>
-        <source>Remove Photos</source>
-        <translation>Вилучити фото</translation>
-    </message>
-    <message numerus="yes">
-        <location line="-6"/>
-        <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
-        <translation>
-            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
-            <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
-        </translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Try a Photo</source>
-        <translation>Спробувати фото</translation>
-    </message>
-    <message>
-        <location line="+11"/>
-        <location line="+17"/>
-        <source>Save Model As</source>
-        <translation>Зберегти модель як</translation>
-    </message>
-    <message>
-        <location line="-17"/>
-        <source>Keras model (*.h5)</source>
-        <translation>Модель Keras (*.h5)</translation>
-    </message>
-    <message>
-        <location line="+13"/>
-        <source>Saved as {0}</source>
-        <translation>Збережено як {0}</translation>
-    </message>
-    <message>
-        <location line="+27"/>
-        <source>Answering…</source>
-        <translation>Модель відповідає…</translation>
-    </message>
 </context>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/training_charts.py" line="+119"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/training_charts.py" line="+118"/>
         <source>epoch</source>
         <translation>епоха</translation>
     </message>
@@ -3334,7 +3315,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TrainingDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+145"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+148"/>
         <source>Train or Fine-tune a Model</source>
         <translation>Навчання або донавчання моделі</translation>
     </message>
@@ -3456,7 +3437,7 @@ No starts again from the beginning and discards that checkpoint.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+33"/>
+        <location line="+32"/>
         <source>The held-out evaluation appears here when training ends.</source>
         <translation>Оцінювання на відкладених даних з’явиться тут, коли навчання завершиться.</translation>
     </message>
@@ -3650,7 +3631,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TrainingSettingsPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_settings_panel.py" line="+115"/>
+        <location filename="../../infinityvision_desktop/gui/training_settings_panel.py" line="+94"/>
         <source>Advanced: training settings</source>
         <translation>Додатково: параметри навчання</translation>
     </message>
@@ -3795,7 +3776,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Змішана точність:</translation>
     </message>
     <message>
-        <location line="+84"/>
+        <location line="+87"/>
         <source>Fine-tune epochs (stage 2):</source>
         <translation>Епох донавчання (етап 2):</translation>
     </message>
@@ -3803,6 +3784,99 @@ No starts again from the beginning and discards that checkpoint.</source>
         <location line="+0"/>
         <source>Epochs:</source>
         <translation>Епох:</translation>
+    </message>
+</context>
+<context>
+    <name>TryPanel</name>
+    <message>
+        <location filename="../../infinityvision_desktop/gui/teach_try_panel.py" line="+91"/>
+        <source>Photo to try</source>
+        <translation>Фото для спроби</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Probability of each class</source>
+        <translation>Імовірність кожного класу</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Try it: drop a photo here</source>
+        <translation>Спробуйте: перетягніть сюди фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Photo…</source>
+        <translation>Відкрити фото…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Heatmap</source>
+        <translation>Теплова карта</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Colour the photo where the model found its answer</source>
+        <translation>Розфарбувати фото там, де модель знайшла свою відповідь</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Use in Classify</source>
+        <translation>Використати для класифікації</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make this the active model of the Classify tab</source>
+        <translation>Зробити цю модель активною на вкладці «Класифікація»</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save Model As…</source>
+        <translation>Зберегти модель як…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Export…</source>
+        <translation>Експортувати…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save as .keras, .h5 or TensorFlow Lite, with its labels beside it</source>
+        <translation>Зберегти як .keras, .h5 або TensorFlow Lite, з назвами класів поруч</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Drop a photo</source>
+        <translation>Перетягніть фото</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>the model answers at once</source>
+        <translation>модель відповість одразу</translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Dropped image</source>
+        <translation>Перетягнуте зображення</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Answering…</source>
+        <translation>Модель відповідає…</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Not sure: looks most like {0} ({1})</source>
+        <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Try a Photo</source>
+        <translation>Спробувати фото</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Images ({0})</source>
+        <translation>Зображення ({0})</translation>
     </message>
 </context>
 <context>
