@@ -156,7 +156,9 @@ def test_rows_dragged_onto_a_teach_class_are_copied_there_as_corrections(window,
     table = window.results_table
 
     def row_mime(name):  # what the table hands a drag of that row (QAbstractItemView.startDrag asks the model)
-        return table.model().mimeData([table.proxy.mapFromSource(window.results_model.index_of(rows[name].key))])
+        index = table.proxy.mapFromSource(window.results_model.index_of(rows[name].key))
+        assert table.dragEnabled() and table.model().flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+        return table.model().mimeData([index])
 
     # in the Classify tab a dragged row is no file to classify: refused, with where to take it instead
     window.tabs.setCurrentWidget(window.classify_view)
@@ -207,7 +209,9 @@ def test_rows_dragged_onto_a_teach_class_are_copied_there_as_corrections(window,
     photos[1].unlink()
     position = history_position(history, "0001_dog.png")
     entry = history.model.entry(position)
-    gone = history.model.mimeData([history.model.index(position, 1)])
+    index = history.model.index(position, 1)
+    assert history.table.dragEnabled() and history.model.flags(index) & Qt.ItemFlag.ItemIsDragEnabled
+    gone = history.model.mimeData([index])
     wanted = other_class(entry.label)
     with qtbot.waitSignal(teach.sig_project_changed, timeout=10_000):
         assert drop(teach.class_list.viewport(), gone, class_position(teach, wanted))
