@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QSizePolicy,
     QSpinBox,
     QStyle,
@@ -51,8 +50,6 @@ class HistoryView(QWidget):
 
     sig_open_requested = Signal(object, object)
     """Show an entry again in the Classify tab: its HistoryRow and stored thumbnail (RGB uint8) or None."""
-    sig_context_menu = Signal(QMenu)
-    """The entries' context menu, about to be shown: add actions on `selected_entries()` (connect directly)."""
     sig_store_ready = Signal()
     """The database is open and the first page shown, or it could not be opened (see message_text())."""
 
@@ -180,7 +177,6 @@ class HistoryView(QWidget):
         self.forget_spin.valueChanged.connect(self._on_forget_spin_value_changed)
         self.model.sig_reloaded.connect(self._on_model_reloaded)
         self.toolbar.sig_open_requested.connect(self.sig_open_requested)
-        self.toolbar.sig_context_menu.connect(self.sig_context_menu)
         self.toolbar.sig_message.connect(self._on_toolbar_message)
         self.toolbar.sig_store_changed.connect(self._on_toolbar_store_changed)
 

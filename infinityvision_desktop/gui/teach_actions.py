@@ -62,7 +62,7 @@ class TeachActions(QObject):
         table = window.results_table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.customContextMenuRequested.connect(self._on_results_context_menu_requested)
-        window.history_view.sig_context_menu.connect(self._on_history_view_context_menu)
+        window.history_view.toolbar.sig_context_menu.connect(self._on_history_context_menu)
         # A row dragged from Classify or the History reaches the Teach tab's classes through the tab bar:
         # held over a tab's title, the drag opens that tab.
         tab_bar = window.tabs.tabBar()
@@ -142,7 +142,7 @@ class TeachActions(QObject):
     # --- corrections in the History ---
 
     @Slot(QMenu)
-    def _on_history_view_context_menu(self, menu: QMenu) -> None:
+    def _on_history_context_menu(self, menu: QMenu) -> None:
         """ "This Is a…" in the History's menu, for one entry: the classes of the model that answered it."""
         entries = self.window.history_view.selected_entries()
         if len(entries) == 1 and entries[0].probabilities:

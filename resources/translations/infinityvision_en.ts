@@ -174,7 +174,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+291"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+287"/>
         <source>Exported %n entry(s) to {0}</source>
         <translation>
             <numerusform>Exported %n entry to {0}</numerusform>

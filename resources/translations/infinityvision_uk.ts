@@ -1512,7 +1512,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+82"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+79"/>
         <source>History entries</source>
         <translation>Записи історії</translation>
     </message>
@@ -1543,17 +1543,17 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+182"/>
+        <location line="+181"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-180"/>
+        <location line="-179"/>
         <source>Opening the history…</source>
         <translation>Відкриття історії…</translation>
     </message>
     <message>
-        <location line="+132"/>
+        <location line="+131"/>
         <source>The history file was damaged and could not be read, so it has been set aside as {0} and a new, empty history was started.</source>
         <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
     </message>
