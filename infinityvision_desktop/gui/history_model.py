@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import enum
 import logging
+import os
 import sqlite3
 from collections import OrderedDict
 from datetime import datetime
 
 import numpy as np
-from PySide6.QtCore import QAbstractTableModel, QDateTime, QLocale, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDateTime, QLocale, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 
 from infinityvision_desktop.core.history import HistoryError, HistoryFilter, HistoryRow, HistoryStore, decode_thumbnail
+from infinityvision_desktop.core.teach.project import AnsweredImage
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name
+from infinityvision_desktop.gui.teach_drops import ANSWERS_MIME, answers_mime_data
 from infinityvision_desktop.gui.widgets.probability_chart import percent_text
 
 log = logging.getLogger(__name__)
@@ -192,6 +195,40 @@ class HistoryModel(QAbstractTableModel):
             log.exception("history: reading a thumbnail failed")
             return None
         return decode_thumbnail(data) if data else None
+
+    def answered_images(self, entries: list[HistoryRow]) -> list[AnsweredImage]:
+        """Entries as images to copy into a class (a correction): the photo while it is there, else the
+        stored thumbnail the table shows (96 px: more than a 32 px model ever saw of it); `data` is None
+        for an entry that has neither."""
+        gone = {entry.id for entry in entries if not (entry.path and os.path.isfile(entry.path))}
+        thumbnails = {}
+        if gone and self._store is not None:
+            try:
+                thumbnails = self._store.thumbnails(sorted(gone))
+            except DATABASE_ERRORS:
+                log.exception("history: reading thumbnails failed")
+        return [
+            AnsweredImage(entry.label, f"{os.path.splitext(entry.file_name)[0]}.jpg", data=thumbnails.get(entry.id))
+            if entry.id in gone
+            else AnsweredImage(entry.label, entry.file_name, path=entry.path)
+            for entry in entries
+        ]
+
+    # --- dragged out (onto a class of the Teach tab, or as files elsewhere) ---
+
+    def flags(self, index):
+        flags = super().flags(index)
+        return flags | Qt.ItemFlag.ItemIsDragEnabled if index.isValid() else flags
+
+    def mimeTypes(self) -> list[str]:
+        return [ANSWERS_MIME, "text/uri-list"]
+
+    def mimeData(self, indexes) -> QMimeData:
+        positions = sorted({index.row() for index in indexes if index.isValid()})
+        return answers_mime_data(self.answered_images([self._rows[position] for position in positions]))
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction
 
     # --- Qt model interface ---
 

@@ -14,7 +14,8 @@ from infinityvision_desktop.gui.history_model import ICON_SIDE, Column, HistoryM
 
 
 class HistoryTable(QTableView):
-    """The entries; Return opens, F2 renames, Delete forgets; a line of text when there are none."""
+    """The entries; Return opens, F2 renames, Delete forgets; selected rows drag out as their photos (onto a
+    class of the Teach tab: a correction); a line of text when there are none."""
 
     sig_activate_requested = Signal()
     """Return or Enter on the table."""
@@ -40,6 +41,9 @@ class HistoryTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.setDragEnabled(True)  # entries onto a class of the Teach tab: "this is a ..."
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setWordWrap(False)

@@ -29,6 +29,9 @@ class HistoryToolBar(QToolBar):
     """Something to tell the user above the table: the text and its kind, "info", "warning" or "error"."""
     sig_store_changed = Signal()
     """Entries were renamed or forgotten: the tab lists them again (the selection is set afterwards)."""
+    sig_context_menu = Signal(QMenu)
+    """The table's context menu, about to be shown for the selected entries: other tabs add their actions
+    (the Teach tab's "This Is a…"). Connect directly: the menu is shown right after."""
 
     def __init__(self, table: HistoryTable, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -212,4 +215,5 @@ class HistoryToolBar(QToolBar):
             menu.addAction(act)
         menu.addSeparator()
         menu.addAction(self.delete_action)
+        self.sig_context_menu.emit(menu)
         menu.popup(self._table.viewport().mapToGlobal(position))

@@ -46,6 +46,8 @@ class ClassListPanel(QWidget):
     """A class the user confirmed to delete."""
     sig_paths_dropped = Signal(str, object)
     """Files or folders dropped on a class: its name and the paths."""
+    sig_answers_dropped = Signal(str, object)
+    """Classified images (from Classify or the History) dropped on a class: its name and the AnsweredImages."""
 
     def __init__(self, thumbnails: ThumbnailCache, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -58,7 +60,7 @@ class ClassListPanel(QWidget):
         self.class_list.setMinimumWidth(190)
         self.class_list.setIconSize(QSize(CLASS_ICON_SIDE, CLASS_ICON_SIDE))
         self.class_list.setSpacing(3)
-        self.class_drops = DropFilter(self.class_list)
+        self.class_drops = DropFilter(self.class_list, answers=True)  # a row dropped on a class: "this is a ..."
         self.add_class_button = QPushButton()
         self.rename_class_button = QPushButton()
         self.delete_class_button = QPushButton()
@@ -72,6 +74,7 @@ class ClassListPanel(QWidget):
         layout.addLayout(buttons)
         self.class_list.currentItemChanged.connect(self._on_class_list_current_item_changed)
         self.class_drops.sig_paths.connect(self._on_class_drops_paths)
+        self.class_drops.sig_answers.connect(self._on_class_drops_answers)
         self.add_class_button.clicked.connect(self._on_add_class_button_clicked)
         self.rename_class_button.clicked.connect(self._on_rename_class_button_clicked)
         self.delete_class_button.clicked.connect(self._on_delete_class_button_clicked)
@@ -164,6 +167,13 @@ class ClassListPanel(QWidget):
         if item is not None:
             self.select_class(item.data(CLASS_ROLE))
             self.sig_paths_dropped.emit(item.data(CLASS_ROLE), paths)
+
+    @Slot(object, object)
+    def _on_class_drops_answers(self, images, position) -> None:
+        item = self.class_list.itemAt(position) or self.class_list.currentItem()
+        if item is not None:
+            self.select_class(item.data(CLASS_ROLE))
+            self.sig_answers_dropped.emit(item.data(CLASS_ROLE), images)
 
     @Slot(object)
     def _on_thumbnails_icons(self, icons) -> None:

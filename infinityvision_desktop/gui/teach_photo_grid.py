@@ -36,6 +36,8 @@ class PhotoGridPanel(QWidget):
     """Files or folders to copy into a class: its name and the paths."""
     sig_data_added = Signal(str, object, str)
     """An image without a file (dropped from a browser, pasted) for a class: its name, PNG bytes, a file name."""
+    sig_answers_added = Signal(str, object)
+    """Classified images dragged from Classify or the History for a class: its name and the AnsweredImages."""
     sig_remove_requested = Signal(object)
     """Photos of the project the user confirmed to delete (their paths)."""
     sig_try_requested = Signal(str)
@@ -59,7 +61,7 @@ class PhotoGridPanel(QWidget):
         self.image_grid.setUniformItemSizes(True)
         self.image_grid.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.image_grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.image_drops = DropFilter(self.image_grid)
+        self.image_drops = DropFilter(self.image_grid, answers=True)
         self.add_images_button = QPushButton()
         self.add_folder_button = QPushButton()
         self.paste_button = QPushButton()
@@ -76,6 +78,7 @@ class PhotoGridPanel(QWidget):
         layout.addLayout(buttons)
         self.image_drops.sig_paths.connect(self.drop_paths)
         self.image_drops.sig_image.connect(self.drop_image)
+        self.image_drops.sig_answers.connect(self.drop_answers)
         self.add_images_button.clicked.connect(self._on_add_images_button_clicked)
         self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
         self.paste_button.clicked.connect(self._on_paste_button_clicked)
@@ -141,6 +144,12 @@ class PhotoGridPanel(QWidget):
     def drop_image(self, image: QImage) -> None:
         if self._class_name is not None:
             self.sig_data_added.emit(self._class_name, png_bytes(image), "dropped.png")
+
+    @Slot(object, object)
+    def drop_answers(self, images, position=None) -> None:
+        """Classified images dropped here (or elsewhere in the tab): into the class shown, as corrections."""
+        if self._class_name is not None:
+            self.sig_answers_added.emit(self._class_name, images)
 
     def _update_buttons(self) -> None:
         has_class = self._class_name is not None

@@ -4,7 +4,9 @@ Under the project bar (gui.teach_project_bar), three columns: the project's clas
 more photos each needs (gui.teach_class_list), the selected class's photos as thumbnails
 (gui.teach_photo_grid), and Train with its held-out accuracy and confusion matrix
 (gui.teach_train_panel) above the try-it area (gui.teach_try_panel). The project is a folder of
-class folders on disk (core.teach); photos dropped, pasted or opened are copied in, never moved.
+class folders on disk (core.teach); photos dropped, pasted or opened are copied in, never moved. A
+row of the Classify results or the History dropped on a class is a correction when the model said
+another class (gui.teach_drops).
 
 TeachView composes the panels and is the one place that changes the project and talks to the
 workers: a panel asks by a signal, the view answers with plain method calls. Thin: every decision
@@ -97,7 +99,7 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
         layout.addWidget(self.scroll_area)
 
         # photos dropped anywhere else in the tab go to the selected class too, not to Classify's list
-        self.tab_drops = DropFilter(self)
+        self.tab_drops = DropFilter(self, answers=True)
         self._apply_scheme()
 
     def _connect_signals(self) -> None:
@@ -108,9 +110,11 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
         classes.sig_rename_requested.connect(self.rename_class)
         classes.sig_delete_requested.connect(self.delete_class)
         classes.sig_paths_dropped.connect(self.add_images)
+        classes.sig_answers_dropped.connect(self.add_answered)
         photos = self.photos_panel
         photos.sig_paths_added.connect(self.add_images)
         photos.sig_data_added.connect(self.add_image_data)
+        photos.sig_answers_added.connect(self.add_answered)
         photos.sig_remove_requested.connect(self._on_photos_panel_remove_requested)
         photos.sig_try_requested.connect(self._on_photos_panel_try_requested)
         photos.sig_message.connect(self._tell)
@@ -118,6 +122,7 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
         self._model_file.sig_saved.connect(self._on_model_file_saved)
         self.tab_drops.sig_paths.connect(photos.drop_paths)
         self.tab_drops.sig_image.connect(photos.drop_image)
+        self.tab_drops.sig_answers.connect(photos.drop_answers)
         self.train_panel.sig_train_requested.connect(self.train)
         self.train_panel.sig_cancel_requested.connect(self.cancel_training)
         self.train_panel.sig_deeper_requested.connect(self._on_train_panel_deeper_requested)
@@ -206,6 +211,11 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
 
     def add_image_data(self, class_name: str, data: bytes, name: str = "pasted.png") -> None:
         self._start_copy(CopyImagesWorker(str(self.project.folder), class_name, data=data, data_name=name))
+
+    def add_answered(self, class_name: str, images: list) -> None:
+        """Copy classified images (core.teach.project.AnsweredImage, dragged from Classify or the History)
+        into a class; those the model answered as another class are marked as corrections."""
+        self._start_copy(CopyImagesWorker(str(self.project.folder), class_name, answered=images))
 
     def selected_class(self) -> str | None:
         return self.classes_panel.selected_class()

@@ -257,7 +257,8 @@ def _decode(item: ImageItem) -> np.ndarray:
 
 
 class CopyImagesWorker(Worker):
-    """Copies image files and folders (or pasted image bytes) into a class of a project."""
+    """Copies image files and folders (or pasted image bytes, or classified images: `answered`, marked as
+    corrections where the model said another class) into a class of a project."""
 
     sig_copied = Signal(str, object)
     """The class and the core.teach.AddReport (copies made, files skipped with reasons)."""
@@ -271,10 +272,12 @@ class CopyImagesWorker(Worker):
         paths: list[str] = (),
         data: bytes | None = None,
         data_name: str = "pasted.png",
+        answered: list = (),
     ) -> None:
         super().__init__()
         self.folder, self.class_name, self.paths = folder, class_name, list(paths)
         self.data, self.data_name = data, data_name
+        self.answered = list(answered)  # core.teach.project.AnsweredImage
 
     def work(self) -> None:
         from infinityvision_desktop.core.teach import AddReport, TeachError, TeachProject
@@ -283,6 +286,8 @@ class CopyImagesWorker(Worker):
         try:
             if self.data is not None:
                 report = AddReport((project.add_image_data(self.class_name, self.data, self.data_name),))
+            elif self.answered:
+                report = project.add_answered(self.class_name, self.answered)
             else:
                 report = project.add_images(self.class_name, self.paths)
         except TeachError as exc:

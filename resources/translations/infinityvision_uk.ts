@@ -4,17 +4,17 @@
 <context>
     <name>AboutDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/about_dialog.py" line="+130"/>
+        <location filename="../../infinityvision_desktop/gui/about_dialog.py" line="+157"/>
         <source>About InfinityVision</source>
         <translation>Про InfinityVision</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Tells what is in a photo among the ten CIFAR-10 classes, and how sure it is; shows how the model learned, and retrains it on your own pictures.</source>
         <translation>Визначає, який із десяти класів CIFAR-10 зображено на фото і наскільки певна відповідь; показує, як навчалася модель, і донавчає її на ваших власних зображеннях.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Versions</source>
         <translation>Версії</translation>
     </message>
@@ -44,12 +44,12 @@
         <translation>Назва:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>File:</source>
         <translation>Файл:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Architecture:</source>
         <translation>Архітектура:</translation>
     </message>
@@ -59,7 +59,7 @@
         <translation>Точність на тесті:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Date trained:</source>
         <translation>Дата навчання:</translation>
     </message>
@@ -69,12 +69,12 @@
         <translation>Команда навчання:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Data:</source>
         <translation>Дані:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Training images:</source>
         <translation>Навчальних зображень:</translation>
     </message>
@@ -84,7 +84,7 @@
         <translation>Час навчання:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Pretrained weights:</source>
         <translation>Попередньо навчені ваги:</translation>
     </message>
@@ -95,33 +95,33 @@
     </message>
     <message>
         <location line="+5"/>
-        <location line="+9"/>
+        <location line="+13"/>
         <location line="+1"/>
         <source>unknown</source>
         <translation>невідомо</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-10"/>
         <source>{0}; license: {1}</source>
         <translation>{0}; ліцензія: {1}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>{0} on the test split</source>
         <translation>{0} на тестовій вибірці</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>not evaluated</source>
         <translation>не оцінено</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>{0} (and {1} held out for validation)</source>
         <translation>{0} (і ще {1} відкладено для валідації)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>{0} min</source>
         <translation>{0} хв</translation>
     </message>
@@ -129,7 +129,7 @@
 <context>
     <name>ChartWidget</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/chart_widget.py" line="+105"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/chart_widget.py" line="+119"/>
         <source>Save Chart as &amp;PNG…</source>
         <translation>Зберегти діаграму як &amp;PNG…</translation>
     </message>
@@ -154,7 +154,7 @@
         <translation>Зберегти діаграму</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+96"/>
         <source>PNG image (*.png)</source>
         <translation>Зображення PNG (*.png)</translation>
     </message>
@@ -165,12 +165,12 @@
     </message>
     <message>
         <location line="+1"/>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Save Chart</source>
         <translation>Збереження діаграми</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>The chart could not be saved to {0}:
 {1}</source>
         <translation>Не вдалося зберегти діаграму в {0}:
@@ -180,7 +180,7 @@
 <context>
     <name>ClassListPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+70"/>
+        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+85"/>
         <location line="+1"/>
         <source>Classes</source>
         <translation>Класи</translation>
@@ -247,7 +247,7 @@
         </translation>
     </message>
     <message>
-        <location line="+30"/>
+        <location line="+37"/>
         <source>Add Class</source>
         <translation>Додати клас</translation>
     </message>
@@ -257,7 +257,7 @@
         <translation>Назва нового класу:</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Rename Class</source>
         <translation>Перейменувати клас</translation>
     </message>
@@ -267,12 +267,12 @@
         <translation>Нова назва для «{0}»:</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+12"/>
         <source>Delete Class</source>
         <translation>Видалити клас</translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
         <translation>
             <numerusform>Видалити клас «{0}» і копію його %n фото в проєкті? Фото, з яких їх додано, залишаться на місці.</numerusform>
@@ -284,7 +284,7 @@
 <context>
     <name>ClassNames</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/i18n.py" line="+155"/>
+        <location filename="../../infinityvision_desktop/gui/i18n.py" line="+161"/>
         <source>airplane</source>
         <translation>літак</translation>
     </message>
@@ -337,12 +337,12 @@
 <context>
     <name>ClassifySession</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/session.py" line="+151"/>
+        <location filename="../../infinityvision_desktop/gui/session.py" line="+152"/>
         <source>file not found</source>
         <translation>файл не знайдено</translation>
     </message>
     <message>
-        <location line="+96"/>
+        <location line="+97"/>
         <source>Pasted image {0}</source>
         <translation>Вставлене зображення {0}</translation>
     </message>
@@ -384,7 +384,7 @@
         <translation>Скасовано. Класифіковано: {0}, пропущено: {1}, не класифіковано: {2}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>{0} classified, {1} skipped</source>
         <translation>Класифіковано: {0}, пропущено: {1}</translation>
     </message>
@@ -427,17 +427,17 @@
         <translation>Немає моделі</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>looked for {0}</source>
         <translation>шукали {0}</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>No model available: looked for {0} ({1}).</source>
         <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+13"/>
         <source>Could not load {0}: {1}. Still using {2}.</source>
         <translation>Не вдалося завантажити {0}: {1}. Далі використовується {2}.</translation>
     </message>
@@ -475,7 +475,7 @@
         <translation>Очікування моделі…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Waiting for the model to load…</source>
         <translation>Очікування завантаження моделі…</translation>
     </message>
@@ -516,7 +516,7 @@
         <translation>Немає доступної моделі: шукали {0} ({1}).</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+19"/>
         <source>None of the ten: looks like {0}</source>
         <translation>Жоден із десяти класів: схоже на {0}</translation>
     </message>
@@ -526,7 +526,7 @@
         <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>{0}, {1}</source>
         <translation>{0}, {1}</translation>
     </message>
@@ -534,8 +534,8 @@
 <context>
     <name>ComparisonChart</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/evaluation_charts.py" line="+240"/>
-        <location line="+20"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/evaluation_charts.py" line="+254"/>
+        <location line="+23"/>
         <source>No models to compare yet.</source>
         <translation>Поки що немає моделей для порівняння.</translation>
     </message>
@@ -545,7 +545,7 @@
         <translation>не оцінено</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+18"/>
         <source>test accuracy</source>
         <translation>точність на тесті</translation>
     </message>
@@ -553,7 +553,7 @@
 <context>
     <name>ConfusionMatrixChart</name>
     <message>
-        <location line="-245"/>
+        <location line="-269"/>
         <source>Row-normalised</source>
         <translation>Частки за рядками</translation>
     </message>
@@ -563,7 +563,7 @@
         <translation>Показати кожен рядок як частки його справжнього класу (на діагоналі — повнота)</translation>
     </message>
     <message>
-        <location line="+109"/>
+        <location line="+112"/>
         <source>predicted</source>
         <translation>передбачено</translation>
     </message>
@@ -573,7 +573,7 @@
         <translation>справжній клас</translation>
     </message>
     <message>
-        <location line="+50"/>
+        <location line="+57"/>
         <source>row-normalised</source>
         <translation>частки за рядками</translation>
     </message>
@@ -586,7 +586,7 @@
 <context>
     <name>DateRangeFilter</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_filters.py" line="+152"/>
+        <location filename="../../infinityvision_desktop/gui/history_filters.py" line="+159"/>
         <source>From</source>
         <translation>Від</translation>
     </message>
@@ -618,7 +618,7 @@
 <context>
     <name>ErrorDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/errors.py" line="+56"/>
+        <location filename="../../infinityvision_desktop/gui/errors.py" line="+63"/>
         <source>InfinityVision: unexpected error</source>
         <translation>InfinityVision: неочікувана помилка</translation>
     </message>
@@ -633,7 +633,7 @@
         <translation>Подробиці помилки</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Something went wrong that should not have: {0}
 
 The app may keep working. The details below are also in the log file.</source>
@@ -642,7 +642,7 @@ The app may keep working. The details below are also in the log file.</source>
 Програма, імовірно, працюватиме далі. Подробиці нижче також записано в журнал.</translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+6"/>
         <source>%n unexpected error(s) occurred; the details of each are below.</source>
         <translation>
             <numerusform>Сталася %n неочікувана помилка; подробиці нижче.</numerusform>
@@ -654,7 +654,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+264"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+290"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
@@ -664,7 +664,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Зберегти відповіді в CSV…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Every image with its true class, the model&apos;s answer and every class&apos;s probability</source>
         <translation>Кожне зображення з його справжнім класом, відповіддю моделі та ймовірністю кожного класу</translation>
     </message>
@@ -694,17 +694,17 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Скасування…</translation>
     </message>
     <message>
-        <location line="+88"/>
+        <location line="+96"/>
         <source>No misclassified images</source>
         <translation>Помилково класифікованих зображень немає</translation>
     </message>
     <message>
-        <location line="-70"/>
+        <location line="-76"/>
         <source>the {0} split</source>
         <translation>частина «{0}»</translation>
     </message>
     <message>
-        <location line="-14"/>
+        <location line="-16"/>
         <source>Could not evaluate: {0}</source>
         <translation>Не вдалося оцінити: {0}</translation>
     </message>
@@ -719,12 +719,12 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Оцінювання</translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-35"/>
         <source>Stop the evaluation</source>
         <translation>Зупинити оцінювання</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Show every misclassified image again, not one cell&apos;s</source>
         <translation>Знову показати всі помилково класифіковані зображення, а не лише однієї клітинки</translation>
     </message>
@@ -782,7 +782,7 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+5"/>
         <source>%n unreadable file(s) skipped (first: {0}: {1})</source>
         <translation>
             <numerusform>Пропущено %n файл, який не вдалося прочитати (перший: {0}: {1})</numerusform>
@@ -791,7 +791,7 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+72"/>
+        <location line="+77"/>
         <source>Misclassified: %n image(s), the most confident mistakes first</source>
         <translation>
             <numerusform>Помилково класифіковано: %n зображення, найвпевненіші помилки першими</numerusform>
@@ -800,7 +800,7 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
+        <location line="+16"/>
         <source>{0}: %n image(s) classified correctly</source>
         <translation>
             <numerusform>{0}: %n зображення класифіковано правильно</numerusform>
@@ -809,7 +809,7 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+5"/>
         <source>True class {0}, the model said {1}: %n image(s), the most confident first</source>
         <translation>
             <numerusform>Справжній клас {0}, модель відповіла {1}: %n зображення, найвпевненіші першими</numerusform>
@@ -818,13 +818,13 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message>
-        <location line="+118"/>
-        <location line="+8"/>
+        <location line="+121"/>
+        <location line="+9"/>
         <source>Save Predictions</source>
         <translation>Збереження відповідей</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-9"/>
         <source>CSV files (*.csv)</source>
         <translation>Файли CSV (*.csv)</translation>
     </message>
@@ -837,7 +837,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExplainController</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/explain_panel.py" line="+142"/>
+        <location filename="../../infinityvision_desktop/gui/explain_panel.py" line="+146"/>
         <source>Click a class to see which parts of the image speak for it</source>
         <translation>Клацніть клас, щоб побачити, які частини зображення свідчать на його користь</translation>
     </message>
@@ -885,17 +885,17 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExplainPanel</name>
     <message>
-        <location line="-244"/>
+        <location line="-248"/>
         <source>Show heatma&amp;p</source>
         <translation>Теплова &amp;карта</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Colour the parts of the image that made the model answer as it did (Grad-CAM). Click a class in the chart to see the parts that speak for it.</source>
         <translation>Розфарбувати частини зображення, через які модель відповіла саме так (Grad-CAM). Клацніть клас на діаграмі, щоб побачити частини, що свідчать на його користь.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Opacity</source>
         <translation>Непрозорість</translation>
     </message>
@@ -918,18 +918,18 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExportDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+204"/>
-        <location line="+176"/>
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+236"/>
+        <location line="+188"/>
         <source>Export Model</source>
         <translation>Експорт моделі</translation>
     </message>
     <message>
-        <location line="-175"/>
+        <location line="-186"/>
         <source>Keras (.keras)</source>
         <translation>Keras (.keras)</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Keras HDF5 (.h5)</source>
         <translation>Keras HDF5 (.h5)</translation>
     </message>
@@ -944,7 +944,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>TensorFlow Lite, квантована в int8 (.tflite, приблизно вчетверо менша)</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Format</source>
         <translation>Формат</translation>
     </message>
@@ -985,7 +985,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Скасувати експорт</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>Model: {0}
 {1}</source>
         <translation>Модель: {0}
@@ -1012,7 +1012,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Запуск…</translation>
     </message>
     <message>
-        <location line="-41"/>
+        <location line="-42"/>
         <source>Sample images</source>
         <translation>Зразки зображень</translation>
     </message>
@@ -1052,12 +1052,12 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Стан експорту</translation>
     </message>
     <message>
-        <location line="+55"/>
+        <location line="+56"/>
         <source>Wrote {0} ({1}) and {2}.</source>
         <translation>Записано {0} ({1}) і {2}.</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+4"/>
         <source>int8 was calibrated on %n sample image(s).</source>
         <translation>
             <numerusform>int8 відкалібровано на %n зразковому зображенні.</numerusform>
@@ -1066,7 +1066,7 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Its top class agrees with the Keras model&apos;s on {0} of %n sample image(s).</source>
         <translation>
             <numerusform>Її найімовірніший клас збігається з класом моделі Keras на {0} з %n зразкового зображення.</numerusform>
@@ -1075,12 +1075,12 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+87"/>
         <source>Needed: int8 is calibrated on up to 200 of these images; 100 others check that the export answers like the Keras model.</source>
         <translation>Потрібно: int8 калібрується на щонайбільше 200 цих зображеннях; ще 100 перевіряють, що експортована модель відповідає так само, як модель Keras.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Optional: up to 100 of these images check that the export answers like the Keras model.</source>
         <translation>Необов’язково: щонайбільше 100 цих зображень перевіряють, що експортована модель відповідає так само, як модель Keras.</translation>
     </message>
@@ -1095,12 +1095,12 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Файли моделей (*{0})</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Sample Images</source>
         <translation>Зразки зображень</translation>
     </message>
     <message>
-        <location line="-138"/>
+        <location line="-146"/>
         <source>Loading the model…</source>
         <translation>Завантаження моделі…</translation>
     </message>
@@ -1138,39 +1138,39 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>Features</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/feature_actions.py" line="+45"/>
+        <location filename="../../infinityvision_desktop/gui/feature_actions.py" line="+46"/>
         <source>&amp;Evaluate on Folder…</source>
         <translation>&amp;Оцінити на теці…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Score the model on a folder with one sub-folder of images per class: accuracy, confusion matrix, mistakes</source>
         <translation>Оцінити модель на теці з підтекою зображень для кожного класу: точність, матриця помилок, помилки</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>E&amp;xport Model…</source>
         <translation>Е&amp;кспортувати модель…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Save the model as .keras, .h5 or TensorFlow Lite, with its labels and preprocessing beside it</source>
         <translation>Зберегти модель як .keras, .h5 або TensorFlow Lite, а поруч — її класи й попередню обробку</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+20"/>
         <source>Evaluate on Folder</source>
         <translation>Оцінювання на теці</translation>
     </message>
     <message>
-        <location line="+0"/>
-        <location line="+35"/>
+        <location line="+1"/>
+        <location line="+42"/>
         <source>No model is active yet. Wait for it to load, or choose one with Model › Open Model…</source>
         <translation>Активної моделі ще немає. Зачекайте, доки вона завантажиться, або виберіть її через «Модель › Відкрити модель…»</translation>
     </message>
     <message>
-        <location line="-44"/>
-        <location line="+23"/>
+        <location line="-53"/>
+        <location line="+29"/>
         <source>Evaluation</source>
         <translation>Оцінювання</translation>
     </message>
@@ -1180,7 +1180,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Оцінювання на теці: тека з підтекою зображень для кожного класу</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>Export Model</source>
         <translation>Експорт моделі</translation>
     </message>
@@ -1188,12 +1188,12 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>GalleryModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-420"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-442"/>
         <source>true class: {0}; the model said: {1}</source>
         <translation>справжній клас: {0}; модель відповіла: {1}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>{0}
 {1}</source>
         <translation>{0}
@@ -1220,7 +1220,7 @@ said: {1} {2}</source>
         <translation>Довідка</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Open a History entry in the Classify tab</source>
         <translation>Відкрити запис історії на вкладці «Класифікація»</translation>
     </message>
@@ -1250,37 +1250,37 @@ said: {1} {2}</source>
         <translation>Alt + підкреслена літера</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Classify</source>
         <translation>Класифікація</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Drop photos or folders anywhere on the window, open them from the File menu, or paste an image. Each image gets an answer (&quot;cat, 97%&quot;), or &quot;not sure&quot; when the model&apos;s confidence is below its threshold, and a chart of every class. Unreadable files stay in the list with the reason.</source>
         <translation>Перетягніть фото чи теки будь-куди у вікно, відкрийте їх через меню «Файл» або вставте зображення. Кожне зображення отримує відповідь («кіт, 97%») або позначку «невпевнено», якщо впевненість моделі нижча за поріг, і діаграму всіх класів. Файли, які не вдалося прочитати, лишаються в списку з поясненням причини.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>History</source>
         <translation>Історія</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Every classified image is remembered on this computer: search, filter, rename, forget entries, export them. Preferences turn this off or forget old entries.</source>
         <translation>Кожне класифіковане зображення запам’ятовується на цьому комп’ютері: записи можна шукати, фільтрувати, перейменовувати, забувати й експортувати. У налаштуваннях історію можна вимкнути або забувати старі записи.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>How the active model learned and how it scores. Model › Train / Fine-tune… teaches it your own classes; Model › Open Model… switches to another model file.</source>
         <translation>Як навчалася активна модель і які в неї результати. «Модель › Навчити / донавчити…» навчає її ваших власних класів; «Модель › Відкрити модель…» перемикає на інший файл моделі.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>Keyboard shortcuts</source>
         <translation>Клавіатурні скорочення</translation>
     </message>
@@ -1288,7 +1288,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryFilterBar</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_filters.py" line="-96"/>
+        <location filename="../../infinityvision_desktop/gui/history_filters.py" line="-103"/>
         <location line="+1"/>
         <source>Search file names</source>
         <translation>Пошук за назвою файлу</translation>
@@ -1315,23 +1315,23 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+29"/>
+        <location line="+35"/>
         <source>All classes</source>
         <translation>Усі класи</translation>
     </message>
     <message>
-        <location line="-28"/>
-        <location line="+29"/>
+        <location line="-34"/>
+        <location line="+35"/>
         <source>All models</source>
         <translation>Усі моделі</translation>
     </message>
     <message>
-        <location line="-25"/>
+        <location line="-31"/>
         <source>Not sure only</source>
         <translation>Лише невпевнені</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+50"/>
         <source>(unnamed)</source>
         <translation>(без назви)</translation>
     </message>
@@ -1339,12 +1339,12 @@ said: {1} {2}</source>
 <context>
     <name>HistoryModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_model.py" line="+88"/>
+        <location filename="../../infinityvision_desktop/gui/history_model.py" line="+98"/>
         <source>Name</source>
         <translation>Назва</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Folder</source>
         <translation>Тека</translation>
     </message>
@@ -1354,28 +1354,28 @@ said: {1} {2}</source>
         <translation>Клас</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Confidence</source>
         <translation>Впевненість</translation>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+152"/>
+        <location line="+199"/>
         <source>Not sure</source>
         <translation>Невпевнено</translation>
     </message>
     <message>
-        <location line="-152"/>
+        <location line="-198"/>
         <source>Model</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>When</source>
         <translation>Коли</translation>
     </message>
     <message>
-        <location line="+146"/>
+        <location line="+191"/>
         <source>(pasted)</source>
         <translation>(вставлене)</translation>
     </message>
@@ -1388,7 +1388,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryTable</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_table.py" line="+72"/>
+        <location filename="../../infinityvision_desktop/gui/history_table.py" line="+85"/>
         <source>Not sure</source>
         <translation>Невпевнено</translation>
     </message>
@@ -1396,7 +1396,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryToolBar</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+81"/>
+        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+84"/>
         <source>&amp;Open</source>
         <translation>&amp;Відкрити</translation>
     </message>
@@ -1426,7 +1426,7 @@ said: {1} {2}</source>
         <translation>Дати цьому запису власну назву (F2)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Delete</source>
         <translation>В&amp;идалити</translation>
     </message>
@@ -1436,7 +1436,7 @@ said: {1} {2}</source>
         <translation>Забути вибрані записи (Delete); файли зображень не змінюються</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>&amp;Export CSV…</source>
         <translation>&amp;Експорт у CSV…</translation>
     </message>
@@ -1466,17 +1466,17 @@ said: {1} {2}</source>
         <translation>Теки {0} більше немає.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Rename</source>
         <translation>Перейменування</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Name for {0} (leave empty to use the file name):</source>
         <translation>Назва для {0} (залиште порожнім, щоб використовувати назву файлу):</translation>
     </message>
     <message numerus="yes">
-        <location line="+20"/>
+        <location line="+23"/>
         <source>Forgot %n entry(s). The image files were not touched.</source>
         <translation>
             <numerusform>Забуто %n запис. Файли зображень не змінено.</numerusform>
@@ -1485,7 +1485,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Clear History</source>
         <translation>Очищення історії</translation>
     </message>
@@ -1499,7 +1499,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>The history is empty. The image files were not touched.</source>
         <translation>Історія порожня. Файли зображень не змінено.</translation>
     </message>
@@ -1512,7 +1512,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+70"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+79"/>
         <source>History entries</source>
         <translation>Записи історії</translation>
     </message>
@@ -1543,22 +1543,22 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+160"/>
+        <location line="+181"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-158"/>
+        <location line="-179"/>
         <source>Opening the history…</source>
         <translation>Відкриття історії…</translation>
     </message>
     <message>
-        <location line="+120"/>
+        <location line="+131"/>
         <source>The history file was damaged and could not be read, so it has been set aside as {0} and a new, empty history was started.</source>
         <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
     </message>
     <message>
-        <location line="+39"/>
+        <location line="+49"/>
         <source>The history could not be opened: {0}</source>
         <translation>Не вдалося відкрити історію: {0}</translation>
     </message>
@@ -1592,7 +1592,7 @@ said: {1} {2}</source>
         <translation>Файли CSV (*.csv)</translation>
     </message>
     <message numerus="yes">
-        <location line="+57"/>
+        <location line="+59"/>
         <source>%Ln entry(s)</source>
         <translation>
             <numerusform>%Ln запис</numerusform>
@@ -1610,12 +1610,12 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>No entries match.</source>
         <translation>Немає відповідних записів.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Images you classify will be listed here.</source>
         <translation>Тут з’являтимуться зображення, які ви класифікуєте.</translation>
     </message>
@@ -1623,17 +1623,17 @@ said: {1} {2}</source>
 <context>
     <name>ImageInput</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/image_input.py" line="+55"/>
+        <location filename="../../infinityvision_desktop/gui/image_input.py" line="+59"/>
         <source>Cannot drop {0}: it is a web address. Save the image first, then drop the file.</source>
         <translation>Не можна перетягнути {0}: це веб-адреса. Спершу збережіть зображення, а тоді перетягніть файл.</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Only image files and folders can be dropped here, not text.</source>
         <translation>Сюди можна перетягувати лише файли зображень і теки, а не текст.</translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>Dropped image</source>
         <translation>Перетягнуте зображення</translation>
     </message>
@@ -1654,22 +1654,22 @@ said: {1} {2}</source>
 <context>
     <name>LayerTableModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+147"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+161"/>
         <source>Layer</source>
         <translation>Шар</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Type</source>
         <translation>Тип</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Output shape</source>
         <translation>Форма виходу</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Parameters</source>
         <translation>Параметри</translation>
     </message>
@@ -1679,17 +1679,17 @@ said: {1} {2}</source>
         <translation>Навчаються</translation>
     </message>
     <message>
-        <location line="+38"/>
+        <location line="+39"/>
         <source>yes</source>
         <translation>так</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>frozen</source>
         <translation>заморожено</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+2"/>
         <source>{0} of {1}</source>
         <translation>{0} з {1}</translation>
     </message>
@@ -1697,27 +1697,27 @@ said: {1} {2}</source>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+104"/>
+        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+108"/>
         <source>&amp;Open Images…</source>
         <translation>&amp;Відкрити зображення…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Open</source>
         <translation>Відкрити</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Classify image files</source>
         <translation>Класифікувати файли зображень</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Open &amp;Folder…</source>
         <translation>Відкрити &amp;теку…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Folder</source>
         <translation>Тека</translation>
     </message>
@@ -1727,12 +1727,12 @@ said: {1} {2}</source>
         <translation>Класифікувати всі зображення в теці та її підтеках</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Export Results to CSV…</source>
         <translation>&amp;Експортувати результати в CSV…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Export</source>
         <translation>Експорт</translation>
     </message>
@@ -1742,27 +1742,27 @@ said: {1} {2}</source>
         <translation>Зберегти відповідь та ймовірності для кожного зображення</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Quit</source>
         <translation>Ви&amp;йти</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Quit</source>
         <translation>Вийти</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Close InfinityVision</source>
         <translation>Закрити InfinityVision</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Paste Image</source>
         <translation>Вст&amp;авити зображення</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Paste</source>
         <translation>Вставити</translation>
     </message>
@@ -1772,57 +1772,57 @@ said: {1} {2}</source>
         <translation>Класифікувати зображення або файли зображень із буфера обміну</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Remove Selected</source>
         <translation>Вилу&amp;чити вибрані</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Remove</source>
         <translation>Вилучити</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Remove the selected images from the list</source>
         <translation>Вилучити вибрані зображення зі списку</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Clear All</source>
         <translation>&amp;Очистити все</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Clear</source>
         <translation>Очистити</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Remove every image from the list</source>
         <translation>Вилучити всі зображення зі списку</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Cancel Classification</source>
         <translation>&amp;Скасувати класифікацію</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Stop</source>
         <translation>Зупинити</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Stop classifying the remaining images</source>
         <translation>Не класифікувати решту зображень</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Pre&amp;ferences…</source>
         <translation>&amp;Налаштування…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Settings</source>
         <translation>Налаштування</translation>
     </message>
@@ -1832,27 +1832,27 @@ said: {1} {2}</source>
         <translation>Мова, тема, поріг «невпевнено» та історія</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Open Model…</source>
         <translation>&amp;Відкрити модель…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Open Model</source>
         <translation>Відкрити модель</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Use another .h5 or .keras model</source>
         <translation>Використати іншу модель .h5 або .keras</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;Train / Fine-tune…</source>
         <translation>&amp;Навчити / донавчити…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Train</source>
         <translation>Навчити</translation>
     </message>
@@ -1862,12 +1862,12 @@ said: {1} {2}</source>
         <translation>Донавчити модель на ваших теках із класами або навчити нову</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>InfinityVision &amp;Help</source>
         <translation>&amp;Довідка InfinityVision</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Help</source>
         <translation>Довідка</translation>
     </message>
@@ -1877,12 +1877,12 @@ said: {1} {2}</source>
         <translation>Як користуватися InfinityVision і клавіатурні скорочення</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>&amp;About InfinityVision</source>
         <translation>&amp;Про InfinityVision</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>About</source>
         <translation>Про програму</translation>
     </message>
@@ -1892,17 +1892,18 @@ said: {1} {2}</source>
         <translation>Версії та походження активної моделі</translation>
     </message>
     <message>
+        <location line="+3"/>
         <location line="+1"/>
         <source>Clear Recent</source>
         <translation>Очистити список</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Empty the list of recent files</source>
         <translation>Очистити список недавніх файлів</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>&amp;File</source>
         <translation>&amp;Файл</translation>
     </message>
@@ -1932,12 +1933,12 @@ said: {1} {2}</source>
         <translation>Панель інструментів</translation>
     </message>
     <message>
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+118"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+129"/>
         <source>Classify</source>
         <translation>Класифікація</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>History</source>
         <translation>Історія</translation>
     </message>
@@ -1947,7 +1948,7 @@ said: {1} {2}</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Views</source>
         <translation>Розділи</translation>
     </message>
@@ -1971,27 +1972,27 @@ said: {1} {2}</source>
         <translation>модель</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Stored answer ({0}, {1}): {2} is no longer there</source>
         <translation>Збережена відповідь ({0}, {1}): файлу {2} більше немає</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Stored answer ({0}, {1}) for a pasted image</source>
         <translation>Збережена відповідь ({0}, {1}) для вставленого зображення</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Export failed</source>
         <translation>Не вдалося експортувати</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Could not write {0}: {1}</source>
         <translation>Не вдалося записати {0}: {1}</translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Exported %n result(s) to {0}</source>
         <translation>
             <numerusform>Експортовано %n результат у {0}</numerusform>
@@ -2000,7 +2001,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+100"/>
         <source>Model not loaded</source>
         <translation>Модель не завантажено</translation>
     </message>
@@ -2010,7 +2011,7 @@ said: {1} {2}</source>
         <translation>Не вдалося використати {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+22"/>
+        <location filename="../../infinityvision_desktop/gui/window_actions.py" line="+30"/>
         <source>No recent files</source>
         <translation>Немає недавніх файлів</translation>
     </message>
@@ -2032,13 +2033,13 @@ said: {1} {2}</source>
 <context>
     <name>ModelFileActions</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_model_file.py" line="+32"/>
+        <location filename="../../infinityvision_desktop/gui/teach_model_file.py" line="+33"/>
         <location line="+31"/>
         <source>Save Model As</source>
         <translation>Зберегти модель як</translation>
     </message>
     <message>
-        <location line="-30"/>
+        <location line="-31"/>
         <source>Keras model (*.h5)</source>
         <translation>Модель Keras (*.h5)</translation>
     </message>
@@ -2074,7 +2075,7 @@ said: {1} {2}</source>
 <context>
     <name>ModelView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+134"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+140"/>
         <source>Training</source>
         <translation>Навчання</translation>
     </message>
@@ -2129,7 +2130,7 @@ said: {1} {2}</source>
         <translation>Модель</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+68"/>
         <source>No model</source>
         <translation>Немає моделі</translation>
     </message>
@@ -2179,24 +2180,24 @@ said: {1} {2}</source>
         <translation>на {0}</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+11"/>
         <source>This model has no training history stored.
 Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>У цій моделі не збережено історії навчання.
 Моделі, навчені в цій програмі, зберігають точність і втрати для кожної епохи.</translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="+15"/>
         <source>The stored evaluation cannot be read: {0}</source>
         <translation>Не вдалося прочитати збережене оцінювання: {0}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>This model has no evaluation stored: evaluate it on held-out images (infinityvision evaluate) or train it here.</source>
         <translation>У цій моделі не збережено оцінювання: оцініть її на відкладених зображеннях (infinityvision evaluate) або навчіть її тут.</translation>
     </message>
     <message numerus="yes">
-        <location line="+5"/>
+        <location line="+7"/>
         <source>Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}</source>
         <translation>
             <numerusform>Точність {0} на %Ln тестовому зображенні · макро-F1 {1} · похибка калібрування {2}</numerusform>
@@ -2205,7 +2206,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Accuracy {0} on %Ln validation image(s) (no test split was stored) · macro F1 {1} · calibration error {2}</source>
         <translation>
             <numerusform>Точність {0} на %Ln валідаційному зображенні (тестової вибірки не збережено) · макро-F1 {1} · похибка калібрування {2}</numerusform>
@@ -2214,7 +2215,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         </translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>No confusion matrix stored.</source>
         <translation>Матрицю помилок не збережено.</translation>
     </message>
@@ -2234,7 +2235,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Подробиці про шари з’являться, щойно модель завантажиться.</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+4"/>
         <source>%n layer(s) · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}</source>
         <translation>
             <numerusform>%n шар · параметрів: {0} (навчаються: {1}, заморожено: {2}) · вхід {3}×{4} · файл {5}</numerusform>
@@ -2246,7 +2247,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>PhotoGridPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+80"/>
+        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+92"/>
         <source>Photos of the selected class</source>
         <translation>Фото вибраного класу</translation>
     </message>
@@ -2262,12 +2263,12 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location line="+91"/>
+        <location line="+105"/>
         <source>Paste</source>
         <translation>Вставити</translation>
     </message>
     <message>
-        <location line="-90"/>
+        <location line="-104"/>
         <source>Add the image or image files on the clipboard to this class</source>
         <translation>Додати до цього класу зображення або файли зображень із буфера обміну</translation>
     </message>
@@ -2287,7 +2288,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Додайте клас, потім перетягніть сюди фото.</translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+12"/>
         <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
         <translation>
             <numerusform>{0}: %n фото. Перетягніть сюди фото або теки: їх буде скопійовано в проєкт.</numerusform>
@@ -2296,17 +2297,17 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         </translation>
     </message>
     <message>
-        <location line="+42"/>
+        <location line="+51"/>
         <source>Add Photos to &apos;{0}&apos;</source>
         <translation>Додати фото до «{0}»</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Images ({0})</source>
         <translation>Зображення ({0})</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Add a Folder of Photos to &apos;{0}&apos;</source>
         <translation>Додати теку з фото до «{0}»</translation>
     </message>
@@ -2316,12 +2317,12 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>У буфері обміну немає зображення.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>Remove Photos</source>
         <translation>Вилучити фото</translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
         <translation>
             <numerusform>Видалити %n фото з проєкту? Фото, з яких їх додано, залишаться на місці.</numerusform>
@@ -2341,7 +2342,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/preferences_dialog.py" line="+103"/>
+        <location filename="../../infinityvision_desktop/gui/preferences_dialog.py" line="+115"/>
         <source>Preferences</source>
         <translation>Налаштування</translation>
     </message>
@@ -2461,7 +2462,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Власний поріг активної моделі, визначений під час калібрування: {0}%.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>It is used while this box is not ticked.</source>
         <translation>Він діє, поки прапорець не встановлено.</translation>
     </message>
@@ -2522,7 +2523,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ReportTableModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-430"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-458"/>
         <source>Class</source>
         <translation>Клас</translation>
     </message>
@@ -2560,12 +2561,12 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ResultsModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+81"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+92"/>
         <source>File</source>
         <translation>Файл</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Class</source>
         <translation>Клас</translation>
     </message>
@@ -2575,12 +2576,12 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Впевненість</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Status</source>
         <translation>Стан</translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location line="+85"/>
         <source>unreadable</source>
         <translation>не вдалося прочитати</translation>
     </message>
@@ -2642,17 +2643,17 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>Видалити контрольну точку незавершеного навчання</translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+21"/>
         <source>An unfinished run can be resumed: {0} on {1}, {2} of {3} epochs done ({4}).</source>
         <translation>Незавершене навчання можна продовжити: {0} на {1}, виконано епох: {2} з {3} ({4}).</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Resume Training?</source>
         <translation>Продовжити навчання?</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>A run of these settings stopped after {0} of {1} epochs ({2}). Resume from its checkpoint?
 
 No starts again from the beginning and discards that checkpoint.</source>
@@ -2664,7 +2665,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>SortController</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/sort_action.py" line="+81"/>
+        <location filename="../../infinityvision_desktop/gui/sort_action.py" line="+82"/>
         <source>&amp;Sort Into Folders…</source>
         <translation>&amp;Розкласти по теках…</translation>
     </message>
@@ -2675,30 +2676,30 @@ No starts again from the beginning and discards that checkpoint.</source>
     </message>
     <message>
         <location line="+5"/>
-        <location line="+16"/>
-        <location line="+44"/>
-        <location line="+37"/>
+        <location line="+19"/>
+        <location line="+53"/>
+        <location line="+41"/>
         <location line="+6"/>
         <source>Sort Into Folders</source>
         <translation>Розкладання по теках</translation>
     </message>
     <message>
-        <location line="-83"/>
+        <location line="-96"/>
         <source>Images are still being classified. Sort them once every image has its answer.</source>
         <translation>Зображення ще класифікуються. Розкладіть їх, коли кожне отримає відповідь.</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Nothing to sort: classify some image files first (pasted images have no file to copy).</source>
         <translation>Нічого розкладати: спершу класифікуйте файли зображень (у вставлених зображень немає файлу, який можна скопіювати).</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Sort Into Folders: choose where the class folders go</source>
         <translation>Розкладання по теках: виберіть, де створити теки класів</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>The originals stay where they are, and no file is overwritten.</source>
         <translation>Оригінали лишаються на місці, жоден файл не буде перезаписано.</translation>
     </message>
@@ -2708,19 +2709,19 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>У predictions.csv поруч із теками буде перелік усіх зображень і відповідей.</translation>
     </message>
     <message>
-        <location line="-34"/>
-        <location line="+57"/>
+        <location line="-40"/>
+        <location line="+69"/>
         <source>Copying images into class folders…</source>
         <translation>Копіювання зображень у теки класів…</translation>
     </message>
     <message>
-        <location line="-56"/>
-        <location line="+56"/>
+        <location line="-68"/>
+        <location line="+68"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
     <message numerus="yes">
-        <location line="-25"/>
+        <location line="-32"/>
         <source>Copy %n image(s) into one folder per class in {0}?</source>
         <translation>
             <numerusform>Скопіювати %n зображення в теки класів у {0}?</numerusform>
@@ -2729,7 +2730,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+6"/>
         <source>%n image(s) the model is not sure about go to not_sure/.</source>
         <translation>
             <numerusform>%n зображення, щодо якого модель невпевнена, потрапить до not_sure/.</numerusform>
@@ -2747,7 +2748,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message>
-        <location line="+46"/>
+        <location line="+51"/>
         <source>none</source>
         <translation>жодної</translation>
     </message>
@@ -2761,7 +2762,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+6"/>
         <source>%n copy(ies) were given a new name because the name was taken.</source>
         <translation>
             <numerusform>%n копія отримала нову назву, бо таку назву вже було зайнято.</numerusform>
@@ -2784,7 +2785,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Скасовано. </translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Every prediction is listed in {0}.</source>
         <translation>Усі відповіді перелічено в {0}.</translation>
     </message>
@@ -2812,12 +2813,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Перенесення навчання з VGG16 (ваги ImageNet)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>EfficientNet-Lite0 transfer learning (ImageNet weights; best for your own classes)</source>
         <translation>Перенесення навчання EfficientNet-Lite0 (ваги ImageNet; найкраще для власних класів)</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+36"/>
         <source>Fine-tune the active model</source>
         <translation>Донавчити активну модель</translation>
     </message>
@@ -2832,12 +2833,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Донавчити {0}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>It combines two networks and cannot be fine-tuned as one: start from EfficientNet-Lite0&apos;s ImageNet weights below.</source>
         <translation>Ця модель поєднує дві мережі, і її не можна донавчити як одну: почніть з ваг ImageNet мережі EfficientNet-Lite0 нижче.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Its class names are unknown: a new output layer is trained.</source>
         <translation>Назви її класів невідомі: буде навчено новий вихідний шар.</translation>
     </message>
@@ -2860,12 +2861,42 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TeachActions</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_actions.py" line="+50"/>
+        <location filename="../../infinityvision_desktop/gui/teach_actions.py" line="+59"/>
         <source>Teach</source>
         <translation>Свої класи</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+36"/>
+        <source>To correct an answer, drop the photo on a class in the Teach tab (hold it over the tab&apos;s title to open it).</source>
+        <translation>Щоб виправити відповідь, перетягніть фото на клас у вкладці «Свої класи» (затримайте його над назвою вкладки, щоб її відкрити).</translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>there is no image of it to copy</source>
+        <translation>немає зображення, яке можна скопіювати</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>the photo is no longer at {0}</source>
+        <translation>фото більше немає за адресою {0}</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>a pasted image has no file</source>
+        <translation>вставлене зображення не має файлу</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} cannot be corrected: {1}, and the history holds no thumbnail of it.</source>
+        <translation>{0} не можна виправити: {1}, а мініатюри в історії немає.</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>{0}: {1}, so its thumbnail from the history was copied into &apos;{2}&apos; of the teach project {3} as a correction. Train it again to use it.</source>
+        <translation>{0}: {1}, тому його мініатюру з історії скопійовано в клас «{2}» навчального проєкту {3} як виправлення. Навчіть модель ще раз, щоб її врахувати.</translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>This Is a…</source>
         <translation>Насправді це…</translation>
     </message>
@@ -2875,12 +2906,14 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Скопіювати фото в навчальний проєкт моделі як виправлення</translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="-94"/>
+        <location line="+6"/>
+        <location line="+52"/>
         <source>Not copied: {0}</source>
         <translation>Не скопійовано: {0}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+53"/>
         <source>{0} copied into &apos;{1}&apos; of the teach project {2} as a correction: train it again to use it.</source>
         <translation>{0} скопійовано в клас «{1}» навчального проєкту {2} як виправлення: навчіть модель ще раз, щоб його врахувати.</translation>
     </message>
@@ -2888,20 +2921,20 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TeachView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+222"/>
-        <location line="+127"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+232"/>
+        <location line="+130"/>
         <source>Train</source>
         <translation>Навчити</translation>
     </message>
     <message>
-        <location line="-214"/>
+        <location line="-222"/>
         <location line="+34"/>
-        <location line="+132"/>
+        <location line="+137"/>
         <source>Teach</source>
         <translation>Свої класи</translation>
     </message>
     <message>
-        <location line="-116"/>
+        <location line="-121"/>
         <source>Add Class</source>
         <translation>Додати клас</translation>
     </message>
@@ -2916,7 +2949,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Видалити клас</translation>
     </message>
     <message>
-        <location line="+131"/>
+        <location line="+139"/>
         <location line="+4"/>
         <source>Add Photos</source>
         <translation>Додати фото</translation>
@@ -2969,12 +3002,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Навчити глибше…</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>Fine-tune the whole network on the project&apos;s photos (minutes, in the training dialog): for a few hundred photos a class or more</source>
         <translation>Донавчити всю мережу на фото проєкту (хвилини, у вікні навчання): для кількох сотень фото на клас і більше</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Train to see which classes the model mixes up.</source>
         <translation>Навчіть модель, щоб побачити, які класи вона плутає.</translation>
     </message>
@@ -3029,7 +3062,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Зупинка…</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Looking at the photos: {0} of {1}</source>
         <translation>Модель розглядає фото: {0} з {1}</translation>
     </message>
@@ -3039,12 +3072,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Навчання і перехресна перевірка…</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Saving the model…</source>
         <translation>Збереження моделі…</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Training cancelled: the previous model is unchanged.</source>
         <translation>Навчання скасовано: попередня модель не змінилася.</translation>
     </message>
@@ -3059,7 +3092,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Правильно {0} відкладених фото</translation>
     </message>
     <message numerus="yes">
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
         <translation>
             <numerusform>Навчено за {0} с на %n фото; перевірка: {1}, кожне фото оцінювала модель, яка його не бачила.</numerusform>
@@ -3068,7 +3101,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+4"/>
+        <location line="+6"/>
         <source>%n correction(s) used.</source>
         <translation>
             <numerusform>Враховано %n виправлення.</numerusform>
@@ -3090,28 +3123,28 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TrainingCurves</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/training_charts.py" line="+118"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/training_charts.py" line="+139"/>
         <source>epoch</source>
         <translation>епоха</translation>
     </message>
     <message>
-        <location line="+1"/>
-        <location line="+101"/>
+        <location line="+2"/>
+        <location line="+113"/>
         <source>train</source>
         <translation>навчання</translation>
     </message>
     <message>
-        <location line="-101"/>
+        <location line="-113"/>
         <source>validation</source>
         <translation>валідація</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>best epoch</source>
         <translation>найкраща епоха</translation>
     </message>
     <message>
-        <location line="+95"/>
+        <location line="+108"/>
         <source>Accuracy</source>
         <translation>Точність</translation>
     </message>
@@ -3131,7 +3164,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>донавчання</translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+67"/>
         <source>best: {0} at epoch {1}</source>
         <translation>найкраще: {0} в епосі {1}</translation>
     </message>
@@ -3139,7 +3172,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TrainingDataPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_data_panel.py" line="+80"/>
+        <location filename="../../infinityvision_desktop/gui/training_data_panel.py" line="+91"/>
         <source>Data</source>
         <translation>Дані</translation>
     </message>
@@ -3179,7 +3212,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Зображень у кожному класі</translation>
     </message>
     <message>
-        <location line="+60"/>
+        <location line="+62"/>
         <source>Scanning {0}…</source>
         <translation>Перегляд {0}…</translation>
     </message>
@@ -3236,17 +3269,17 @@ No starts again from the beginning and discards that checkpoint.</source>
 {0}</translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
         <source>Choose the Folder of Class Folders</source>
         <translation>Виберіть теку з теками класів</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>Choose a Dataset Archive</source>
         <translation>Виберіть архів набору даних</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Archives (*.tar.gz *.tgz *.tar)</source>
         <translation>Архіви (*.tar.gz *.tgz *.tar)</translation>
     </message>
@@ -3254,12 +3287,12 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TrainingDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+148"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+166"/>
         <source>Train or Fine-tune a Model</source>
         <translation>Навчання або донавчання моделі</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+11"/>
         <source>&amp;Start</source>
         <translation>&amp;Почати</translation>
     </message>
@@ -3284,12 +3317,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>&amp;Використати цю модель</translation>
     </message>
     <message>
-        <location line="+123"/>
+        <location line="+126"/>
         <source>There is no trained model to save yet.</source>
         <translation>Поки що немає навченої моделі, яку можна зберегти.</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+10"/>
         <source>The bundled model is never overwritten: choose another name or folder.</source>
         <translation>Вбудована модель ніколи не перезаписується: виберіть іншу назву чи теку.</translation>
     </message>
@@ -3299,35 +3332,35 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Збережено копію як {0}</translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>Stop Training?</source>
         <translation>Зупинити навчання?</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Stop training and keep the best weights?</source>
         <translation>Зупинити навчання й зберегти найкращі ваги?</translation>
     </message>
     <message>
-        <location line="+87"/>
-        <location line="+7"/>
+        <location line="+90"/>
+        <location line="+8"/>
         <source>Save Model As</source>
         <translation>Збереження моделі</translation>
     </message>
     <message>
-        <location line="-6"/>
+        <location line="-8"/>
         <source>Keras model (*{0})</source>
         <translation>Модель Keras (*{0})</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+8"/>
         <source>The model could not be saved:
 {0}</source>
         <translation>Не вдалося зберегти модель:
 {0}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Saved as {0}.</source>
         <translation>Збережено як {0}.</translation>
     </message>
@@ -3417,22 +3450,22 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Читання зображень…</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Stage {0} of {1}: {2}</source>
         <translation>Етап {0} з {1}: {2}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Stage {0}: {1}, {2} epochs of {3} batches, learning rate {4:g}</source>
         <translation>Етап {0}: {1}, епох: {2}, пакетів в епосі: {3}, швидкість навчання {4:g}</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+13"/>
         <source>Epoch {0} of {1} · batch {2}/{3} · loss {4}</source>
         <translation>Епоха {0} з {1} · пакет {2}/{3} · втрати {4}</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>estimating time left…</source>
         <translation>оцінювання часу, що лишився…</translation>
     </message>
@@ -3442,24 +3475,24 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>лишилося приблизно {0}</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>, validation accuracy {0:.1%}</source>
         <translation>, валідаційна точність {0:.1%}</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Epoch {0} ({1} {2}/{3}): loss {4:.3f}, accuracy {5:.1%}{6}, {7:.0f} s</source>
         <translation>Епоха {0} ({1} {2}/{3}): втрати {4:.3f}, точність {5:.1%}{6}, {7:.0f} с</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+19"/>
         <location line="+10"/>
-        <location line="+52"/>
+        <location line="+72"/>
         <source>Stopped</source>
         <translation>Зупинено</translation>
     </message>
     <message>
-        <location line="-61"/>
+        <location line="-81"/>
         <source>Stopped before the first epoch ended: nothing was kept.</source>
         <translation>Зупинено до кінця першої епохи: нічого не збережено.</translation>
     </message>
@@ -3474,27 +3507,27 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation> (найкраща епоха: {0})</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Stopped after {0}: the best weights{1} are saved as {2}.</source>
         <translation>Зупинено через {0}: найкращі ваги{1} збережено як {2}.</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Finished in {0}{1}; saved as {2}.</source>
         <translation>Завершено за {0}{1}; збережено як {2}.</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+9"/>
         <source>No held-out images: nothing to evaluate on.</source>
         <translation>Немає відкладених зображень: немає на чому оцінювати.</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Keep a validation share or add a test/ folder to see a confusion matrix.</source>
         <translation>Залиште частку для валідації або додайте теку test/, щоб побачити матрицю помилок.</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Held-out accuracy: {0} on %Ln test image(s)</source>
         <translation>
             <numerusform>Точність на відкладених даних: {0} (%Ln тестове зображення)</numerusform>
@@ -3503,12 +3536,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>Macro F1 {0}. The test images were never used in training.</source>
         <translation>Макро-F1 {0}. Тестові зображення в навчанні не використовувалися.</translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+6"/>
         <source>Held-out accuracy: {0} on %Ln validation image(s)</source>
         <translation>
             <numerusform>Точність на відкладених даних: {0} (%Ln валідаційне зображення)</numerusform>
@@ -3517,12 +3550,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         </translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+6"/>
         <source>The data has no test/ folder, so this is the validation share, which also chose the best epoch: expect a little less on new photos.</source>
         <translation>У даних немає теки test/, тож це валідаційна частка, за якою також вибрано найкращу епоху: на нових фото очікуйте трохи меншої точності.</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>Failed</source>
         <translation>Помилка</translation>
     </message>
@@ -3537,7 +3570,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Помилка: {0}</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>training the new output layer</source>
         <translation>навчання нового вихідного шару</translation>
     </message>
@@ -3552,7 +3585,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>навчання всіх шарів</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>{0} s</source>
         <translation>{0} с</translation>
     </message>
@@ -3570,7 +3603,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TrainingSettingsPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_settings_panel.py" line="+94"/>
+        <location filename="../../infinityvision_desktop/gui/training_settings_panel.py" line="+114"/>
         <source>Advanced: training settings</source>
         <translation>Додатково: параметри навчання</translation>
     </message>
@@ -3610,12 +3643,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Вимкнено (float32)</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+3"/>
         <source>bfloat16 trains faster where the CPU computes it natively (AVX-512 BF16 or AMX); Auto uses it only there</source>
         <translation>bfloat16 навчається швидше там, де процесор обчислює його апаратно (AVX-512 BF16 або AMX); «Автоматично» вмикає його лише там</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+4"/>
         <source>Stage 1: only the new output layer learns; the base stays frozen</source>
         <translation>Етап 1: навчається лише новий вихідний шар; основа лишається замороженою</translation>
     </message>
@@ -3645,17 +3678,17 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Зупинитися, якщо валідаційна точність не покращується стільки епох</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Share of the training images held out to pick the best epoch and calibrate</source>
         <translation>Частка навчальних зображень, відкладена для вибору найкращої епохи та калібрування</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Head epochs (stage 1):</source>
         <translation>Епох вихідного шару (етап 1):</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Batch size:</source>
         <translation>Розмір пакета:</translation>
     </message>
@@ -3665,7 +3698,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Швидкість навчання вихідного шару (Adam):</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Learning rate (SGD, peak):</source>
         <translation>Швидкість навчання (SGD, пік):</translation>
     </message>
@@ -3675,7 +3708,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Скільки блоків розморозити:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Input size:</source>
         <translation>Розмір входу:</translation>
     </message>
@@ -3685,7 +3718,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Аугментація:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Translate:</source>
         <translation>Зсув:</translation>
     </message>
@@ -3695,7 +3728,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Вирізання (cutout):</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Label smoothing:</source>
         <translation>Згладжування міток:</translation>
     </message>
@@ -3705,7 +3738,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Терпіння ранньої зупинки:</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>Validation share:</source>
         <translation>Частка для валідації:</translation>
     </message>
@@ -3715,7 +3748,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Змішана точність:</translation>
     </message>
     <message>
-        <location line="+87"/>
+        <location line="+109"/>
         <source>Fine-tune epochs (stage 2):</source>
         <translation>Епох донавчання (етап 2):</translation>
     </message>
@@ -3808,12 +3841,12 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Невпевнено: найбільше схоже, що це {0} ({1})</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Try a Photo</source>
         <translation>Спробувати фото</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Images ({0})</source>
         <translation>Зображення ({0})</translation>
     </message>
@@ -3821,22 +3854,22 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>Units</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/i18n.py" line="-26"/>
+        <location filename="../../infinityvision_desktop/gui/i18n.py" line="-29"/>
         <source>{0} GB</source>
         <translation>{0} ГБ</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>{0} MB</source>
         <translation>{0} МБ</translation>
     </message>
     <message>
-        <location line="+0"/>
+        <location line="+1"/>
         <source>{0} kB</source>
         <translation>{0} кБ</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>{0} B</source>
         <translation>{0} Б</translation>
     </message>
@@ -3844,7 +3877,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>WindowCommands</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/window_commands.py" line="+47"/>
+        <location filename="../../infinityvision_desktop/gui/window_commands.py" line="+48"/>
         <source>Open Images</source>
         <translation>Відкрити зображення</translation>
     </message>
@@ -3854,7 +3887,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Відкрити теку</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>Export Results</source>
         <translation>Експорт результатів</translation>
     </message>
@@ -3864,18 +3897,18 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Файли CSV (*.csv)</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+30"/>
         <source>A model is being trained. Open another model once training has finished or been stopped.</source>
         <translation>Зараз триває навчання моделі. Відкрийте іншу модель, коли навчання завершиться або буде зупинене.</translation>
     </message>
     <message>
-        <location line="+2"/>
-        <location line="+5"/>
+        <location line="+3"/>
+        <location line="+6"/>
         <source>Open Model</source>
         <translation>Відкрити модель</translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+0"/>
         <source>Keras models (*.h5 *.keras)</source>
         <translation>Моделі Keras (*.h5 *.keras)</translation>
     </message>

@@ -11,6 +11,7 @@ from generated_data import CLASS_COLOURS, make_class_folders, make_image
 from infinityvision_desktop.core.teach import MIN_IMAGES, TeachError, TeachProject
 from infinityvision_desktop.core.teach.features import FEATURES, VIEWS, FeatureStore
 from infinityvision_desktop.core.teach.head import LinearHead, fit_head, held_out_probabilities, stratified_folds
+from infinityvision_desktop.core.teach.project import AnsweredImage
 
 LABELS = tuple(sorted(CLASS_COLOURS))
 
@@ -94,6 +95,37 @@ def test_a_correction_is_recorded_with_what_the_model_said(tmp_path, photos):
     assert record["dog/001.png"]["when"].endswith("+00:00")
     assert project.status()[1].corrections == 1
     assert not list(project.folder.glob(".*"))  # the record was written whole, no temp file left
+
+
+def test_answered_images_dropped_on_a_class_are_corrections_only_where_the_answer_was_another_class(tmp_path, photos):
+    project = TeachProject.create(tmp_path / "project", ["cat", "dog"])
+    thumbnail = (photos / "cat" / "002.png").read_bytes()
+    gone = str(tmp_path / "gone.png")
+
+    report = project.add_answered(
+        "cat",
+        [
+            AnsweredImage("dog", "000.png", path=str(photos / "cat" / "000.png")),  # wrong: a correction
+            AnsweredImage("cat", "001.png", path=str(photos / "cat" / "001.png")),  # right: just a photo
+            AnsweredImage("dog", "pasted 2.png", data=thumbnail),  # no file: its bytes
+            AnsweredImage("dog", "gone.png", path=gone),
+        ],
+    )
+
+    assert [p.name for p in report.copied] == ["000.png", "001.png", "pasted 2.png"]
+    assert report.skipped == ((gone, "not found"),)
+    assert (project.folder / "cat" / "pasted 2.png").read_bytes() == thumbnail
+    assert {key: entry["from"] for key, entry in project.corrections().items()} == {
+        "cat/000.png": "dog",
+        "cat/pasted 2.png": "dog",
+    }
+    assert project.status()[0].corrections == 2
+
+    target = project.add_corrected(AnsweredImage("cat", "003.png", path=str(photos / "cat" / "003.png")), "bird")
+    assert target == project.folder / "bird" / "003.png"  # a class the model knew, deleted since: made again
+    assert project.corrections()["bird/003.png"]["to"] == "bird"
+    with pytest.raises(TeachError, match="not found"):
+        project.add_corrected(AnsweredImage("cat", "gone.png", path=gone), "dog")
 
 
 # ---------------------------------------------------------------- the head (numpy)

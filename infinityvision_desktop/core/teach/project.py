@@ -5,6 +5,8 @@ manager and any such folder can be opened as a project. Images are always copied
 moved: the user's photo library is not ours to rearrange. Beside the class folders:
 - ``corrections.json``: images that went in as corrections of a wrong answer,
   {"<class>/<file>": {"from": answer, "to": class, "when": ISO time}};
+  an image a model answered (an `AnsweredImage`: a Classify row, a History entry) that goes into
+  another class than its answer is one;
 - ``model.h5``: the last model trained from the project (by default).
 Both are files at the top level, which dataset scans skip (only files inside class folders count).
 """
@@ -70,6 +72,17 @@ class AddReport:
     copied: tuple[Path, ...]
     skipped: tuple[tuple[str, str], ...] = ()
     renamed: int = 0  # copies given a " (n)" name because the name was taken
+
+
+@dataclass(frozen=True)
+class AnsweredImage:
+    """An image a model answered, to copy into a class: its file, or its encoded bytes when there is
+    no file (a pasted image, the History's thumbnail of a photo that is gone)."""
+
+    answer: str  # the class the model gave
+    file_name: str  # the copy's name when it is made from `data`
+    path: str | None = None
+    data: bytes | None = None
 
 
 def check_class_name(name: str) -> str:
@@ -223,11 +236,14 @@ class TeachProject:
     def add_image_data(self, name: str, data: bytes, file_name: str = "pasted.png") -> Path:
         """Write encoded image bytes (a paste, a drop from a browser) into a class."""
         self._require_class(name)
+        return self._write_image_data(name, data, file_name)[0]
+
+    def _write_image_data(self, name: str, data: bytes, file_name: str) -> tuple[Path, bool]:
         with tempfile.TemporaryDirectory() as scratch:
             source = Path(scratch) / Path(file_name).name
             source.write_bytes(data)
             try:
-                return copy_without_overwriting(source, self.folder / name)[0]
+                return copy_without_overwriting(source, self.folder / name)
             except OSError as exc:
                 raise TeachError(self.folder, f"the image cannot be written ({exc.strerror or exc})") from None
 
@@ -245,21 +261,63 @@ class TeachProject:
     # --- corrections ---
 
     def add_correction(self, source: str | os.PathLike, *, answer: str, correct: str) -> Path:
-        """Copy an image the model answered wrongly (`answer`) into its right class, and mark it."""
+        """Copy an image file the model answered wrongly (`answer`) into its right class, and mark it."""
+        return self.add_corrected(AnsweredImage(answer, Path(source).name, path=os.fspath(source)), correct)
+
+    def add_corrected(self, image: AnsweredImage, correct: str) -> Path:
+        """Copy an answered image into its right class (created if needed: a class can be deleted
+        since the model learnt it), marked as a correction; TeachError if it cannot be copied."""
         if correct not in self.classes():
             self.add_class(correct)
-        report = self.add_images(correct, [source])
+        report = self.add_answered(correct, [image])
         if not report.copied:
-            reason = report.skipped[0][1] if report.skipped else "not an image"
-            raise TeachError(source, reason)
-        target = report.copied[0]
-        self.mark_correction(target, answer=answer, correct=correct)
-        return target
+            raise TeachError(image.path or image.file_name, report.skipped[0][1])
+        return report.copied[0]
+
+    def add_answered(self, name: str, images: Iterable[AnsweredImage]) -> AddReport:
+        """Copy images a model answered into class `name`. Each it answered as another class is marked
+        as a correction of that answer (the next training weighs it more); one it got right is just
+        another photo of the class."""
+        self._require_class(name)
+        copied, skipped, renamed, wrong = [], [], 0, {}
+        for image in images:
+            try:
+                target, was_renamed = self._copy_answered(name, image)
+            except TeachError as exc:
+                skipped.append((image.path or image.file_name, exc.reason))
+                continue
+            copied.append(target)
+            renamed += was_renamed
+            if image.answer != name:
+                wrong[target] = image.answer
+        self._mark_corrections(wrong, name)
+        return AddReport(tuple(copied), tuple(skipped), renamed)
+
+    def _copy_answered(self, name: str, image: AnsweredImage) -> tuple[Path, bool]:
+        if image.path is None:
+            if image.data is None:
+                raise TeachError(None, "no image to copy")
+            return self._write_image_data(name, image.data, image.file_name)
+        if not is_image_path(image.path):
+            raise TeachError(image.path, "not an image file (by its name)")
+        if not os.path.isfile(image.path):
+            raise TeachError(image.path, "not found")
+        try:
+            return copy_without_overwriting(image.path, self.folder / name)
+        except OSError as exc:
+            raise TeachError(image.path, f"not copied: {exc.strerror or exc}") from None
 
     def mark_correction(self, path: str | os.PathLike, *, answer: str, correct: str) -> None:
+        self._mark_corrections({Path(path): answer}, correct)
+
+    def _mark_corrections(self, answers: dict[Path, str], correct: str) -> None:
+        """Record copies in class `correct` as corrections of these answers (one write for them all)."""
+        if not answers:
+            return
         corrections = self.corrections()
         when = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        corrections[self._key(Path(path))] = {"from": answer, "to": correct, "when": when}
+        for path, answer in answers.items():
+            corrections[self._key(Path(path))] = {"from": answer, "to": correct, "when": when}
         self._write_corrections(corrections)
 
     def corrections(self) -> dict[str, dict]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
     QItemSelectionModel,
+    QMimeData,
     QModelIndex,
     QSize,
     QSortFilterProxyModel,
@@ -22,8 +24,10 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QStyle, QTableView, QWidget
 
 from infinityvision_desktop.core.images import thumbnail
+from infinityvision_desktop.core.teach.project import AnsweredImage
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name
+from infinityvision_desktop.gui.teach_drops import ANSWERS_MIME, answers_mime_data, png_bytes
 from infinityvision_desktop.gui.widgets.probability_chart import percent_text
 
 THUMBNAIL_SIZE = 40  # pixels, the long side of the thumbnails shown in the table
@@ -102,6 +106,24 @@ class ResultsModel(QAbstractTableModel):
     def _all_rows_changed(self) -> None:
         if self._rows:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(Column) - 1))
+
+    # --- dragged out (onto a class of the Teach tab, or as files elsewhere) ---
+
+    def flags(self, index):
+        flags = super().flags(index)
+        if index.isValid() and self._rows[index.row()].prediction is not None:
+            flags |= Qt.ItemFlag.ItemIsDragEnabled  # an answered image: a class can correct it
+        return flags
+
+    def mimeTypes(self) -> list[str]:
+        return [ANSWERS_MIME, "text/uri-list"]
+
+    def mimeData(self, indexes) -> QMimeData:
+        rows = [self._rows[position] for position in sorted({index.row() for index in indexes if index.isValid()})]
+        return answers_mime_data([answered_image(row) for row in rows if row.prediction is not None])
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.CopyAction  # the photo is copied where it is dropped, never moved
 
     # --- Qt model interface ---
 
@@ -316,6 +338,9 @@ class ResultsTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setDragEnabled(True)  # rows onto a class of the Teach tab: "this is a ..."
+        self.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
+        self.setDefaultDropAction(Qt.DropAction.CopyAction)
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setWordWrap(False)
@@ -369,6 +394,19 @@ class ResultsTable(QTableView):
     @Slot(QModelIndex, QModelIndex)
     def _on_selection_current_row_changed(self, current: QModelIndex, previous: QModelIndex) -> None:
         self.sig_current_changed.emit(int(current.data(KEY_ROLE)) if current.isValid() else -1)
+
+
+def answered_image(row: ResultRow) -> AnsweredImage:
+    """An answered row as an image to copy: its file, or else its bytes (a pasted image, or the stored
+    thumbnail of a History entry whose file is gone)."""
+    if row.path is not None:
+        return AnsweredImage(row.prediction.label, os.path.basename(row.path), path=row.path)
+    if isinstance(row.data, bytes):  # pasted PNG or JPEG bytes: copied as they are
+        suffix = ".jpg" if row.data[:3] == b"\xff\xd8\xff" else ".png"
+        return AnsweredImage(row.prediction.label, f"{row.name}{suffix}", data=row.data)
+    pixels = row.data if row.data is not None else row.thumbnail
+    data = png_bytes(rgb_to_qimage(pixels)) if pixels is not None else None
+    return AnsweredImage(row.prediction.label, f"{row.name}.png", data=data)
 
 
 def rgb_to_qimage(rgb: np.ndarray) -> QImage:
