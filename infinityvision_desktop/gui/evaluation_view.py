@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name, decimal, percent
-from infinityvision_desktop.gui.model_view import ReportTableModel, report_table, title_label
+from infinityvision_desktop.gui.model_tables import ReportTableModel, report_table, title_label
 from infinityvision_desktop.gui.results_csv import write_text_atomically
 from infinityvision_desktop.gui.widgets.evaluation_charts import ConfusionMatrixChart
 from infinityvision_desktop.gui.workers import Worker
@@ -201,7 +201,6 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         self._worker: EvaluationWorker | None = None
         self._result = None
         self._cell: tuple[int, int] | None = None
-        self._cell_marker = None
         # what the texts say, kept so that a change of language can say it again
         self._title: tuple[str, str] | None = None  # (model name, folder) while or after a run
         self._summary: tuple = ("idle",)
@@ -317,9 +316,7 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
         self._scheme = theme.scheme(self.palette())
         self.gallery_model.set_scheme(self._scheme)
         self._show_summary()
-        if self._cell_marker is not None:
-            self._cell_marker.set_edgecolor(self._scheme.validation)
-            self.confusion.draw_idle()
+        self.confusion.set_mark_colour(self._scheme.validation)
 
     def _show_title(self) -> None:
         if self._title is None:
@@ -543,24 +540,7 @@ class EvaluationView(theme.FollowsLanguageAndPalette, QWidget):
             self.show_cell(row, column)
 
     def _mark_cell(self, cell: tuple[int, int] | None) -> None:
-        from matplotlib.patches import Rectangle
-
-        if self.confusion.canvas is None or not self.confusion.figure.axes:
-            return
-        if self._cell_marker is not None:
-            try:
-                self._cell_marker.remove()
-            except (ValueError, NotImplementedError):  # the axes were rebuilt meanwhile
-                pass
-            self._cell_marker = None
-        if cell is not None:
-            axes = self.confusion.figure.axes[0]
-            self._cell_marker = axes.add_patch(
-                Rectangle(
-                    (cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False, edgecolor=self._scheme.validation, linewidth=2.5
-                )
-            )
-        self.confusion.draw_idle()
+        self.confusion.mark_cell(cell, self._scheme.validation)
 
     # ================================================================ other slots
 

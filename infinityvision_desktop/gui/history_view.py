@@ -28,16 +28,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infinityvision_desktop.core.history import HistoryEntry, HistoryFilter, HistoryRow, HistoryStore
+from infinityvision_desktop.core.history import HistoryFilter, HistoryRow, HistoryStore
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.history_filters import HistoryFilterBar
 from infinityvision_desktop.gui.history_model import DATABASE_ERRORS, ENTRY_ROLE, HistoryModel
 from infinityvision_desktop.gui.history_table import HistoryTable
 from infinityvision_desktop.gui.history_toolbar import HistoryToolBar
-from infinityvision_desktop.gui.history_writer import HistoryWriter
+from infinityvision_desktop.gui.history_writer import HistoryWriter, entries_from_results
 from infinityvision_desktop.gui.settings import MAX_HISTORY_DAYS, Settings
 from infinityvision_desktop.gui.widgets.message_banner import MessageBanner
-from infinityvision_desktop.gui.widgets.results_table import RowState
 from infinityvision_desktop.gui.workers import WorkerHandle
 
 log = logging.getLogger(__name__)
@@ -237,23 +236,7 @@ class HistoryView(QWidget):
         for the writer thread; returns how many were queued. Cheap: no disk, no image encoding here."""
         if self._writer is None or not self._recording:
             return 0
-        # a small JPEG file is its own thumbnail; otherwise the one made from the decoded image
-        large = {result.key: result.thumbnail_jpeg or result.thumbnail for result in results if result.error is None}
-        entries = []
-        for row in rows:
-            if row.state != RowState.DONE or row.prediction is None or row.key not in large:
-                continue
-            thumbnail = large[row.key] if large[row.key] is not None else row.thumbnail
-            entries.append(
-                HistoryEntry.from_prediction(
-                    row.prediction,
-                    name=row.name,
-                    path=row.path,
-                    model_name=model_name,
-                    model_path=model_path or "",
-                    thumbnail=thumbnail,
-                )
-            )
+        entries = entries_from_results(rows, results, model_name=model_name, model_path=model_path)
         self._writer.record(entries)
         return len(entries)
 

@@ -186,3 +186,28 @@ class HistoryWriter(Worker):
             self.sig_export_failed.emit(command.path, reason)
             return
         self.sig_exported.emit(command.path, count)
+
+
+def entries_from_results(rows: Sequence, results: Sequence, *, model_name: str, model_path: str | None) -> list:
+    """History entries for the answered `rows` (ResultRows just updated from `results`, a batch of
+    core.classify.ImageResults): the answer, and the thumbnail made from the decoded image (a
+    small JPEG file is its own thumbnail), since the file may be gone later."""
+    from infinityvision_desktop.gui.widgets.results_table import RowState
+
+    large = {result.key: result.thumbnail_jpeg or result.thumbnail for result in results if result.error is None}
+    entries = []
+    for row in rows:
+        if row.state != RowState.DONE or row.prediction is None or row.key not in large:
+            continue
+        thumbnail = large[row.key] if large[row.key] is not None else row.thumbnail
+        entries.append(
+            HistoryEntry.from_prediction(
+                row.prediction,
+                name=row.name,
+                path=row.path,
+                model_name=model_name,
+                model_path=model_path or "",
+                thumbnail=thumbnail,
+            )
+        )
+    return entries

@@ -23,7 +23,6 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QMessageBox,
@@ -32,15 +31,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from infinityvision_desktop import paths
-from infinityvision_desktop.core import atomic
 from infinityvision_desktop.core.checkpoints import resumable_run
 from infinityvision_desktop.core.modelfile import ModelMetadata
 from infinityvision_desktop.core.training_config import TrainConfig
 from infinityvision_desktop.core.training_observer import TrainResult
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.training_data_panel import TrainingDataPanel
-from infinityvision_desktop.gui.training_output import ModelNamePanel, same_file
+from infinityvision_desktop.gui.training_output import ModelNamePanel, ask_where_to_save, save_model_copy
 from infinityvision_desktop.gui.training_resume_banner import ResumeBanner
 from infinityvision_desktop.gui.training_run_panel import TrainingRunPanel
 from infinityvision_desktop.gui.training_settings_panel import TrainingSettingsPanel
@@ -303,23 +300,9 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
     def save_model_as(self, path: str | os.PathLike) -> Path:
         """Copy the trained model to `path` atomically (a temp file, then a rename)."""
         result = self.train_result()
-        if result is None or not result.model_path:
-            raise ValueError(self.tr("There is no trained model to save yet."))
-        source = Path(result.model_path)
-        target = Path(path)
-        if target.suffix.lower() != source.suffix.lower():
-            target = (
-                target.with_name(target.name + source.suffix)
-                if not target.suffix
-                else target.with_suffix(source.suffix)
-            )
-        if same_file(target, paths.bundled_model_path()):
-            raise ValueError(self.tr("The bundled model is never overwritten: choose another name or folder."))
-        if not same_file(target, source):
-            atomic.copy_file(source, target)
-        self._saved_copy = target
-        self.run_panel.log(self.tr("Saved a copy as {0}").format(target))
-        return target
+        self._saved_copy = save_model_copy(result.model_path if result is not None else None, path)
+        self.run_panel.log(self.tr("Saved a copy as {0}").format(self._saved_copy))
+        return self._saved_copy
 
     def shutdown(self, timeout_ms: int | None = None) -> bool:
         """Stop a run (it saves its best weights first) and wait for every thread; True when all ended."""
@@ -420,23 +403,8 @@ class TrainingDialog(theme.FollowsLanguageAndPalette, QDialog):
     @Slot()
     def _on_save_as_button_clicked(self) -> None:
         result = self.train_result()
-        if result is None or not result.model_path:
-            return
-        source = Path(result.model_path)
-        start = str((self._saved_copy.parent if self._saved_copy else Path.home()) / source.name)
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Save Model As"), start, self.tr("Keras model (*{0})").format(source.suffix)
-        )
-        if not path:
-            return
-        try:
-            saved = self.save_model_as(path)
-        except (OSError, ValueError) as exc:
-            QMessageBox.warning(
-                self, self.tr("Save Model As"), self.tr("The model could not be saved:\n{0}").format(exc)
-            )
-            return
-        self.run_panel.set_status(self.tr("Saved as {0}.").format(saved))
+        if result is not None and result.model_path:
+            ask_where_to_save(self, Path(result.model_path), self._saved_copy)
 
     @Slot()
     def _on_use_button_clicked(self) -> None:

@@ -6,13 +6,16 @@ the date, never over another model and never over the bundled one.
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from pathlib import Path
 
-from PySide6.QtWidgets import QGroupBox, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QFileDialog, QGroupBox, QLabel, QLineEdit, QMessageBox, QVBoxLayout, QWidget
 
 from infinityvision_desktop import paths
+from infinityvision_desktop.core import atomic
 from infinityvision_desktop.gui import theme
 
 
@@ -85,3 +88,48 @@ def same_file(a: Path, b: Path) -> bool:
         return Path(a).resolve() == Path(b).resolve()
     except OSError:
         return False
+
+
+def save_model_copy(source: str | None, path: str | os.PathLike) -> Path:
+    """Copy the trained model file `source` to `path` (its suffix made the source's) atomically;
+    ValueError, with the reason for the user, when there is none or `path` is the bundled model."""
+    if not source:
+        raise ValueError(QCoreApplication.translate("TrainingDialog", "There is no trained model to save yet."))
+    source, target = Path(source), Path(path)
+    if target.suffix.lower() != source.suffix.lower():
+        target = (
+            target.with_name(target.name + source.suffix) if not target.suffix else target.with_suffix(source.suffix)
+        )
+    if same_file(target, paths.bundled_model_path()):
+        raise ValueError(
+            QCoreApplication.translate(
+                "TrainingDialog", "The bundled model is never overwritten: choose another name or folder."
+            )
+        )
+    if not same_file(target, source):
+        atomic.copy_file(source, target)
+    return target
+
+
+def ask_where_to_save(dialog, source: Path, saved_copy: Path | None) -> None:
+    """Save As: ask for a file name (beside the last copy, else in the home folder), copy the
+    trained model there through `dialog.save_model_as`, and say how it went."""
+    start = str((saved_copy.parent if saved_copy else Path.home()) / source.name)
+    path, _ = QFileDialog.getSaveFileName(
+        dialog,
+        QCoreApplication.translate("TrainingDialog", "Save Model As"),
+        start,
+        QCoreApplication.translate("TrainingDialog", "Keras model (*{0})").format(source.suffix),
+    )
+    if not path:
+        return
+    try:
+        saved = dialog.save_model_as(path)
+    except (OSError, ValueError) as exc:
+        QMessageBox.warning(
+            dialog,
+            QCoreApplication.translate("TrainingDialog", "Save Model As"),
+            QCoreApplication.translate("TrainingDialog", "The model could not be saved:\n{0}").format(exc),
+        )
+        return
+    dialog.run_panel.set_status(QCoreApplication.translate("TrainingDialog", "Saved as {0}.").format(saved))

@@ -85,7 +85,7 @@
 <context>
     <name>EvaluationView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+340"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+337"/>
         <source>Classifying {0} of %n image(s)…</source>
         <translation>
             <numerusform>Classifying {0} of %n image…</numerusform>
@@ -174,7 +174,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+287"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+270"/>
         <source>Exported %n entry(s) to {0}</source>
         <translation>
             <numerusform>Exported %n entry to {0}</numerusform>
@@ -220,7 +220,7 @@
 <context>
     <name>ModelView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+455"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+269"/>
         <source>%n class(es)</source>
         <translation>
             <numerusform>%n class</numerusform>

@@ -534,7 +534,7 @@
 <context>
     <name>ComparisonChart</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/evaluation_charts.py" line="+254"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/evaluation_charts.py" line="+277"/>
         <location line="+23"/>
         <source>No models to compare yet.</source>
         <translation>Поки що немає моделей для порівняння.</translation>
@@ -553,7 +553,7 @@
 <context>
     <name>ConfusionMatrixChart</name>
     <message>
-        <location line="-269"/>
+        <location line="-291"/>
         <source>Row-normalised</source>
         <translation>Частки за рядками</translation>
     </message>
@@ -563,7 +563,7 @@
         <translation>Показати кожен рядок як частки його справжнього класу (на діагоналі — повнота)</translation>
     </message>
     <message>
-        <location line="+112"/>
+        <location line="+134"/>
         <source>predicted</source>
         <translation>передбачено</translation>
     </message>
@@ -654,7 +654,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>EvaluationView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+290"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+289"/>
         <source>Cancel</source>
         <translation>Скасувати</translation>
     </message>
@@ -679,7 +679,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Показати всі помилки</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+30"/>
         <source>{0} on {1}</source>
         <translation>{0} на {1}</translation>
     </message>
@@ -719,7 +719,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Оцінювання</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-33"/>
         <source>Stop the evaluation</source>
         <translation>Зупинити оцінювання</translation>
     </message>
@@ -759,7 +759,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Підсумок оцінювання</translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+29"/>
         <source>Choose Model › Evaluate on Folder… and a folder with one sub-folder of images per class.</source>
         <translation>Виберіть «Модель › Оцінити на теці…» і теку, у якій для кожного класу є підтека із зображеннями.</translation>
     </message>
@@ -818,7 +818,7 @@ The app may keep working. The details below are also in the log file.</source>
         </translation>
     </message>
     <message>
-        <location line="+121"/>
+        <location line="+104"/>
         <location line="+9"/>
         <source>Save Predictions</source>
         <translation>Збереження відповідей</translation>
@@ -1188,7 +1188,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>GalleryModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-442"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="-422"/>
         <source>true class: {0}; the model said: {1}</source>
         <translation>справжній клас: {0}; модель відповіла: {1}</translation>
     </message>
@@ -1512,7 +1512,7 @@ said: {1} {2}</source>
 <context>
     <name>HistoryView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+79"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+78"/>
         <source>History entries</source>
         <translation>Записи історії</translation>
     </message>
@@ -1543,12 +1543,12 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+3"/>
-        <location line="+181"/>
+        <location line="+165"/>
         <source>The history is not available.</source>
         <translation>Історія недоступна.</translation>
     </message>
     <message>
-        <location line="-179"/>
+        <location line="-163"/>
         <source>Opening the history…</source>
         <translation>Відкриття історії…</translation>
     </message>
@@ -1558,7 +1558,7 @@ said: {1} {2}</source>
         <translation>Файл історії пошкоджено, і його не вдалося прочитати, тому його відкладено як {0} і розпочато нову, порожню історію.</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+33"/>
         <source>The history could not be opened: {0}</source>
         <translation>Не вдалося відкрити історію: {0}</translation>
     </message>
@@ -1654,7 +1654,7 @@ said: {1} {2}</source>
 <context>
     <name>LayerTableModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+161"/>
+        <location filename="../../infinityvision_desktop/gui/model_tables.py" line="+138"/>
         <source>Layer</source>
         <translation>Шар</translation>
     </message>
@@ -2047,7 +2047,7 @@ said: {1} {2}</source>
 <context>
     <name>ModelNamePanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_output.py" line="+33"/>
+        <location filename="../../infinityvision_desktop/gui/training_output.py" line="+36"/>
         <source>Save as</source>
         <translation>Зберегти як</translation>
     </message>
@@ -2075,7 +2075,7 @@ said: {1} {2}</source>
 <context>
     <name>ModelView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+140"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+162"/>
         <source>Training</source>
         <translation>Навчання</translation>
     </message>
@@ -2523,7 +2523,7 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
 <context>
     <name>ReportTableModel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="-458"/>
+        <location filename="../../infinityvision_desktop/gui/model_tables.py" line="-120"/>
         <source>Class</source>
         <translation>Клас</translation>
     </message>
@@ -3287,7 +3287,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TrainingDialog</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+166"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+163"/>
         <source>Train or Fine-tune a Model</source>
         <translation>Навчання або донавчання моделі</translation>
     </message>
@@ -3317,17 +3317,17 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>&amp;Використати цю модель</translation>
     </message>
     <message>
-        <location line="+126"/>
+        <location filename="../../infinityvision_desktop/gui/training_output.py" line="+57"/>
         <source>There is no trained model to save yet.</source>
         <translation>Поки що немає навченої моделі, яку можна зберегти.</translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+8"/>
         <source>The bundled model is never overwritten: choose another name or folder.</source>
         <translation>Вбудована модель ніколи не перезаписується: виберіть іншу назву чи теку.</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+126"/>
         <source>Saved a copy as {0}</source>
         <translation>Збережено копію як {0}</translation>
     </message>
@@ -3342,18 +3342,18 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Зупинити навчання й зберегти найкращі ваги?</translation>
     </message>
     <message>
-        <location line="+90"/>
-        <location line="+8"/>
+        <location filename="../../infinityvision_desktop/gui/training_output.py" line="+15"/>
+        <location line="+11"/>
         <source>Save Model As</source>
         <translation>Збереження моделі</translation>
     </message>
     <message>
-        <location line="-8"/>
+        <location line="-9"/>
         <source>Keras model (*{0})</source>
         <translation>Модель Keras (*{0})</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+10"/>
         <source>The model could not be saved:
 {0}</source>
         <translation>Не вдалося зберегти модель:
@@ -3365,7 +3365,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>Збережено як {0}.</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location filename="../../infinityvision_desktop/gui/training_dialog.py" line="+118"/>
         <source>Discarded the checkpoint in {0}</source>
         <translation>Контрольну точку в {0} відкинуто</translation>
     </message>

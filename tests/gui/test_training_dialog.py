@@ -15,7 +15,7 @@ from infinityvision_desktop import paths
 from infinityvision_desktop.core.architectures import ArchitectureError
 from infinityvision_desktop.core.checkpoints import checkpoint_folder
 from infinityvision_desktop.core.modelfile import load_model_file, read_metadata
-from infinityvision_desktop.gui import training_dialog, training_workers
+from infinityvision_desktop.gui import training_dialog, training_output, training_workers
 from infinityvision_desktop.gui.training_dialog import (
     BASE_AIRBENCH,
     BASE_FINE_TUNE,
@@ -146,7 +146,7 @@ def test_fine_tuning_runs_both_stages_in_order_then_saves_and_offers_the_model(
     # Save As copies the file; "Use this model" hands over the copy, which loads
     target = tmp_path / "mine" / "copy"
     target.parent.mkdir()
-    monkeypatch.setattr(training_dialog.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(training_output.QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     qtbot.mouseClick(dialog.save_as_button, Qt.MouseButton.LeftButton)
     copy = tmp_path / "mine" / "copy.h5"
     assert copy.read_bytes() == open(result.model_path, "rb").read()

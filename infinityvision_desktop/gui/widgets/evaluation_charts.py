@@ -33,6 +33,7 @@ class ConfusionMatrixChart(ChartWidget):
         self._labels: tuple[str, ...] = ()
         self._margins_px = (0.0, 0.0, 0.0, 0.0)  # left, bottom, right, top
         self._counts = np.zeros((0, 0), dtype=np.int64)
+        self._cell_marker = None  # the outline of the cell shown (Evaluate on Folder)
         self._normalized = False
         self._image = None
         self._texts: list[list] = []
@@ -77,6 +78,28 @@ class ConfusionMatrixChart(ChartWidget):
             self._update_values()
         else:
             self._rebuild()
+
+    def mark_cell(self, cell: tuple[int, int] | None, colour: str) -> None:
+        """Outline one cell (true, predicted), or none."""
+        from matplotlib.patches import Rectangle
+
+        if self.canvas is None or not self.figure.axes:
+            return
+        if self._cell_marker is not None:
+            try:
+                self._cell_marker.remove()
+            except (ValueError, NotImplementedError):  # the axes were rebuilt meanwhile
+                pass
+            self._cell_marker = None
+        if cell is not None:
+            outline = Rectangle((cell[1] - 0.5, cell[0] - 0.5), 1, 1, fill=False, edgecolor=colour, linewidth=2.5)
+            self._cell_marker = self.figure.axes[0].add_patch(outline)
+        self.draw_idle()
+
+    def set_mark_colour(self, colour: str) -> None:
+        if self._cell_marker is not None:
+            self._cell_marker.set_edgecolor(colour)
+            self.draw_idle()
 
     def prepare(self, labels: Sequence[str]) -> None:
         """Build the axes, ticks and cell texts for these classes now, still showing the message:
