@@ -86,15 +86,9 @@ def _percent(probability: float) -> str:
 
 
 def _fit_within(rgb, side: int):
-    import numpy as np
-    from PIL import Image
+    from infinityvision_desktop.core.images import thumbnail
 
-    height, width = rgb.shape[:2]
-    if max(height, width) <= side:
-        return rgb
-    image = Image.fromarray(rgb)
-    image.thumbnail((side, side), Image.Resampling.LANCZOS)
-    return np.asarray(image)
+    return thumbnail(rgb, side)
 
 
 def _save_picture(rgb, out: Path) -> None:

@@ -12,6 +12,8 @@ import logging
 import numpy as np
 from PIL import Image
 
+from infinityvision_desktop.core.images import thumbnail
+
 log = logging.getLogger(__name__)
 
 __all__ = ["THUMBNAIL_SIDE", "THUMBNAIL_QUALITY", "encode_thumbnail", "decode_thumbnail"]
@@ -25,8 +27,7 @@ def encode_thumbnail(rgb: np.ndarray, side: int = THUMBNAIL_SIDE) -> bytes:
     image = Image.fromarray(np.ascontiguousarray(rgb))
     if image.mode != "RGB":
         image = image.convert("RGB")
-    if max(image.size) > side:
-        image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=1.5)
+    image = Image.fromarray(thumbnail(np.asarray(image), side))
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=THUMBNAIL_QUALITY)
     return buffer.getvalue()

@@ -26,6 +26,7 @@ from PySide6.QtCore import Signal
 
 from infinityvision_desktop.core.atomic import copy_file
 from infinityvision_desktop.core.images import ImageLoadError, load_image
+from infinityvision_desktop.core.images import thumbnail as fit_thumbnail
 from infinityvision_desktop.gui.workers import ImageItem, Worker, freeze_library_objects
 
 log = logging.getLogger(__name__)
@@ -333,8 +334,7 @@ def thumbnail(path: str, side: int = THUMBNAIL_SIDE) -> np.ndarray | None:
                 (max(1, round(image.width * scale)), max(1, round(image.height * scale))), Image.Resampling.BICUBIC
             )
         )
-    image.thumbnail((side, side), Image.Resampling.BILINEAR, reducing_gap=2.0)
-    return np.asarray(image)
+    return fit_thumbnail(rgb, side)
 
 
 class CopyFileWorker(Worker):

@@ -525,7 +525,7 @@ def test_case_39_40_one_run_per_double_click_no_model_switch_mid_run_and_save_as
     """Case 40: a double-click on Start (and a second start()) make one run, and Model › Open Model
     during it is refused politely. Case 39: Save As on a full disk says so, writes nothing, keeps the
     trained model, and stays offered (and works once there is room)."""
-    from infinityvision_desktop.gui import training_dialog, training_output
+    from infinityvision_desktop.gui import training_output
 
     dialog = open_training_dialog(
         window, qtbot, make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=12, seed=3)
