@@ -129,8 +129,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from infinityvision_desktop.core.datasets import load_dataset
-    from infinityvision_desktop.core.images import resize_for_model
-    from infinityvision_desktop.core.openset import CIFAR10_IMAGENET, ImageNetCheck, outside_mass
+    from infinityvision_desktop.core.openset import CIFAR10_IMAGENET, ImageNetCheck
     from infinityvision_desktop.core.predictor import Predictor
 
     predictor = Predictor.load(args.model)
@@ -159,14 +158,7 @@ def main() -> int:
     backbone = load_model_file(backbone_path())
     inside = np.array(sorted({i for name in known for i in CIFAR10_IMAGENET[name]}))
     check = ImageNetCheck(backbone.model, backbone.metadata.labels, inside, 1.0)
-    imagenet = np.concatenate(
-        [
-            outside_mass(
-                check.probabilities(np.stack([resize_for_model(im, (224, 224)) for im in x[i : i + 256]])), inside
-            )
-            for i in range(0, len(x), 256)
-        ]
-    )
+    imagenet = check.outside_masses(x, batch_size=256)
     print(f"scored in {time.perf_counter() - started:.0f} s")
 
     rows = [("msp", msp), ("imagenet", imagenet)]

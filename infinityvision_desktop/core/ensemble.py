@@ -219,22 +219,11 @@ def fit_open_set(x_val: np.ndarray, labels, cost: float, on_message=print) -> di
     """The ImageNet check's threshold (core.openset): the outside-the-classes probability that
     `cost` of the held-out images reach, upscaled to the check's size; never below 0.5 (mostly
     outside). None when the labels are not CIFAR-10's."""
-    from infinityvision_desktop.core.images import resize_for_model
-    from infinityvision_desktop.core.openset import CHECK_SIZE, ImageNetCheck, outside_mass
+    from infinityvision_desktop.core.openset import ImageNetCheck
 
     check = ImageNetCheck.load(labels, 1.0)
     if check is None:
         return None
     on_message(f"Fitting the ImageNet check on {len(x_val)} held-out images")
-    mass = np.concatenate(
-        [
-            outside_mass(
-                check.probabilities(
-                    np.stack([resize_for_model(im, (CHECK_SIZE, CHECK_SIZE)) for im in x_val[i : i + 128]])
-                ),
-                check.inside,
-            )
-            for i in range(0, len(x_val), 128)
-        ]
-    )
+    mass = check.outside_masses(x_val)
     return {"imagenet_threshold": float(max(0.5, np.quantile(mass, 1 - cost)))}

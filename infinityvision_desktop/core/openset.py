@@ -97,6 +97,22 @@ class ImageNetCheck:
         """ImageNet probabilities for images already at CHECK_SIZE."""
         return np.asarray(self._forward(np.asarray(batch, dtype=np.float32)), dtype=np.float64)
 
+    def outside_masses(self, images, batch_size: int = 128) -> np.ndarray:
+        """Each RGB uint8 image's ImageNet probability outside the ten classes, at CHECK_SIZE
+        whatever its size (fitting the threshold, and the open-set benchmark, on 32 px images)."""
+        from infinityvision_desktop.core.images import resize_for_model
+
+        masses = [
+            outside_mass(
+                self.probabilities(
+                    np.stack([resize_for_model(im, (CHECK_SIZE, CHECK_SIZE)) for im in images[i : i + batch_size]])
+                ),
+                self.inside,
+            )
+            for i in range(0, len(images), batch_size)
+        ]
+        return np.concatenate(masses) if masses else np.zeros(0)
+
     def check(self, images) -> list[Outside | None]:
         """For each RGB uint8 image: `Outside` when it looks like none of the ten, else None.
         Images too small to judge get None."""

@@ -72,6 +72,21 @@ def test_large_photos_outside_the_ten_say_what_they_look_like_and_small_ones_are
     assert check.check([np.zeros((32, 32, 3), np.uint8)]) == [None]
 
 
+def test_outside_masses_scores_every_image_batch_by_batch_small_ones_too():
+    class Scored(_FakeCheck):
+        def probabilities(self, batch):  # an espresso for bright images, a cat for dark ones
+            p = np.zeros((len(batch), 1000))
+            bright = np.asarray(batch).mean(axis=(1, 2, 3)) > 127
+            p[bright, 967], p[~bright, 281] = 1.0, 1.0
+            return p
+
+    check = Scored(None, threshold=0.7)
+    images = [np.full((32, 32, 3), value, np.uint8) for value in (255, 0, 255, 0, 255)]
+    masses = check.outside_masses(images, batch_size=2)
+    np.testing.assert_allclose(masses, [1.0, 0.0, 1.0, 0.0, 1.0])
+    assert check.outside_masses([]).shape == (0,)
+
+
 def test_the_metadata_keeps_a_valid_check_and_refuses_a_broken_one():
     meta = ModelMetadata(labels=CIFAR10_LABELS, open_set={"imagenet_threshold": 0.9})
     assert ModelMetadata.from_dict(meta.to_dict()).open_set == {"imagenet_threshold": 0.9}
