@@ -142,16 +142,7 @@ class Teacher:
         )
         timings["features"] = time.perf_counter() - started - timings.get("backbone", 0.0)
         if batch.stopped or should_stop():
-            return TeachResult(
-                None,
-                None,
-                None,
-                computed=batch.computed,
-                stopped=True,
-                seconds=time.perf_counter() - started,
-                timings=timings,
-                message="stopped",
-            )
+            return _stopped(batch, started, timings)
         label_index = {label: i for i, label in enumerate(labels)}
         rows = [(row, files[i]) for row, i in enumerate(batch.ok) if files[i].label in label_index]
         train = [(row, f) for row, f in rows if f.split == train_split]
@@ -167,16 +158,7 @@ class Teacher:
         on_progress("fit", 0, 2)
         held = held_out_probabilities(x, y, len(labels), sample_weight=weight, seed=seed, should_stop=should_stop)
         if held is None:
-            return TeachResult(
-                None,
-                None,
-                None,
-                computed=batch.computed,
-                stopped=True,
-                seconds=time.perf_counter() - started,
-                timings=timings,
-                message="stopped",
-            )
+            return _stopped(batch, started, timings)
         on_progress("fit", 1, 2)
         y_held = y[held.indices]
         temperature = ev.fit_temperature(held.probabilities, y_held)
@@ -335,3 +317,17 @@ def _backbone_source(path: Path) -> dict:
 
 
 __all__ = ["ARCHITECTURE", "CORRECTION_WEIGHT", "DatasetError", "TeachResult", "Teacher", "teach"]
+
+
+def _stopped(batch, started: float, timings: dict) -> TeachResult:
+    """The result of a run stopped by the user: the features computed so far stay cached."""
+    return TeachResult(
+        None,
+        None,
+        None,
+        computed=batch.computed,
+        stopped=True,
+        seconds=time.perf_counter() - started,
+        timings=timings,
+        message="stopped",
+    )
