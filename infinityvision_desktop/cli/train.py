@@ -123,6 +123,13 @@ def add_parsers(sub) -> None:
         help="test-time augmentation of the combination: the first member's (default), the mirror image "
         "only, or none (one pass: twice as fast as flip)",
     )
+    p.add_argument(
+        "--tta-below",
+        type=float,
+        metavar="CONFIDENCE",
+        help="compute the augmented views only for answers less sure than this on the image itself "
+        "(default: the first member's; 1 = for every image)",
+    )
     p.set_defaults(handler=cmd_combine)
 
 
@@ -294,6 +301,7 @@ def cmd_combine(args) -> int:
             not_sure_cost=args.not_sure_cost,
             weights_dtype=args.weights_dtype,
             tta=None if args.tta == "members" else () if args.tta == "none" else ("flip",),
+            tta_below=args.tta_below,
             on_message=lambda text: print(text, file=sys.stderr),
         )
     except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import socket
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -415,8 +416,9 @@ def replace_head(model, num_classes: int):
     return keras.Model(model.inputs, outputs, name=model.name)
 
 
-def convert_dtype(model, policy: str):
-    """A copy of `model` whose layers compute under `policy` (e.g. float32 for export), same weights."""
+def convert_dtype(model, policy: str | Callable[[str], str]):
+    """A copy of `model` whose layers compute under `policy` (e.g. float32 for export), same weights;
+    a function of the layer's name gives each layer its own."""
 
     config = model.get_config()
 
@@ -426,7 +428,8 @@ def convert_dtype(model, policy: str):
             for key, value in list(node.items()):
                 if key == "dtype" and _is_policy(value):
                     # the softmax stays float32 so probabilities sum to 1 in any policy
-                    wanted = "float32" if name.startswith("head_softmax") else policy
+                    wanted = policy(name) if callable(policy) else policy
+                    wanted = "float32" if name.startswith("head_softmax") else wanted
                     node[key] = {
                         "module": "keras",
                         "class_name": "DTypePolicy",

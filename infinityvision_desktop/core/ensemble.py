@@ -114,6 +114,7 @@ def ensemble_metadata(members: list[Member], **changes) -> ModelMetadata:
         input_size=first.input_size,
         architecture=f"ensemble: {architecture}",
         tta=first.tta,
+        tta_below=first.tta_below,
         provenance=provenance,
     ).replace(**changes)
 
@@ -151,6 +152,7 @@ def build_ensemble(
     not_sure_cost: float = 0.05,
     weights_dtype: str = "float32",
     tta: tuple[str, ...] | None = None,
+    tta_below: float | None = None,
     on_message=print,
 ) -> EnsembleResult:
     """Combine two trained models of the same classes, fitted on held-out data, and save the result.
@@ -158,7 +160,8 @@ def build_ensemble(
     The held-out images are the validation split their training used (share and seed from the
     first model's record), so the weight, temperature and "not sure" threshold are fitted on
     images neither model trained on; the test split, if the data has one, only measures.
-    `tta`: the combination's test-time augmentation (None: the first member's).
+    `tta`: the combination's test-time augmentation (None: the first member's); `tta_below`: the
+    confidence under which its extra views are computed (None: the first member's; 1: always).
     """
     from infinityvision_desktop.core import evaluation as ev
     from infinityvision_desktop.core.calibration import calibrate
@@ -167,6 +170,8 @@ def build_ensemble(
     from infinityvision_desktop.core.predictor import Predictor
     from infinityvision_desktop.core.training_config import field_default
 
+    if tta_below is not None and not 0 < tta_below <= 1:
+        raise ValueError(f"--tta-below must be a confidence in (0, 1], not {tta_below}")
     loaded = [load_model_file(p) for p in paths]
     config = loaded[0].metadata.provenance.get("config", {})
     share = float(config.get("val_share", field_default("val_share")))
@@ -188,6 +193,8 @@ def build_ensemble(
     metadata = ensemble_metadata(members, name=os.path.splitext(os.path.basename(out))[0])
     if tta is not None:
         metadata = metadata.replace(tta=tuple(tta))
+    if tta_below is not None:
+        metadata = metadata.replace(tta_below=float(tta_below))
     predictor = Predictor(model, metadata)
     metadata = calibrate(predictor.raw_probabilities(x_val), y_val, dataset.labels, not_sure_cost=not_sure_cost).apply(
         metadata

@@ -151,6 +151,9 @@ class ModelMetadata:
     temperature: float = 1.0
     not_sure_threshold: float = 0.5
     tta: tuple[str, ...] = ()
+    # the extra views of `tta` are computed only for images whose top probability on the image
+    # itself is below this (a sure answer does not change with a mirror); 1.0: for every image
+    tta_below: float = 1.0
     history: tuple[dict, ...] = ()
     stages: tuple[dict, ...] = ()
     evaluation: dict | None = None
@@ -195,6 +198,11 @@ class ModelMetadata:
                 if not isinstance(value, int | float) or not (0 < float(value) < 1000):
                     raise ValueError(f"metadata {key} is not a positive number: {value!r}")
                 values[key] = float(value)
+        if "tta_below" in values:
+            value = values["tta_below"]
+            if not isinstance(value, int | float) or not 0 < float(value) <= 1:
+                raise ValueError(f"metadata tta_below is not a number in (0, 1]: {value!r}")
+            values["tta_below"] = float(value)
         open_set = values.get("open_set")
         if open_set is not None:
             threshold = open_set.get("imagenet_threshold") if isinstance(open_set, dict) else None

@@ -279,7 +279,7 @@ def _initial_model(cfg, base_loaded, labels, size, x_train, mixed):
 
 
 def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, y_val, test, data, stopped, seconds):
-    from infinityvision_desktop.core.predictor import Predictor
+    from infinityvision_desktop.core.predictor import TTA_BELOW, Predictor
 
     metadata = ModelMetadata(
         labels=tuple(labels),
@@ -287,6 +287,7 @@ def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, 
         name=Path(cfg.out).stem if cfg.out else f"{cfg.arch}",
         architecture=cfg.arch + (f" ({cfg.widths})" if cfg.arch == "airbench" else ""),
         tta=("flip",) if cfg.tta else (),
+        tta_below=TTA_BELOW,
         history=tuple(h.to_dict() for h in history),
         stages=tuple(
             {

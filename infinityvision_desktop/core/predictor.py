@@ -22,6 +22,10 @@ from infinityvision_desktop.core.modelfile import LoadedModel, ModelMetadata, lo
 # Batches are cut to this size: large enough for throughput, small enough that a cancel
 # request between batches is answered quickly.
 CHUNK = 256
+# Test-time augmentation's extra views only for answers less sure than this: on CIFAR-10's test
+# split the mirror changed 1 of the 8,476 bundled-model answers above 0.9 (and 179 of the 1,524
+# below), so skipping it there costs nothing and saves most of the second pass.
+TTA_BELOW = 0.9
 
 log = logging.getLogger(__name__)
 
@@ -92,10 +96,28 @@ def _bfloat16_native() -> bool:
 
 
 def _to_bfloat16(model):
+    """`model` computing in bfloat16, except the parts built on depthwise convolutions
+    (EfficientNet-Lite): on the CPUs that compute bfloat16 natively oneDNN's depthwise kernels
+    are slower in it than in float32, single images markedly so (`bench/bench_model.py`). An
+    ensemble's branches are judged one by one; their sum and the softmax stay float32."""
     from infinityvision_desktop.core.architectures import convert_dtype
+    from infinityvision_desktop.core.ensemble import PREFIXES
 
+    def depthwise(name: str) -> bool:
+        return any(type(layer).__name__ == "DepthwiseConv2D" and layer.name.startswith(name) for layer in model.layers)
+
+    if any(layer.name == "ensemble_sum" for layer in model.layers):
+        bfloat16 = tuple(prefix for prefix in PREFIXES if not depthwise(prefix))
+
+        def policy(name: str) -> str:
+            return "mixed_bfloat16" if name.startswith(bfloat16) else "float32"
+
+    elif depthwise(""):
+        return model
+    else:
+        policy = "mixed_bfloat16"
     try:
-        return convert_dtype(model, "mixed_bfloat16")
+        return convert_dtype(model, policy)
     except Exception:  # an unusual config that cannot be cloned: float32 still works
         logging.getLogger(__name__).warning("model kept in float32: its config could not be converted", exc_info=True)
         return model
@@ -122,6 +144,15 @@ def tta_weights(count: int) -> np.ndarray:
         return np.full(count, 1.0 / count)
     first = 2 if count == 6 else 1
     return np.array([0.5 / first] * first + [0.5 / (count - first)] * (count - first))
+
+
+def _average_views(p: np.ndarray) -> np.ndarray:
+    """(VIEWS, N, CLASSES) probabilities -> (N, CLASSES): log-probabilities (logits up to a
+    constant) averaged with `tta_weights`, renormalised."""
+    logp = np.tensordot(tta_weights(len(p)), np.log(np.clip(p, 1e-12, None)), axes=1)
+    logp -= logp.max(axis=1, keepdims=True)
+    e = np.exp(logp)
+    return e / e.sum(axis=1, keepdims=True)
 
 
 class Predictor:
@@ -152,9 +183,10 @@ class Predictor:
         """Load safely, then compute in bfloat16 where the CPU does so natively, with the model's
         normalisation layers folded into its convolutions where its shape allows (`core.folding`).
 
-        For the bundled model bfloat16 is 3-4x faster than float32 and within 0.1 points as accurate
+        For the 32 px networks bfloat16 is 3-4x faster than float32 and within 0.1 points as accurate
         (`bench/bench_model.py` against `--precision float32`); $INFINITYVISION_PRECISION=float32
-        turns it off. Folding makes it about 1.5x faster again (`--compare-folding`).
+        turns it off. Folding makes it about 1.5x faster again (`--compare-folding`). Parts built
+        on depthwise convolutions stay float32 (`_to_bfloat16`).
         """
         from infinityvision_desktop.core.folding import fold_model
 
@@ -201,17 +233,22 @@ class Predictor:
         out = []
         for start in range(0, len(batch), CHUNK):
             x = batch[start : start + CHUNK].astype(np.float32)
-            views = tta_views(x, self.metadata.tta)
-            if len(views) == 1:
+            if len(tta_views(x[:1], self.metadata.tta)) == 1:
                 out.append(np.asarray(self._forward(x), dtype=np.float64))
-                continue
-            stacked = np.asarray(self._forward(np.concatenate(views)), dtype=np.float64)
-            # average log-probabilities (logits up to a constant), then renormalise
-            logp = np.log(np.clip(stacked, 1e-12, None)).reshape(len(views), len(x), -1)
-            logp = np.tensordot(tta_weights(len(views)), logp, axes=1)
-            logp -= logp.max(axis=1, keepdims=True)
-            p = np.exp(logp)
-            out.append(p / p.sum(axis=1, keepdims=True))
+            elif self.metadata.tta_below >= 1.0:
+                views = tta_views(x, self.metadata.tta)
+                stacked = np.asarray(self._forward(np.concatenate(views)), dtype=np.float64)
+                out.append(_average_views(stacked.reshape(len(views), len(x), -1)))
+            else:
+                # the image itself first; the other views only where that answer is not sure
+                first = np.asarray(self._forward(x), dtype=np.float64)
+                unsure = np.flatnonzero(first.max(axis=1) < self.metadata.tta_below)
+                if len(unsure):
+                    others = tta_views(x[unsure], self.metadata.tta)[1:]
+                    stacked = np.asarray(self._forward(np.concatenate(others)), dtype=np.float64)
+                    stacked = stacked.reshape(len(others), len(unsure), -1)
+                    first[unsure] = _average_views(np.concatenate([first[unsure][None], stacked]))
+                out.append(first)
         if not out:
             return np.zeros((0, len(self.metadata.labels)))
         return np.concatenate(out)

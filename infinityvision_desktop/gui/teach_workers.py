@@ -15,9 +15,6 @@ from __future__ import annotations
 import itertools
 import logging
 import os
-import queue
-import threading
-import traceback
 from dataclasses import dataclass
 
 import numpy as np
@@ -27,7 +24,7 @@ from PySide6.QtCore import Signal
 from infinityvision_desktop.core.atomic import copy_file
 from infinityvision_desktop.core.images import ImageLoadError, load_image
 from infinityvision_desktop.core.images import thumbnail as fit_thumbnail
-from infinityvision_desktop.gui.workers import ImageItem, Worker, freeze_library_objects
+from infinityvision_desktop.gui.workers import CommandWorker, ImageItem, Worker, freeze_library_objects
 
 log = logging.getLogger(__name__)
 
@@ -46,11 +43,10 @@ class _Train:
     generation: int
 
 
-_STOP = object()
 _TRY = object()  # wakes the loop: a try-it request is waiting
 
 
-class TeachWorker(Worker):
+class TeachWorker(CommandWorker):
     """Trains teach models and answers try-it photos. Call its public methods from any thread."""
 
     sig_backbone_ready = Signal()
@@ -71,8 +67,6 @@ class TeachWorker(Worker):
     def __init__(self, *, cache_folder: str | os.PathLike | None = None) -> None:
         super().__init__()
         self._cache_folder = cache_folder
-        self._commands: queue.SimpleQueue = queue.SimpleQueue()
-        self._lock = threading.Lock()
         self._generation = 0  # a cancel voids the run under way and any queued before it
         self._request_ids = itertools.count(1)
         self._pending_try: tuple[int, str, ImageItem, bool] | None = None
@@ -86,12 +80,12 @@ class TeachWorker(Worker):
 
     def prepare(self) -> None:
         """Load the backbone now (when a project is opened), so the first Train does not wait for it."""
-        self._commands.put(_Prepare())
+        self.post(_Prepare())
 
     def train(self, folder: str | os.PathLike) -> None:
         with self._lock:
             generation = self._generation
-        self._commands.put(_Train(os.fspath(folder), generation))
+        self.post(_Train(os.fspath(folder), generation))
 
     def cancel_training(self) -> None:
         with self._lock:
@@ -103,33 +97,28 @@ class TeachWorker(Worker):
         with self._lock:
             request = (next(self._request_ids), os.fspath(folder), item, heatmap)
             self._pending_try = request
-        self._commands.put(_TRY)
+        self.post(_TRY)
         return request[0]
 
     def request_stop(self) -> None:
-        super().request_stop()
         self.cancel_training()
-        self._commands.put(_STOP)
+        super().request_stop()
 
     # --- the worker thread ---
 
-    def work(self) -> None:
-        while not self.should_stop():
-            command = self._commands.get()
-            if command is _STOP or self.should_stop():
-                break
-            try:
-                if command is _TRY:
-                    self._serve_try()
-                elif isinstance(command, _Prepare):
-                    self._loaded_teacher()
-                elif isinstance(command, _Train):
-                    self._train(command)
-            except Exception as exc:  # noqa: BLE001 - one failed command must not end the worker
-                log.exception("teach command failed")
-                self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
-                if isinstance(command, _Train):
-                    self.sig_train_failed.emit(command.folder, f"an unexpected error ({type(exc).__name__}: {exc})")
+    def handle(self, command: object) -> None:
+        if command is _TRY:
+            self._serve_try()
+        elif isinstance(command, _Prepare):
+            self._loaded_teacher()
+        elif isinstance(command, _Train):
+            self._train(command)
+
+    def command_failed(self, command: object, exc: Exception) -> None:
+        if isinstance(command, _Train):
+            self.sig_train_failed.emit(command.folder, f"an unexpected error ({type(exc).__name__}: {exc})")
+
+    def release(self) -> None:
         self._teacher = None
         self._predictors.clear()
 

@@ -45,6 +45,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "Worker",
+    "CommandWorker",
     "WorkerHandle",
     "start_worker",
     "running_handles",
@@ -96,6 +97,63 @@ class Worker(QObject):
 
     def should_stop(self) -> bool:
         return self._stop_requested.is_set()
+
+
+class CommandWorker(Worker):
+    """A long-lived worker serving commands, in the order given, from a thread-safe queue: for work
+    that owns a model living in the worker's thread (the inference and the teach workers).
+
+    Its public methods, called from any thread, `post()` commands; `handle()` runs each in the
+    worker thread. A failing command is logged, reported through `sig_error` and passed to
+    `command_failed()`; it does not end the worker. `after_command()` runs after each one,
+    `release()` once when the worker ends.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._commands: queue.SimpleQueue = queue.SimpleQueue()
+        self._lock = threading.Lock()
+
+    def post(self, command: object) -> None:
+        self._commands.put(command)
+
+    def has_commands(self) -> bool:
+        return not self._commands.empty()
+
+    def request_stop(self) -> None:
+        super().request_stop()
+        self._commands.put(_STOP)  # wakes the loop if it is waiting for work
+
+    def work(self) -> None:
+        try:
+            while not self.should_stop():
+                command = self._commands.get()
+                if command is _STOP or self.should_stop():
+                    break
+                try:
+                    self.handle(command)
+                except Exception as exc:  # noqa: BLE001 - one bad command must not end the worker
+                    log.exception("%s: a command failed", type(self).__name__)
+                    self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+                    self.command_failed(command, exc)
+                self.after_command()
+        finally:
+            self.release()
+
+    def handle(self, command: object) -> None:
+        raise NotImplementedError
+
+    def command_failed(self, command: object, exc: Exception) -> None:
+        """After `sig_error`: tell the command's own listeners it ended."""
+
+    def after_command(self) -> None:
+        pass
+
+    def release(self) -> None:
+        """The worker is ending: drop what lives in its thread."""
+
+
+_STOP = object()
 
 
 _live_handles: set[WorkerHandle] = set()
@@ -206,7 +264,6 @@ class _Explain:
     class_index: int | None
 
 
-_STOP = object()
 _EXPLAIN = object()  # wakes the loop: an explanation request is waiting
 _libraries_frozen = False
 
@@ -232,7 +289,7 @@ def freeze_library_objects() -> None:
 # ---------------------------------------------------------------- the inference worker
 
 
-class InferenceWorker(Worker):
+class InferenceWorker(CommandWorker):
     """A long-lived worker that owns the model: it loads it and classifies images in its thread.
 
     The GUI thread calls `load_model()`, `submit()` and `cancel()`; they only touch a
@@ -263,12 +320,10 @@ class InferenceWorker(Worker):
     def __init__(self, *, batch_size: int = BATCH_SIZE) -> None:
         super().__init__()
         self.batch_size = batch_size
-        self._commands: queue.SimpleQueue = queue.SimpleQueue()
         # A generation number rather than a bare Event: a cancel must void every job submitted
         # before it, including jobs still queued, and a flag cleared when the next job starts
         # could swallow a cancel that arrives at that moment.
         self._generation = 0
-        self._lock = threading.Lock()
         self._job_ids = itertools.count(1)
         self._predictor = None  # lives and dies in the worker thread
         self._warm_batches = False  # the active model has run a full batch once
@@ -281,14 +336,14 @@ class InferenceWorker(Worker):
     # --- called from the GUI thread (thread-safe) ---
 
     def load_model(self, path: str | os.PathLike) -> None:
-        self._commands.put(_LoadModel(os.fspath(path)))
+        self.post(_LoadModel(os.fspath(path)))
 
     def submit(self, items: tuple[ImageItem, ...] | list[ImageItem], *, threshold: float | None = None) -> int:
         """Queue images; returns the job id that the signals carry. `threshold`: the user's "not
         sure" threshold (None: the model's)."""
         with self._lock:
             job = _Job(next(self._job_ids), tuple(items), self._generation, threshold)
-        self._commands.put(job)
+        self.post(job)
         return job.job_id
 
     def explain(self, item: ImageItem, class_index: int | None = None) -> int:
@@ -300,7 +355,7 @@ class InferenceWorker(Worker):
         with self._lock:
             request = _Explain(next(self._explain_ids), item, class_index)
             self._pending_explain = request
-        self._commands.put(_EXPLAIN)
+        self.post(_EXPLAIN)
         return request.request_id
 
     def cancel(self) -> None:
@@ -308,30 +363,24 @@ class InferenceWorker(Worker):
         with self._lock:
             self._generation += 1
 
-    def request_stop(self) -> None:
-        super().request_stop()
-        self._commands.put(_STOP)  # wakes the loop if it is waiting for work
-
     # --- the worker thread ---
 
-    def work(self) -> None:
-        while not self.should_stop():
-            command = self._commands.get()
-            if command is _STOP or self.should_stop():
-                break
-            try:
-                if command is _EXPLAIN:
-                    self._serve_explanation()
-                elif isinstance(command, _LoadModel):
-                    self._load(command.path)
-                else:
-                    self._run_job(command)
-            except Exception as exc:  # noqa: BLE001 - one bad job must not end the worker
-                log.exception("inference command failed")
-                self.sig_error.emit(f"{type(exc).__name__}: {exc}", traceback.format_exc())
-                if isinstance(command, _Job):
-                    self.sig_job_finished.emit(JobSummary(command.job_id, 0, 0, False, len(command.items)))
-            self._warm_up_when_idle()
+    def handle(self, command: object) -> None:
+        if command is _EXPLAIN:
+            self._serve_explanation()
+        elif isinstance(command, _LoadModel):
+            self._load(command.path)
+        else:
+            self._run_job(command)
+
+    def command_failed(self, command: object, exc: Exception) -> None:
+        if isinstance(command, _Job):
+            self.sig_job_finished.emit(JobSummary(command.job_id, 0, 0, False, len(command.items)))
+
+    def after_command(self) -> None:
+        self._warm_up_when_idle()
+
+    def release(self) -> None:
         self._predictor = None
         if self._decoding is not None:
             self._decoding.shutdown(wait=True)
@@ -372,7 +421,7 @@ class InferenceWorker(Worker):
         does not pay for oneDNN building its kernels for that size (the first batch of a new size
         is slower: `bench_model.py --batch-sizes` warms each size before timing it for that reason).
         A job queued during the model load (an image given on the command line) goes first."""
-        if self._predictor is None or self._warm_batches or not self._commands.empty() or self.should_stop():
+        if self._predictor is None or self._warm_batches or self.has_commands() or self.should_stop():
             return
         self._warm_batches = True
         try:

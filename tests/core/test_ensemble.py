@@ -7,7 +7,7 @@ import pytest
 
 from infinityvision_desktop.core.ensemble import EnsembleError, Member, best_weight, combine, ensemble_metadata
 from infinityvision_desktop.core.evaluation import apply_temperature
-from infinityvision_desktop.core.modelfile import LoadedModel, load_model_file, save_model_file
+from infinityvision_desktop.core.modelfile import LoadedModel, ModelMetadata, load_model_file, save_model_file
 from infinityvision_desktop.core.predictor import Predictor
 
 pytestmark = pytest.mark.slow
@@ -61,3 +61,42 @@ def test_the_weight_favours_the_member_that_is_right():
     wrong = np.full((6, 3), 1 / 3)
     assert best_weight(right, wrong, y) > 0.7
     assert best_weight(wrong, right, y) < 0.3
+
+
+def _depthwise_model(labels, tmp_path):
+    """A small net built on a depthwise convolution, as EfficientNet-Lite is."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((32, 32, 3))
+    x = layers.Rescaling(1 / 255)(inputs)
+    x = layers.Conv2D(8, 3, padding="same", activation="relu")(x)
+    x = layers.DepthwiseConv2D(3, padding="same", activation="relu")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(len(labels), name="head_dense")(x)
+    outputs = layers.Activation("softmax", name="head_softmax")(x)
+    path = tmp_path / "depthwise.h5"
+    save_model_file(keras.Model(inputs, outputs), ModelMetadata(labels=labels), path)
+    return load_model_file(path)
+
+
+def test_the_depthwise_branch_of_an_ensemble_computes_in_float32_the_other_in_bfloat16(tiny_model_path, tmp_path):
+    # oneDNN's bfloat16 depthwise kernels are slower than float32 ones: only the plain conv net's
+    # branch is converted, and the sum of the two stays float32
+    from infinityvision_desktop.core.predictor import _to_bfloat16
+
+    a = load_model_file(tiny_model_path)
+    b = _depthwise_model(a.metadata.labels, tmp_path)
+    model = _to_bfloat16(combine([Member(a, 0.5), Member(b, 0.5)]))
+
+    policies = {layer.name: layer.dtype_policy.name for layer in model.layers}
+    assert policies["a_head_dense"] == "mixed_bfloat16"
+    assert {name: p for name, p in policies.items() if name.startswith("b_")} == dict.fromkeys(
+        [name for name in policies if name.startswith("b_")], "float32"
+    )
+    assert policies["ensemble_sum"] == policies["head_softmax"] == "float32"
+    # alone, a depthwise net is left in float32
+    assert _to_bfloat16(b.model) is b.model
+    x = np.random.default_rng(0).integers(0, 256, (4, 32, 32, 3)).astype(np.float32)
+    reference = combine([Member(a, 0.5), Member(b, 0.5)]).predict(x, verbose=0)
+    np.testing.assert_allclose(model.predict(x, verbose=0), reference, atol=0.05)

@@ -351,3 +351,14 @@ def test_refuses_unusable_metadata(tmp_path):
     message = refusal(path)
 
     assert "metadata is unusable" in message and "class names" in message
+
+
+@pytest.mark.parametrize("value", ["0.9", 0, 1.5, -0.1, None])
+def test_a_tta_below_that_is_not_a_confidence_is_refused(value):
+    with pytest.raises(ValueError, match="tta_below"):
+        ModelMetadata.from_dict({"labels": ["a", "b"], "tta": ["flip"], "tta_below": value})
+
+
+def test_tta_below_is_read_and_files_without_it_mirror_every_image():
+    assert ModelMetadata.from_dict({"labels": ["a", "b"], "tta_below": 0.9}).tta_below == 0.9
+    assert ModelMetadata.from_dict({"labels": ["a", "b"], "tta": ["flip"]}).tta_below == 1.0

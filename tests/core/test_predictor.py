@@ -207,3 +207,21 @@ def test_importing_the_predictor_does_not_import_tensorflow():
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_tta_below_mirrors_only_the_images_whose_answer_is_not_sure(predictor):
+    images, _ = class_images(per_class=2)
+    plain = Predictor(predictor.model, predictor.metadata.replace(temperature=1.0, tta=()))
+    always = Predictor(predictor.model, predictor.metadata.replace(temperature=1.0, tta=("flip",), tta_below=1.0))
+    first = plain.probabilities(images)
+    # a cut between the images' own confidences: some are sure, some not
+    cut = float(np.median(first.max(axis=1)))
+    sure = first.max(axis=1) >= cut
+    assert 0 < sure.sum() < len(images)
+    adaptive = Predictor(predictor.model, always.metadata.replace(tta_below=cut))
+
+    got = adaptive.probabilities(images)
+
+    np.testing.assert_allclose(got[sure], first[sure], atol=1e-9)
+    np.testing.assert_allclose(got[~sure], always.probabilities(images)[~sure], atol=1e-6)
+    assert not np.allclose(got[~sure], first[~sure], atol=1e-6)  # the mirror did change those answers
