@@ -201,11 +201,17 @@ class Predictor:
         predictor.check_outputs()
         return predictor
 
-    def warm_up(self, batch_size: int = 1) -> None:
+    def warm_up(self, batch_size: int = 1, *, open_set: bool = False) -> None:
         """Trace the graph and let oneDNN build its kernels for this batch size now, not on
-        the first real batch."""
+        the first real batch; `open_set`: also load and trace the ImageNet check, which the first
+        photo would otherwise wait for."""
         height, width = self.metadata.input_size
         self.raw_probabilities(np.zeros((batch_size, height, width, 3), np.uint8))
+        check = self.open_set_check() if open_set else None
+        if check is not None:
+            from infinityvision_desktop.core.openset import CHECK_SIZE
+
+            check.probabilities(np.zeros((1, CHECK_SIZE, CHECK_SIZE, 3), np.uint8))
 
     def check_outputs(self) -> None:
         """A test prediction before the model is used: probabilities, not NaN or scores."""
@@ -269,7 +275,10 @@ class Predictor:
         threshold = self.metadata.not_sure_threshold if threshold is None else threshold
         batch = np.stack([self.prepare(image) for image in images])
         predictions = predictions_from_probabilities(self.probabilities(batch), self.metadata, threshold)
-        check = self.open_set_check()
+        from infinityvision_desktop.core.openset import MIN_SIDE
+
+        # the check judges photos only: CIFAR-sized images do not wait for it to load
+        check = self.open_set_check() if any(min(image.shape[:2]) >= MIN_SIDE for image in images) else None
         if check is None:
             return predictions
         return [

@@ -419,13 +419,14 @@ class InferenceWorker(CommandWorker):
     def _warm_up_when_idle(self) -> None:
         """Once per model, when nothing is waiting: run one full batch, so the first big drop
         does not pay for oneDNN building its kernels for that size (the first batch of a new size
-        is slower: `bench_model.py --batch-sizes` warms each size before timing it for that reason).
+        is slower: `bench_model.py --batch-sizes` warms each size before timing it for that reason),
+        and load the ImageNet check, so the first photo does not wait for it either.
         A job queued during the model load (an image given on the command line) goes first."""
         if self._predictor is None or self._warm_batches or self.has_commands() or self.should_stop():
             return
         self._warm_batches = True
         try:
-            self._predictor.warm_up(self.batch_size)
+            self._predictor.warm_up(self.batch_size, open_set=True)
         except Exception:  # noqa: BLE001 - only a head start; a real batch reports real errors
             log.exception("warming up for batches failed")
 

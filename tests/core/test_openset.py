@@ -106,3 +106,26 @@ def test_an_answer_that_looks_like_none_of_the_ten_is_not_sure_and_says_so(tiny_
     assert answer.not_sure and answer.looks_like == "espresso"
     assert answer.to_dict()["looks_like"] == "espresso"
     assert predictor.decode_size == (224, 224)
+
+
+def test_the_check_is_loaded_for_the_first_photo_not_for_cifar_sized_images(tiny_model_path, monkeypatch):
+    from infinityvision_desktop.core.predictor import Predictor
+
+    loads = []
+    p = np.zeros((1, 1000))
+    p[0, 281] = 1.0  # a cat
+
+    def load(cls, labels, threshold):
+        loads.append(threshold)
+        return _FakeCheck(p, threshold)
+
+    monkeypatch.setattr(ImageNetCheck, "load", classmethod(load))
+    predictor = Predictor.load(tiny_model_path)
+    predictor.metadata = predictor.metadata.replace(open_set={"imagenet_threshold": 0.7})
+
+    predictor.predict([np.full((32, 32, 3), 128, np.uint8)] * 3)
+    assert loads == []  # a folder of CIFAR images never waits for the ImageNet network
+    predictor.predict([np.full((32, 32, 3), 128, np.uint8), np.full((90, 90, 3), 128, np.uint8)])
+    assert loads == [0.7]
+    predictor.warm_up(open_set=True)
+    assert loads == [0.7]  # loaded once
