@@ -5,6 +5,8 @@ saw are the unknowns. For each score (higher = more likely unknown) it prints th
 share of unknowns caught when the threshold flags 5% of the known test images:
 
 - msp: 1 - the model's top probability (what the app's "not sure" threshold uses);
+- maxlogit and energy: minus the largest logit, minus the log-sum-exp of the logits (Hendrycks et
+  al. 2022, Liu et al. 2020), mirror-averaged as the app's answers are;
 - imagenet: the ImageNet classifier's probability outside the known classes' ImageNet classes
   (core.openset), on the 32 px images upscaled to 224 (real photos are sharper);
 - either: flagged by msp or imagenet, each at the threshold that keeps the pair at 5% of knowns;
@@ -84,6 +86,28 @@ def penultimate(model_path):
     return keras.Model(model.inputs, dense[-1].input)
 
 
+def logit_scores(model_path, x_test):
+    """maxlogit and energy scores (higher = more likely unknown), the logits averaged over the
+    image and its mirror."""
+    import keras
+
+    from infinityvision_desktop.core.ensemble import logits_layer
+    from infinityvision_desktop.core.modelfile import load_model_file
+
+    model = load_model_file(model_path).model
+    logits = keras.Model(model.inputs, model.get_layer(logits_layer(model)).output)
+
+    def run(x):
+        return np.concatenate(
+            [np.asarray(logits(x[i : i + 256].astype(np.float32), training=False)) for i in range(0, len(x), 256)]
+        ).astype(np.float64)
+
+    z = (run(x_test) + run(x_test[:, :, ::-1])) / 2
+    top = z.max(axis=1)
+    energy = -(top + np.log(np.exp(z - top[:, None]).sum(axis=1)))
+    return [("maxlogit", -top), ("energy", energy)]
+
+
 def feature_scores(model_path, data, known, x_test, per_class: int):
     """knn and mahalanobis scores (higher = more likely unknown) of the test images."""
     extractor = penultimate(model_path)
@@ -161,7 +185,7 @@ def main() -> int:
     imagenet = check.outside_masses(x, batch_size=256)
     print(f"scored in {time.perf_counter() - started:.0f} s")
 
-    rows = [("msp", msp), ("imagenet", imagenet)]
+    rows = [("msp", msp), *logit_scores(args.model, x), ("imagenet", imagenet)]
     if args.features:
         rows += feature_scores(args.model, data, known, x, args.train_per_class)
     for name, score in rows:

@@ -252,6 +252,12 @@ def describe(
         "test_time_augmentation": list(metadata.tta),
         "test_time_augmentation_how": (
             "average the log-probabilities of the image and its left-right mirror, then renormalise"
+            + (
+                f"; only where the image's own top probability (before the temperature) is below "
+                f"{metadata.tta_below:g}, elsewhere the image's own answer"
+                if metadata.tta_below < 1.0
+                else ""
+            )
         )
         if "flip" in metadata.tta
         else "",
@@ -365,7 +371,13 @@ def write_saved_model(model, metadata, folder: Path) -> None:
         if views > 1:
             # average the views' log-probabilities (logits up to a constant), then renormalise
             logp = tf.reshape(tf.math.log(tf.maximum(p, _EPS)), [views, count, len(labels)])
-            p = tf.nn.softmax(tf.tensordot(tf.constant(weights), logp, axes=1), axis=-1)
+            averaged = tf.nn.softmax(tf.tensordot(tf.constant(weights), logp, axes=1), axis=-1)
+            if metadata.tta_below < 1.0:
+                # as the app: a sure answer on the image itself keeps it (Predictor.raw_probabilities)
+                first = p[:count]
+                sure = tf.reduce_max(first, axis=-1, keepdims=True) >= metadata.tta_below
+                averaged = tf.where(sure, first, averaged)
+            p = averaged
         if temperature != 1.0:
             p = tf.nn.softmax(tf.math.log(tf.maximum(p, _EPS)) / temperature, axis=-1)
         classes = tf.tile(tf.constant(labels)[None, :], [count, 1])

@@ -105,9 +105,11 @@ def test_export_errors_name_the_file_and_the_reason(tiny_model_path, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("temperature, tta", [(None, None), (1.7, ("flip", "translate"))])
+@pytest.mark.parametrize(
+    "temperature, tta, adaptive", [(None, None, False), (1.7, ("flip", "translate"), False), (1.0, ("flip",), True)]
+)
 def test_saved_model_serving_signature_answers_as_the_app_does(
-    temperature, tta, tiny_model_path, check_images, sample_folder, tmp_path
+    temperature, tta, adaptive, tiny_model_path, check_images, sample_folder, tmp_path
 ):
     import tensorflow as tf
 
@@ -117,8 +119,12 @@ def test_saved_model_serving_signature_answers_as_the_app_does(
     source = tiny_model_path  # its own calibration, flip TTA
     if temperature is not None:  # a stronger temperature and every TTA view the app knows
         loaded = load_model_file(tiny_model_path)
+        changes = {"temperature": temperature, "tta": tta}
+        if adaptive:  # the mirror only for answers less sure than the median: half the images each way
+            plain = Predictor(loaded.model, loaded.metadata.replace(tta=()))
+            changes["tta_below"] = float(np.median(plain.raw_probabilities(check_images[:24]).max(axis=1)))
         source = tmp_path / "variant.h5"
-        save_model_file(loaded.model, loaded.metadata.replace(temperature=temperature, tta=tta), source)
+        save_model_file(loaded.model, loaded.metadata.replace(**changes), source)
     out = tmp_path / "infinityvision" / "1"
     stages = []
     result = export_model(source, out, fmt="saved-model", sample=sample_folder, on_stage=stages.append)
