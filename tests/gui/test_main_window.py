@@ -16,7 +16,7 @@ from gui_helpers import (
     make_image,
     write_images,
 )
-from PySide6.QtCore import QObject, QSettings, Qt, Slot
+from PySide6.QtCore import QObject, QSettings, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 
 from infinityvision_desktop.core import classify as classify_loop
@@ -421,3 +421,36 @@ def test_the_worker_reports_errors_instead_of_losing_them(qtbot):
     message, details = recorder.errors[0]
     assert message == "RuntimeError: boom"
     assert "Traceback" in details
+
+
+def test_a_command_worker_survives_a_failing_command_and_serves_the_rest_in_order(qtbot):
+    # the inference and the teach workers share this loop: one bad job must not end either
+    class Echo(workers.CommandWorker):
+        sig_done = Signal(str)
+
+        def __init__(self):
+            super().__init__()
+            self.failed, self.released = [], False
+
+        def handle(self, command):
+            if command == "bad":
+                raise ValueError("bad command")
+            self.sig_done.emit(command)
+
+        def command_failed(self, command, exc):
+            self.failed.append((command, str(exc)))
+
+        def release(self):
+            self.released = True
+
+    worker, done, errors = Echo(), [], []
+    worker.sig_done.connect(done.append)
+    worker.sig_error.connect(lambda message, details: errors.append(message))
+    handle = workers.start_worker(worker, name="echo")
+    for command in ("one", "bad", "two"):
+        worker.post(command)
+    qtbot.waitUntil(lambda: done == ["one", "two"], timeout=10_000)
+    qtbot.waitUntil(lambda: errors == ["ValueError: bad command"], timeout=10_000)
+    assert worker.failed == [("bad", "bad command")]
+    assert handle.stop(10_000)
+    assert worker.released
