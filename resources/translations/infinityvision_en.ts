@@ -1,10 +1,9 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="en">
 <context>
     <name>ClassListPanel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+134"/>
+        <location filename="../../infinityvision_desktop/gui/teach_class_list.py" line="+134" />
         <source>%n photo(s) · needs {0} more</source>
         <translation>
             <numerusform>%n photo · needs {0} more</numerusform>
@@ -12,7 +11,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+2" />
         <source>%n photo(s) · {0} more recommended</source>
         <translation>
             <numerusform>%n photo · {0} more recommended</numerusform>
@@ -20,7 +19,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+2" />
         <source>%n photo(s)</source>
         <translation>
             <numerusform>%n photo</numerusform>
@@ -28,7 +27,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+9"/>
+        <location line="+9" />
         <source>%n correction(s) among them</source>
         <translation>
             <numerusform>%n correction among them</numerusform>
@@ -36,18 +35,18 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+61"/>
-        <source>Delete the class &apos;{0}&apos; and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
+        <location line="+61" />
+        <source>Delete the class '{0}' and the copies of its %n photo(s) in the project? The photos you added them from are not touched.</source>
         <translation>
-            <numerusform>Delete the class &apos;{0}&apos; and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>
-            <numerusform>Delete the class &apos;{0}&apos; and the copies of its %n photos in the project? The photos you added them from are not touched.</numerusform>
+            <numerusform>Delete the class '{0}' and the copy of its %n photo in the project? The photo you added it from is not touched.</numerusform>
+            <numerusform>Delete the class '{0}' and the copies of its %n photos in the project? The photos you added them from are not touched.</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>ClassifyStatus</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/status_bar.py" line="+75"/>
+        <location filename="../../infinityvision_desktop/gui/status_bar.py" line="+75" />
         <source>Classifying %n image(s)…</source>
         <translation>
             <numerusform>Classifying %n image…</numerusform>
@@ -55,7 +54,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+13" />
         <source>%n waiting for a model</source>
         <translation>
             <numerusform>%n waiting for a model</numerusform>
@@ -63,7 +62,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+2" />
         <source>%n other file(s) not added (not images)</source>
         <translation>
             <numerusform>%n other file not added (not an image)</numerusform>
@@ -74,7 +73,7 @@
 <context>
     <name>ErrorDialog</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/errors.py" line="+75"/>
+        <location filename="../../infinityvision_desktop/gui/errors.py" line="+75" />
         <source>%n unexpected error(s) occurred; the details of each are below.</source>
         <translation>
             <numerusform>%n unexpected error occurred; the details are below.</numerusform>
@@ -85,7 +84,7 @@
 <context>
     <name>EvaluationView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+337"/>
+        <location filename="../../infinityvision_desktop/gui/evaluation_view.py" line="+337" />
         <source>Classifying {0} of %n image(s)…</source>
         <translation>
             <numerusform>Classifying {0} of %n image…</numerusform>
@@ -93,7 +92,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+14"/>
+        <location line="+14" />
         <source>Accuracy {0} on %n image(s) · {1} misclassified · macro F1 {2}</source>
         <translation>
             <numerusform>Accuracy {0} on %n image · {1} misclassified · macro F1 {2}</numerusform>
@@ -101,7 +100,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+5"/>
+        <location line="+5" />
         <source>%n unreadable file(s) skipped (first: {0}: {1})</source>
         <translation>
             <numerusform>%n unreadable file skipped ({0}: {1})</numerusform>
@@ -109,7 +108,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+77"/>
+        <location line="+77" />
         <source>Misclassified: %n image(s), the most confident mistakes first</source>
         <translation>
             <numerusform>Misclassified: %n image</numerusform>
@@ -117,7 +116,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+16"/>
+        <location line="+16" />
         <source>{0}: %n image(s) classified correctly</source>
         <translation>
             <numerusform>{0}: %n image classified correctly</numerusform>
@@ -125,7 +124,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+5"/>
+        <location line="+5" />
         <source>True class {0}, the model said {1}: %n image(s), the most confident first</source>
         <translation>
             <numerusform>True class {0}, the model said {1}: %n image</numerusform>
@@ -136,7 +135,7 @@
 <context>
     <name>ExportDialog</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+319"/>
+        <location filename="../../infinityvision_desktop/gui/export_dialog.py" line="+319" />
         <source>int8 was calibrated on %n sample image(s).</source>
         <translation>
             <numerusform>int8 was calibrated on %n sample image.</numerusform>
@@ -144,18 +143,18 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
-        <source>Its top class agrees with the Keras model&apos;s on {0} of %n sample image(s).</source>
+        <location line="+3" />
+        <source>Its top class agrees with the Keras model's on {0} of %n sample image(s).</source>
         <translation>
-            <numerusform>Its top class agrees with the Keras model&apos;s on {0} of %n sample image.</numerusform>
-            <numerusform>Its top class agrees with the Keras model&apos;s on {0} of %n sample images.</numerusform>
+            <numerusform>Its top class agrees with the Keras model's on {0} of %n sample image.</numerusform>
+            <numerusform>Its top class agrees with the Keras model's on {0} of %n sample images.</numerusform>
         </translation>
     </message>
 </context>
 <context>
     <name>HistoryToolBar</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+154"/>
+        <location filename="../../infinityvision_desktop/gui/history_toolbar.py" line="+154" />
         <source>Forgot %n entry(s). The image files were not touched.</source>
         <translation>
             <numerusform>Forgot %n entry. The image file was not touched.</numerusform>
@@ -163,7 +162,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+10" />
         <source>Forget all %Ln entry(s) in the history? The image files are not touched.</source>
         <translation>
             <numerusform>Forget the %Ln entry in the history? The image file is not touched.</numerusform>
@@ -174,7 +173,7 @@
 <context>
     <name>HistoryView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+270"/>
+        <location filename="../../infinityvision_desktop/gui/history_view.py" line="+270" />
         <source>Exported %n entry(s) to {0}</source>
         <translation>
             <numerusform>Exported %n entry to {0}</numerusform>
@@ -182,7 +181,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+137"/>
+        <location line="+137" />
         <source>%Ln entry(s)</source>
         <translation>
             <numerusform>%Ln entry</numerusform>
@@ -190,7 +189,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+2"/>
+        <location line="+2" />
         <source>{0} of %Ln entry(s)</source>
         <translation>
             <numerusform>{0} of %Ln entry</numerusform>
@@ -201,7 +200,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+271"/>
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+271" />
         <source>(%n other file(s) skipped: not images)</source>
         <translation>
             <numerusform>(%n other file skipped: not an image)</numerusform>
@@ -209,7 +208,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+55"/>
+        <location line="+55" />
         <source>Exported %n result(s) to {0}</source>
         <translation>
             <numerusform>Exported %n result to {0}</numerusform>
@@ -220,7 +219,7 @@
 <context>
     <name>ModelView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+269"/>
+        <location filename="../../infinityvision_desktop/gui/model_view.py" line="+269" />
         <source>%n class(es)</source>
         <translation>
             <numerusform>%n class</numerusform>
@@ -228,7 +227,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+49"/>
+        <location line="+49" />
         <source>Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}</source>
         <translation>
             <numerusform>Accuracy {0} on %Ln test image · macro F1 {1} · calibration error {2}</numerusform>
@@ -236,7 +235,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+3" />
         <source>Accuracy {0} on %Ln validation image(s) (no test split was stored) · macro F1 {1} · calibration error {2}</source>
         <translation>
             <numerusform>Accuracy {0} on %Ln validation image (no test split was stored) · macro F1 {1} · calibration error {2}</numerusform>
@@ -244,7 +243,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+39"/>
+        <location line="+39" />
         <source>%n layer(s) · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}</source>
         <translation>
             <numerusform>%n layer · {0} parameters: {1} trainable, {2} frozen · input {3}×{4} · file {5}</numerusform>
@@ -255,7 +254,7 @@
 <context>
     <name>PhotoGridPanel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+120"/>
+        <location filename="../../infinityvision_desktop/gui/teach_photo_grid.py" line="+120" />
         <source>{0}: %n photo(s). Drop photos or folders here: they are copied into the project.</source>
         <translation>
             <numerusform>{0}: %n photo. Drop photos or folders here: they are copied into the project.</numerusform>
@@ -263,7 +262,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+91"/>
+        <location line="+91" />
         <source>Delete %n photo(s) from the project? The photos you added them from are not touched.</source>
         <translation>
             <numerusform>Delete %n photo from the project? The photo you added it from is not touched.</numerusform>
@@ -274,7 +273,7 @@
 <context>
     <name>ResultsModel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+192"/>
+        <location filename="../../infinityvision_desktop/gui/widgets/results_table.py" line="+195" />
         <source>Classified (first of %n frame(s))</source>
         <translation>
             <numerusform>Classified (first of %n frame)</numerusform>
@@ -285,15 +284,15 @@
 <context>
     <name>SortController</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/sort_action.py" line="+124"/>
+        <location filename="../../infinityvision_desktop/gui/sort_action.py" line="+124" />
         <source>Copy %n image(s) into one folder per class in {0}?</source>
         <translation>
-            <numerusform>Copy %n image into its class&apos;s folder in {0}?</numerusform>
+            <numerusform>Copy %n image into its class's folder in {0}?</numerusform>
             <numerusform>Copy %n images into one folder per class in {0}?</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+6"/>
+        <location line="+6" />
         <source>%n image(s) the model is not sure about go to not_sure/.</source>
         <translation>
             <numerusform>%n image the model is not sure about goes to not_sure/.</numerusform>
@@ -301,7 +300,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+3" />
         <source>%n unreadable image(s) are listed in the CSV, not copied.</source>
         <translation>
             <numerusform>%n unreadable image is listed in the CSV, not copied.</numerusform>
@@ -309,7 +308,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+53"/>
+        <location line="+53" />
         <source>Copied %n image(s) into {0} ({1}).</source>
         <translation>
             <numerusform>Copied %n image into {0} ({1}).</numerusform>
@@ -317,7 +316,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+6"/>
+        <location line="+6" />
         <source>%n copy(ies) were given a new name because the name was taken.</source>
         <translation>
             <numerusform>%n copy was given a new name because the name was taken.</numerusform>
@@ -325,7 +324,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+3"/>
+        <location line="+3" />
         <source>%n image(s) could not be copied; the first: {0}: {1}</source>
         <translation>
             <numerusform>%n image could not be copied: {0}: {1}</numerusform>
@@ -336,7 +335,7 @@
 <context>
     <name>TeachView</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+335"/>
+        <location filename="../../infinityvision_desktop/gui/teach_view.py" line="+335" />
         <source>%n file(s) not added:</source>
         <translation>
             <numerusform>%n file not added:</numerusform>
@@ -347,7 +346,7 @@
 <context>
     <name>TrainPanel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/teach_train_panel.py" line="+194"/>
+        <location filename="../../infinityvision_desktop/gui/teach_train_panel.py" line="+194" />
         <source>Trained in {0} s on %n photo(s); held out by {1}: each photo was answered by a model that had not seen it.</source>
         <translation>
             <numerusform>Trained in {0} s on %n photo; held out by {1}: each photo was answered by a model that had not seen it.</numerusform>
@@ -355,7 +354,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+6"/>
+        <location line="+6" />
         <source>%n correction(s) used.</source>
         <translation>
             <numerusform>%n correction used.</numerusform>
@@ -366,7 +365,7 @@
 <context>
     <name>TrainingRunPanel</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/training_run_panel.py" line="+312"/>
+        <location filename="../../infinityvision_desktop/gui/training_run_panel.py" line="+312" />
         <source>Held-out accuracy: {0} on %Ln test image(s)</source>
         <translation>
             <numerusform>Held-out accuracy: {0} on %Ln test image</numerusform>
@@ -374,7 +373,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+11"/>
+        <location line="+11" />
         <source>Held-out accuracy: {0} on %Ln validation image(s)</source>
         <translation>
             <numerusform>Held-out accuracy: {0} on %Ln validation image</numerusform>

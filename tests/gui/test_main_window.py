@@ -454,3 +454,27 @@ def test_a_command_worker_survives_a_failing_command_and_serves_the_rest_in_orde
     assert worker.failed == [("bad", "bad command")]
     assert handle.stop(10_000)
     assert worker.released
+
+
+def test_a_photo_of_none_of_the_ten_says_so_in_the_table_not_only_in_the_answer(qtbot):
+    # the Class column holds the nearest class ("automobile" for an espresso): the status must
+    # say it is none of them, as the answer above the chart does
+    from dataclasses import replace
+
+    from infinityvision_desktop.core.classify import ImageResult
+    from infinityvision_desktop.core.labels import CIFAR10_LABELS
+    from infinityvision_desktop.core.predictor import Prediction
+    from infinityvision_desktop.gui.widgets.results_table import Column, ResultRow, ResultsModel, RowState
+
+    model = ResultsModel()
+    model.add_rows([ResultRow(1, "coffee.jpg", state=RowState.QUEUED), ResultRow(2, "car.jpg", state=RowState.QUEUED)])
+    probabilities = tuple([0.54] + [0.46 / 9] * 9)
+    car = Prediction(CIFAR10_LABELS, probabilities, 1, not_sure=True)
+    model.apply_results([ImageResult(1, replace(car, looks_like="espresso"), None), ImageResult(2, car, None)])
+
+    def status(row):
+        return model.data(model.index(row, Column.STATUS))
+
+    assert status(0) == "None of the ten: looks like an espresso"
+    assert model.data(model.index(0, Column.CLASS)) == "automobile"
+    assert status(1) == "Not sure"

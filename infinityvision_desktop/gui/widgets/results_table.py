@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QHeaderView, QSty
 from infinityvision_desktop.core.images import thumbnail
 from infinityvision_desktop.core.teach.project import AnsweredImage
 from infinityvision_desktop.gui import theme
-from infinityvision_desktop.gui.i18n import class_name
+from infinityvision_desktop.gui.i18n import class_name, with_article
 from infinityvision_desktop.gui.teach_drops import ANSWERS_MIME, answers_mime_data, png_bytes
 from infinityvision_desktop.gui.widgets.probability_chart import percent_text
 
@@ -186,6 +186,9 @@ class ResultsModel(QAbstractTableModel):
             return self.tr("Cancelled")
         if row.note and row.state == RowState.DONE:
             return row.note
+        if row.prediction is not None and row.prediction.looks_like:
+            # the Class column has the nearest of the classes; this says it is none of them
+            return self.tr("None of the ten: looks like {0}").format(with_article(row.prediction.looks_like))
         if row.prediction is not None and row.prediction.not_sure:
             return self.tr("Not sure")
         if row.prediction is not None and row.frames > 1:
