@@ -143,7 +143,8 @@ def measure(predictor, x, y, args) -> np.ndarray | None:
         if args.tta_levels:
             forward = predictor._forward if predictor.folded else None
             for tta in ((), ("flip",), ("flip", "translate")):
-                variant = Predictor(predictor.model, meta.replace(tta=tta), forward=forward)
+                # every view for every image: the levels themselves, not the model's tta_below
+                variant = Predictor(predictor.model, meta.replace(tta=tta, tta_below=1.0), forward=forward)
                 started = time.perf_counter()
                 accuracy = evaluate(variant.probabilities(x), y, meta.labels).accuracy
                 print(

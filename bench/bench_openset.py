@@ -6,7 +6,7 @@ share of unknowns caught when the threshold flags 5% of the known test images:
 
 - msp: 1 - the model's top probability (what the app's "not sure" threshold uses);
 - maxlogit and energy: minus the largest logit, minus the log-sum-exp of the logits (Hendrycks et
-  al. 2022, Liu et al. 2020), mirror-averaged as the app's answers are;
+  al. 2022, Liu et al. 2020), the logits averaged over the image and its mirror for every image;
 - imagenet: the ImageNet classifier's probability outside the known classes' ImageNet classes
   (core.openset), on the 32 px images upscaled to 224 (real photos are sharper);
 - either: flagged by msp or imagenet, each at the threshold that keeps the pair at 5% of knowns;

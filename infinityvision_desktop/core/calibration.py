@@ -45,3 +45,15 @@ def not_sure_at_cost(calibrated: np.ndarray, cost: float) -> float:
     images like the training data, and on whatever the model is less sure of than that."""
     confidence = np.max(calibrated, axis=1)
     return float(np.clip(np.quantile(confidence, cost), 0.2, 0.99))
+
+
+def fit_tta_below(first: np.ndarray, every_view: np.ndarray, *, below: float = 0.9, changed: float = 0.001) -> float:
+    """`below` when computing the extra test-time views only for answers less sure than it costs
+    (almost) nothing on held-out images: among those whose first-view top probability is at least
+    `below`, the extra views change at most `changed` of the answers. Else 1.0 (every image).
+    `first`, `every_view`: raw held-out probabilities without and with the extra views."""
+    sure = np.max(first, axis=1) >= below
+    if not sure.any():
+        return below
+    moved = np.argmax(first[sure], axis=1) != np.argmax(every_view[sure], axis=1)
+    return below if moved.mean() <= changed else 1.0

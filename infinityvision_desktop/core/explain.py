@@ -243,6 +243,7 @@ class GradCam:
         self._rows = interpolation_matrix(centres[0], height)  # (H, h)
         self._cols = interpolation_matrix(centres[1], width)  # (W, w)
         flip = "flip" in tuple(metadata.tta)
+        below = float(metadata.tta_below)
         gradient_model = self._gradient_model
 
         def maps(x, classes):
@@ -252,8 +253,12 @@ class GradCam:
                 features, scores = gradient_model(views, training=False)
                 scores = tf.cast(scores, tf.float32)
                 log_p = tf.nn.log_softmax(scores)
-                # the app's answer: mean log-probability over the views (Predictor.raw_probabilities)
+                # the app's answer (Predictor.raw_probabilities): mean log-probability over the
+                # views, or the image's own where it is sure (at least tta_below)
                 combined = (log_p[:count] + log_p[count:]) / 2 if flip else log_p
+                if flip and below < 1.0:
+                    sure = tf.reduce_max(tf.exp(log_p[:count]), axis=1, keepdims=True) >= below
+                    combined = tf.where(sure, log_p[:count], combined)
                 top = tf.argmax(combined, axis=1, output_type=tf.int32)
                 chosen = tf.where(classes < 0, top, classes)
                 per_view = tf.concat([chosen, chosen], axis=0) if flip else chosen

@@ -250,6 +250,8 @@ def describe(
             "how": "p = softmax(log(p_model) / temperature); below not_sure_threshold the app says 'not sure'",
         },
         "test_time_augmentation": list(metadata.tta),
+        # the extra views only for images whose own top probability is below this (1: every image)
+        "test_time_augmentation_below": metadata.tta_below,
         "test_time_augmentation_how": (
             "average the log-probabilities of the image and its left-right mirror, then renormalise"
             + (

@@ -33,7 +33,7 @@ from infinityvision_desktop.core.architectures import (
     freeze_for_stage,
     replace_head,
 )
-from infinityvision_desktop.core.calibration import calibrate
+from infinityvision_desktop.core.calibration import calibrate, fit_tta_below
 from infinityvision_desktop.core.checkpoints import Checkpoint, checkpoint_folder
 from infinityvision_desktop.core.datasets import (
     ALL,
@@ -287,7 +287,6 @@ def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, 
         name=Path(cfg.out).stem if cfg.out else f"{cfg.arch}",
         architecture=cfg.arch + (f" ({cfg.widths})" if cfg.arch == "airbench" else ""),
         tta=("flip",) if cfg.tta else (),
-        tta_below=TTA_BELOW,
         history=tuple(h.to_dict() for h in history),
         stages=tuple(
             {
@@ -300,6 +299,11 @@ def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, 
             for s in stages
         ),
     )
+    if len(x_val) and metadata.tta:
+        # the extra views only for unsure answers, if that changes (almost) no held-out answer
+        every_view = Predictor(model, metadata.replace(tta_below=1.0)).raw_probabilities(x_val)
+        first = Predictor(model, metadata.replace(tta=())).raw_probabilities(x_val)
+        metadata = metadata.replace(tta_below=fit_tta_below(first, every_view, below=TTA_BELOW))
     predictor = Predictor(model, metadata)
     if len(x_val):
         metadata = calibrate(predictor.raw_probabilities(x_val), y_val, labels).apply(metadata)

@@ -24,7 +24,8 @@ from infinityvision_desktop.core.modelfile import LoadedModel, ModelMetadata, lo
 CHUNK = 256
 # Test-time augmentation's extra views only for answers less sure than this: on CIFAR-10's test
 # split the mirror changed 1 of the 8,476 bundled-model answers above 0.9 (and 179 of the 1,524
-# below), so skipping it there costs nothing and saves most of the second pass.
+# below), so skipping it there costs nothing and saves most of the second pass. `train` keeps it
+# for a model only where its held-out answers say the same (`calibration.fit_tta_below`).
 TTA_BELOW = 0.9
 
 log = logging.getLogger(__name__)
@@ -95,18 +96,21 @@ def _bfloat16_native() -> bool:
     return bfloat16_supported()
 
 
-def _to_bfloat16(model):
+def _to_bfloat16(model, *, everything: bool = False):
     """`model` computing in bfloat16, except the parts built on depthwise convolutions
     (EfficientNet-Lite): on the CPUs that compute bfloat16 natively oneDNN's depthwise kernels
     are slower in it than in float32, single images markedly so (`bench/bench_model.py`). An
-    ensemble's branches are judged one by one; their sum and the softmax stay float32."""
+    ensemble's branches are judged one by one; their sum and the softmax stay float32.
+    `everything`: bfloat16 throughout (asked for by name: `precision="mixed_bfloat16"`)."""
     from infinityvision_desktop.core.architectures import convert_dtype
     from infinityvision_desktop.core.ensemble import PREFIXES
 
     def depthwise(name: str) -> bool:
         return any(type(layer).__name__ == "DepthwiseConv2D" and layer.name.startswith(name) for layer in model.layers)
 
-    if any(layer.name == "ensemble_sum" for layer in model.layers):
+    if everything:
+        policy = "mixed_bfloat16"
+    elif any(layer.name == "ensemble_sum" for layer in model.layers):
         bfloat16 = tuple(prefix for prefix in PREFIXES if not depthwise(prefix))
 
         def policy(name: str) -> str:
@@ -196,7 +200,7 @@ class Predictor:
         bfloat16 = precision == "mixed_bfloat16" or (precision == "auto" and _bfloat16_native())
         forward = fold_model(model, dtype="bfloat16" if bfloat16 else "float32") if fold else None
         if bfloat16:
-            model = _to_bfloat16(model)
+            model = _to_bfloat16(model, everything=precision == "mixed_bfloat16")
         predictor = cls(model, loaded.metadata, path=loaded.path, forward=forward)
         predictor.check_outputs()
         return predictor

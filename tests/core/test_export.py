@@ -119,10 +119,12 @@ def test_saved_model_serving_signature_answers_as_the_app_does(
     source = tiny_model_path  # its own calibration, flip TTA
     if temperature is not None:  # a stronger temperature and every TTA view the app knows
         loaded = load_model_file(tiny_model_path)
-        changes = {"temperature": temperature, "tta": tta}
+        changes = {"temperature": temperature, "tta": tta, "tta_below": 1.0}  # every view for every image
         if adaptive:  # the mirror only for answers less sure than the median: half the images each way
             plain = Predictor(loaded.model, loaded.metadata.replace(tta=()))
-            changes["tta_below"] = float(np.median(plain.raw_probabilities(check_images[:24]).max(axis=1)))
+            confidence = plain.raw_probabilities(check_images[:24]).max(axis=1)
+            changes["tta_below"] = float(np.median(confidence))
+            assert 0 < np.sum(confidence >= changes["tta_below"]) < len(confidence)
         source = tmp_path / "variant.h5"
         save_model_file(loaded.model, loaded.metadata.replace(**changes), source)
     out = tmp_path / "infinityvision" / "1"

@@ -59,6 +59,7 @@ def test_probabilities_sum_to_one_and_match_the_model(tiny_model_path):
     # float32: the folded form the predictor runs equals the Keras model to rounding
     predictor = Predictor.load(tiny_model_path, precision="float32")
     assert predictor.folded
+    predictor.metadata = predictor.metadata.replace(tta_below=1.0)  # the reference mirrors every image
     images, _ = class_images()
     metadata = predictor.metadata
     assert metadata.labels == LABELS
@@ -79,7 +80,7 @@ def test_probabilities_sum_to_one_and_match_the_model(tiny_model_path):
 def test_temperature_and_tta_from_the_metadata_are_applied(predictor):
     images, _ = class_images(per_class=2)
     plain = Predictor(predictor.model, predictor.metadata.replace(temperature=1.0, tta=()))
-    hot = Predictor(predictor.model, predictor.metadata.replace(temperature=3.0, tta=("flip",)))
+    hot = Predictor(predictor.model, predictor.metadata.replace(temperature=3.0, tta=("flip",), tta_below=1.0))
 
     raw = np.asarray(predictor.model(images.astype(np.float32), training=False), dtype=np.float64)
 
@@ -92,7 +93,9 @@ def test_temperature_and_tta_from_the_metadata_are_applied(predictor):
 
 def test_translate_tta_averages_the_shifted_and_mirrored_views_as_airbench_does(predictor):
     images, _ = class_images(per_class=2)
-    both = Predictor(predictor.model, predictor.metadata.replace(temperature=1.0, tta=("flip", "translate")))
+    both = Predictor(
+        predictor.model, predictor.metadata.replace(temperature=1.0, tta=("flip", "translate"), tta_below=1.0)
+    )
 
     def logp(x):
         return np.log(np.asarray(predictor.model(x.astype(np.float32), training=False), dtype=np.float64))
@@ -108,7 +111,7 @@ def test_translate_tta_averages_the_shifted_and_mirrored_views_as_airbench_does(
 
     np.testing.assert_allclose(both.probabilities(images), expected, atol=1e-5)
     # the shifted views really are shifted: the answer differs from flip alone
-    flip_only = Predictor(predictor.model, predictor.metadata.replace(temperature=1.0, tta=("flip",)))
+    flip_only = Predictor(predictor.model, both.metadata.replace(tta=("flip",)))
     assert not np.allclose(both.probabilities(images), flip_only.probabilities(images), atol=1e-6)
 
 
