@@ -47,7 +47,7 @@ def not_sure_at_cost(calibrated: np.ndarray, cost: float) -> float:
     return float(np.clip(np.quantile(confidence, cost), 0.2, 0.99))
 
 
-def fit_tta_below(first: np.ndarray, every_view: np.ndarray, *, below: float = 0.9, changed: float = 0.001) -> float:
+def fit_tta_below(first: np.ndarray, every_view: np.ndarray, below: float, *, changed: float = 0.001) -> float:
     """`below` when computing the extra test-time views only for answers less sure than it costs
     (almost) nothing on held-out images: among those whose first-view top probability is at least
     `below`, the extra views change at most `changed` of the answers. Else 1.0 (every image).

@@ -39,6 +39,11 @@ CIFAR10_IMAGENET: dict[str, tuple[int, ...]] = {
 }
 
 
+def judges(image: np.ndarray) -> bool:
+    """Whether the check has detail enough to judge this RGB image (a photo, not a thumbnail)."""
+    return min(image.shape[:2]) >= MIN_SIDE
+
+
 def mapped_indices(labels) -> np.ndarray | None:
     """The ImageNet classes inside any of `labels`; None when the labels are not CIFAR-10's."""
     if tuple(labels) != CIFAR10_LABELS:
@@ -119,7 +124,7 @@ class ImageNetCheck:
         from infinityvision_desktop.core.images import resize_for_model
 
         result: list[Outside | None] = [None] * len(images)
-        large = [i for i, image in enumerate(images) if min(image.shape[:2]) >= MIN_SIDE]
+        large = [i for i, image in enumerate(images) if judges(image)]
         if not large:
             return result
         batch = np.stack([resize_for_model(images[i], (CHECK_SIZE, CHECK_SIZE)) for i in large])

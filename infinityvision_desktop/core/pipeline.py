@@ -303,7 +303,7 @@ def _finish_metadata(cfg, model, labels, size, history, stages, tracker, x_val, 
         # the extra views only for unsure answers, if that changes (almost) no held-out answer
         every_view = Predictor(model, metadata.replace(tta_below=1.0)).raw_probabilities(x_val)
         first = Predictor(model, metadata.replace(tta=())).raw_probabilities(x_val)
-        metadata = metadata.replace(tta_below=fit_tta_below(first, every_view, below=TTA_BELOW))
+        metadata = metadata.replace(tta_below=fit_tta_below(first, every_view, TTA_BELOW))
     predictor = Predictor(model, metadata)
     if len(x_val):
         metadata = calibrate(predictor.raw_probabilities(x_val), y_val, labels).apply(metadata)

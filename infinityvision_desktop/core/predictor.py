@@ -279,10 +279,10 @@ class Predictor:
         threshold = self.metadata.not_sure_threshold if threshold is None else threshold
         batch = np.stack([self.prepare(image) for image in images])
         predictions = predictions_from_probabilities(self.probabilities(batch), self.metadata, threshold)
-        from infinityvision_desktop.core.openset import MIN_SIDE
+        from infinityvision_desktop.core.openset import judges
 
         # the check judges photos only: CIFAR-sized images do not wait for it to load
-        check = self.open_set_check() if any(min(image.shape[:2]) >= MIN_SIDE for image in images) else None
+        check = self.open_set_check() if any(judges(image) for image in images) else None
         if check is None:
             return predictions
         return [
