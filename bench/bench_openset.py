@@ -9,7 +9,11 @@ share of unknowns caught when the threshold flags 5% of the known test images:
   al. 2022, Liu et al. 2020), the logits averaged over the image and its mirror for every image;
 - imagenet: the ImageNet classifier's probability outside the known classes' ImageNet classes
   (core.openset), on the 32 px images upscaled to 224 (real photos are sharper);
-- either: flagged by msp or imagenet, each at the threshold that keeps the pair at 5% of knowns;
+- msp or imagenet (maxlogit, disagree): flagged by either, each at the threshold that keeps the
+  pair at 5% of knowns;
+- for a combined model (`infinityvision combine`): disagree, the Jensen-Shannon divergence between
+  its two members' probabilities (each at its own temperature, mirror averaged), and
+  msp+disagree, their sum;
 - with `--features`: knn, the cosine distance to the nearest known training image in the model's
   penultimate features (Sun et al. 2022), and mahalanobis, the distance to the nearest class mean
   under their shared covariance (Lee et al. 2018); both fitted on the known classes' training split.
@@ -108,6 +112,42 @@ def logit_scores(model_path, x_test):
     return [("maxlogit", -top), ("energy", energy)]
 
 
+def disagreement_scores(model_path, x_test, msp):
+    """For a combined model: how much its two members disagree (Jensen-Shannon divergence of their
+    calibrated probabilities, mirror averaged), alone and added to msp; [] for a single network."""
+    import keras
+
+    from infinityvision_desktop.core.ensemble import PREFIXES
+    from infinityvision_desktop.core.modelfile import load_model_file
+
+    loaded = load_model_file(model_path)
+    members = loaded.metadata.provenance.get("ensemble")
+    if not members:
+        return []
+    model = loaded.model
+    # each branch's logits / its temperature x its weight: undo the weight
+    names = [f"{prefix}ensemble_scale" for prefix in PREFIXES]
+    branches = keras.Model(model.inputs, [model.get_layer(name).output for name in names])
+
+    def probabilities(x):
+        parts = [branches(x[i : i + 256].astype(np.float32), training=False) for i in range(0, len(x), 256)]
+        result = []
+        for k, member in enumerate(members):
+            z = np.concatenate([np.asarray(part[k]) for part in parts]).astype(np.float64) / member["weight"]
+            e = np.exp(z - z.max(axis=1, keepdims=True))
+            result.append(e / e.sum(axis=1, keepdims=True))
+        return result
+
+    views = [probabilities(x_test), probabilities(x_test[:, :, ::-1])]
+    a, b = [(views[0][k] + views[1][k]) / 2 for k in range(2)]
+
+    def entropy(p):
+        return -(p * np.log(np.clip(p, 1e-12, None))).sum(axis=1)
+
+    js = entropy((a + b) / 2) - (entropy(a) + entropy(b)) / 2
+    return [("disagree", js), ("msp+disagree", msp + js)]
+
+
 def feature_scores(model_path, data, known, x_test, per_class: int):
     """knn and mahalanobis scores (higher = more likely unknown) of the test images."""
     extractor = penultimate(model_path)
@@ -185,7 +225,12 @@ def main() -> int:
     imagenet = check.outside_masses(x, batch_size=256)
     print(f"scored in {time.perf_counter() - started:.0f} s")
 
-    rows = [("msp", msp), *logit_scores(args.model, x), ("imagenet", imagenet)]
+    rows = [
+        ("msp", msp),
+        *logit_scores(args.model, x),
+        *disagreement_scores(args.model, x, msp),
+        ("imagenet", imagenet),
+    ]
     if args.features:
         rows += feature_scores(args.model, data, known, x, args.train_per_class)
     for name, score in rows:
@@ -194,10 +239,17 @@ def main() -> int:
             f"{name:9s} AUROC {auroc(score[is_known], score[~is_known]):.3f}; caught at {args.cost:.0%} of knowns "
             f"flagged: {caught:.1%} (threshold {threshold:.3f})"
         )
-    ta, tb, caught = either_caught(msp[is_known], imagenet[is_known], msp[~is_known], imagenet[~is_known], args.cost)
-    print(
-        f"either    caught at {args.cost:.0%} of knowns flagged: {caught:.1%} (msp > {ta:.3f} or imagenet > {tb:.3f})"
-    )
+    scores = dict(rows)
+    for other in ("imagenet", "maxlogit", "disagree"):
+        if other not in scores:
+            continue
+        ta, tb, caught = either_caught(
+            msp[is_known], scores[other][is_known], msp[~is_known], scores[other][~is_known], args.cost
+        )
+        print(
+            f"msp or {other}: caught at {args.cost:.0%} of knowns flagged: {caught:.1%} "
+            f"(msp > {ta:.3f} or {other} > {tb:.3f})"
+        )
     for name in sorted(set(data.labels) - set(known)):
         mask = names == name
         print(
