@@ -4,7 +4,8 @@
         [--skip-accuracy] [--skip-training] [--activations] [--precision auto|float32]
         [--tta-levels] [--batch-sizes] [--compare-folding | --no-fold]
 
-- test accuracy on the CIFAR-10 test split (10,000 images), with the model's own TTA and calibration
+- test accuracy on the CIFAR-10 test split (10,000 images), with the model's own TTA and calibration,
+  and how well its "not sure" picks out the wrong answers
 - training throughput (images/s) of its architecture in float32 and mixed_bfloat16
 - with --activations: ReLU vs GELU training throughput (why the net uses ReLU)
 - with --precision float32: inference in float32 instead of the app's bfloat16
@@ -124,6 +125,22 @@ def main() -> int:
     return 0
 
 
+def not_sure_figures(probabilities: np.ndarray, y: np.ndarray, threshold: float) -> None:
+    """How well "not sure" (top probability below the threshold) tells wrong answers from right ones."""
+    from bench_openset import auroc
+
+    top = probabilities.max(axis=1)
+    wrong = probabilities.argmax(axis=1) != y
+    flagged = top < threshold
+    least_sure = top < np.quantile(top, 0.05)
+    print(
+        f"not sure (below {threshold:.3f}) for {flagged.mean():.1%} of test images, accuracy of the rest "
+        f"{1 - wrong[~flagged].mean():.4f}; wrong answers among the 5% least sure: "
+        f"{least_sure[wrong].mean():.1%}; AUROC of 1 - top probability, wrong against right: "
+        f"{auroc(-top[~wrong], -top[wrong]):.3f}"
+    )
+
+
 def measure(predictor, x, y, args) -> np.ndarray | None:
     """Accuracy (when test data is given), latency and throughput of one predictor; its answers."""
     from infinityvision_desktop.core.evaluation import evaluate
@@ -140,6 +157,7 @@ def measure(predictor, x, y, args) -> np.ndarray | None:
             f"test accuracy {result.accuracy:.4f} on {result.n} images (ECE {result.ece:.4f}, "
             f"{time.perf_counter() - started:.1f} s with TTA)"
         )
+        not_sure_figures(probabilities, y, meta.not_sure_threshold)
         if args.tta_levels:
             forward = predictor._forward if predictor.folded else None
             for tta in ((), ("flip",), ("flip", "translate")):

@@ -79,67 +79,56 @@ def either_caught(known_a, known_b, unknown_a, unknown_b, cost: float = 0.05) ->
     return best
 
 
-def penultimate(model_path):
-    """A Keras model from the classifier's input to the features its last Dense layer reads."""
-    import keras
-
-    from infinityvision_desktop.core.modelfile import load_model_file
-
-    model = load_model_file(model_path).model
-    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
-    return keras.Model(model.inputs, dense[-1].input)
+def outputs(model, x: np.ndarray) -> np.ndarray:
+    """`model` (one output) run over `x` in batches of 256, as float64."""
+    return np.concatenate(
+        [np.asarray(model(x[i : i + 256].astype(np.float32), training=False)) for i in range(0, len(x), 256)]
+    ).astype(np.float64)
 
 
-def logit_scores(model_path, x_test):
+def mirrored(model, x: np.ndarray) -> np.ndarray:
+    """`model`'s output averaged over the images and their mirrors (the app's flip view)."""
+    return (outputs(model, x) + outputs(model, x[:, :, ::-1])) / 2
+
+
+def softmax(z: np.ndarray) -> np.ndarray:
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def logit_scores(loaded, x_test):
     """maxlogit and energy scores (higher = more likely unknown), the logits averaged over the
     image and its mirror."""
     import keras
 
     from infinityvision_desktop.core.ensemble import logits_layer
-    from infinityvision_desktop.core.modelfile import load_model_file
 
-    model = load_model_file(model_path).model
-    logits = keras.Model(model.inputs, model.get_layer(logits_layer(model)).output)
-
-    def run(x):
-        return np.concatenate(
-            [np.asarray(logits(x[i : i + 256].astype(np.float32), training=False)) for i in range(0, len(x), 256)]
-        ).astype(np.float64)
-
-    z = (run(x_test) + run(x_test[:, :, ::-1])) / 2
+    model = loaded.model
+    z = mirrored(keras.Model(model.inputs, model.get_layer(logits_layer(model)).output), x_test)
     top = z.max(axis=1)
     energy = -(top + np.log(np.exp(z - top[:, None]).sum(axis=1)))
     return [("maxlogit", -top), ("energy", energy)]
 
 
-def disagreement_scores(model_path, x_test, msp):
+def disagreement_scores(loaded, x_test, msp):
     """For a combined model: how much its two members disagree (Jensen-Shannon divergence of their
-    calibrated probabilities, mirror averaged), alone and added to msp; [] for a single network."""
+    calibrated probabilities, logits averaged over the mirror as the app does), alone and added to
+    msp; [] for a single network."""
     import keras
 
     from infinityvision_desktop.core.ensemble import PREFIXES
-    from infinityvision_desktop.core.modelfile import load_model_file
 
-    loaded = load_model_file(model_path)
     members = loaded.metadata.provenance.get("ensemble")
     if not members:
         return []
     model = loaded.model
-    # each branch's logits / its temperature x its weight: undo the weight
-    names = [f"{prefix}ensemble_scale" for prefix in PREFIXES]
-    branches = keras.Model(model.inputs, [model.get_layer(name).output for name in names])
 
-    def probabilities(x):
-        parts = [branches(x[i : i + 256].astype(np.float32), training=False) for i in range(0, len(x), 256)]
-        result = []
-        for k, member in enumerate(members):
-            z = np.concatenate([np.asarray(part[k]) for part in parts]).astype(np.float64) / member["weight"]
-            e = np.exp(z - z.max(axis=1, keepdims=True))
-            result.append(e / e.sum(axis=1, keepdims=True))
-        return result
+    def member(prefix, weight):
+        # the branch's scaled logits are weight x logits / its temperature: undo the weight
+        scaled = mirrored(keras.Model(model.inputs, model.get_layer(f"{prefix}ensemble_scale").output), x_test)
+        return softmax(scaled / weight)
 
-    views = [probabilities(x_test), probabilities(x_test[:, :, ::-1])]
-    a, b = [(views[0][k] + views[1][k]) / 2 for k in range(2)]
+    a, b = (member(prefix, m["weight"]) for prefix, m in zip(PREFIXES, members))
 
     def entropy(p):
         return -(p * np.log(np.clip(p, 1e-12, None))).sum(axis=1)
@@ -148,22 +137,22 @@ def disagreement_scores(model_path, x_test, msp):
     return [("disagree", js), ("msp+disagree", msp + js)]
 
 
-def feature_scores(model_path, data, known, x_test, per_class: int):
-    """knn and mahalanobis scores (higher = more likely unknown) of the test images."""
-    extractor = penultimate(model_path)
+def feature_scores(loaded, data, known, x_test, per_class: int):
+    """knn and mahalanobis scores (higher = more likely unknown) of the test images, in the
+    features the model's last Dense layer reads."""
+    import keras
 
-    def features(x):
-        return np.concatenate(
-            [np.asarray(extractor(x[i : i + 256].astype(np.float32), training=False)) for i in range(0, len(x), 256)]
-        ).astype(np.float64)
+    model = loaded.model
+    dense = [layer for layer in model.layers if isinstance(layer, keras.layers.Dense)]
+    extractor = keras.Model(model.inputs, dense[-1].input)
 
     x_train, y_train = data.splits["train"]
     train_names = np.array(data.labels)[y_train]
     rng = np.random.default_rng(0)
     chosen = np.concatenate([rng.permutation(np.flatnonzero(train_names == name))[:per_class] for name in known])
     started = time.perf_counter()
-    train = features(x_train[chosen])
-    test = features(x_test)
+    train = outputs(extractor, x_train[chosen])
+    test = outputs(extractor, x_test)
     print(f"features of {len(train)} training and {len(test)} test images in {time.perf_counter() - started:.0f} s")
     # knn on unit-length features: 1 - the cosine similarity to the nearest training image
     unit_train = train / np.linalg.norm(train, axis=1, keepdims=True)
@@ -219,6 +208,7 @@ def main() -> int:
     from infinityvision_desktop.core.architectures import backbone_path
     from infinityvision_desktop.core.modelfile import load_model_file
 
+    loaded = load_model_file(args.model)  # float32, as saved: the scores below read its layers
     backbone = load_model_file(backbone_path())
     inside = np.array(sorted({i for name in known for i in CIFAR10_IMAGENET[name]}))
     check = ImageNetCheck(backbone.model, backbone.metadata.labels, inside, 1.0)
@@ -227,12 +217,12 @@ def main() -> int:
 
     rows = [
         ("msp", msp),
-        *logit_scores(args.model, x),
-        *disagreement_scores(args.model, x, msp),
+        *logit_scores(loaded, x),
+        *disagreement_scores(loaded, x, msp),
         ("imagenet", imagenet),
     ]
     if args.features:
-        rows += feature_scores(args.model, data, known, x, args.train_per_class)
+        rows += feature_scores(loaded, data, known, x, args.train_per_class)
     for name, score in rows:
         threshold, caught = caught_at(score[is_known], score[~is_known], args.cost)
         print(
