@@ -239,13 +239,19 @@ def _read_file(path: str, name: str | None) -> bytes:
         # Non-blocking so a named pipe cannot hang the scan; no effect on regular files.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0))
         try:
-            mode = os.fstat(fd).st_mode
-            if stat.S_ISDIR(mode):
+            status = os.fstat(fd)
+            if stat.S_ISDIR(status.st_mode):
                 raise ImageLoadError(label, "is a folder, not an image")
-            if not stat.S_ISREG(mode):
+            if not stat.S_ISREG(status.st_mode):
                 raise ImageLoadError(label, "not a regular file")
+            limit = MAX_FILE_BYTES + 1
             with open(fd, "rb", closefd=False) as file:
-                data = file.read(MAX_FILE_BYTES + 1)
+                # A buffer of the file's size, not of the limit: read(limit) allocates 512 MB and
+                # hands it back for every file, which cost more than decoding a small JPEG (and,
+                # mapped and unmapped, slowed the inference threads beside it).
+                data = file.read(min(status.st_size + 1, limit))
+                if len(data) == status.st_size + 1 < limit:  # it grew since fstat: the rest, bounded
+                    data += file.read(limit - len(data))
         finally:
             os.close(fd)
     except FileNotFoundError:

@@ -167,6 +167,31 @@ def test_file_size_cap(tmp_path, monkeypatch):
     assert refused(path).reason.startswith("too large: the file is over")
 
 
+def test_a_small_image_is_read_without_reserving_the_size_cap(tmp_path):
+    # Reading up to the cap allocated 512 MB for every file (slower than decoding a CIFAR-10
+    # JPEG); the memory a file takes follows its own size.
+    import tracemalloc
+
+    path = write(tmp_path, "small.jpg", encode(noise(32, 32), "JPEG"))
+    tracemalloc.start()
+    try:
+        assert images.load_image(path).shape == (32, 32, 3)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20
+
+
+def test_a_file_that_grows_while_read_is_still_capped(tmp_path, monkeypatch):
+    path = write(tmp_path, "growing.png", encode(noise(64, 64), "PNG"))
+    monkeypatch.setattr(images, "MAX_FILE_BYTES", os.path.getsize(path) - 10)
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    assert refused(path).reason.startswith("too large: the file is over")
+    monkeypatch.setattr(images, "MAX_FILE_BYTES", os.path.getsize(path))
+    assert images.load_image(path).shape == (64, 64, 3)  # the whole file, though fstat said 10 bytes
+
+
 def test_bytes_use_the_given_name():
     assert str(refused(b"hello", name="cats/tabby.jpg")) == "tabby.jpg: not an image: a text file"
     error = refused(b"")
