@@ -175,6 +175,8 @@ class ClassifySession(QObject):
             self.submit([row for row in rows if row.state != RowState.FAILED])
         else:
             self.submit([row for row in rows if row.state == RowState.WAITING])
+        if self.inference is not None:
+            self.inference.warm_up()  # after those images, not before them
         self.sig_model_state_changed.emit()
         self.sig_model_ready.emit(path, metadata)
 

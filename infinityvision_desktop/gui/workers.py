@@ -265,6 +265,7 @@ class _Explain:
 
 
 _EXPLAIN = object()  # wakes the loop: an explanation request is waiting
+_WARM_UP = object()  # the images that waited for a model are queued: warm up after them
 _libraries_frozen = False
 
 
@@ -327,6 +328,7 @@ class InferenceWorker(CommandWorker):
         self._job_ids = itertools.count(1)
         self._predictor = None  # lives and dies in the worker thread
         self._warm_batches = False  # the active model has run a full batch once
+        self._just_loaded = False  # the last command was a model load
         self._decoding: ThreadPoolExecutor | None = None  # decodes the next batch during a prediction
         self._grad_cam = None  # built for the active predictor on the first explanation
         # Only the latest explanation request matters (the user has moved on from the others).
@@ -358,6 +360,13 @@ class InferenceWorker(CommandWorker):
         self.post(_EXPLAIN)
         return request.request_id
 
+    def warm_up(self) -> None:
+        """Warm the active model up for big batches once the commands queued before this one are
+        done. Sent by the GUI after the images that waited for a model load: warming up as soon as
+        the load ends would make them wait for it (2.6 s for the bundled model: an image given on
+        the command line is answered that much later)."""
+        self.post(_WARM_UP)
+
     def cancel(self) -> None:
         """Void every job submitted so far; the running one stops before its next image."""
         with self._lock:
@@ -366,10 +375,14 @@ class InferenceWorker(CommandWorker):
     # --- the worker thread ---
 
     def handle(self, command: object) -> None:
+        self._just_loaded = False
         if command is _EXPLAIN:
             self._serve_explanation()
+        elif command is _WARM_UP:
+            pass  # after_command warms up, if nothing else is waiting by then
         elif isinstance(command, _LoadModel):
             self._load(command.path)
+            self._just_loaded = True  # not yet: what waited for the model goes first (`warm_up`)
         else:
             self._run_job(command)
 
@@ -378,7 +391,8 @@ class InferenceWorker(CommandWorker):
             self.sig_job_finished.emit(JobSummary(command.job_id, 0, 0, False, len(command.items)))
 
     def after_command(self) -> None:
-        self._warm_up_when_idle()
+        if not self._just_loaded:
+            self._warm_up_when_idle()
 
     def release(self) -> None:
         self._predictor = None
@@ -421,7 +435,7 @@ class InferenceWorker(CommandWorker):
         does not pay for oneDNN building its kernels for that size (the first batch of a new size
         is slower: `bench_model.py --batch-sizes` warms each size before timing it for that reason),
         and load the ImageNet check, so the first photo does not wait for it either.
-        A job queued during the model load (an image given on the command line) goes first."""
+        Not right after a load: the images that waited for it go first (`warm_up`)."""
         if self._predictor is None or self._warm_batches or self.has_commands() or self.should_stop():
             return
         self._warm_batches = True

@@ -76,7 +76,7 @@ def test_drop_files_shows_answers_and_chart_equal_to_the_predictor(
         assert window.answer_label.text().startswith(f"{label}, ")
         assert window.answer_label.text().endswith("%")
         assert row.path.endswith(f"_{label}.png")  # the tiny model knows its colours
-        assert window.image_view.has_image()
+        qtbot.waitUntil(window.image_view.has_image)  # decoded beside the window
 
 
 def test_drop_folder_is_searched_recursively_in_order_and_ignores_link_loops(window, dropper, qtbot, tmp_path):
@@ -212,6 +212,40 @@ def test_images_dropped_while_the_model_loads_are_classified_when_it_is_ready(
     with qtbot.waitSignal(window.sig_work_finished, timeout=MODEL_TIMEOUT_MS):
         pass
     assert {row.state for row in window.results_model.rows()} == {RowState.DONE}
+
+
+def test_images_waiting_for_the_model_are_answered_before_it_warms_up_for_big_batches(
+    make_window, tiny_model_path, dropper, qtbot, tmp_path, monkeypatch
+):
+    # An image given on the command line waits for the model; warming up for big batches (and
+    # loading the ImageNet check) takes seconds with the bundled model and must come after it.
+    import threading
+
+    from infinityvision_desktop.core.predictor import Predictor
+
+    order: list[str] = []
+    lock = threading.Lock()
+    warm_up, decode = Predictor.warm_up, classify_loop.load_image_with_info
+
+    def recording_warm_up(self, batch_size=1, **kwargs):
+        if batch_size > 1:  # the idle warm-up; the load's own is for one image
+            with lock:
+                order.append("warm up")
+        return warm_up(self, batch_size, **kwargs)
+
+    def recording_decode(*args, **kwargs):
+        with lock:
+            order.append("image")
+        return decode(*args, **kwargs)
+
+    monkeypatch.setattr(Predictor, "warm_up", recording_warm_up)
+    monkeypatch.setattr(classify_loop, "load_image_with_info", recording_decode)
+    window = make_window(tiny_model_path, wait=False)
+    dropper.drop(window, write_images(tmp_path, 1))
+    with qtbot.waitSignal(window.sig_work_finished, timeout=MODEL_TIMEOUT_MS):
+        pass
+    qtbot.waitUntil(lambda: "warm up" in order, timeout=WORK_TIMEOUT_MS)  # still warmed up, afterwards
+    assert order[0] == "image"
 
 
 # ---------------------------------------------------------------- cancel and close
@@ -359,7 +393,7 @@ def test_a_model_that_fails_to_load_keeps_the_previous_one(window, qtbot, tmp_pa
     assert "Still using" in window.status_label.text()
 
 
-def test_without_a_model_the_window_says_where_it_looked_and_stays_usable(make_window, dropper, tmp_path):
+def test_without_a_model_the_window_says_where_it_looked_and_stays_usable(make_window, dropper, qtbot, tmp_path):
     missing = tmp_path / "models" / "cifar10_airbench.h5"
     window = make_window(missing, wait=False)
     assert window.model_state == ModelState.NONE
@@ -371,7 +405,7 @@ def test_without_a_model_the_window_says_where_it_looked_and_stays_usable(make_w
     dropper.drop(window, paths)
     assert {row.state for row in window.results_model.rows()} == {RowState.WAITING}
     assert window.answer_label.text() == "Waiting for a model…"
-    assert window.image_view.has_image()  # the preview needs no model
+    qtbot.waitUntil(window.image_view.has_image)  # the preview needs no model
     assert window.status_label.text() == "0 classified, 0 skipped · 2 waiting for a model"
 
 
