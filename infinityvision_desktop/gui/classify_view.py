@@ -7,13 +7,13 @@ signals; it starts no work itself.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt, QTimer, Slot
-from PySide6.QtGui import QFont, QImage, QImageReader, QKeySequence
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from infinityvision_desktop.gui import i18n, theme
 from infinityvision_desktop.gui.session import ClassifySession, ModelState
-from infinityvision_desktop.gui.widgets.image_view import MAX_PREVIEW_SIDE, ImageView, scaled_to_fit
+from infinityvision_desktop.gui.widgets.image_view import ImageView
 from infinityvision_desktop.gui.widgets.probability_chart import ProbabilityChart, percent_text
 from infinityvision_desktop.gui.widgets.results_table import ResultRow, ResultsTable, RowState, rgb_to_qimage
 
@@ -196,12 +196,8 @@ class ClassifyView(theme.FollowsLanguageAndPalette, QWidget):
             self.image_view.show_file(row.path)
         elif isinstance(row.data, np.ndarray):
             self.image_view.show_image(rgb_to_qimage(row.data))
-        elif isinstance(row.data, bytes):
-            image = read_preview_data(row.data, self.image_view.preview_side())
-            if image.isNull():
-                self.image_view.show_hint(self.tr("No preview"), row.name)
-            else:
-                self.image_view.show_image(image)
+        elif isinstance(row.data, bytes):  # pasted image data
+            self.image_view.show_file(row.data)
         elif row.thumbnail is not None:  # a History entry whose file is gone: its stored thumbnail
             self.image_view.show_image(rgb_to_qimage(row.thumbnail))
         else:
@@ -248,16 +244,3 @@ class ClassifyView(theme.FollowsLanguageAndPalette, QWidget):
                 i18n.with_article(prediction.label), confidence
             )
         return self.tr("{0}, {1}").format(i18n.class_name(prediction.label), confidence)
-
-
-def read_preview_data(data: bytes, max_side: int = MAX_PREVIEW_SIDE) -> QImage:
-    """Decode image bytes for the preview, upright (EXIF) and at most max_side."""
-    array = QByteArray(data)
-    buffer = QBuffer(array)
-    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-    reader = QImageReader(buffer)
-    reader.setAutoTransform(True)
-    size = reader.size()
-    if size.isValid() and max(size.width(), size.height()) > max_side:
-        reader.setScaledSize(scaled_to_fit(size, max_side))
-    return reader.read()

@@ -116,6 +116,7 @@ class ExplainController(QObject):
         window.results_table.sig_current_changed.connect(self._on_results_current_changed)
         window.sig_results_shown.connect(self._on_window_results_shown)
         window.sig_model_ready.connect(self._on_window_model_ready)
+        window.image_view.sig_shown.connect(self._on_image_view_shown)  # a preview decoded beside the window
         window.image_view.set_overlay_opacity(self.panel.opacity())
 
     def _wrap_image_view(self) -> None:
@@ -204,6 +205,10 @@ class ExplainController(QObject):
     def _on_window_results_shown(self) -> None:
         self.refresh()
 
+    @Slot()
+    def _on_image_view_shown(self) -> None:
+        self.refresh()
+
     @Slot(str, object)
     def _on_window_model_ready(self, path: str, metadata) -> None:
         self._cache.clear()
@@ -238,7 +243,8 @@ class ExplainController(QObject):
         if not self.panel.toggle.isChecked():
             self._clear(("",))
             return
-        if row is None or row.prediction is None or row.source is None or not self.window.image_view.has_image():
+        view = self.window.image_view
+        if row is None or row.prediction is None or row.source is None or not (view.has_image() or view.is_loading()):
             if row is None:
                 status = ("",)
             elif row.prediction is not None and row.source is None:

@@ -30,6 +30,7 @@ from infinityvision_desktop.gui.history_view import HistoryView
 from infinityvision_desktop.gui.image_input import ImageInput, qimage_to_rgb
 from infinityvision_desktop.gui.known_models import KnownModels
 from infinityvision_desktop.gui.model_view import ModelView
+from infinityvision_desktop.gui.preview_worker import PreviewWorker
 from infinityvision_desktop.gui.results_csv import write_results_csv
 from infinityvision_desktop.gui.session import ClassifySession, ModelState
 from infinityvision_desktop.gui.settings import Settings
@@ -387,6 +388,9 @@ class MainWindow(theme.FollowsLanguageAndPalette, QMainWindow):
             return
         self.session.start(self.start_worker)  # TensorFlow is imported in the worker, on the first load
         self.history_view.start(self.start_worker)  # the database is checked and opened in its own thread
+        previews = PreviewWorker()
+        self.start_worker(previews, name="previews")
+        self.image_view.set_loader(previews)  # photos decode beside the window from now on
         self.chart.ensure_canvas()  # matplotlib: after the first paint, while the model loads
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -200,7 +200,7 @@
 <context>
     <name>MainWindow</name>
     <message numerus="yes">
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+271" />
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+272" />
         <source>(%n other file(s) skipped: not images)</source>
         <translation>
             <numerusform>(%n other file skipped: not an image)</numerusform>

@@ -341,7 +341,7 @@
         <translation>файл не знайдено</translation>
     </message>
     <message>
-        <location line="+97" />
+        <location line="+99" />
         <source>Pasted image {0}</source>
         <translation>Вставлене зображення {0}</translation>
     </message>
@@ -489,8 +489,7 @@
         <translation>Не класифіковано (скасовано)</translation>
     </message>
     <message>
-        <location line="+22" />
-        <location line="+6" />
+        <location line="+24" />
         <source>No preview</source>
         <translation>Попередній перегляд недоступний</translation>
     </message>
@@ -836,7 +835,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExplainController</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/explain_panel.py" line="+146" />
+        <location filename="../../infinityvision_desktop/gui/explain_panel.py" line="+147" />
         <source>Click a class to see which parts of the image speak for it</source>
         <translation>Клацніть клас, щоб побачити, які частини зображення свідчать на його користь</translation>
     </message>
@@ -866,7 +865,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Grad-CAM із шару {0}</translation>
     </message>
     <message>
-        <location line="+137" />
+        <location line="+142" />
         <source>Nothing in this image speaks for “{0}”.</source>
         <translation>Ніщо на цьому зображенні не свідчить на користь «{0}».</translation>
     </message>
@@ -884,7 +883,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExplainPanel</name>
     <message>
-        <location line="-248" />
+        <location line="-254" />
         <source>Show heatma&amp;p</source>
         <translation>Теплова &amp;карта</translation>
     </message>
@@ -1645,7 +1644,12 @@ said: {1} {2}</source>
 <context>
     <name>ImageView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+75" />
+        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+125" />
+        <source>Loading preview…</source>
+        <translation>Завантаження попереднього перегляду…</translation>
+    </message>
+    <message>
+        <location line="+4" />
         <source>No preview</source>
         <translation>Попередній перегляд недоступний</translation>
     </message>
@@ -1932,7 +1936,7 @@ said: {1} {2}</source>
         <translation>Панель інструментів</translation>
     </message>
     <message>
-        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+129" />
+        <location filename="../../infinityvision_desktop/gui/main_window.py" line="+130" />
         <source>Classify</source>
         <translation>Класифікація</translation>
     </message>
@@ -2000,7 +2004,7 @@ said: {1} {2}</source>
         </translation>
     </message>
     <message>
-        <location line="+100" />
+        <location line="+103" />
         <source>Model not loaded</source>
         <translation>Модель не завантажено</translation>
     </message>
@@ -2607,7 +2611,8 @@ Models trained in this app keep their accuracy and loss per epoch.</source>
     <message>
         <location line="+5" />
         <source>None of the ten: looks like {0}</source>
-        <translation>Жоден із десяти класів: схоже на {0}</translation></message>
+        <translation>Жоден із десяти класів: схоже на {0}</translation>
+    </message>
     <message>
         <location line="+2" />
         <source>Not sure</source>

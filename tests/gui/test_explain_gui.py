@@ -84,8 +84,9 @@ def test_clicking_a_class_in_the_chart_explains_that_class(classified, qtbot):
     second = window.results_model.row(window.results_table.current_key())
     assert shown.args[0].class_index == second.prediction.index
 
-    # and back: the class chosen for the first image is remembered, shown from the cache at once
-    window.results_table.selectRow(0)
+    # and back: the class chosen for the first image is remembered, shown from the cache with the image
+    with qtbot.waitSignal(window.image_view.sig_shown, timeout=WORK_TIMEOUT_MS):
+        window.results_table.selectRow(0)
     assert controller.shown() is not None and controller.shown().class_index == other
 
 

@@ -53,8 +53,10 @@ def drop_and_wait(window, dropper, qtbot, paths, timeout=WORK_TIMEOUT_MS):
         dropper.drop(window, paths)
 
 
-def select(window, row) -> None:
+def select(window, row, qtbot) -> None:
+    """Select the row and wait for its preview (decoded beside the window)."""
     window.results_table.select_key(row.key)
+    qtbot.waitUntil(lambda: not window.image_view.is_loading())
 
 
 def pixel(window, x: int, y: int) -> tuple[int, int, int]:
@@ -109,7 +111,7 @@ def test_case_07_an_animated_gif_is_classified_on_its_first_frame_and_the_window
     assert animated.state == RowState.DONE
     assert status_of(window, animated) == "Classified (first of 3 frames)"
     assert status_of(window, rows[still.name]) == "Classified"
-    select(window, animated)
+    select(window, animated, qtbot)
     assert window.detail_label.text().endswith("animated: its first frame (of 3) was classified")
     first_frame = load_image(tmp_path / "anim.gif", draft_size=(32, 32))
     expected = reference_predictor.predict([first_frame])[0]
@@ -129,7 +131,7 @@ def test_case_11_exif_rotated_photos_are_shown_and_classified_upright(
     drop_and_wait(window, dropper, qtbot, [path])
 
     row = rows_by_name(window)[path.name]
-    select(window, row)
+    select(window, row, qtbot)
     shown = window.image_view.pixmap()
     assert (shown.width(), shown.height()) == (40, 80)
     top, bottom = pixel(window, 20, 10), pixel(window, 20, 70)
@@ -155,8 +157,8 @@ def test_case_14_a_single_pixel_and_long_strips_are_classified_and_shown(window,
     for path in paths:
         row = rows_by_name(window)[path.name]
         assert row.state == RowState.DONE
-        select(window, row)
-        assert window.image_view.has_image(), path.name
+        select(window, row, qtbot)
+        assert window.image_view.has_image(), (path.name, window.image_view.hint())
     assert window.status_label.text() == "3 classified, 0 skipped"
 
 
@@ -181,7 +183,7 @@ def test_case_15_a_file_deleted_after_the_drop_is_named_and_the_rest_are_classif
     assert status_of(window, rows["victim.png"]) == "victim.png: file not found"
     assert all(rows[p.name].state == RowState.DONE for p in good)
     assert window.status_label.text() == "3 classified, 1 skipped"
-    select(window, rows["victim.png"])
+    select(window, rows["victim.png"], qtbot)
     assert window.answer_label.text() == "victim.png: file not found"
 
 
@@ -202,6 +204,7 @@ def test_case_16_unicode_emoji_spaced_long_paths_for_images_and_models(
     drop_and_wait(window, dropper, qtbot, [photo])
     row = rows_by_name(window)[photo.name]
     assert row.state == RowState.DONE and row.path == str(photo)
+    qtbot.waitUntil(lambda: not window.image_view.is_loading())
     assert window.image_view.has_image()
     assert window.detail_label.text() == str(photo)
 

@@ -7,27 +7,37 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QFont, QImage, QImageReader, QPainter, QPalette, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+# A preview decoded beside the window (`set_loader`) that takes longer than this says so; until
+# then the previous image stays, rather than a flash of the hint before every image.
+LOADING_HINT_MS = 150
 # Never decode a preview larger than this on its long side, whatever the screen says: a 48 MP
 # photo decoded whole is 190 MB of pixels, and a pause, for a picture shown 900 px wide.
 MAX_PREVIEW_SIDE = 2560
 
 
-def read_preview(path: str, max_side: int) -> tuple[QImage, str]:
-    """The image at `path`, upright and at most `max_side` on its long side; or a null image and why.
+def read_preview(source: str | bytes, max_side: int) -> tuple[QImage, str]:
+    """The image (a file's path, or its bytes), upright and at most `max_side` on its long side;
+    or a null image and why. Safe on any thread (gui.preview_worker runs it): QImage is no widget.
 
     QImageReader with a scaled size lets the JPEG decoder skip most of the work for big photos
     (libjpeg decodes at 1/2, 1/4 or 1/8 scale), and autoTransform applies EXIF orientation.
     """
-    try:
-        if os.path.getsize(path) == 0:  # some image plugins log a warning for empty files
-            return QImage(), "file is empty"
-    except OSError as exc:
-        return QImage(), exc.strerror or str(exc)
-    reader = QImageReader(path)
+    if isinstance(source, bytes):
+        buffer = QBuffer()
+        buffer.setData(QByteArray(source))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        reader = QImageReader(buffer)
+    else:
+        try:
+            if os.path.getsize(source) == 0:  # some image plugins log a warning for empty files
+                return QImage(), "file is empty"
+        except OSError as exc:
+            return QImage(), exc.strerror or str(exc)
+        reader = QImageReader(source)
     reader.setAutoTransform(True)
     size = reader.size()
     if size.isValid() and max(size.width(), size.height()) > max_side:
@@ -46,8 +56,18 @@ def scaled_to_fit(size: QSize, max_side: int) -> QSize:
 class ImageView(QWidget):
     """Paints one image scaled to fit, centred; or a dashed drop area with a hint."""
 
+    sig_shown = Signal()
+    """What `show_file` asked for is on screen: the image, or the reason there is none."""
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._loader = None  # gui.preview_worker.PreviewWorker, when files decode beside the window
+        self._loading: int | None = None  # the loader's request id for the image to show next
+        self._pending_overlay: QImage | None = None  # set while loading: it belongs to that image
+        self._loading_timer = QTimer(self)
+        self._loading_timer.setSingleShot(True)
+        self._loading_timer.setInterval(LOADING_HINT_MS)
+        self._loading_timer.timeout.connect(self._on_loading_timer_timeout)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(240, 180)
         self._pixmap = QPixmap()
@@ -68,16 +88,55 @@ class ImageView(QWidget):
         size = screen.size() * screen.devicePixelRatio()
         return max(256, min(MAX_PREVIEW_SIDE, max(size.width(), size.height())))
 
-    def show_file(self, path: str) -> bool:
-        """Show the image file; on failure show its reason and return False."""
-        image, reason = read_preview(path, self.preview_side())
+    def set_loader(self, loader) -> None:
+        """Decode the files `show_file` is given with `loader` (a gui.preview_worker.PreviewWorker),
+        not on the GUI thread."""
+        self._loader = loader
+        loader.sig_preview.connect(self._on_loader_preview)
+
+    def show_file(self, source: str | bytes) -> None:
+        """Show an image file (its path, or its bytes); if it cannot be read, the reason.
+        With a loader this returns at once and `sig_shown` follows."""
+        if self._loader is None:
+            self._show_read(*read_preview(source, self.preview_side()))
+            return
+        self._loading = self._loader.request(source, self.preview_side())
+        self._pending_overlay = None
+        if not self._overlay.isNull():  # it belonged to the previous image
+            self._overlay = QPixmap()
+            self.update()
+        self._loading_timer.start()
+
+    def is_loading(self) -> bool:
+        return self._loading is not None
+
+    @Slot(int, object, str)
+    def _on_loader_preview(self, request_id: int, image: QImage, reason: str) -> None:
+        if request_id != self._loading:
+            return  # another image was asked for since
+        self._show_read(image, reason, self._pending_overlay)
+
+    @Slot()
+    def _on_loading_timer_timeout(self) -> None:
+        if self._loading is not None:
+            self._set_hint(self.tr("Loading preview…"), "")
+
+    def _show_read(self, image: QImage, reason: str, overlay: QImage | None = None) -> None:
         if image.isNull():
             self.show_hint(self.tr("No preview"), reason)
-            return False
-        self.show_image(image)
-        return True
+        else:
+            self.show_image(image)
+            if overlay is not None:  # asked for while the image was on its way
+                self.set_overlay(overlay)
+        self.sig_shown.emit()
+
+    def _stop_loading(self) -> None:
+        self._loading = None
+        self._pending_overlay = None
+        self._loading_timer.stop()
 
     def show_image(self, image: QImage) -> None:
+        self._stop_loading()
         side = self.preview_side()
         if max(image.width(), image.height()) > side:
             image = image.scaled(
@@ -91,6 +150,10 @@ class ImageView(QWidget):
 
     def show_hint(self, title: str, text: str = "") -> None:
         """No image: a dashed drop area with a title and a line of text."""
+        self._stop_loading()
+        self._set_hint(title, text)
+
+    def _set_hint(self, title: str, text: str) -> None:
         self._pixmap = QPixmap()
         self._scaled = QPixmap()
         self._overlay = QPixmap()
@@ -99,6 +162,9 @@ class ImageView(QWidget):
 
     def set_overlay(self, image: QImage | None) -> None:
         """Draw `image` stretched over the shown image (None removes it); gone when the image changes."""
+        if self._loading is not None:
+            self._pending_overlay = image  # for the image on its way
+            return
         if image is None and self._overlay.isNull():
             return  # nothing to remove: no repaint
         self._overlay = QPixmap.fromImage(image) if image is not None and not self._pixmap.isNull() else QPixmap()
@@ -116,7 +182,8 @@ class ImageView(QWidget):
         return not self._overlay.isNull()
 
     def has_image(self) -> bool:
-        return not self._pixmap.isNull()
+        """An image is shown, and it is the one asked for last (not one still loading)."""
+        return not self._pixmap.isNull() and self._loading is None
 
     def pixmap(self) -> QPixmap:
         return self._pixmap
