@@ -16,7 +16,9 @@ share of unknowns caught when the threshold flags 5% of the known test images:
   msp+disagree, their sum;
 - with `--features`: knn, the cosine distance to the nearest known training image in the model's
   penultimate features (Sun et al. 2022), and mahalanobis, the distance to the nearest class mean
-  under their shared covariance (Lee et al. 2018); both fitted on the known classes' training split.
+  under their shared covariance (Lee et al. 2018); both fitted on the known classes' training split;
+  react, the energy once those features are clipped at their 90th percentile (Sun et al. 2021);
+  for a single network maxlogit+knn, the two scores standardised and added.
 
     .venv/bin/python bench/bench_openset.py --model runs/open6/ensemble6.h5 --data data/cifar10 \
         --known airplane,automobile,bird,deer,dog,ship
@@ -137,9 +139,10 @@ def disagreement_scores(loaded, x_test, msp):
     return [("disagree", js), ("msp+disagree", msp + js)]
 
 
-def feature_scores(loaded, data, known, x_test, per_class: int):
-    """knn and mahalanobis scores (higher = more likely unknown) of the test images, in the
-    features the model's last Dense layer reads."""
+def feature_scores(loaded, data, known, x_test, per_class: int, maxlogit: np.ndarray):
+    """knn, mahalanobis and react scores (higher = more likely unknown) of the test images, in
+    the features the model's last Dense layer reads; and maxlogit+knn, the two standardised on
+    the known test images and added."""
     import keras
 
     model = loaded.model
@@ -167,7 +170,20 @@ def feature_scores(loaded, data, known, x_test, per_class: int):
     covariance = centred.T @ centred / len(centred) + 1e-6 * np.eye(train.shape[1])
     precision = np.linalg.inv(covariance)
     distances = np.stack([np.einsum("ij,jk,ik->i", test - mean, precision, test - mean) for mean in means], axis=1)
-    return [("knn", knn), ("mahalanobis", distances.min(axis=1))]
+    # react (Sun et al. 2021): energy of the logits of features clipped at their 90th percentile
+    weights, bias = (np.asarray(w, np.float64) for w in dense[-1].get_weights())
+    logits = np.minimum(test, np.percentile(train, 90)) @ weights + bias
+    top = logits.max(axis=1)
+    react = -(top + np.log(np.exp(logits - top[:, None]).sum(axis=1)))
+    rows = [("knn", knn), ("mahalanobis", distances.min(axis=1)), ("react", react)]
+    if len(dense) == 1:  # a single network: its own logits (an ensemble's sum is another space)
+        is_known = np.isin(np.array(data.labels)[data.splits["test"][1]], known)
+
+        def standardised(score):
+            return (score - score[is_known].mean()) / score[is_known].std()
+
+        rows.append(("maxlogit+knn", standardised(maxlogit) + standardised(knn)))
+    return rows
 
 
 def main() -> int:
@@ -222,7 +238,7 @@ def main() -> int:
         ("imagenet", imagenet),
     ]
     if args.features:
-        rows += feature_scores(loaded, data, known, x, args.train_per_class)
+        rows += feature_scores(loaded, data, known, x, args.train_per_class, dict(rows)["maxlogit"])
     for name, score in rows:
         threshold, caught = caught_at(score[is_known], score[~is_known], args.cost)
         print(
