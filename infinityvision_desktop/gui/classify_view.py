@@ -192,12 +192,13 @@ class ClassifyView(theme.FollowsLanguageAndPalette, QWidget):
             self.chart.clear()
 
     def _show_preview(self, row: ResultRow) -> None:
+        placeholder = rgb_to_qimage(row.thumbnail) if row.thumbnail is not None else None
         if row.path is not None:
-            self.image_view.show_file(row.path)
+            self.image_view.show_file(row.path, placeholder)
         elif isinstance(row.data, np.ndarray):
             self.image_view.show_image(rgb_to_qimage(row.data))
         elif isinstance(row.data, bytes):  # pasted image data
-            self.image_view.show_file(row.data)
+            self.image_view.show_file(row.data, placeholder)
         elif row.thumbnail is not None:  # a History entry whose file is gone: its stored thumbnail
             self.image_view.show_image(rgb_to_qimage(row.thumbnail))
         else:

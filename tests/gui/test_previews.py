@@ -77,6 +77,23 @@ def test_stepping_quickly_through_slow_photos_shows_the_last_one_chosen(window, 
     assert len(threads) < 3  # the ones passed over were not all decoded
 
 
+def test_while_a_classified_photo_loads_its_thumbnail_stands_in(window, dropper, qtbot, tmp_path, monkeypatch):
+    paths = plain_photos(tmp_path)
+    with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
+        dropper.drop(window, paths)
+    qtbot.waitUntil(window.image_view.has_image, timeout=WORK_TIMEOUT_MS)
+    slow_previews(monkeypatch, 0.5)
+    window.results_table.selectRow(2)
+    name = window.results_model.row(window.results_table.current_key()).name
+    view = window.image_view
+    assert view.is_loading() and view.hint() == ("", "")
+    assert shown_colour(view) == pytest.approx(COLOURS[name], abs=12)  # its thumbnail, at once
+    qtbot.wait(300)  # past the moment an image without a thumbnail would say "Loading preview…"
+    assert view.hint() == ("", "")
+    qtbot.waitUntil(view.has_image, timeout=WORK_TIMEOUT_MS)
+    assert view.pixmap().width() == 64  # the photo itself now
+
+
 class FakeLoader(QObject):
     sig_preview = Signal(int, object, str)
 

@@ -94,18 +94,24 @@ class ImageView(QWidget):
         self._loader = loader
         loader.sig_preview.connect(self._on_loader_preview)
 
-    def show_file(self, source: str | bytes) -> None:
+    def show_file(self, source: str | bytes, placeholder: QImage | None = None) -> None:
         """Show an image file (its path, or its bytes); if it cannot be read, the reason.
-        With a loader this returns at once and `sig_shown` follows."""
+        With a loader this returns at once and `sig_shown` follows; `placeholder` (the file's
+        thumbnail) is shown, enlarged, until then."""
         if self._loader is None:
             self._show_read(*read_preview(source, self.preview_side()))
             return
         self._loading = self._loader.request(source, self.preview_side())
         self._pending_overlay = None
-        if not self._overlay.isNull():  # it belonged to the previous image
-            self._overlay = QPixmap()
-            self.update()
-        self._loading_timer.start()
+        if placeholder is not None and not placeholder.isNull():
+            self._pixmap = QPixmap.fromImage(placeholder)
+            self._scaled = QPixmap()
+            self._hint_title = self._hint_text = ""
+            self._loading_timer.stop()  # no "Loading preview…": the thumbnail says what is coming
+        else:
+            self._loading_timer.start()
+        self._overlay = QPixmap()  # it belonged to the previous image
+        self.update()
 
     def is_loading(self) -> bool:
         return self._loading is not None
