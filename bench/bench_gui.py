@@ -195,7 +195,7 @@ class WarmBench:
             # back to the event loop between selections, as a user's key presses are: a gap is
             # one selection's, not the sum of several run back to back
             shown = time.perf_counter() + 0.1
-            self.wait_for(lambda: not loading() and time.perf_counter() > shown, 60)
+            self.wait_for(lambda shown=shown: not loading() and time.perf_counter() > shown, 60)
         ended = time.perf_counter()
         probe.stop()
         return probe.largest_gap_since(started, ended)

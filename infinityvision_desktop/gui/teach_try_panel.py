@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QFileDialog, QHBoxLayout, QLabel, QPush
 from infinityvision_desktop.core.images import IMAGE_SUFFIXES
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.explain_panel import heatmap_qimage
+from infinityvision_desktop.gui.preview_worker import PreviewWorker
 from infinityvision_desktop.gui.teach_drops import DropFilter, png_bytes
 from infinityvision_desktop.gui.widgets.image_view import ImageView
 from infinityvision_desktop.gui.widgets.probability_chart import ProbabilityChart, percent_text
@@ -31,10 +32,12 @@ class TryPanel(QWidget):
     sig_export_requested = Signal()
     """Export… was pressed."""
 
-    def __init__(self, settings, ask, parent: QWidget | None = None) -> None:
+    def __init__(self, settings, ask, start_worker=None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._settings = settings
         self._ask = ask
+        self._start_worker = start_worker  # MainWindow.start_worker: photos decode beside the window
+        self._previews_started = False
         self._source: ImageItem | None = None  # the photo shown, asked again after a retrain
         self._request = 0  # the request whose answer is awaited or shown
         self._heatmap: QImage | None = None
@@ -99,7 +102,7 @@ class TryPanel(QWidget):
         self.save_button.setText(self.tr("Save Model As…"))
         self.export_button.setText(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Save as .keras, .h5 or TensorFlow Lite, with its labels beside it"))
-        if not self.try_view.has_image():
+        if not (self.try_view.has_image() or self.try_view.is_loading()):
             self.try_view.show_hint(self.tr("Drop a photo"), self.tr("the model answers at once"))
 
     def apply_scheme(self, colours: theme.Scheme) -> None:
@@ -124,6 +127,11 @@ class TryPanel(QWidget):
 
     def try_file(self, path: str) -> int:
         """Show a photo file and ask the model about it; returns the request id."""
+        if self._start_worker is not None and not self._previews_started:  # the first photo tried
+            self._previews_started = True
+            previews = PreviewWorker()
+            self._start_worker(previews, name="teach-previews")
+            self.try_view.set_loader(previews)
         self.try_view.show_file(path)
         return self._ask_about(ImageItem(0, path, path))
 

@@ -75,7 +75,7 @@ class TeachView(theme.FollowsLanguageAndPalette, QWidget):
         self.classes_panel = ClassListPanel(self._thumbnails)
         self.photos_panel = PhotoGridPanel(self._settings, self._thumbnails)
         self.train_panel = TrainPanel()
-        self.try_panel = TryPanel(self._settings, self._ask_model)
+        self.try_panel = TryPanel(self._settings, self._ask_model, self._start_worker)
         self._model_file = ModelFileActions(self._start_worker, self._settings, self)
         # the widgets that tests, benchmarks and the screenshot script drive, by their names on the tab
         self.project_label = self.project_bar.project_label

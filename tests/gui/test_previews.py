@@ -147,3 +147,28 @@ def test_pasted_image_data_is_previewed_too(window, qtbot):
     window.image_view.show_file(bytes(data.data()))
     qtbot.waitUntil(window.image_view.has_image, timeout=WORK_TIMEOUT_MS)
     assert shown_colour(window.image_view) == (30, 40, 220)
+
+
+def test_a_photo_tried_in_the_teach_tab_is_decoded_beside_the_window_too(qtbot, tmp_path, monkeypatch, settings):
+    from infinityvision_desktop.gui import workers
+    from infinityvision_desktop.gui.teach_try_panel import TryPanel
+
+    handles = []
+
+    def start_worker(worker, *, name):
+        handles.append(workers.start_worker(worker, name=name))
+        return handles[-1]
+
+    panel = TryPanel(settings, lambda item, heatmap: 0, start_worker)
+    qtbot.addWidget(panel)
+    photo = plain_photos(tmp_path)[1]
+    threads = slow_previews(monkeypatch, 0.3)
+    try:
+        panel.try_file(str(photo))
+        assert panel.try_view.is_loading()
+        qtbot.waitUntil(panel.try_view.has_image, timeout=WORK_TIMEOUT_MS)
+        assert shown_colour(panel.try_view) == pytest.approx(COLOURS[photo.name], abs=6)
+        assert threads and threading.main_thread().name not in threads
+    finally:
+        for handle in handles:
+            handle.stop()

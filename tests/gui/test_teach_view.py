@@ -88,7 +88,7 @@ def test_teach_a_project_try_a_photo_correct_an_answer_and_retrain(window, qtbot
         dropper.drop(view.try_view, [new_photo])
     assert answered.args[0].label == "frog"
     assert view.answer_label.text().startswith("frog ")
-    assert view.try_view.has_image()
+    qtbot.waitUntil(view.try_view.has_image)  # decoded beside the window
     assert not view.try_view.has_overlay()  # the heatmap only when asked for
     view.heatmap_check.setChecked(True)
     qtbot.waitUntil(view.try_view.has_overlay, timeout=60_000)  # where the model looked
