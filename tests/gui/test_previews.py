@@ -53,7 +53,7 @@ def test_a_slow_preview_is_decoded_beside_the_window_which_says_it_is_loading(
     window, dropper, qtbot, tmp_path, monkeypatch
 ):
     paths = plain_photos(tmp_path)
-    threads = slow_previews(monkeypatch, 0.4)
+    threads = slow_previews(monkeypatch, 1.5)  # far longer than the 150 ms before the hint, even on a busy machine
     dropper.drop(window, paths[:1])
     # the window goes on painting while the photo decodes: it says so instead of freezing
     qtbot.waitUntil(lambda: window.image_view.hint()[0] == "Loading preview…", timeout=WORK_TIMEOUT_MS)
