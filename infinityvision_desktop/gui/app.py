@@ -263,6 +263,7 @@ class ScreenshotSession(QObject):
             and window.model_state != ModelState.LOADING
             and not window.is_busy()
             and not any(row.state == RowState.QUEUED for row in window.results_model.rows())
+            and not window.image_view.is_loading()  # the selected photo itself, not its thumbnail
         )
         if not settled and not timed_out:
             return
