@@ -54,3 +54,26 @@ def test_time_left_counts_batches_and_the_per_epoch_overhead():
     assert clock.batch_seconds == pytest.approx(1.0)
     clock.epoch_done(16.0)  # validation and the checkpoint took 3 s
     assert clock.eta(10, 2) == pytest.approx(10 * 1.0 + 2 * 3.0)
+
+
+def test_a_slow_first_batch_after_an_epoch_does_not_send_the_time_left_up():
+    # Lite0 on 30,000 images: ~2 s a batch; the first batch after the first validation took ~50 s
+    # once, and as a batch time it sent the estimate from 1 h to 7 h
+    train = Stage("train", 0, 10, "all", "sgd", 0.1)
+    progress = RunProgress([train])
+    progress.stage_started()
+    now = 0.0
+    for batch in range(1, 223):
+        now += 2.0
+        before = progress.advance(train, 1, batch, 222, 1.0, now=now)
+    now += 20.0  # validation and the checkpoint
+    progress.epoch_done(now=now)
+    now += 50.0
+    first = progress.advance(train, 2, 1, 222, 1.0, now=now)
+
+    assert progress.clock.batch_seconds == pytest.approx(2.0)
+    left = 8 * 222 + 221
+    assert first.eta_seconds == pytest.approx(left * 2.0 + 9 * 20.0)
+    assert first.eta_seconds < 1.5 * before.eta_seconds  # the bar's time left does not leap
+    now += 2.0
+    assert progress.advance(train, 2, 2, 222, 1.0, now=now).eta_seconds < first.eta_seconds
