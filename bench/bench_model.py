@@ -5,7 +5,8 @@
         [--tta-levels] [--batch-sizes] [--compare-folding | --no-fold]
 
 - test accuracy on the CIFAR-10 test split (10,000 images), with the model's own TTA and calibration,
-  and how well its "not sure" picks out the wrong answers
+  and how well its "not sure" picks out the wrong answers, beside the scores on its logits that
+  bench_openset.py finds better at catching images of none of the classes (maxlogit, energy)
 - training throughput (images/s) of its architecture in float32 and mixed_bfloat16
 - with --activations: ReLU vs GELU training throughput (why the net uses ReLU)
 - with --precision float32: inference in float32 instead of the app's bfloat16
@@ -141,6 +142,28 @@ def not_sure_figures(probabilities: np.ndarray, y: np.ndarray, threshold: float)
     )
 
 
+def logit_figures(path, x: np.ndarray, wrong: np.ndarray) -> None:
+    """The same for maxlogit and energy (logits averaged over the mirror), which catch more
+    images of none of the classes on the 6/4 protocol: what a "not sure" on them would cost in
+    wrong answers let through."""
+    from bench_openset import auroc, logit_scores
+
+    from infinityvision_desktop.core.ensemble import EnsembleError
+    from infinityvision_desktop.core.modelfile import load_model_file
+
+    try:
+        scores = logit_scores(load_model_file(path), x)
+    except EnsembleError as exc:  # no softmax layer to read the logits before
+        print(f"logit scores: not available ({exc})")
+        return
+    for name, score in scores:
+        most = score > np.quantile(score, 0.95)
+        print(
+            f"  {name}: wrong answers among the 5% it flags most: {most[wrong].mean():.1%}; "
+            f"AUROC, wrong against right: {auroc(score[~wrong], score[wrong]):.3f}"
+        )
+
+
 def measure(predictor, x, y, args) -> np.ndarray | None:
     """Accuracy (when test data is given), latency and throughput of one predictor; its answers."""
     from infinityvision_desktop.core.evaluation import evaluate
@@ -158,6 +181,7 @@ def measure(predictor, x, y, args) -> np.ndarray | None:
             f"{time.perf_counter() - started:.1f} s with TTA)"
         )
         not_sure_figures(probabilities, y, meta.not_sure_threshold)
+        logit_figures(args.model, x, probabilities.argmax(axis=1) != y)
         if args.tta_levels:
             forward = predictor._forward if predictor.folded else None
             for tta in ((), ("flip",), ("flip", "translate")):
