@@ -115,3 +115,26 @@ def test_paths_finds_the_data_in_an_unpacked_wheel(wheel, tmp_path):
     assert Path(models) == package / "models"
     assert Path(resources) == package / "resources"
     assert model_found == "True"
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_the_shipped_models_name_no_folder_of_the_machine_they_were_made_on(name):
+    # their metadata travels to every user (the Model tab, exports): a data source is named by its
+    # file, not by a path on the developer's machine (the ensemble's airbench member once named
+    # the development machine's dataset folder, relative to the project)
+    from infinityvision_desktop.core.modelfile import read_metadata
+
+    def strings(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from strings(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from strings(item)
+        elif isinstance(value, str):
+            yield value
+
+    metadata = read_metadata(ROOT / "models" / name)
+    assert metadata is not None
+    outside = [s for s in strings(metadata.to_dict()) if s.startswith(("../", "/", "~")) or "/../" in s]
+    assert outside == []
