@@ -285,6 +285,23 @@ class ModelView(QWidget):
 
     def _show_history(self) -> None:
         meta = self._metadata
+        members = (meta.provenance or {}).get("ensemble")
+        if not meta.history and members:
+            # a combined model (infinityvision combine) was not trained as a whole: say what it holds
+            lines = [self.tr("This model combines networks trained separately; it has no curves of its own:")]
+            for member in members:
+                accuracy = member.get("test_accuracy")
+                name = member.get("architecture") or member.get("name") or "?"
+                lines.append(
+                    self.tr("{0}: test accuracy {1}, weight {2}").format(
+                        name,
+                        percent(accuracy) if accuracy is not None else "–",
+                        decimal(float(member.get("weight", 0.0)), 2),
+                    )
+                )
+            lines.append(self.tr("Each network's curves are in its own model file."))
+            self.curves.show_message("\n".join(lines))
+            return
         if not meta.history:
             self.curves.show_message(
                 self.tr(

@@ -227,7 +227,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+49" />
+        <location line="+64" />
         <source>Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}</source>
         <translation>
             <numerusform>Accuracy {0} on %Ln test image · macro F1 {1} · calibration error {2}</numerusform>

@@ -489,7 +489,7 @@
         <translation>Не класифіковано (скасовано)</translation>
     </message>
     <message>
-        <location line="+24" />
+        <location line="+25" />
         <source>No preview</source>
         <translation>Попередній перегляд недоступний</translation>
     </message>
@@ -1644,7 +1644,7 @@ said: {1} {2}</source>
 <context>
     <name>ImageView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+125" />
+        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+128" />
         <source>Loading preview…</source>
         <translation>Завантаження попереднього перегляду…</translation>
     </message>
@@ -2184,6 +2184,21 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+11" />
+        <source>This model combines networks trained separately; it has no curves of its own:</source>
+        <translation>Ця модель поєднує мережі, навчені окремо; власних кривих навчання вона не має:</translation>
+    </message>
+    <message>
+        <location line="+5" />
+        <source>{0}: test accuracy {1}, weight {2}</source>
+        <translation>{0}: точність на тесті {1}, вага {2}</translation>
+    </message>
+    <message>
+        <location line="+4" />
+        <source>Each network's curves are in its own model file.</source>
+        <translation>Криві кожної мережі зберігаються в її власному файлі моделі.</translation>
+    </message>
+    <message>
+        <location line="+6" />
         <source>This model has no training history stored.
 Models trained in this app keep their accuracy and loss per epoch.</source>
         <translation>У цій моделі не збережено історії навчання.
@@ -3769,7 +3784,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TryPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_try_panel.py" line="+91" />
+        <location filename="../../infinityvision_desktop/gui/teach_try_panel.py" line="+94" />
         <source>Photo to try</source>
         <translation>Фото для спроби</translation>
     </message>
@@ -3834,7 +3849,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>модель відповість одразу</translation>
     </message>
     <message>
-        <location line="+30" />
+        <location line="+35" />
         <source>Dropped image</source>
         <translation>Перетягнуте зображення</translation>
     </message>

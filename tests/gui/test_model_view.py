@@ -124,6 +124,22 @@ def test_a_model_without_history_or_evaluation_says_so_instead_of_empty_axes(vie
     assert not view.curves.save_button.isEnabled()
 
 
+def test_a_combined_model_names_its_networks_where_its_curves_would_be(view):
+    # the bundled model is two networks combined after training: "no training history stored,
+    # models trained in this app keep it" was wrong for it
+    members = [
+        {"name": "a", "architecture": "airbench (large)", "weight": 0.5, "test_accuracy": 0.9173},
+        {"name": "b", "architecture": "efficientnet-lite0", "weight": 0.5, "test_accuracy": 0.926},
+    ]
+    view.set_model(metadata(name="bundled", history=(), stages=(), provenance={"ensemble": members}), None)
+    message = view.curves.message()
+    assert not view.curves.is_showing_chart()
+    assert "combines networks trained separately" in message and "no training history stored" not in message
+    assert "airbench (large): test accuracy 91.7%, weight 0.50" in message
+    assert "efficientnet-lite0: test accuracy 92.6%" in message
+    assert view.confusion.is_showing_chart()  # its own evaluation is still shown
+
+
 # ---------------------------------------------------------------- confusion matrix and report
 
 
