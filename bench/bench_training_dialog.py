@@ -106,7 +106,12 @@ def main() -> int:
     i18n.install("en", app)  # as the app does before its first widget
     dialog = TrainingDialog(model_path=model, widths=widths)
     dialog.show()
-    dialog.set_base_kind(BASE_FINE_TUNE if model else BASE_AIRBENCH)
+    if not model:
+        dialog.set_base_kind(BASE_AIRBENCH)
+    elif dialog.start_panel.fine_tune_radio.isEnabled():
+        dialog.set_base_kind(BASE_FINE_TUNE)
+    # else the model cannot be fine-tuned as one (the bundled ensemble): the dialog's own choice,
+    # EfficientNet-Lite0 from its ImageNet weights
     overrides = {"mixed_precision": {"auto": None, "on": True, "off": False}[args.precision]}
     if args.quick:
         overrides.update(head_epochs=1, epochs=1 if model else 2, batch_size=16 if per_class <= 60 else 64)
@@ -203,7 +208,7 @@ def main() -> int:
         dialog.set_hyper_parameters(**overrides)
         cfg = dialog.config()
         print(
-            f"base: {model or 'airbench from scratch'}; head epochs {cfg.head_epochs}, epochs {cfg.epochs}, "
+            f"base: {dialog.base_kind()} ({cfg.base or cfg.arch}); head epochs {cfg.head_epochs}, epochs {cfg.epochs}, "
             f"batch {cfg.batch_size}, lr {cfg.learning_rate:g}, mixed precision {cfg.mixed_precision}"
         )
         clock.start()
@@ -212,6 +217,10 @@ def main() -> int:
 
     def press_start():
         measures["started"] = time.perf_counter()
+        if not dialog.start_button.isEnabled():
+            print(f"Start is disabled: {dialog.status_label.text() or dialog.start_panel.base_note.text()}")
+            app.exit(1)
+            return
         dialog.start_button.click()
         # the curves' canvas exists from Start on: time the Agg redraws draw_idle schedules
         dialog.curves.append_epoch = timed_append(dialog.curves.append_epoch)
