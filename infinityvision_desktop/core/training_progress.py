@@ -35,19 +35,22 @@ class TrainingProgress:
 
 class EtaClock:
     """Seconds left, from batch timing: a moving average of the time per batch times the batches
-    left, plus the per-epoch validation and checkpoint time times the epochs left. Not timed: the
-    first batch of each stage (it includes tracing the training graph) and the first after an
-    epoch's end (once, after the first validation, Lite0's took about 50 s against 2 s for the
-    others: as a batch time it sent the estimate from 1 hour to 7)."""
+    left, plus the per-epoch validation and checkpoint time times the epochs left. The first batch
+    of each stage is not timed: it includes tracing the training graph. Nor is an epoch's first
+    batch when it takes over OUTLIER times the average: once, after the first validation, Lite0's
+    took about 50 s against 2 s for the others, and as a batch time it sent the estimate from 1 hour
+    to 7. (An ordinary first batch is timed: with one batch per epoch it is the only one.)"""
 
     ALPHA = 0.2
     MIN_SAMPLES = 3
+    OUTLIER = 4.0
 
     def __init__(self) -> None:
         self.batch_seconds: float | None = None
         self.epoch_seconds = 0.0
         self.samples = 0
         self._last: float | None = None
+        self._after_epoch = False
 
     def stage_started(self) -> None:
         self._last = None
@@ -55,19 +58,28 @@ class EtaClock:
     def batch_done(self, now: float) -> None:
         if self._last is not None:
             interval = now - self._last
-            self.batch_seconds = (
-                interval
-                if self.batch_seconds is None
-                else (self.ALPHA * interval + (1 - self.ALPHA) * self.batch_seconds)
+            outlier = (
+                self._after_epoch
+                and self.batch_seconds is not None
+                and self.samples >= self.MIN_SAMPLES
+                and interval > self.OUTLIER * self.batch_seconds
             )
-            self.samples += 1
+            if not outlier:
+                self.batch_seconds = (
+                    interval
+                    if self.batch_seconds is None
+                    else (self.ALPHA * interval + (1 - self.ALPHA) * self.batch_seconds)
+                )
+                self.samples += 1
         self._last = now
+        self._after_epoch = False
 
     def epoch_done(self, now: float) -> None:
         if self._last is not None:
             overhead = now - self._last
             self.epoch_seconds = overhead if not self.epoch_seconds else 0.5 * (overhead + self.epoch_seconds)
-        self._last = None  # the next epoch's first batch is not timed
+        self._last = now
+        self._after_epoch = True
 
     def eta(self, batches_left: int, epochs_left: int) -> float | None:
         if self.batch_seconds is None or self.samples < self.MIN_SAMPLES:

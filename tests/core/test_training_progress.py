@@ -77,3 +77,20 @@ def test_a_slow_first_batch_after_an_epoch_does_not_send_the_time_left_up():
     assert first.eta_seconds < 1.5 * before.eta_seconds  # the bar's time left does not leap
     now += 2.0
     assert progress.advance(train, 2, 2, 222, 1.0, now=now).eta_seconds < first.eta_seconds
+
+
+@pytest.mark.parametrize("batches", [1, 2])
+def test_time_left_is_shown_from_the_fourth_epoch_with_one_or_two_batches_an_epoch(batches):
+    # a small folder in batches of 512: one or two batches an epoch, each one timed
+    train = Stage("train", 0, 10, "all", "sgd", 0.1)
+    progress = RunProgress([train])
+    progress.stage_started()
+    now, shown = 0.0, {}
+    for epoch in range(1, 11):
+        for batch in range(1, batches + 1):
+            now += 2.0
+            shown[epoch] = progress.advance(train, epoch, batch, batches, 1.0, now=now).eta_seconds
+        now += 1.0
+        progress.epoch_done(now=now)
+    assert shown[4] is not None
+    assert shown[9] == pytest.approx(batches * 2.0 + 2 * 1.0)  # the last epoch's batches, then two ends
