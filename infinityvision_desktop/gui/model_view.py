@@ -286,17 +286,19 @@ class ModelView(QWidget):
     def _show_history(self) -> None:
         meta = self._metadata
         members = (meta.provenance or {}).get("ensemble")
+        members = [m for m in members if isinstance(m, dict)] if isinstance(members, list) else []
         if not meta.history and members:
             # a combined model (infinityvision combine) was not trained as a whole: say what it holds
             lines = [self.tr("This model combines networks trained separately; it has no curves of its own:")]
             for member in members:
-                accuracy = member.get("test_accuracy")
-                name = member.get("architecture") or member.get("name") or "?"
+                # provenance is free-form JSON from a file: show what is a number, a dash for the rest
+                accuracy, weight = member.get("test_accuracy"), member.get("weight")
+                number_or_dash = (int, float)
                 lines.append(
                     self.tr("{0}: test accuracy {1}, weight {2}").format(
-                        name,
-                        percent(accuracy) if accuracy is not None else "–",
-                        decimal(float(member.get("weight", 0.0)), 2),
+                        str(member.get("architecture") or member.get("name") or "?"),
+                        percent(accuracy) if isinstance(accuracy, number_or_dash) else "–",
+                        decimal(weight, 2) if isinstance(weight, number_or_dash) else "–",
                     )
                 )
             lines.append(self.tr("Each network's curves are in its own model file."))

@@ -140,6 +140,14 @@ def test_a_combined_model_names_its_networks_where_its_curves_would_be(view):
     assert view.confusion.is_showing_chart()  # its own evaluation is still shown
 
 
+def test_a_combined_model_with_odd_member_records_still_shows_what_it_can(view):
+    # provenance is free-form JSON from the file: a model made elsewhere may hold anything there
+    members = [{"architecture": "a", "weight": None, "test_accuracy": "high"}, "not a record", 7]
+    view.set_model(metadata(name="odd", history=(), stages=(), provenance={"ensemble": members}), None)
+    assert "a: test accuracy –, weight –" in view.curves.message()
+    assert view.confusion.is_showing_chart()
+
+
 # ---------------------------------------------------------------- confusion matrix and report
 
 
