@@ -192,6 +192,22 @@ def test_a_file_that_grows_while_read_is_still_capped(tmp_path, monkeypatch):
     assert images.load_image(path).shape == (64, 64, 3)  # the whole file, though fstat said 10 bytes
 
 
+def test_a_file_whose_size_is_not_known_is_read_without_reserving_the_size_cap(tmp_path, monkeypatch):
+    # /proc and some FUSE file systems give 0 as the size: the rest is read in small pieces
+    import tracemalloc
+
+    path = write(tmp_path, "unsized.jpg", encode(noise(32, 32), "JPEG"))
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 0, *real_fstat(fd)[7:])))
+    tracemalloc.start()
+    try:
+        assert images.load_image(path).shape == (32, 32, 3)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20
+
+
 def test_bytes_use_the_given_name():
     assert str(refused(b"hello", name="cats/tabby.jpg")) == "tabby.jpg: not an image: a text file"
     error = refused(b"")
