@@ -238,10 +238,18 @@ def test_images_waiting_for_the_model_are_answered_before_it_warms_up_for_big_ba
             order.append("image")
         return decode(*args, **kwargs)
 
+    dropped, load = threading.Event(), Predictor.load.__func__
+
+    def load_after_the_drop(cls, *args, **kwargs):  # the image must be waiting when the model is ready
+        dropped.wait(MODEL_TIMEOUT_MS / 1000)
+        return load(cls, *args, **kwargs)
+
     monkeypatch.setattr(Predictor, "warm_up", recording_warm_up)
+    monkeypatch.setattr(Predictor, "load", classmethod(load_after_the_drop))
     monkeypatch.setattr(classify_loop, "load_image_with_info", recording_decode)
     window = make_window(tiny_model_path, wait=False)
     dropper.drop(window, write_images(tmp_path, 1))
+    dropped.set()
     with qtbot.waitSignal(window.sig_work_finished, timeout=MODEL_TIMEOUT_MS):
         pass
     qtbot.waitUntil(lambda: "warm up" in order, timeout=WORK_TIMEOUT_MS)  # still warmed up, afterwards

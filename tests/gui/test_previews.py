@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 
@@ -20,11 +21,11 @@ pytestmark = [pytest.mark.gui, OFFSCREEN_NOISE]
 COLOURS = {"red.png": (220, 30, 30), "green.png": (30, 200, 40), "blue.png": (30, 40, 220)}
 
 
-def plain_photos(folder) -> list:
+def plain_photos(folder, size=(64, 48)) -> list:
     paths = []
     for name, colour in COLOURS.items():
         path = folder / name
-        Image.new("RGB", (64, 48), colour).save(path)
+        Image.new("RGB", size, colour).save(path)
         paths.append(path)
     return paths
 
@@ -67,18 +68,35 @@ def test_stepping_quickly_through_slow_photos_shows_the_last_one_chosen(window, 
     paths = plain_photos(tmp_path)
     with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
         dropper.drop(window, paths)
-    qtbot.waitUntil(window.image_view.has_image, timeout=WORK_TIMEOUT_MS)
-    threads = slow_previews(monkeypatch, 0.2)
-    for row in range(3):  # faster than a preview decodes
+    window.results_table.selectRow(0)
+    qtbot.waitUntil(
+        lambda: window.image_view.has_image() and not window.image_view.is_loading(), timeout=WORK_TIMEOUT_MS
+    )
+    # every decode waits until the stepping is over, so the steps always outrun the decoding
+    released, decoded = threading.Event(), []
+    read = preview_worker.read_preview
+
+    def held(source, max_side):
+        released.wait(WORK_TIMEOUT_MS / 1000)
+        decoded.append(os.path.basename(source))
+        return read(source, max_side)
+
+    monkeypatch.setattr(preview_worker, "read_preview", held)
+    names = []
+    for row in (1, 0, 2):
         window.results_table.selectRow(row)
-    qtbot.waitUntil(window.image_view.has_image, timeout=WORK_TIMEOUT_MS)
-    name = window.results_model.row(window.results_table.current_key()).name
-    assert shown_colour(window.image_view) == pytest.approx(COLOURS[name], abs=6)
-    assert len(threads) < 3  # the ones passed over were not all decoded
+        names.append(window.results_model.row(window.results_table.current_key()).name)
+    released.set()
+    qtbot.waitUntil(
+        lambda: window.image_view.has_image() and not window.image_view.is_loading(), timeout=WORK_TIMEOUT_MS
+    )
+    assert shown_colour(window.image_view) == pytest.approx(COLOURS[names[-1]], abs=6)
+    # at most the one the worker had begun, then the last chosen: never all three
+    assert decoded[-1] == names[-1] and len(decoded) <= 2 and decoded.count(names[-1]) == 1
 
 
 def test_while_a_classified_photo_loads_its_thumbnail_stands_in(window, dropper, qtbot, tmp_path, monkeypatch):
-    paths = plain_photos(tmp_path)
+    paths = plain_photos(tmp_path, (200, 150))  # larger than a thumbnail (96 px at most)
     with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
         dropper.drop(window, paths)
     qtbot.waitUntil(window.image_view.has_image, timeout=WORK_TIMEOUT_MS)
@@ -91,7 +109,7 @@ def test_while_a_classified_photo_loads_its_thumbnail_stands_in(window, dropper,
     qtbot.wait(300)  # past the moment an image without a thumbnail would say "Loading preview…"
     assert view.hint() == ("", "")
     qtbot.waitUntil(view.has_image, timeout=WORK_TIMEOUT_MS)
-    assert view.pixmap().width() == 64  # the photo itself now
+    assert view.pixmap().width() == 200  # the photo itself now, not its thumbnail
 
 
 class FakeLoader(QObject):
