@@ -250,11 +250,13 @@ def _read_file(path: str, name: str | None) -> bytes:
                 # hands it back for every file, which cost more than decoding a small JPEG (and,
                 # mapped and unmapped, slowed the inference threads beside it).
                 data = file.read(min(status.st_size + 1, limit))
-                if len(data) == status.st_size + 1 < limit:  # it grew since fstat (or its size is not
-                    # known: /proc, some FUSE files say 0): the rest in 1 MB reads, up to the limit
-                    parts = [data]
-                    while (size := sum(map(len, parts))) < limit and (part := file.read(min(1 << 20, limit - size))):
+                if len(data) == status.st_size + 1 < limit:
+                    # it grew since fstat, or its size is not known (/proc and some FUSE files say
+                    # 0): the rest in 1 MB reads, up to the limit
+                    parts, size = [data], len(data)
+                    while size < limit and (part := file.read(min(1 << 20, limit - size))):
                         parts.append(part)
+                        size += len(part)
                     data = b"".join(parts)
         finally:
             os.close(fd)

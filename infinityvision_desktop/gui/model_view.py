@@ -291,14 +291,13 @@ class ModelView(QWidget):
             # a combined model (infinityvision combine) was not trained as a whole: say what it holds
             lines = [self.tr("This model combines networks trained separately; it has no curves of its own:")]
             for member in members:
-                # provenance is free-form JSON from a file: show what is a number, a dash for the rest
+                # provenance is free-form JSON from a file: a dash for what is not a number
                 accuracy, weight = member.get("test_accuracy"), member.get("weight")
-                number_or_dash = (int, float)
                 lines.append(
                     self.tr("{0}: test accuracy {1}, weight {2}").format(
                         str(member.get("architecture") or member.get("name") or "?"),
-                        percent(accuracy) if isinstance(accuracy, number_or_dash) else "–",
-                        decimal(weight, 2) if isinstance(weight, number_or_dash) else "–",
+                        percent(accuracy) if _is_number(accuracy) else "–",
+                        decimal(weight, 2) if _is_number(weight) else "–",
                     )
                 )
             lines.append(self.tr("Each network's curves are in its own model file."))
@@ -433,3 +432,7 @@ def _file_size(path: str | None) -> int | None:
         return os.path.getsize(path)
     except OSError:
         return None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

@@ -37,7 +37,6 @@ class TryPanel(QWidget):
         self._settings = settings
         self._ask = ask
         self._start_worker = start_worker  # MainWindow.start_worker: photos decode beside the window
-        self._previews_started = False
         self._source: ImageItem | None = None  # the photo shown, asked again after a retrain
         self._request = 0  # the request whose answer is awaited or shown
         self._heatmap: QImage | None = None
@@ -127,8 +126,7 @@ class TryPanel(QWidget):
 
     def try_file(self, path: str) -> int:
         """Show a photo file and ask the model about it; returns the request id."""
-        if self._start_worker is not None and not self._previews_started:  # the first photo tried
-            self._previews_started = True
+        if self._start_worker is not None and not self.try_view.has_loader():  # the first photo tried
             previews = PreviewWorker()
             self._start_worker(previews, name="teach-previews")
             self.try_view.set_loader(previews)

@@ -113,6 +113,9 @@ class ImageView(QWidget):
         self._overlay = QPixmap()  # it belonged to the previous image
         self.update()
 
+    def has_loader(self) -> bool:
+        return self._loader is not None
+
     def is_loading(self) -> bool:
         return self._loading is not None
 
