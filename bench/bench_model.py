@@ -204,6 +204,12 @@ def measure(predictor, x, y, args) -> np.ndarray | None:
         if meta.tta and meta.tta_below < 1.0:
             first = Predictor(predictor.model, meta.replace(tta=()), forward=predictor._forward).raw_probabilities(pool)
             print(f"second TTA pass for {np.mean(first.max(axis=1) < meta.tta_below):.1%} of test images")
+        if meta.cascade:
+            alone = predictor.first_member_probabilities(pool).max(axis=1) >= meta.cascade["above"]
+            print(
+                f"the first member answers alone (at least {meta.cascade['above']:g} sure) for {alone.mean():.1%} "
+                "of test images"
+            )
     else:
         pool = rng.integers(0, 256, (4096, *meta.input_size, 3), dtype=np.uint8)
     for i in range(20):

@@ -99,7 +99,12 @@ def add_parsers(sub) -> None:
     p.set_defaults(handler=cmd_train)
 
     p = sub.add_parser("combine", help="combine two trained models of the same classes into one (an ensemble)")
-    p.add_argument("models", nargs=2, metavar="MODEL")
+    p.add_argument(
+        "models",
+        nargs="+",
+        metavar="MODEL",
+        help="the two models; or one model combine made, to fit only its cascade again (see --no-cascade)",
+    )
     p.add_argument(
         "--data",
         required=True,
@@ -129,6 +134,12 @@ def add_parsers(sub) -> None:
         metavar="CONFIDENCE",
         help="compute the augmented views only for answers less sure than this on the image itself "
         "(default: the first member's; 1 = for every image)",
+    )
+    p.add_argument(
+        "--no-cascade",
+        action="store_true",
+        help="the whole model answers every image (default: the first model answers alone where it is so "
+        "sure that, on the held-out images, the other changed at most 1 in 1,000 of those answers)",
     )
     p.set_defaults(handler=cmd_combine)
 
@@ -293,6 +304,11 @@ def cmd_combine(args) -> int:
     from infinityvision_desktop.core.ensemble import EnsembleError, build_ensemble
     from infinityvision_desktop.core.modelfile import ModelFileError
 
+    if len(args.models) == 1:
+        return _refit_cascade(args)
+    if len(args.models) != 2:
+        error(f"combine takes two models (or one combined model to fit its cascade again), not {len(args.models)}")
+        return 2
     try:
         result = build_ensemble(
             list(args.models),
@@ -302,6 +318,7 @@ def cmd_combine(args) -> int:
             weights_dtype=args.weights_dtype,
             tta=None if args.tta == "members" else () if args.tta == "none" else ("flip",),
             tta_below=args.tta_below,
+            cascade=not args.no_cascade,
             on_message=lambda text: print(text, file=sys.stderr),
         )
     except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:
@@ -315,4 +332,30 @@ def cmd_combine(args) -> int:
     members = ", ".join(f"{a:.4f}" if a is not None else "?" for a in result.members_test_accuracy)
     if meta.evaluation:
         print(f"test accuracy {meta.evaluation['accuracy']:.4f} (the models alone: {members})")
+    return 0
+
+
+def _refit_cascade(args) -> int:
+    from infinityvision_desktop.core.datasets import DatasetError
+    from infinityvision_desktop.core.ensemble import EnsembleError, refit_cascade
+    from infinityvision_desktop.core.modelfile import ModelFileError
+
+    if args.no_cascade:
+        error("--no-cascade with one model: there is nothing to fit")
+        return 2
+    try:
+        meta = refit_cascade(
+            args.models[0],
+            args.data,
+            args.out,
+            weights_dtype=args.weights_dtype,
+            on_message=lambda text: print(text, file=sys.stderr),
+        )
+    except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:
+        error(str(exc))
+        return 1
+    above = f"at least {meta.cascade['above']:g} sure" if meta.cascade else "never"
+    print(f"saved {args.out}: the first member answers alone where it is {above}")
+    if meta.evaluation:
+        print(f"test accuracy {meta.evaluation['accuracy']:.4f} on {meta.evaluation['n']} images")
     return 0

@@ -7,6 +7,10 @@ disagree, less sure. The combination is the weighted mean of their calibrated lo
 other model: each branch's logits are scaled by weight / temperature (a Rescaling layer), added,
 and one softmax gives the answer. One file, one metadata, one "not sure" threshold.
 
+The first member is the cheap one (airbench: about 1.5 times the other's speed). Where it alone is
+very sure, the other rarely changes the answer, so the metadata's cascade (`fit_cascade`) lets it
+answer those images by itself and the whole model runs only for the rest (`Predictor.probabilities`).
+
 Layer names get a prefix per branch (``a_``, ``b_``) so they stay unique. The last branch is
 the one Grad-CAM reads (its last convolution comes last in the layer list).
 """
@@ -153,6 +157,7 @@ def build_ensemble(
     weights_dtype: str = "float32",
     tta: tuple[str, ...] | None = None,
     tta_below: float | None = None,
+    cascade: bool = True,
     on_message=print,
 ) -> EnsembleResult:
     """Combine two trained models of the same classes, fitted on held-out data, and save the result.
@@ -161,31 +166,17 @@ def build_ensemble(
     first model's record), so the weight, temperature and "not sure" threshold are fitted on
     images neither model trained on; the test split, if the data has one, only measures.
     `tta`: the combination's test-time augmentation (None: the first member's); `tta_below`: the
-    confidence under which its extra views are computed (None: the first member's; 1: always).
+    confidence under which its extra views are computed (None: the first member's; 1: always);
+    `cascade`: let the first member answer alone where it is sure enough (`fit_cascade`).
     """
-    from infinityvision_desktop.core import evaluation as ev
     from infinityvision_desktop.core.calibration import calibrate
-    from infinityvision_desktop.core.datasets import ALL, load_dataset, split_validation
     from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
     from infinityvision_desktop.core.predictor import Predictor
-    from infinityvision_desktop.core.training_config import field_default
 
     if tta_below is not None and not 0 < tta_below <= 1:
         raise ValueError(f"--tta-below must be a confidence in (0, 1], not {tta_below}")
     loaded = [load_model_file(p) for p in paths]
-    config = loaded[0].metadata.provenance.get("config", {})
-    share = float(config.get("val_share", field_default("val_share")))
-    seed = int(config.get("seed", field_default("seed")))
-    size = tuple(loaded[0].metadata.input_size)
-    on_message(f"Reading {data}")
-    dataset = load_dataset(data, input_size=size)
-    if tuple(dataset.labels) != tuple(loaded[0].metadata.labels):
-        raise EnsembleError(f"{data}: its classes are not the models' classes")
-    x_all, y_all = dataset.splits[ALL if ALL in dataset.splits else "train"]
-    _, _, x_val, y_val = split_validation(x_all, y_all, share, seed=seed)
-    if not len(x_val):
-        raise EnsembleError("no held-out images to fit the combination on")
-    on_message(f"Fitting on {len(x_val)} held-out images")
+    dataset, x_val, y_val = _held_out(data, loaded[0].metadata, loaded[0].metadata.provenance.get("config"), on_message)
     members_val = [Predictor(m.model, m.metadata).probabilities(x_val) for m in loaded]
     weight = best_weight(members_val[0], members_val[1], y_val)
     members = [Member(loaded[0], weight), Member(loaded[1], 1 - weight)]
@@ -202,6 +193,8 @@ def build_ensemble(
     open_set = fit_open_set(x_val, dataset.labels, not_sure_cost, on_message)
     if open_set:
         metadata = metadata.replace(open_set=open_set)
+    if cascade:
+        metadata = metadata.replace(cascade=fit_cascade(Predictor(model, metadata), x_val, on_message=on_message))
     metadata = metadata.replace(
         provenance={
             **metadata.provenance,
@@ -211,15 +204,101 @@ def build_ensemble(
             "not_sure_cost": not_sure_cost,
         }
     )
-    test = dataset.splits.get("test")
-    if test is not None:
-        on_message(f"Evaluating on {len(test[0])} test images")
-        predictor.metadata = metadata
-        metadata = metadata.replace(
-            evaluation=ev.evaluate(predictor.probabilities(test[0]), test[1], dataset.labels).to_dict()
-        )
+    metadata = _evaluated(model, metadata, dataset, on_message)
     save_model_file(model, metadata, out, weights_dtype=weights_dtype)
     return EnsembleResult(str(out), metadata, weight, tuple(m.metadata.test_accuracy for m in loaded))
+
+
+def refit_cascade(path: str, data: str, out: str, *, weights_dtype: str = "float32", on_message=print) -> ModelMetadata:
+    """Fit the cascade of a model `combine` made (without one, or to fit it again) on the same
+    held-out images, measure it on the test split, and save it to `out`; the weights are unchanged."""
+    from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
+    from infinityvision_desktop.core.predictor import Predictor
+
+    loaded = load_model_file(path)
+    members = loaded.metadata.provenance.get("ensemble")
+    if not isinstance(members, list) or len(members) != 2 or not isinstance(members[0], dict):
+        raise EnsembleError(f"{path}: not a model made by combine (its metadata lists no two members)")
+    config = members[0].get("provenance", {}).get("config") if isinstance(members[0].get("provenance"), dict) else None
+    dataset, x_val, _ = _held_out(data, loaded.metadata, config, on_message)
+    metadata = loaded.metadata.replace(
+        cascade=fit_cascade(Predictor(loaded.model, loaded.metadata), x_val, on_message=on_message)
+    )
+    metadata = _evaluated(loaded.model, metadata, dataset, on_message)
+    save_model_file(loaded.model, metadata, out, weights_dtype=weights_dtype)
+    return metadata
+
+
+# first-member confidences tried, lowest first: the lowest that holds answers the most images alone
+CASCADE_ABOVE = (0.95, 0.98, 0.99, 0.995)
+
+
+def fit_cascade(predictor, x_val: np.ndarray, *, changed: float = 0.001, on_message=print) -> dict | None:
+    """The metadata's cascade for the combined model `predictor` runs: the lowest confidence of
+    CASCADE_ABOVE at which the first member's answer alone is the whole model's on the held-out
+    images for all but `changed` of the images it is that sure of. None if none holds.
+
+    The first member's calibrated logits are its scaled branch output (weight x logits /
+    temperature) divided by its weight."""
+    from infinityvision_desktop.core.predictor import Predictor
+
+    members = predictor.metadata.provenance.get("ensemble")
+    weight = members[0].get("weight") if isinstance(members, list) and isinstance(members[0], dict) else None
+    if not isinstance(weight, int | float) or not 0 < weight < 1:
+        raise EnsembleError("the model's metadata does not give its first member's weight")
+    layer = f"{PREFIXES[0]}ensemble_scale"
+    whole = Predictor(predictor.model, predictor.metadata.replace(cascade=None)).probabilities(x_val).argmax(axis=1)
+    trial = Predictor(
+        predictor.model, predictor.metadata.replace(cascade={"layer": layer, "scale": 1 / weight, "above": 1.0})
+    )
+    first = trial.first_member_probabilities(x_val)
+    for above in CASCADE_ABOVE:
+        sure = first.max(axis=1) >= above
+        if not sure.any():
+            continue
+        moved = int(np.sum(first[sure].argmax(axis=1) != whole[sure]))
+        if moved <= changed * sure.sum():
+            on_message(
+                f"The first member answers alone where it is at least {above:g} sure: {sure.mean():.1%} of "
+                f"{len(x_val)} held-out images, {moved} of those answers changed"
+            )
+            return {"layer": layer, "scale": 1 / weight, "above": above}
+    on_message("The first member never answers alone: its sure answers changed too often on the held-out images")
+    return None
+
+
+def _held_out(data: str, metadata: ModelMetadata, config: dict | None, on_message):
+    """(dataset, x_val, y_val): `data` read at the model's size and the validation split a training
+    run with `config` held out (its share and seed): images the model never trained on."""
+    from infinityvision_desktop.core.datasets import ALL, load_dataset, split_validation
+    from infinityvision_desktop.core.training_config import field_default
+
+    config = config if isinstance(config, dict) else {}
+    share = float(config.get("val_share", field_default("val_share")))
+    seed = int(config.get("seed", field_default("seed")))
+    on_message(f"Reading {data}")
+    dataset = load_dataset(data, input_size=tuple(metadata.input_size))
+    if tuple(dataset.labels) != tuple(metadata.labels):
+        raise EnsembleError(f"{data}: its classes are not the models' classes")
+    x_all, y_all = dataset.splits[ALL if ALL in dataset.splits else "train"]
+    _, _, x_val, y_val = split_validation(x_all, y_all, share, seed=seed)
+    if not len(x_val):
+        raise EnsembleError("no held-out images to fit the combination on")
+    on_message(f"Fitting on {len(x_val)} held-out images")
+    return dataset, x_val, y_val
+
+
+def _evaluated(model, metadata: ModelMetadata, dataset, on_message) -> ModelMetadata:
+    """`metadata` with the answers' evaluation on the dataset's test split, if it has one."""
+    from infinityvision_desktop.core import evaluation as ev
+    from infinityvision_desktop.core.predictor import Predictor
+
+    test = dataset.splits.get("test")
+    if test is None:
+        return metadata
+    on_message(f"Evaluating on {len(test[0])} test images")
+    probabilities = Predictor(model, metadata).probabilities(test[0])
+    return metadata.replace(evaluation=ev.evaluate(probabilities, test[1], dataset.labels).to_dict())
 
 
 def fit_open_set(x_val: np.ndarray, labels, cost: float, on_message=print) -> dict | None:

@@ -234,7 +234,12 @@ class GradCam:
             raise ExplainError(f"the model has no layer named '{self.layer}'") from None
         if len(_shape(target.output)) != 4:
             raise ExplainError(f"layer '{self.layer}' is not a grid of image features")
-        self._gradient_model = keras.Model(model.inputs, [target.output, _score_tensor(model)])
+        cascade = metadata.cascade
+        try:
+            first_member = [model.get_layer(cascade["layer"]).output] if cascade else []
+        except ValueError:
+            raise ExplainError(f"the model has no layer named '{cascade['layer']}' (its cascade's)") from None
+        self._gradient_model = keras.Model(model.inputs, [target.output, _score_tensor(model), *first_member])
         height, width = metadata.input_size
         self.input_size = (int(height), int(width))
         grid = _shape(target.output)[1:3]
@@ -250,7 +255,7 @@ class GradCam:
             count = tf.shape(x)[0]
             views = tf.concat([x, tf.reverse(x, axis=[2])], axis=0) if flip else x
             with tf.GradientTape() as tape:
-                features, scores = gradient_model(views, training=False)
+                features, scores, *first_member = gradient_model(views, training=False)
                 scores = tf.cast(scores, tf.float32)
                 log_p = tf.nn.log_softmax(scores)
                 # the app's answer (Predictor.raw_probabilities): mean log-probability over the
@@ -260,6 +265,11 @@ class GradCam:
                     sure = tf.reduce_max(tf.exp(log_p[:count]), axis=1, keepdims=True) >= below
                     combined = tf.where(sure, log_p[:count], combined)
                 top = tf.argmax(combined, axis=1, output_type=tf.int32)
+                if cascade:
+                    # a sure first member answers alone (Predictor.probabilities)
+                    first = tf.nn.softmax(tf.cast(first_member[0][:count], tf.float32) * cascade["scale"])
+                    alone = tf.reduce_max(first, axis=1) >= cascade["above"]
+                    top = tf.where(alone, tf.argmax(first, axis=1, output_type=tf.int32), top)
                 chosen = tf.where(classes < 0, top, classes)
                 per_view = tf.concat([chosen, chosen], axis=0) if flip else chosen
                 score = tf.reduce_sum(tf.gather(scores, per_view, batch_dims=1))

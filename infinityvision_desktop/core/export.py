@@ -263,6 +263,18 @@ def describe(
         )
         if "flip" in metadata.tta
         else "",
+        **(
+            {
+                "first_member_alone": (
+                    f"where softmax({metadata.cascade['scale']:g} x the output of layer "
+                    f"'{metadata.cascade['layer']}') has a top probability of at least "
+                    f"{metadata.cascade['above']:g}, those probabilities are the answer "
+                    f"(the SavedModel does this inside; the other formats give the whole model's output)"
+                )
+            }
+            if metadata.cascade
+            else {}
+        ),
         "source_model": str(source),
         "model_name": metadata.name,
         "exported": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -366,6 +378,8 @@ def write_saved_model(model, metadata, folder: Path) -> None:
     temperature = float(metadata.temperature)
     views = len(_tta_views_tf(tf.zeros((1, height, width, 3)), metadata.tta))
     weights = tta_weights(views).astype(np.float32)
+    cascade = metadata.cascade
+    first_member = keras.Model(model.inputs, model.get_layer(cascade["layer"]).output) if cascade else None
 
     def serve(images):
         count = tf.shape(images)[0]
@@ -382,6 +396,11 @@ def write_saved_model(model, metadata, folder: Path) -> None:
             p = averaged
         if temperature != 1.0:
             p = tf.nn.softmax(tf.math.log(tf.maximum(p, _EPS)) / temperature, axis=-1)
+        if first_member is not None:
+            # as the app: a sure first member's own answer (Predictor.probabilities); computed for
+            # every image here, so the signature stays one graph
+            first = tf.nn.softmax(tf.cast(first_member(images, training=False), tf.float32) * cascade["scale"])
+            p = tf.where(tf.reduce_max(first, axis=-1, keepdims=True) >= cascade["above"], first, p)
         classes = tf.tile(tf.constant(labels)[None, :], [count, 1])
         return {"probabilities": p, "classes": classes}
 

@@ -162,6 +162,11 @@ class ModelMetadata:
     # {"imagenet_threshold": t}: photos whose ImageNet probability outside the classes is >= t
     # are "not one of these" (core.openset); None: no such check
     open_set: dict | None = None
+    # a combined model's sure first member answers alone (core.ensemble.fit_cascade):
+    # {"layer": its scaled logits' layer, "scale": to its own calibrated logits, "above": t}; an
+    # image whose first-member top probability is >= t gets that member's calibrated answer and
+    # the rest of the model does not run for it. None: the whole model answers every image
+    cascade: dict | None = None
     format_version: int = FORMAT_VERSION
 
     def to_dict(self) -> dict:
@@ -209,6 +214,8 @@ class ModelMetadata:
             if not isinstance(threshold, int | float) or not 0 < float(threshold) <= 1:
                 raise ValueError(f"metadata open_set is not {{'imagenet_threshold': a number in (0, 1]}}: {open_set!r}")
             values["open_set"] = {"imagenet_threshold": float(threshold)}
+        if values.get("cascade") is not None:
+            values["cascade"] = _cascade(values["cascade"])
         return cls(**values)
 
     def replace(self, **changes: Any) -> ModelMetadata:
@@ -219,6 +226,26 @@ class ModelMetadata:
         if self.evaluation and isinstance(self.evaluation.get("accuracy"), int | float):
             return float(self.evaluation["accuracy"])
         return None
+
+
+def _cascade(value: Any) -> dict:
+    """The metadata's `cascade`, checked: a layer name, a positive scale, a confidence in (0, 1]."""
+    layer = value.get("layer") if isinstance(value, dict) else None
+    scale = value.get("scale") if isinstance(value, dict) else None
+    above = value.get("above") if isinstance(value, dict) else None
+    if (
+        not isinstance(layer, str)
+        or not layer
+        or not isinstance(scale, int | float)
+        or not 0 < float(scale) < 1000
+        or not isinstance(above, int | float)
+        or not 0 < float(above) <= 1
+    ):
+        raise ValueError(
+            f"metadata cascade is not {{'layer': a name, 'scale': a positive number, 'above': a number in (0, 1]}}: "
+            f"{value!r}"
+        )
+    return {"layer": layer, "scale": float(scale), "above": float(above)}
 
 
 @dataclass

@@ -300,6 +300,12 @@ class ModelView(QWidget):
                         decimal(weight, 2) if _is_number(weight) else "–",
                     )
                 )
+            if meta.cascade:
+                lines.append(
+                    self.tr("Where the first is at least {0} sure, it answers alone and the second is not run.").format(
+                        percent(meta.cascade["above"])
+                    )
+                )
             lines.append(self.tr("Each network's curves are in its own model file."))
             self.curves.show_message("\n".join(lines))
             return

@@ -1644,7 +1644,7 @@ said: {1} {2}</source>
 <context>
     <name>ImageView</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+128" />
+        <location filename="../../infinityvision_desktop/gui/widgets/image_view.py" line="+131" />
         <source>Loading preview…</source>
         <translation>Завантаження попереднього перегляду…</translation>
     </message>
@@ -2183,7 +2183,7 @@ said: {1} {2}</source>
         <translation>на {0}</translation>
     </message>
     <message>
-        <location line="+11" />
+        <location line="+12" />
         <source>This model combines networks trained separately; it has no curves of its own:</source>
         <translation>Ця модель поєднує мережі, навчені окремо; власних кривих навчання вона не має:</translation>
     </message>
@@ -2191,6 +2191,11 @@ said: {1} {2}</source>
         <location line="+5" />
         <source>{0}: test accuracy {1}, weight {2}</source>
         <translation>{0}: точність на тесті {1}, вага {2}</translation>
+    </message>
+    <message>
+        <location line="+8" />
+        <source>Where the first is at least {0} sure, it answers alone and the second is not run.</source>
+        <translation>Коли перша мережа впевнена щонайменше на {0}, вона відповідає сама, а друга не запускається.</translation>
     </message>
     <message>
         <location line="+4" />
@@ -3784,7 +3789,7 @@ No starts again from the beginning and discards that checkpoint.</source>
 <context>
     <name>TryPanel</name>
     <message>
-        <location filename="../../infinityvision_desktop/gui/teach_try_panel.py" line="+94" />
+        <location filename="../../infinityvision_desktop/gui/teach_try_panel.py" line="+93" />
         <source>Photo to try</source>
         <translation>Фото для спроби</translation>
     </message>
@@ -3849,7 +3854,7 @@ No starts again from the beginning and discards that checkpoint.</source>
         <translation>модель відповість одразу</translation>
     </message>
     <message>
-        <location line="+35" />
+        <location line="+34" />
         <source>Dropped image</source>
         <translation>Перетягнуте зображення</translation>
     </message>
