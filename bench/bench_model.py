@@ -203,13 +203,15 @@ def measure(predictor, x, y, args) -> np.ndarray | None:
         pool, images = x[rng.permutation(len(x))[:4096]], "test"
         if meta.tta and meta.tta_below < 1.0:
             first = Predictor(predictor.model, meta.replace(tta=()), forward=predictor._forward).raw_probabilities(pool)
-            print(f"second TTA pass for {np.mean(first.max(axis=1) < meta.tta_below):.1%} of test images")
-        if meta.cascade:
-            alone = predictor.first_member_probabilities(pool).max(axis=1) >= meta.cascade["above"]
-            print(
-                f"the first member answers alone (at least {meta.cascade['above']:g} sure) for {alone.mean():.1%} "
-                "of test images"
-            )
+            unsure = first.max(axis=1) < meta.tta_below
+            if meta.cascade:  # the images its first member answers alone get no second pass
+                alone = predictor.first_member_probabilities(pool).max(axis=1) >= meta.cascade["above"]
+                print(
+                    f"the first member answers alone (at least {meta.cascade['above']:g} sure) for "
+                    f"{alone.mean():.1%} of test images"
+                )
+                unsure &= ~alone
+            print(f"second TTA pass for {np.mean(unsure):.1%} of test images")
     else:
         pool = rng.integers(0, 256, (4096, *meta.input_size, 3), dtype=np.uint8)
     for i in range(20):

@@ -103,7 +103,8 @@ def add_parsers(sub) -> None:
         "models",
         nargs="+",
         metavar="MODEL",
-        help="the two models; or one model combine made, to fit only its cascade again (see --no-cascade)",
+        help="the two models; or one model combine made, to fit only its cascade again (or remove it with "
+        "--no-cascade; give --weights-dtype float16 again for a float16 file)",
     )
     p.add_argument(
         "--data",
@@ -340,8 +341,8 @@ def _refit_cascade(args) -> int:
     from infinityvision_desktop.core.ensemble import EnsembleError, refit_cascade
     from infinityvision_desktop.core.modelfile import ModelFileError
 
-    if args.no_cascade:
-        error("--no-cascade with one model: there is nothing to fit")
+    if args.tta != "members" or args.tta_below is not None or args.not_sure_cost != 0.05:
+        error("with one model only its cascade is fitted: --tta, --tta-below and --not-sure-cost do not apply")
         return 2
     try:
         meta = refit_cascade(
@@ -349,6 +350,7 @@ def _refit_cascade(args) -> int:
             args.data,
             args.out,
             weights_dtype=args.weights_dtype,
+            cascade=not args.no_cascade,
             on_message=lambda text: print(text, file=sys.stderr),
         )
     except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:

@@ -209,9 +209,12 @@ def build_ensemble(
     return EnsembleResult(str(out), metadata, weight, tuple(m.metadata.test_accuracy for m in loaded))
 
 
-def refit_cascade(path: str, data: str, out: str, *, weights_dtype: str = "float32", on_message=print) -> ModelMetadata:
+def refit_cascade(
+    path: str, data: str, out: str, *, weights_dtype: str = "float32", cascade: bool = True, on_message=print
+) -> ModelMetadata:
     """Fit the cascade of a model `combine` made (without one, or to fit it again) on the same
-    held-out images, measure it on the test split, and save it to `out`; the weights are unchanged."""
+    held-out images, measure it on the test split, and save it to `out`; the weights are unchanged.
+    `cascade=False`: remove it instead."""
     from infinityvision_desktop.core.modelfile import load_model_file, save_model_file
     from infinityvision_desktop.core.predictor import Predictor
 
@@ -222,7 +225,7 @@ def refit_cascade(path: str, data: str, out: str, *, weights_dtype: str = "float
     config = members[0].get("provenance", {}).get("config") if isinstance(members[0].get("provenance"), dict) else None
     dataset, x_val, _ = _held_out(data, loaded.metadata, config, on_message)
     metadata = loaded.metadata.replace(
-        cascade=fit_cascade(Predictor(loaded.model, loaded.metadata), x_val, on_message=on_message)
+        cascade=fit_cascade(Predictor(loaded.model, loaded.metadata), x_val, on_message=on_message) if cascade else None
     )
     metadata = _evaluated(loaded.model, metadata, dataset, on_message)
     save_model_file(loaded.model, metadata, out, weights_dtype=weights_dtype)
@@ -243,7 +246,9 @@ def fit_cascade(predictor, x_val: np.ndarray, *, changed: float = 0.001, on_mess
     from infinityvision_desktop.core.predictor import Predictor
 
     members = predictor.metadata.provenance.get("ensemble")
-    weight = members[0].get("weight") if isinstance(members, list) and isinstance(members[0], dict) else None
+    weight = (
+        members[0].get("weight") if isinstance(members, list) and members and isinstance(members[0], dict) else None
+    )
     if not isinstance(weight, int | float) or not 0 < weight < 1:
         raise EnsembleError("the model's metadata does not give its first member's weight")
     layer = f"{PREFIXES[0]}ensemble_scale"
@@ -252,6 +257,9 @@ def fit_cascade(predictor, x_val: np.ndarray, *, changed: float = 0.001, on_mess
         predictor.model, predictor.metadata.replace(cascade={"layer": layer, "scale": 1 / weight, "above": 1.0})
     )
     first = trial.first_member_probabilities(x_val)
+    if not np.any(first.max(axis=1) >= CASCADE_ABOVE[0]):
+        on_message(f"The first member never answers alone: it is never {CASCADE_ABOVE[0]:g} sure of a held-out image")
+        return None
     for above in CASCADE_ABOVE:
         sure = first.max(axis=1) >= above
         if not sure.any():

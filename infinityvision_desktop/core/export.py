@@ -379,7 +379,14 @@ def write_saved_model(model, metadata, folder: Path) -> None:
     views = len(_tta_views_tf(tf.zeros((1, height, width, 3)), metadata.tta))
     weights = tta_weights(views).astype(np.float32)
     cascade = metadata.cascade
-    first_member = keras.Model(model.inputs, model.get_layer(cascade["layer"]).output) if cascade else None
+    first_member = None
+    if cascade:
+        try:
+            first_member = keras.Model(model.inputs, model.get_layer(cascade["layer"]).output)
+        except ValueError:
+            raise ExportError(
+                None, f"its metadata's cascade names a layer '{cascade['layer']}' that the model does not have"
+            ) from None
 
     def serve(images):
         count = tf.shape(images)[0]

@@ -101,9 +101,7 @@ def _chunks(x: np.ndarray):
 
 @dataclass(frozen=True)
 class _Cascade:
-    metadata: dict
-    scale: float
-    above: float
+    layer: str
     first: Any  # images -> the first member's layer output (float32)
     second: Any  # images -> the other branch's, whose sum with it the softmax reads; None: not known
 
@@ -249,23 +247,8 @@ class Predictor:
             raise ModelFileError(self.path, "refused: its test prediction gave NaN or infinite values")
         if np.any(out < -1e-6) or not np.allclose(out.sum(axis=1), 1.0, atol=1e-3):
             raise ModelFileError(self.path, "refused: its outputs are not probabilities (they do not sum to 1)")
-        if self.metadata.cascade:
-            first = self.first_member_probabilities(probe)
-            if first.shape != out.shape:
-                raise ModelFileError(
-                    self.path,
-                    f"refused: the layer its metadata names for the cascade ('{self.metadata.cascade['layer']}') "
-                    f"gives outputs of shape {first.shape[1:]}, not one score per class",
-                )
-            if not np.all(np.isfinite(first)):
-                raise ModelFileError(
-                    self.path, "refused: its first member's test prediction gave NaN or infinite values"
-                )
-            cascade = self._cascade()
-            if cascade.second is not None:
-                summed = _softmax(self._first_member_logits(probe) + np.asarray(cascade.second(probe), np.float64))
-                if not np.allclose(summed, out, atol=1e-3):  # not combine's sum: the whole model runs instead
-                    self._first_member = dataclasses.replace(cascade, second=None)
+        if self.metadata.cascade and not np.all(np.isfinite(self.first_member_probabilities(probe))):
+            raise ModelFileError(self.path, "refused: its first member's test prediction gave NaN or infinite values")
 
     def raw_probabilities(self, batch: np.ndarray, *, own: np.ndarray | None = None) -> np.ndarray:
         """Uncalibrated probabilities for images already at the model's input size.
@@ -321,11 +304,14 @@ class Predictor:
         batch = self._checked(batch)
         cascade = self._cascade()
         logits = self._first_member_logits(batch)
-        first = _softmax(logits * cascade.scale)
-        rest = np.flatnonzero(first.max(axis=1) < cascade.above)
+        first = _softmax(logits * float(self.metadata.cascade["scale"]))
+        rest = np.flatnonzero(first.max(axis=1) < float(self.metadata.cascade["above"]))
         if len(rest):
             own = None
-            if cascade.second is not None:  # the whole model on the images themselves: both branches' sum
+            # the whole model on the images themselves, as both branches' sum (where that answer is
+            # used: with every view for every image, raw_probabilities computes them all at once)
+            one_view = len(tta_views(batch[:1].astype(np.float32), self.metadata.tta)) == 1
+            if cascade.second is not None and (one_view or self.metadata.tta_below < 1.0):
                 second = np.concatenate(
                     [np.asarray(cascade.second(c), np.float64) for c in _chunks(batch[rest].astype(np.float32))]
                 )
@@ -335,7 +321,9 @@ class Predictor:
 
     def first_member_probabilities(self, batch: np.ndarray) -> np.ndarray:
         """A cascaded model's first member alone: its calibrated probabilities."""
-        return _softmax(self._first_member_logits(self._checked(batch)) * self._cascade().scale)
+        if not self.metadata.cascade:
+            raise ValueError("the model has no cascade: no first member answers alone")
+        return _softmax(self._first_member_logits(self._checked(batch)) * float(self.metadata.cascade["scale"]))
 
     def _first_member_logits(self, batch: np.ndarray) -> np.ndarray:
         forward = self._cascade().first
@@ -343,21 +331,29 @@ class Predictor:
         return np.concatenate(out) if out else np.zeros((0, len(self.metadata.labels)))
 
     def _cascade(self) -> _Cascade:
-        """The metadata's cascade as traced functions: the first member's layer and, for a model
-        `combine` made (its answer the softmax of the two branches' sum), the other branch's."""
-        cascade = self.metadata.cascade
-        if self._first_member is None or self._first_member.metadata != cascade:
+        """The metadata's cascade layer as a traced function and, for a model `combine` made (its
+        answer the softmax of the two branches' sum, checked here on two test images), the other
+        branch's. Built again only when the layer changes; `scale` and `above` are read at use."""
+        name = self.metadata.cascade["layer"]
+        if self._first_member is None or self._first_member.layer != name:
             import keras
             import tensorflow as tf
 
             from infinityvision_desktop.core.modelfile import ModelFileError
 
             try:
-                layer = self.model.get_layer(cascade["layer"])
+                layer = self.model.get_layer(name)
             except ValueError:
                 raise ModelFileError(
-                    self.path, f"refused: its metadata names a layer '{cascade['layer']}' that the model does not have"
+                    self.path, f"refused: its metadata names a layer '{name}' that the model does not have"
                 ) from None
+            shape = getattr(layer.output, "shape", None)
+            if shape is None or len(shape) != 2 or shape[-1] != len(self.metadata.labels):
+                raise ModelFileError(
+                    self.path,
+                    f"refused: the layer its metadata names for the cascade ('{name}') gives outputs of shape "
+                    f"{tuple(shape)[1:] if shape is not None else '?'}, not one score per class",
+                )
             height, width = self.metadata.input_size
             spec = [tf.TensorSpec((None, height, width, 3), tf.float32)]
 
@@ -369,15 +365,17 @@ class Predictor:
                     reduce_retracing=True,
                 )
 
+            first = traced(layer.output)
             summed = [x for x in self.model.layers if x.name == "ensemble_sum"]
             others = [t for t in summed[0].input if t is not layer.output] if summed else []
-            self._first_member = _Cascade(
-                cascade,
-                float(cascade["scale"]),
-                float(cascade["above"]),
-                traced(layer.output),
-                traced(others[0]) if len(others) == 1 else None,
-            )
+            second = traced(others[0]) if len(others) == 1 and len(getattr(others[0], "shape", ())) == 2 else None
+            if second is not None:
+                probe = np.random.default_rng(0).integers(0, 256, (2, height, width, 3)).astype(np.float32)
+                whole = np.asarray(self._forward(probe), np.float64)
+                parts = _softmax(np.asarray(first(probe), np.float64) + np.asarray(second(probe), np.float64))
+                if parts.shape != whole.shape or not np.allclose(parts, whole, atol=1e-3):
+                    second = None  # not combine's sum: the whole model runs for the rest instead
+            self._first_member = _Cascade(name, first, second)
         return self._first_member
 
     def prepare(self, rgb: np.ndarray) -> np.ndarray:

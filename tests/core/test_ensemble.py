@@ -145,10 +145,17 @@ def _cascaded(tiny_model_path, tmp_path, *, shift: int):
 
 def test_a_sure_first_member_answers_alone_and_only_the_rest_go_through_the_whole_model(tiny_model_path, tmp_path):
     path, x, first = _cascaded(tiny_model_path, tmp_path, shift=1)
+    import dataclasses
+
     predictor = Predictor.load(path, precision="float32")
-    seen = []
+    seen, second_saw = [], []
     forward = predictor._forward
     predictor._forward = lambda batch: seen.append(np.asarray(batch)) or forward(batch)
+    cascade = predictor._cascade()
+    assert cascade.second is not None  # the rest's own answer from the second branch, the first's not run again
+    predictor._first_member = dataclasses.replace(
+        cascade, second=lambda batch: second_saw.append(np.asarray(batch)) or cascade.second(batch)
+    )
 
     got = predictor.probabilities(x)
 
@@ -159,8 +166,10 @@ def test_a_sure_first_member_answers_alone_and_only_the_rest_go_through_the_whol
     np.testing.assert_allclose(got[~alone], whole[~alone], atol=1e-5)
     # the shifted second member outvotes the first: without the cascade those answers would differ
     assert np.all(got[alone].argmax(axis=1) != whole[alone].argmax(axis=1))
-    # the whole model never saw the images the first member answered (nor their mirrors)
-    rows = np.concatenate(seen)
+    # the second branch ran for exactly the rest; the whole model (the mirrors of unsure answers)
+    # never saw the images the first member answered, nor their mirrors
+    np.testing.assert_array_equal(np.concatenate(second_saw), x[~alone].astype(np.float32))
+    rows = np.concatenate(seen) if seen else np.zeros((0, *x.shape[1:]), np.float32)
     for image in x[alone].astype(np.float32):
         assert not any(np.array_equal(row, image) or np.array_equal(row, image[:, ::-1]) for row in rows)
 
@@ -216,6 +225,10 @@ def test_a_cascade_that_names_no_layer_of_the_model_or_no_confidence_is_refused(
     with pytest.raises(ModelFileError, match="names a layer 'c_nowhere'") as caught:
         Predictor.load(missing)
     assert "missing.h5" in str(caught.value)
+    from infinityvision_desktop.core.export import ExportError, export_model
+
+    with pytest.raises(ExportError, match="names a layer 'c_nowhere'"):  # export reads the file without a Predictor
+        export_model(missing, tmp_path / "served" / "1", fmt="saved-model")
     convolution = next(layer.name for layer in loaded.model.layers if len(layer.output.shape) == 4)
     grid = tmp_path / "grid.h5"
     save_model_file(
@@ -248,3 +261,10 @@ def test_combine_with_one_combined_model_fits_its_cascade_again_and_keeps_its_we
     assert refitted.metadata.evaluation is not None
     for before, after in zip(original.model.get_weights(), refitted.model.get_weights()):
         np.testing.assert_array_equal(before, after)
+
+    removed = tmp_path / "removed.h5"
+    data = str(tiny_model_path.parent / "data")
+    assert cli.main(["combine", str(out), "--data", data, "--out", str(removed), "--no-cascade"]) == 0
+    assert load_model_file(removed).metadata.cascade is None
+    assert cli.main(["combine", str(out), "--data", data, "--out", str(removed), "--tta", "flip"]) == 2
+    assert "only its cascade is fitted" in capsys.readouterr().err
