@@ -302,29 +302,43 @@ def cmd_teach(args) -> int:
 
 def cmd_combine(args) -> int:
     from infinityvision_desktop.core.datasets import DatasetError
-    from infinityvision_desktop.core.ensemble import EnsembleError, build_ensemble
+    from infinityvision_desktop.core.ensemble import EnsembleError, build_ensemble, refit_cascade
     from infinityvision_desktop.core.modelfile import ModelFileError
 
-    if len(args.models) == 1:
-        return _refit_cascade(args)
-    if len(args.models) != 2:
+    if len(args.models) > 2:
         error(f"combine takes two models (or one combined model to fit its cascade again), not {len(args.models)}")
         return 2
+    refit = len(args.models) == 1
+    if refit and (args.tta != "members" or args.tta_below is not None or args.not_sure_cost != 0.05):
+        error("with one model only its cascade is fitted: --tta, --tta-below and --not-sure-cost do not apply")
+        return 2
+    common = {
+        "weights_dtype": args.weights_dtype,
+        "cascade": not args.no_cascade,
+        "on_message": lambda text: print(text, file=sys.stderr),
+    }
     try:
-        result = build_ensemble(
-            list(args.models),
-            args.data,
-            args.out,
-            not_sure_cost=args.not_sure_cost,
-            weights_dtype=args.weights_dtype,
-            tta=None if args.tta == "members" else () if args.tta == "none" else ("flip",),
-            tta_below=args.tta_below,
-            cascade=not args.no_cascade,
-            on_message=lambda text: print(text, file=sys.stderr),
-        )
+        if refit:
+            meta = refit_cascade(args.models[0], args.data, args.out, **common)
+        else:
+            result = build_ensemble(
+                list(args.models),
+                args.data,
+                args.out,
+                not_sure_cost=args.not_sure_cost,
+                tta=None if args.tta == "members" else () if args.tta == "none" else ("flip",),
+                tta_below=args.tta_below,
+                **common,
+            )
     except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:
         error(str(exc))
         return 1
+    if refit:
+        above = f"at least {meta.cascade['above']:g} sure" if meta.cascade else "never"
+        print(f"saved {args.out}: the first member answers alone where it is {above}")
+        if meta.evaluation:
+            print(f"test accuracy {meta.evaluation['accuracy']:.4f} on {meta.evaluation['n']} images")
+        return 0
     meta = result.metadata
     print(
         f"saved {result.path}: weight {result.weight:.2f} / {1 - result.weight:.2f}; temperature "
@@ -333,31 +347,4 @@ def cmd_combine(args) -> int:
     members = ", ".join(f"{a:.4f}" if a is not None else "?" for a in result.members_test_accuracy)
     if meta.evaluation:
         print(f"test accuracy {meta.evaluation['accuracy']:.4f} (the models alone: {members})")
-    return 0
-
-
-def _refit_cascade(args) -> int:
-    from infinityvision_desktop.core.datasets import DatasetError
-    from infinityvision_desktop.core.ensemble import EnsembleError, refit_cascade
-    from infinityvision_desktop.core.modelfile import ModelFileError
-
-    if args.tta != "members" or args.tta_below is not None or args.not_sure_cost != 0.05:
-        error("with one model only its cascade is fitted: --tta, --tta-below and --not-sure-cost do not apply")
-        return 2
-    try:
-        meta = refit_cascade(
-            args.models[0],
-            args.data,
-            args.out,
-            weights_dtype=args.weights_dtype,
-            cascade=not args.no_cascade,
-            on_message=lambda text: print(text, file=sys.stderr),
-        )
-    except (DatasetError, ModelFileError, EnsembleError, ValueError) as exc:
-        error(str(exc))
-        return 1
-    above = f"at least {meta.cascade['above']:g} sure" if meta.cascade else "never"
-    print(f"saved {args.out}: the first member answers alone where it is {above}")
-    if meta.evaluation:
-        print(f"test accuracy {meta.evaluation['accuracy']:.4f} on {meta.evaluation['n']} images")
     return 0
