@@ -202,6 +202,12 @@ def expected_calibration_error(probabilities, y_true, *, bins: int = 15) -> floa
     return float(np.abs(gap).sum() / len(y))  # == sum_b (n_b/N) * |acc_b - conf_b|
 
 
+def softmax(z: np.ndarray) -> np.ndarray:
+    """Probabilities from logits along the last axis (shifted, so no exp overflows)."""
+    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def apply_temperature(probabilities: np.ndarray, temperature: float) -> np.ndarray:
     """softmax(log(p) / T) along the last axis. T > 1 softens, T < 1 sharpens; argmax is kept."""
     t = float(temperature)

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from infinityvision_desktop.core.evaluation import apply_temperature
+from infinityvision_desktop.core.evaluation import apply_temperature, softmax
 from infinityvision_desktop.core.images import resize_for_model
 from infinityvision_desktop.core.modelfile import LoadedModel, ModelMetadata, load_model_file
 
@@ -88,11 +88,6 @@ def predictions_from_probabilities(
             )
         )
     return result
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def _chunks(x: np.ndarray):
@@ -304,7 +299,7 @@ class Predictor:
         batch = self._checked(batch)
         cascade = self._cascade()
         logits = self._first_member_logits(batch)
-        first = _softmax(logits * float(self.metadata.cascade["scale"]))
+        first = softmax(logits * float(self.metadata.cascade["scale"]))
         rest = np.flatnonzero(first.max(axis=1) < float(self.metadata.cascade["above"]))
         if len(rest):
             own = None
@@ -315,7 +310,7 @@ class Predictor:
                 second = np.concatenate(
                     [np.asarray(cascade.second(c), np.float64) for c in _chunks(batch[rest].astype(np.float32))]
                 )
-                own = _softmax(logits[rest] + second)
+                own = softmax(logits[rest] + second)
             first[rest] = apply_temperature(self.raw_probabilities(batch[rest], own=own), self.metadata.temperature)
         return first
 
@@ -323,7 +318,7 @@ class Predictor:
         """A cascaded model's first member alone: its calibrated probabilities."""
         if not self.metadata.cascade:
             raise ValueError("the model has no cascade: no first member answers alone")
-        return _softmax(self._first_member_logits(self._checked(batch)) * float(self.metadata.cascade["scale"]))
+        return softmax(self._first_member_logits(self._checked(batch)) * float(self.metadata.cascade["scale"]))
 
     def _first_member_logits(self, batch: np.ndarray) -> np.ndarray:
         forward = self._cascade().first
@@ -372,7 +367,7 @@ class Predictor:
             if second is not None:
                 probe = np.random.default_rng(0).integers(0, 256, (2, height, width, 3)).astype(np.float32)
                 whole = np.asarray(self._forward(probe), np.float64)
-                parts = _softmax(np.asarray(first(probe), np.float64) + np.asarray(second(probe), np.float64))
+                parts = softmax(np.asarray(first(probe), np.float64) + np.asarray(second(probe), np.float64))
                 if parts.shape != whole.shape or not np.allclose(parts, whole, atol=1e-3):
                     second = None  # not combine's sum: the whole model runs for the rest instead
             self._first_member = _Cascade(name, first, second)

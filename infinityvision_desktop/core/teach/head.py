@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from infinityvision_desktop.core.evaluation import softmax
+
 # The penalty on the weights, per unit of mean loss, is this over the number of images: the data's
 # evidence grows with the images, so the penalty's share shrinks (scikit-learn's C = 1/(2 L2_PER_IMAGE)
 # with two views an image). Chosen by cross-validation on photos the benchmarks do not use: accuracy
@@ -42,7 +44,7 @@ class LinearHead:
         as the predictor's flip test-time augmentation does (`predictor.tta_views`)."""
         logits = self.logits(views)  # N, V, C
         logp = logits - _logsumexp(logits)[..., None]
-        return _softmax(logp.mean(axis=1))
+        return softmax(logp.mean(axis=1))
 
 
 @dataclass(frozen=True)
@@ -186,8 +188,3 @@ def _lbfgs(function, x: np.ndarray, max_steps: int, *, memory: int = 10, toleran
 def _logsumexp(z: np.ndarray) -> np.ndarray:
     peak = z.max(axis=-1)
     return peak + np.log(np.exp(z - peak[..., None]).sum(axis=-1))
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
