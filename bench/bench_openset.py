@@ -23,8 +23,7 @@ share of unknowns caught when the threshold flags 5% of the known test images:
     .venv/bin/python bench/bench_openset.py --model runs/open6/ensemble6.h5 --data data/cifar10 \
         --known airplane,automobile,bird,deer,dog,ship
 
-With `--photos DIR` it also reads DIR/<class>/ photos (the model's classes) and DIR/other/
-(none of them) and reports the same figures for the app's own `Predictor.predict` answers.
+Real photos, answered as the app answers them: `bench/bench_photos.py`.
 """
 
 from __future__ import annotations
@@ -191,14 +190,13 @@ def main() -> int:
     parser.add_argument("--model", required=True, help="a model of the known classes (any of the app's files)")
     parser.add_argument("--data", required=True, help="CIFAR-10 folder (test/ split is used)")
     parser.add_argument("--known", help="comma-separated known classes (default: the model's classes)")
-    parser.add_argument("--photos", help="DIR/<class>/ and DIR/other/ real photos")
     parser.add_argument("--cost", type=float, default=0.05)
     parser.add_argument("--features", action="store_true", help="also the feature-distance scores (knn, mahalanobis)")
     parser.add_argument("--train-per-class", type=int, default=2000, help="--features: training images per class")
     args = parser.parse_args()
 
     from infinityvision_desktop.core.datasets import load_dataset
-    from infinityvision_desktop.core.openset import CIFAR10_IMAGENET, ImageNetCheck
+    from infinityvision_desktop.core.openset import ImageNetCheck, groups_for
     from infinityvision_desktop.core.predictor import Predictor
 
     predictor = Predictor.load(args.model)
@@ -226,8 +224,7 @@ def main() -> int:
 
     loaded = load_model_file(args.model)  # float32, as saved: the scores below read its layers
     backbone = load_model_file(backbone_path())
-    inside = np.array(sorted({i for name in known for i in CIFAR10_IMAGENET[name]}))
-    check = ImageNetCheck(backbone.model, backbone.metadata.labels, inside, 1.0)
+    check = ImageNetCheck(backbone.model, backbone.metadata.labels, groups_for(known), 1.0)
     imagenet = check.outside_masses(x, batch_size=256)
     print(f"scored in {time.perf_counter() - started:.0f} s")
 
@@ -261,43 +258,7 @@ def main() -> int:
         print(
             f"  unknown {name:10s}: msp caught {np.mean(msp[mask] > caught_at(msp[is_known], msp[~is_known], args.cost)[0]):.1%}"
         )
-
-    if args.photos:
-        photos(predictor, Path(args.photos), labels)
     return 0
-
-
-def photos(predictor, root: Path, labels) -> None:
-    """The app's own answers on real photos: right on the known classes, "not sure" on the rest."""
-    from infinityvision_desktop.core.images import ImageLoadError, is_image_path, load_image
-
-    right = total = flagged_known = caught = others = 0
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        files = sorted(p for p in folder.rglob("*") if p.is_file() and is_image_path(p))
-        images = []
-        for path in files:
-            try:
-                images.append(load_image(path))
-            except ImageLoadError as exc:
-                print(f"  skipped {exc}")
-        answers = predictor.predict(images) if images else []
-        for path, answer in zip(files, answers):
-            if folder.name in labels:
-                total += 1
-                right += answer.label == folder.name and not answer.not_sure
-                flagged_known += answer.not_sure
-            else:
-                others += 1
-                caught += answer.not_sure
-            print(
-                f"  {folder.name}/{path.name}: {answer.label} {answer.confidence:.2f}"
-                + (" not sure" if answer.not_sure else "")
-                + (f" looks like {answer.looks_like}" if answer.looks_like else "")
-            )
-    if total:
-        print(f"photos of the classes: {right}/{total} right and sure, {flagged_known}/{total} not sure")
-    if others:
-        print(f"photos of none of them: {caught}/{others} not sure")
 
 
 if __name__ == "__main__":

@@ -52,14 +52,14 @@ def cmd_explain(args) -> int:
 
         predictor = Predictor.load(model_path(args.model))
         # the pixels the model sees, decoded as `classify` and the app decode them
-        seen = load_image(args.image, draft_size=tuple(predictor.metadata.input_size))
+        seen = load_image(args.image, draft_size=predictor.decode_size)
+        prediction = predictor.predict([seen])[0]
         cam = GradCam.for_predictor(predictor)
         class_index = cam.class_index(args.class_name) if args.class_name else None
-        explanation = cam.explain(seen, class_index)
+        explanation = cam.explain(seen, class_index, answer=prediction.index)
     except (ImageLoadError, ModelFileError, ExplainError) as exc:
         error(str(exc))
         return 1
-    prediction = predictor.predict([seen])[0]
     picture = _fit_within(picture, EXPLAIN_MAX_SIDE)
     try:
         _save_picture(overlay(picture, explanation.heatmap, opacity=args.opacity), out)

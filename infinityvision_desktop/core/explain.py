@@ -26,7 +26,7 @@ by the GUI thread and must stay cheap to import.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -299,10 +299,14 @@ class GradCam:
                 return index
         raise ExplainError(f"the model has no class '{name}' (its classes: {', '.join(self.labels)})")
 
-    def explain(self, rgb: np.ndarray, class_index: int | None = None) -> Explanation:
-        """One RGB uint8 image of any size; the model's answer by default, or `class_index`."""
+    def explain(self, rgb: np.ndarray, class_index: int | None = None, *, answer: int | None = None) -> Explanation:
+        """One RGB uint8 image of any size; the model's answer by default, or `class_index`.
+        `answer`: the answer the user was given, when it is not the network's alone (a photo's
+        answer also weighs the ImageNet classifier's opinion, `Predictor.predict`)."""
         batch = resize_for_model(rgb, self.input_size)[None]
-        return self.explain_batch(batch, None if class_index is None else [class_index])[0]
+        chosen = answer if class_index is None else class_index
+        explanation = self.explain_batch(batch, None if chosen is None else [chosen])[0]
+        return explanation if answer is None else replace(explanation, top_index=int(answer))
 
     def explain_batch(self, batch: np.ndarray, class_indices: Sequence[int | None] | None = None) -> list[Explanation]:
         """Images already at the model's input size, (N, H, W, 3)."""

@@ -1,10 +1,16 @@
-""" "None of the ten": what the ImageNet backbone's own classifier says about a photo.
+""" "None of the ten", and a second opinion: what the ImageNet backbone's own classifier says about a photo.
 
 ImageNet's 1000 classes cover most things people photograph. Each of CIFAR-10's classes maps to
 the ImageNet classes it contains (every dog breed is a dog; there is no deer in ImageNet, so its
 nearest relatives stand in), and the rest of ImageNet is "none of the ten". A photo whose ImageNet
 probability lies mostly outside the mapped classes (an espresso, a keyboard, a face) is answered
 "not one of the ten: looks like an espresso" instead of the nearest CIFAR-10 class.
+
+Inside the ten, the same classifier is a second opinion: it sees the photo at 224 px, where the
+CIFAR-10 network sees it at 32 px and mistakes a photographed dog for a cat. The answer for a photo
+is the product of the two opinions (`fuse`): two independent classifiers with the same prior,
+each floored at `FLOOR` so that neither can veto a class alone (ImageNet has no deer and two
+horses).
 
 The check needs detail: it runs on photos whose shorter side has at least `MIN_SIDE` pixels, at
 the backbone's own 224 px. CIFAR-10's 32 px thumbnails are left to the classifier. The threshold
@@ -22,6 +28,9 @@ from infinityvision_desktop.core.labels import CIFAR10_LABELS
 
 MIN_SIDE = 64
 CHECK_SIZE = 224
+# The least share of the ImageNet opinion a class keeps in `fuse`: the ImageNet classifier can
+# outvote the CIFAR-10 network by at most about 1000 to 1.
+FLOOR = 1e-3
 
 # CIFAR-10 class -> ImageNet-1k class indices (torchvision's order; names in the backbone's metadata)
 _BIRDS = (*range(7, 25), *range(80, 101), *range(127, 147))
@@ -44,17 +53,38 @@ def judges(image: np.ndarray) -> bool:
     return min(image.shape[:2]) >= MIN_SIDE
 
 
-def mapped_indices(labels) -> np.ndarray | None:
-    """The ImageNet classes inside any of `labels`; None when the labels are not CIFAR-10's."""
-    if tuple(labels) != CIFAR10_LABELS:
-        return None
-    return np.array(sorted({i for indices in CIFAR10_IMAGENET.values() for i in indices}))
+def groups_for(names) -> np.ndarray:
+    """(1000, len(names)) with 1 where an ImageNet class belongs to that CIFAR-10 class."""
+    groups = np.zeros((1000, len(names)), dtype=np.float64)
+    for column, name in enumerate(names):
+        groups[list(CIFAR10_IMAGENET[name]), column] = 1.0
+    return groups
+
+
+def class_groups(labels) -> np.ndarray | None:
+    """`groups_for(labels)`; None when the labels are not CIFAR-10's (no check for own classes)."""
+    return groups_for(labels) if tuple(labels) == CIFAR10_LABELS else None
 
 
 def outside_mass(imagenet_probabilities: np.ndarray, inside: np.ndarray) -> np.ndarray:
     """The share of each row's ImageNet probability on classes that are none of the ten."""
     p = np.asarray(imagenet_probabilities, dtype=np.float64)
     return 1.0 - p[:, inside].sum(axis=1)
+
+
+def class_shares(imagenet_probabilities: np.ndarray, groups: np.ndarray) -> np.ndarray:
+    """Each row's ImageNet probability per class of the model, as shares of its probability inside
+    them (equal shares when there is none)."""
+    mass = np.asarray(imagenet_probabilities, dtype=np.float64) @ groups
+    total = mass.sum(axis=1, keepdims=True)
+    even = np.full_like(mass, 1.0 / groups.shape[1])
+    return np.divide(mass, total, out=even, where=total > 0)
+
+
+def fuse(probabilities, shares, floor: float = FLOOR) -> np.ndarray:
+    """The model's probabilities weighed by the ImageNet classifier's shares (rows), renormalised."""
+    p = np.asarray(probabilities, dtype=np.float64) * (np.asarray(shares, dtype=np.float64) + floor)
+    return p / p.sum(axis=-1, keepdims=True)
 
 
 def short_name(name: str) -> str:
@@ -71,15 +101,25 @@ class Outside:
     mass: float  # its probability on everything outside the ten
 
 
+@dataclass(frozen=True)
+class Opinion:
+    """What the ImageNet classifier says about one photo."""
+
+    shares: tuple[float, ...]  # per class of the model (`class_shares`)
+    mass: float  # its probability outside the classes
+    outside: Outside | None  # set when `mass` reaches the threshold: it looks like none of the classes
+
+
 class ImageNetCheck:
     """The backbone's ImageNet classifier, asked whether large photos show one of the ten classes."""
 
-    def __init__(self, model, imagenet_labels, inside: np.ndarray, threshold: float):
+    def __init__(self, model, imagenet_labels, groups: np.ndarray, threshold: float):
         import tensorflow as tf
 
         self.model = model
         self.names = tuple(imagenet_labels)
-        self.inside = inside
+        self.groups = groups
+        self.inside = np.flatnonzero(groups.any(axis=1))
         self.threshold = float(threshold)
         self._forward = tf.function(
             lambda x: model(x, training=False),
@@ -89,14 +129,14 @@ class ImageNetCheck:
 
     @classmethod
     def load(cls, labels, threshold: float) -> ImageNetCheck | None:
-        inside = mapped_indices(labels)
-        if inside is None:
+        groups = class_groups(labels)
+        if groups is None:
             return None
         from infinityvision_desktop.core.architectures import backbone_path
         from infinityvision_desktop.core.modelfile import load_model_file
 
         loaded = load_model_file(backbone_path())
-        return cls(loaded.model, loaded.metadata.labels, inside, threshold)
+        return cls(loaded.model, loaded.metadata.labels, groups, threshold)
 
     def probabilities(self, batch: np.ndarray) -> np.ndarray:
         """ImageNet probabilities for images already at CHECK_SIZE."""
@@ -118,22 +158,25 @@ class ImageNetCheck:
         ]
         return np.concatenate(masses) if masses else np.zeros(0)
 
-    def check(self, images) -> list[Outside | None]:
-        """For each RGB uint8 image: `Outside` when it looks like none of the ten, else None.
-        Images too small to judge get None."""
+    def check(self, images) -> list[Opinion | None]:
+        """For each RGB uint8 image: its `Opinion`, whose `outside` is set when it looks like none
+        of the classes. Images too small to judge get None."""
         from infinityvision_desktop.core.images import resize_for_model
 
-        result: list[Outside | None] = [None] * len(images)
+        result: list[Opinion | None] = [None] * len(images)
         large = [i for i, image in enumerate(images) if judges(image)]
         if not large:
             return result
         batch = np.stack([resize_for_model(images[i], (CHECK_SIZE, CHECK_SIZE)) for i in large])
         probs = self.probabilities(batch)
         mass = outside_mass(probs, self.inside)
+        shares = class_shares(probs, self.groups)
         for row, i in enumerate(large):
+            outside = None
             if mass[row] >= self.threshold:
-                outside = probs[row].copy()
-                outside[self.inside] = 0.0
-                top = int(np.argmax(outside))
-                result[i] = Outside(short_name(self.names[top]), float(probs[row, top]), float(mass[row]))
+                rest = probs[row].copy()
+                rest[self.inside] = 0.0
+                top = int(np.argmax(rest))
+                outside = Outside(short_name(self.names[top]), float(probs[row, top]), float(mass[row]))
+            result[i] = Opinion(tuple(float(v) for v in shares[row]), float(mass[row]), outside)
         return result

@@ -72,19 +72,25 @@ def is_not_sure(confidence: float, threshold: float, looks_like: str | None = No
 
 
 def predictions_from_probabilities(
-    probabilities: np.ndarray, metadata: ModelMetadata, threshold: float | None = None
+    probabilities: np.ndarray,
+    metadata: ModelMetadata,
+    threshold: float | None = None,
+    looks_like: Sequence[str | None] | None = None,
 ) -> list[Prediction]:
-    """Answers from calibrated probabilities; `threshold` (the user's) overrides the model's."""
+    """Answers from calibrated probabilities; `threshold` (the user's) overrides the model's;
+    `looks_like`: per row, what a photo of none of the classes looks like (or None)."""
     threshold = metadata.not_sure_threshold if threshold is None else threshold
     result = []
-    for row in np.asarray(probabilities, dtype=np.float64):
+    for i, row in enumerate(np.asarray(probabilities, dtype=np.float64)):
         index = int(np.argmax(row))
+        looks = looks_like[i] if looks_like is not None else None
         result.append(
             Prediction(
                 labels=metadata.labels,
                 probabilities=tuple(float(p) for p in row),
                 index=index,
-                not_sure=is_not_sure(float(row[index]), threshold),
+                not_sure=is_not_sure(float(row[index]), threshold, looks),
+                looks_like=looks,
             )
         )
     return result
@@ -377,28 +383,24 @@ class Predictor:
         return resize_for_model(rgb, tuple(self.metadata.input_size))
 
     def predict(self, images: Sequence[np.ndarray], *, threshold: float | None = None) -> list[Prediction]:
-        """Classify RGB uint8 images of any size; photos that look like none of the classes
-        (when the model has an ImageNet check, see `core.openset`) are "not sure" and say what
-        they look like. `threshold`: the user's "not sure" threshold instead of the model's."""
+        """Classify RGB uint8 images of any size. When the model has an ImageNet check (see
+        `core.openset`), a photo's answer is weighed by the ImageNet classifier's opinion, and a
+        photo that looks like none of the classes is "not sure" and says what it looks like.
+        `threshold`: the user's "not sure" threshold instead of the model's."""
         if len(images) == 0:
             return []
-        threshold = self.metadata.not_sure_threshold if threshold is None else threshold
         batch = np.stack([self.prepare(image) for image in images])
-        predictions = predictions_from_probabilities(self.probabilities(batch), self.metadata, threshold)
-        from infinityvision_desktop.core.openset import judges
+        probabilities = np.array(self.probabilities(batch), dtype=np.float64)
+        looks_like: list[str | None] = [None] * len(images)
+        from infinityvision_desktop.core.openset import fuse, judges
 
         # the check judges photos only: CIFAR-sized images do not wait for it to load
         check = self.open_set_check() if any(judges(image) for image in images) else None
-        if check is None:
-            return predictions
-        return [
-            dataclasses.replace(
-                p, looks_like=outside.looks_like, not_sure=is_not_sure(p.confidence, threshold, outside.looks_like)
-            )
-            if outside
-            else p
-            for p, outside in zip(predictions, check.check(images))
-        ]
+        for i, opinion in enumerate(check.check(images) if check is not None else ()):
+            if opinion is not None:
+                probabilities[i] = fuse(probabilities[i], opinion.shares)
+                looks_like[i] = opinion.outside.looks_like if opinion.outside else None
+        return predictions_from_probabilities(probabilities, self.metadata, threshold, looks_like)
 
     @property
     def decode_size(self) -> tuple[int, int]:

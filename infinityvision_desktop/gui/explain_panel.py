@@ -269,7 +269,9 @@ class ExplainController(QObject):
         self.window.image_view.set_overlay(None)
         self.window.chart.set_marked(-1)
         self._set_status(("finding",))
-        request_id = worker.explain(ImageItem(row.key, row.source, row.path or row.name), wanted[1])
+        request_id = worker.explain(
+            ImageItem(row.key, row.source, row.path or row.name), wanted[1], answer=row.prediction.index
+        )
         self._request = (request_id, wanted)
 
     def _wanted(self, row) -> tuple:

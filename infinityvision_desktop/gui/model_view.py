@@ -306,6 +306,13 @@ class ModelView(QWidget):
                         percent(meta.cascade["above"])
                     )
                 )
+            if meta.open_set:
+                lines.append(
+                    self.tr(
+                        "Photos of 64 px and more are also shown to the ImageNet classifier at 224 px: its opinion "
+                        "weighs the answer, and a photo it sees as none of the classes says what it looks like."
+                    )
+                )
             lines.append(self.tr("Each network's curves are in its own model file."))
             self.curves.show_message("\n".join(lines))
             return

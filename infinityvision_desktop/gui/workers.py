@@ -262,6 +262,7 @@ class _Explain:
     request_id: int
     item: ImageItem
     class_index: int | None
+    answer: int | None = None
 
 
 _EXPLAIN = object()  # wakes the loop: an explanation request is waiting
@@ -348,14 +349,15 @@ class InferenceWorker(CommandWorker):
         self.post(job)
         return job.job_id
 
-    def explain(self, item: ImageItem, class_index: int | None = None) -> int:
-        """Ask for a Grad-CAM heatmap of one image (the model's answer, or `class_index`).
+    def explain(self, item: ImageItem, class_index: int | None = None, *, answer: int | None = None) -> int:
+        """Ask for a Grad-CAM heatmap of one image (the answer, or `class_index`); `answer`: the
+        answer the image was given (a photo's also weighs the ImageNet classifier's opinion).
 
         Returns the request id that sig_explanation or sig_explanation_failed will carry. A newer
         request replaces one not yet started; a running job pauses for it between batches.
         """
         with self._lock:
-            request = _Explain(next(self._explain_ids), item, class_index)
+            request = _Explain(next(self._explain_ids), item, class_index, answer)
             self._pending_explain = request
         self.post(_EXPLAIN)
         return request.request_id
@@ -500,7 +502,7 @@ class InferenceWorker(CommandWorker):
             rgb = decode_item(request.item, tuple(self._predictor.metadata.input_size))[0]
             if self._grad_cam is None:
                 self._grad_cam = GradCam.for_predictor(self._predictor)
-            explanation = self._grad_cam.explain(rgb, request.class_index)
+            explanation = self._grad_cam.explain(rgb, request.class_index, answer=request.answer)
         except (ImageLoadError, ExplainError) as exc:
             self.sig_explanation_failed.emit(request.request_id, str(exc))
             return

@@ -227,7 +227,7 @@
         </translation>
     </message>
     <message numerus="yes">
-        <location line="+73" />
+        <location line="+80" />
         <source>Accuracy {0} on %Ln test image(s) · macro F1 {1} · calibration error {2}</source>
         <translation>
             <numerusform>Accuracy {0} on %Ln test image · macro F1 {1} · calibration error {2}</numerusform>

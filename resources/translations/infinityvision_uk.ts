@@ -865,7 +865,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Grad-CAM із шару {0}</translation>
     </message>
     <message>
-        <location line="+142" />
+        <location line="+144" />
         <source>Nothing in this image speaks for “{0}”.</source>
         <translation>Ніщо на цьому зображенні не свідчить на користь «{0}».</translation>
     </message>
@@ -883,7 +883,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExplainPanel</name>
     <message>
-        <location line="-254" />
+        <location line="-256" />
         <source>Show heatma&amp;p</source>
         <translation>Теплова &amp;карта</translation>
     </message>
@@ -2196,6 +2196,11 @@ said: {1} {2}</source>
         <location line="+8" />
         <source>Where the first is at least {0} sure, it answers alone and the second is not run.</source>
         <translation>Коли перша мережа впевнена щонайменше на {0}, вона відповідає сама, а друга не запускається.</translation>
+    </message>
+    <message>
+        <location line="+7" />
+        <source>Photos of 64 px and more are also shown to the ImageNet classifier at 224 px: its opinion weighs the answer, and a photo it sees as none of the classes says what it looks like.</source>
+        <translation>Фото від 64 px також показуються класифікатору ImageNet у 224 px: його думка впливає на відповідь, а фото, яке він не відносить до жодного з класів, каже, на що воно схоже.</translation>
     </message>
     <message>
         <location line="+4" />

@@ -72,6 +72,11 @@ def test_any_class_can_be_explained_and_names_are_checked(square_model):
     explanation = cam.explain(images[0], class_index=other)
     assert explanation.class_index == other and not explanation.is_top
     assert explanation.label == tuple(SQUARE_COLOURS)[other]
+    # the answer the user was given, where it is not the network's alone (a photo's, core.openset)
+    given = cam.explain(images[0], answer=other)
+    assert given.class_index == other and given.is_top
+    np.testing.assert_array_equal(given.heatmap, explanation.heatmap)
+    assert cam.explain(images[0], class_index=int(labels[0]), answer=other).class_index == labels[0]
     assert cam.class_index("GREEN") == 1
     with pytest.raises(ExplainError, match=r"no class 'blue' \(its classes: red, green\)"):
         cam.class_index("blue")

@@ -12,9 +12,13 @@ from infinityvision_desktop.core.labels import CIFAR10_LABELS
 from infinityvision_desktop.core.modelfile import ModelMetadata
 from infinityvision_desktop.core.openset import (
     CIFAR10_IMAGENET,
+    FLOOR,
     ImageNetCheck,
     Outside,
-    mapped_indices,
+    class_groups,
+    class_shares,
+    fuse,
+    groups_for,
     outside_mass,
     short_name,
 )
@@ -36,12 +40,12 @@ def test_each_class_maps_to_imagenet_classes_of_its_kind_and_no_class_is_mapped_
 
 
 def test_only_cifar10_models_get_the_check():
-    assert mapped_indices(CIFAR10_LABELS) is not None
-    assert mapped_indices(("cat", "dog")) is None
+    assert class_groups(CIFAR10_LABELS).shape == (1000, 10)
+    assert class_groups(("cat", "dog")) is None
 
 
 def test_the_score_is_the_probability_outside_the_mapped_classes():
-    inside = mapped_indices(CIFAR10_LABELS)
+    inside = np.flatnonzero(class_groups(CIFAR10_LABELS).any(axis=1))
     p = np.zeros((2, 1000))
     p[0, 967] = 0.9  # espresso
     p[0, 281] = 0.1  # tabby
@@ -54,8 +58,9 @@ def test_the_score_is_the_probability_outside_the_mapped_classes():
 class _FakeCheck(ImageNetCheck):
     """The check's decision logic on given ImageNet probabilities, without the network."""
 
-    def __init__(self, probabilities, threshold):
-        self.names, self.inside, self.threshold = tuple(IMAGENET), mapped_indices(CIFAR10_LABELS), threshold
+    def __init__(self, probabilities, threshold, labels=CIFAR10_LABELS):
+        self.names, self.groups, self.threshold = tuple(IMAGENET), groups_for(labels), threshold
+        self.inside = np.flatnonzero(self.groups.any(axis=1))
         self._probabilities = probabilities
 
     def probabilities(self, batch):
@@ -68,8 +73,39 @@ def test_large_photos_outside_the_ten_say_what_they_look_like_and_small_ones_are
     p[1, 281], p[1, 967] = 0.9, 0.1  # a cat
     check = _FakeCheck(p, threshold=0.7)
     photos = [np.zeros((100, 120, 3), np.uint8), np.zeros((100, 120, 3), np.uint8)]
-    assert check.check(photos) == [Outside("espresso", 0.8, pytest.approx(0.8)), None]
+    espresso, cat = check.check(photos)
+    assert espresso.outside == Outside("espresso", 0.8, pytest.approx(0.8))
+    assert cat.outside is None
+    assert cat.shares[CIFAR10_LABELS.index("cat")] == pytest.approx(1.0)  # its opinion among the ten
     assert check.check([np.zeros((32, 32, 3), np.uint8)]) == [None]
+
+
+def test_the_imagenet_shares_sum_each_class_group_among_the_ten():
+    groups = class_groups(CIFAR10_LABELS)
+    p = np.zeros((2, 1000))
+    p[0, 207], p[0, 151], p[0, 281], p[0, 967] = 0.3, 0.2, 0.1, 0.4  # two dog breeds, a tabby, an espresso
+    p[1, 967] = 1.0  # nothing inside the ten: no opinion among them
+    shares = class_shares(p, groups)
+    assert shares[0, CIFAR10_LABELS.index("dog")] == pytest.approx(5 / 6)
+    assert shares[0, CIFAR10_LABELS.index("cat")] == pytest.approx(1 / 6)
+    np.testing.assert_allclose(shares[1], np.full(10, 0.1))
+
+
+def test_fusing_lets_a_confident_imagenet_opinion_decide_but_neither_can_veto_a_class_alone():
+    cat, dog, deer = (CIFAR10_LABELS.index(name) for name in ("cat", "dog", "deer"))
+    network = np.full(10, 0.01)
+    network[cat], network[dog] = 0.61, 0.30  # a photographed dog, seen at 32 px as a cat
+    opinion = np.zeros(10)
+    opinion[dog] = 1.0  # seen at 224 px: a dog
+    fused = fuse(network, opinion)
+    assert fused.argmax() == dog and fused.sum() == pytest.approx(1.0)
+    # ImageNet has no deer: a sure deer of the network survives an opinion that has none
+    network = np.full(10, 1e-5)
+    network[deer] = 1 - 9e-5
+    opinion = np.full(10, 0.0)
+    opinion[dog] = 1.0
+    assert fuse(network, opinion).argmax() == deer
+    assert FLOOR > 0
 
 
 def test_outside_masses_scores_every_image_batch_by_batch_small_ones_too():
@@ -101,7 +137,7 @@ def test_an_answer_that_looks_like_none_of_the_ten_is_not_sure_and_says_so(tiny_
     predictor.metadata = predictor.metadata.replace(open_set={"imagenet_threshold": 0.7})
     p = np.zeros((1, 1000))
     p[0, 967] = 1.0
-    predictor._open_set = _FakeCheck(p, 0.7)
+    predictor._open_set = _FakeCheck(p, 0.7, labels=predictor.metadata.labels)
     answer = predictor.predict([np.full((90, 90, 3), 128, np.uint8)])[0]
     assert answer.not_sure and answer.looks_like == "espresso"
     assert answer.to_dict()["looks_like"] == "espresso"
@@ -117,7 +153,7 @@ def test_the_check_is_loaded_for_the_first_photo_not_for_cifar_sized_images(tiny
 
     def load(cls, labels, threshold):
         loads.append(threshold)
-        return _FakeCheck(p, threshold)
+        return _FakeCheck(p, threshold, labels=labels)
 
     monkeypatch.setattr(ImageNetCheck, "load", classmethod(load))
     predictor = Predictor.load(tiny_model_path)
@@ -129,3 +165,23 @@ def test_the_check_is_loaded_for_the_first_photo_not_for_cifar_sized_images(tiny
     assert loads == [0.7]
     predictor.warm_up(open_set=True)
     assert loads == [0.7]  # loaded once
+
+
+def test_a_photos_answer_weighs_the_imagenet_opinion_and_a_thumbnails_is_the_networks_alone(tiny_model_path):
+    from infinityvision_desktop.core.predictor import Predictor
+
+    predictor = Predictor.load(tiny_model_path)
+    predictor.metadata = predictor.metadata.replace(open_set={"imagenet_threshold": 0.9})
+    labels = predictor.metadata.labels
+    assert labels == ("cat", "dog", "frog", "ship")
+    seen = np.array([0.6, 0.3, 0.05, 0.05])  # the network at 32 px: a cat, maybe a dog
+    predictor.probabilities = lambda batch: np.tile(seen, (len(batch), 1))
+    p = np.zeros((1, 1000))
+    p[0, 207] = 1.0  # the ImageNet classifier at 224 px: a golden retriever
+    predictor._open_set = _FakeCheck(p, 0.9, labels=labels)
+
+    photo, thumbnail = np.full((128, 128, 3), 90, np.uint8), np.full((32, 32, 3), 90, np.uint8)
+    answers = predictor.predict([photo, thumbnail])
+    assert answers[0].label == "dog" and not answers[0].not_sure and answers[0].looks_like is None
+    assert answers[0].probabilities == pytest.approx(tuple(fuse(seen, [0, 1, 0, 0])))
+    assert answers[1].label == "cat" and answers[1].probabilities == tuple(seen)  # the network alone

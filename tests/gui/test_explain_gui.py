@@ -105,3 +105,29 @@ def test_the_opacity_slider_changes_how_strongly_the_heatmap_covers_the_image(cl
     plain = pixels(window.image_view)
     np.testing.assert_array_equal(faint, plain)
     assert np.abs(strong.astype(int) - plain.astype(int)).mean() > 10
+
+
+def test_the_heatmap_explains_the_answer_shown_also_where_it_is_not_the_networks_own(classified, qtbot):
+    # a photo's answer also weighs the ImageNet classifier's opinion (core.openset): the heatmap
+    # must be drawn for that answer, not for the one the network alone would give
+    from dataclasses import replace
+
+    from infinityvision_desktop.core.classify import ImageResult
+
+    window = classified
+    controller = window.features.explain
+    row = window.results_model.row(window.results_table.current_key())
+    given = (row.prediction.index + 1) % len(row.prediction.labels)
+    window.results_model.apply_results([ImageResult(row.key, replace(row.prediction, index=given), None)])
+
+    with qtbot.waitSignal(controller.sig_shown, timeout=WORK_TIMEOUT_MS) as shown:
+        controller.panel.toggle.click()
+
+    explanation = shown.args[0]
+    assert explanation.class_index == given and explanation.is_top
+    assert window.chart.marked_index() == given
+    label = row.prediction.labels[given]
+    assert controller.panel.status_label.text() in (
+        f"Where the model saw “{label}” (red: most)",
+        f"Nothing in this image speaks for “{label}”.",
+    )

@@ -133,7 +133,15 @@ def test_a_combined_model_names_its_networks_where_its_curves_would_be(view):
     ]
     cascade = {"layer": "a_ensemble_scale", "scale": 2.0, "above": 0.98}
     view.set_model(
-        metadata(name="bundled", history=(), stages=(), provenance={"ensemble": members}, cascade=cascade), None
+        metadata(
+            name="bundled",
+            history=(),
+            stages=(),
+            provenance={"ensemble": members},
+            cascade=cascade,
+            open_set={"imagenet_threshold": 0.958},
+        ),
+        None,
     )
     message = view.curves.message()
     assert not view.curves.is_showing_chart()
@@ -141,10 +149,12 @@ def test_a_combined_model_names_its_networks_where_its_curves_would_be(view):
     assert "airbench (large): test accuracy 91.7%, weight 0.50" in message
     assert "efficientnet-lite0: test accuracy 92.6%" in message
     assert "Where the first is at least 98.0% sure, it answers alone" in message
+    assert "also shown to the ImageNet classifier at 224 px: its opinion weighs the answer" in message
     assert view.confusion.is_showing_chart()  # its own evaluation is still shown
 
     view.set_model(metadata(name="both", history=(), stages=(), provenance={"ensemble": members}), None)
     assert "answers alone" not in view.curves.message()
+    assert "ImageNet classifier" not in view.curves.message()
 
 
 def test_a_combined_model_with_odd_member_records_still_shows_what_it_can(view):
