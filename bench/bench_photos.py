@@ -4,7 +4,9 @@ says "not sure" on photos of anything else.
 Photos are read as the app reads them (`load_image` at `Predictor.decode_size`) and answered by
 `Predictor.predict`, which weighs a photo's answer by the ImageNet classifier's opinion
 (`core.openset`). Beside it: the network alone on the same 32 px input, and the scores "not
-sure" can be built on. It prints accuracy (overall and class-balanced), the share of photos of
+sure" can be built on (the check runs twice per photo, once inside `predict`: the time printed
+is not the app's). It prints accuracy (the top class, "not sure" or not; overall and
+class-balanced), the share of photos of
 the classes that are "not sure" (the cost), the share of other photos caught, and for each
 continuous score the AUROC (other photos against photos of the classes) and the share caught
 when the score flags `--cost` of the photos of the classes.

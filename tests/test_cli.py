@@ -143,6 +143,35 @@ def test_evaluate_json_reports_accuracy_and_confusion(tmp_path, tiny_model_path,
     assert 0 <= report["ece"] <= 1
 
 
+def test_evaluate_scores_photos_as_the_app_answers_them_with_the_imagenet_opinion(
+    tmp_path, tiny_model_path, capsys, monkeypatch
+):
+    # without --report too: a photo's answer weighs the ImageNet classifier's opinion (core.openset)
+    from infinityvision_desktop.core.openset import Opinion
+    from infinityvision_desktop.core.predictor import Predictor
+
+    load = Predictor.load
+
+    def load_with_check(path, **kwargs):
+        predictor = load(path, **kwargs)
+        predictor.metadata = predictor.metadata.replace(open_set={"imagenet_threshold": 0.9})
+        return predictor
+
+    class SureOfFrogs:  # an ImageNet classifier that sees a bullfrog in every photo
+        def check(self, images):
+            return [Opinion((0.0, 0.0, 1.0, 0.0), 0.0, None) if min(i.shape[:2]) >= 64 else None for i in images]
+
+    monkeypatch.setattr(Predictor, "load", staticmethod(load_with_check))
+    monkeypatch.setattr(Predictor, "open_set_check", lambda self: SureOfFrogs())
+    photos = make_class_folders(tmp_path / "photos", labels=LABELS, per_class=1, test_per_class=3, size=96, seed=9)
+
+    assert cli.main(["evaluate", "--model", str(tiny_model_path), "--data", str(photos), "--json"]) == 0
+
+    report = json.loads(capsys.readouterr().out)
+    assert report["n"] == 12
+    assert [row[LABELS.index("frog")] for row in report["confusion"]] == [3, 3, 3, 3]  # all frogs, as in the app
+
+
 def test_evaluate_refuses_data_with_other_classes(tmp_path, tiny_model_path, capsys):
     data = make_class_folders(tmp_path / "data", labels=("cat", "dog"), per_class=2, test_per_class=1)
 

@@ -39,8 +39,10 @@ def cmd_evaluate(args) -> int:
         from infinityvision_desktop.core.predictor import Predictor
 
         predictor = Predictor.load(model_path(args.model))
-        if args.report:
-            return _evaluate_with_report(args, predictor, scan_dataset(args.data, check=False))
+        # image by image as the app answers them where a photo's answer also weighs the ImageNet
+        # classifier's opinion (core.openset): the model's input-size arrays would leave it out
+        if args.report or (predictor.metadata.open_set and Path(args.data).exists()):
+            return _evaluate_image_by_image(args, predictor, scan_dataset(args.data, check=False))
         data = load_dataset(args.data, input_size=tuple(predictor.metadata.input_size))
     except (ModelFileError, DatasetError) as exc:
         error(str(exc))
@@ -89,8 +91,9 @@ def _print_evaluation(args, result, unreadable: int) -> None:
         print(f"expected calibration error {result.ece:.4f}; {unreadable} unreadable files skipped")
 
 
-def _evaluate_with_report(args, predictor, scan) -> int:
-    """Image by image (core.folder_evaluation), keeping every image's answer for the CSV and charts."""
+def _evaluate_image_by_image(args, predictor, scan) -> int:
+    """Image by image (core.folder_evaluation), keeping every image's answer for the CSV and charts
+    of `--report`."""
     from infinityvision_desktop.core.folder_evaluation import evaluate_folder
     from infinityvision_desktop.core.report import ReportError, write_report
 
@@ -101,6 +104,8 @@ def _evaluate_with_report(args, predictor, scan) -> int:
     progress = TerminalProgress()
     result = evaluate_folder(predictor, args.data, split=args.split, on_progress=progress.data_progress)
     _print_evaluation(args, result.evaluation, len(result.unreadable))
+    if not args.report:
+        return 0
     try:
         written = write_report(result, args.report, model_name=predictor.metadata.name)
     except ReportError as exc:

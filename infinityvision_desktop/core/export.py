@@ -34,6 +34,7 @@ import numpy as np
 from infinityvision_desktop import __version__
 from infinityvision_desktop.core import atomic
 from infinityvision_desktop.core.images import ImageLoadError, find_images, load_image, resize_for_model
+from infinityvision_desktop.core.openset import FLOOR
 
 FORMATS = {
     "keras": ".keras",
@@ -273,6 +274,19 @@ def describe(
                 )
             }
             if metadata.cascade
+            else {}
+        ),
+        **(
+            {
+                "photos": (
+                    "the app also shows photos of 64 px and more to EfficientNet-Lite0's ImageNet classifier at "
+                    "224 px and multiplies these probabilities by its probability per class (its ImageNet "
+                    f"classes' share, plus {FLOOR:g}), and answers 'none of the ten' where its probability outside "
+                    f"the ten reaches {metadata.open_set['imagenet_threshold']:g}; this file holds the networks "
+                    "alone, so on photos its top class can differ from the app's"
+                )
+            }
+            if metadata.open_set
             else {}
         ),
         "source_model": str(source),

@@ -36,7 +36,8 @@ class Prediction:
     """One image's answer. A value: safe to send across threads."""
 
     labels: tuple[str, ...]
-    probabilities: tuple[float, ...]  # calibrated, in label order
+    # calibrated, in label order; a photo's also weighed by the ImageNet classifier (core.openset.fuse)
+    probabilities: tuple[float, ...]
     index: int
     not_sure: bool
     # what the photo looks like when it is none of the classes (core.openset), e.g. "espresso"

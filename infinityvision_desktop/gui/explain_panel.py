@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QSizePolicy, QSlid
 from infinityvision_desktop.core.explain import DEFAULT_OPACITY, heatmap_rgb
 from infinityvision_desktop.gui import theme
 from infinityvision_desktop.gui.i18n import class_name
-from infinityvision_desktop.gui.widgets.results_table import rgb_to_qimage
+from infinityvision_desktop.gui.widgets.results_table import RowState, rgb_to_qimage
 from infinityvision_desktop.gui.workers import ImageItem
 
 OVERLAY_SIDE = 256  # the heatmap is coloured at this size, then stretched smoothly over the image
@@ -244,7 +244,15 @@ class ExplainController(QObject):
             self._clear(("",))
             return
         view = self.window.image_view
-        if row is None or row.prediction is None or row.source is None or not (view.has_image() or view.is_loading()):
+        # a row being classified again (another model) still holds its old answer: wait for the new one
+        requeued = row is not None and row.state == RowState.QUEUED
+        if (
+            row is None
+            or row.prediction is None
+            or requeued
+            or row.source is None
+            or not (view.has_image() or view.is_loading())
+        ):
             if row is None:
                 status = ("",)
             elif row.prediction is not None and row.source is None:
@@ -269,13 +277,13 @@ class ExplainController(QObject):
         self.window.image_view.set_overlay(None)
         self.window.chart.set_marked(-1)
         self._set_status(("finding",))
-        request_id = worker.explain(
-            ImageItem(row.key, row.source, row.path or row.name), wanted[1], answer=row.prediction.index
-        )
+        request_id = worker.explain(ImageItem(row.key, row.source, row.path or row.name), wanted[1], answer=wanted[3])
         self._request = (request_id, wanted)
 
     def _wanted(self, row) -> tuple:
-        return (row.key, self._chosen.get(row.key), self.window.active_model_path)
+        # the answer too: the same image and model give another heatmap once its answer changes
+        answer = row.prediction.index if row.prediction is not None else None
+        return (row.key, self._chosen.get(row.key), self.window.active_model_path, answer)
 
     def _current_row(self):
         return self.window.results_model.row(self.window.results_table.current_key())

@@ -498,6 +498,11 @@ class InferenceWorker(CommandWorker):
             return
         from infinityvision_desktop.core.explain import ExplainError, GradCam
 
+        classes = len(self._predictor.metadata.labels)
+        if any(index is not None and not 0 <= index < classes for index in (request.class_index, request.answer)):
+            # asked for under the model before this one: its new answer is on its way
+            self.sig_explanation_failed.emit(request.request_id, "the model changed; its answer is on its way")
+            return
         try:
             rgb = decode_item(request.item, tuple(self._predictor.metadata.input_size))[0]
             if self._grad_cam is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -209,3 +210,15 @@ def test_the_temp_files_of_a_killed_export_are_found_by_its_process_id(tmp_path)
 
     assert atomic.temp_files(out, 4242) + atomic.temp_files(sidecar_path(out), 4242) == left
     assert [atomic.writer_pid(path) for path in left + others] == [4242, 4242, 4243, None]
+
+
+def test_the_sidecar_says_the_app_weighs_photos_by_the_imagenet_opinion_which_the_file_does_not():
+    from infinityvision_desktop.core.export import describe
+    from infinityvision_desktop.core.labels import CIFAR10_LABELS
+    from infinityvision_desktop.core.modelfile import ModelMetadata
+
+    plain = ModelMetadata(labels=CIFAR10_LABELS)
+    assert "photos" not in describe(plain, "tflite", Path("m.tflite"), "m.h5")
+    checked = plain.replace(open_set={"imagenet_threshold": 0.958})
+    photos = describe(checked, "tflite", Path("m.tflite"), "m.h5")["photos"]
+    assert "ImageNet classifier" in photos and "0.958" in photos and "can differ from the app's" in photos

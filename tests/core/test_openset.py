@@ -184,4 +184,6 @@ def test_a_photos_answer_weighs_the_imagenet_opinion_and_a_thumbnails_is_the_net
     answers = predictor.predict([photo, thumbnail])
     assert answers[0].label == "dog" and not answers[0].not_sure and answers[0].looks_like is None
     assert answers[0].probabilities == pytest.approx(tuple(fuse(seen, [0, 1, 0, 0])))
+    stricter = answers[0].with_threshold(0.999)  # the user's own "not sure" threshold judges the same answer
+    assert stricter.not_sure and stricter.label == "dog" and stricter.probabilities == answers[0].probabilities
     assert answers[1].label == "cat" and answers[1].probabilities == tuple(seen)  # the network alone

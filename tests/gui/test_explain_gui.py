@@ -131,3 +131,25 @@ def test_the_heatmap_explains_the_answer_shown_also_where_it_is_not_the_networks
         f"Where the model saw “{label}” (red: most)",
         f"Nothing in this image speaks for “{label}”.",
     )
+
+
+def test_a_new_answer_for_the_shown_image_gets_its_own_heatmap(classified, qtbot):
+    # the same image under the same model: once its answer changes (classified again), the heatmap
+    # shown and cached for the old answer must not stay
+    from dataclasses import replace
+
+    from infinityvision_desktop.core.classify import ImageResult
+
+    window = classified
+    controller = window.features.explain
+    with qtbot.waitSignal(controller.sig_shown, timeout=WORK_TIMEOUT_MS) as first:
+        controller.panel.toggle.click()
+    row = window.results_model.row(window.results_table.current_key())
+    assert first.args[0].class_index == row.prediction.index
+
+    given = (row.prediction.index + 1) % len(row.prediction.labels)
+    with qtbot.waitSignal(controller.sig_shown, timeout=WORK_TIMEOUT_MS) as second:
+        window.results_model.apply_results([ImageResult(row.key, replace(row.prediction, index=given), None)])
+        controller.refresh()
+    assert second.args[0].class_index == given and second.args[0].is_top
+    assert window.chart.marked_index() == given
