@@ -280,8 +280,8 @@ def describe(
             {
                 "photos": (
                     "the app also shows photos of 64 px and more to EfficientNet-Lite0's ImageNet classifier at "
-                    "224 px and multiplies these probabilities by its probability per class (its ImageNet "
-                    f"classes' share, plus {FLOOR:g}), and answers 'none of the ten' where its probability outside "
+                    f"224 px and multiplies these probabilities, each plus {FLOOR:g}, by its probability per class "
+                    f"(its ImageNet classes' share, plus {FLOOR:g}), and answers 'none of the ten' where its probability outside "
                     f"the ten reaches {metadata.open_set['imagenet_threshold']:g}; this file holds the networks "
                     "alone, so on photos its top class can differ from the app's"
                 )

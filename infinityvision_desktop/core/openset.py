@@ -8,8 +8,9 @@ probability lies mostly outside the mapped classes (an espresso, a keyboard, a f
 
 Inside the ten, the same classifier is a second opinion: it sees the photo at 224 px, where the
 CIFAR-10 networks see it at 32 px and mistake a photographed dog for a cat. The answer for a photo
-is the product of the two opinions (`fuse`), the ImageNet one floored at `FLOOR` so that it cannot
-veto a class alone (ImageNet has no deer and two horses). The two are not independent (the
+is the product of the two opinions (`fuse`), each floored at `FLOOR` so that neither can veto a
+class alone (ImageNet has no deer and two horses; the networks, sure of themselves on CIFAR-10's
+thumbnails, are often sure and wrong on photos). The two are not independent (the
 EfficientNet network starts from the same weights), and the ImageNet opinion keeps ImageNet's
 balance (118 dog breeds, 5 cats); dividing by that balance was measured and did worse
 (docs/model.md, "Real photos").
@@ -30,8 +31,8 @@ from infinityvision_desktop.core.labels import CIFAR10_LABELS
 
 MIN_SIDE = 64
 CHECK_SIZE = 224
-# The least share of the ImageNet opinion a class keeps in `fuse`: the ImageNet classifier can
-# outvote the CIFAR-10 network by at most about 1000 to 1.
+# What each opinion adds to every class in `fuse`: a class one of them gives nothing still keeps
+# about 1 in 1000, and the other opinion can carry it.
 FLOOR = 1e-3
 
 # CIFAR-10 class -> ImageNet-1k class indices (torchvision's order; names in the backbone's metadata)
@@ -84,8 +85,10 @@ def class_shares(imagenet_probabilities: np.ndarray, groups: np.ndarray) -> np.n
 
 
 def fuse(probabilities, shares, floor: float = FLOOR) -> np.ndarray:
-    """The model's probabilities weighed by the ImageNet classifier's shares (rows), renormalised."""
-    p = np.asarray(probabilities, dtype=np.float64) * (np.asarray(shares, dtype=np.float64) + floor)
+    """The model's probabilities and the ImageNet classifier's shares (rows), each plus `floor`,
+    multiplied and renormalised."""
+    p = np.asarray(probabilities, dtype=np.float64) + floor
+    p = p * (np.asarray(shares, dtype=np.float64) + floor)
     return p / p.sum(axis=-1, keepdims=True)
 
 
@@ -110,6 +113,8 @@ class Opinion:
     shares: tuple[float, ...]  # per class of the model (`class_shares`)
     mass: float  # its probability outside the classes
     outside: Outside | None  # set when `mass` reaches the threshold: it looks like none of the classes
+    seen_as: str = ""  # its top ImageNet class, "golden retriever"
+    seen_probability: float = 0.0
 
 
 class ImageNetCheck:
@@ -180,5 +185,12 @@ class ImageNetCheck:
                 rest[self.inside] = 0.0
                 top = int(np.argmax(rest))
                 outside = Outside(short_name(self.names[top]), float(probs[row, top]), float(mass[row]))
-            result[i] = Opinion(tuple(float(v) for v in shares[row]), float(mass[row]), outside)
+            best = int(np.argmax(probs[row]))
+            result[i] = Opinion(
+                tuple(float(v) for v in shares[row]),
+                float(mass[row]),
+                outside,
+                short_name(self.names[best]),
+                float(probs[row, best]),
+            )
         return result

@@ -42,6 +42,9 @@ class Prediction:
     not_sure: bool
     # what the photo looks like when it is none of the classes (core.openset), e.g. "espresso"
     looks_like: str | None = None
+    # a photo's top ImageNet class and its probability, from the opinion that weighed the answer
+    seen_as: str | None = None
+    seen_probability: float | None = None
 
     @property
     def label(self) -> str:
@@ -62,6 +65,11 @@ class Prediction:
             "confidence": round(self.confidence, 6),
             "not_sure": self.not_sure,
             **({"looks_like": self.looks_like} if self.looks_like else {}),
+            **(
+                {"imagenet": {"class": self.seen_as, "probability": round(self.seen_probability or 0.0, 6)}}
+                if self.seen_as
+                else {}
+            ),
             "probabilities": {name: round(p, 6) for name, p in zip(self.labels, self.probabilities)},
         }
 
@@ -73,18 +81,17 @@ def is_not_sure(confidence: float, threshold: float, looks_like: str | None = No
 
 
 def predictions_from_probabilities(
-    probabilities: np.ndarray,
-    metadata: ModelMetadata,
-    threshold: float | None = None,
-    looks_like: Sequence[str | None] | None = None,
+    probabilities: np.ndarray, metadata: ModelMetadata, threshold: float | None = None, opinions=None
 ) -> list[Prediction]:
     """Answers from calibrated probabilities; `threshold` (the user's) overrides the model's;
-    `looks_like`: per row, what a photo of none of the classes looks like (or None)."""
+    `opinions`: per row, the ImageNet classifier's `core.openset.Opinion` of a photo (or None)."""
     threshold = metadata.not_sure_threshold if threshold is None else threshold
     result = []
     for i, row in enumerate(np.asarray(probabilities, dtype=np.float64)):
         index = int(np.argmax(row))
-        looks = looks_like[i] if looks_like is not None else None
+        opinion = opinions[i] if opinions is not None else None
+        looks = opinion.outside.looks_like if opinion is not None and opinion.outside else None
+        seen = opinion.seen_as if opinion is not None and opinion.seen_as else None
         result.append(
             Prediction(
                 labels=metadata.labels,
@@ -92,6 +99,8 @@ def predictions_from_probabilities(
                 index=index,
                 not_sure=is_not_sure(float(row[index]), threshold, looks),
                 looks_like=looks,
+                seen_as=seen,
+                seen_probability=opinion.seen_probability if seen else None,
             )
         )
     return result
@@ -392,16 +401,15 @@ class Predictor:
             return []
         batch = np.stack([self.prepare(image) for image in images])
         probabilities = np.array(self.probabilities(batch), dtype=np.float64)
-        looks_like: list[str | None] = [None] * len(images)
         from infinityvision_desktop.core.openset import fuse, judges
 
         # the check judges photos only: CIFAR-sized images do not wait for it to load
         check = self.open_set_check() if any(judges(image) for image in images) else None
-        for i, opinion in enumerate(check.check(images) if check is not None else ()):
+        opinions = check.check(images) if check is not None else [None] * len(images)
+        for i, opinion in enumerate(opinions):
             if opinion is not None:
                 probabilities[i] = fuse(probabilities[i], opinion.shares)
-                looks_like[i] = opinion.outside.looks_like if opinion.outside else None
-        return predictions_from_probabilities(probabilities, self.metadata, threshold, looks_like)
+        return predictions_from_probabilities(probabilities, self.metadata, threshold, opinions)
 
     @property
     def decode_size(self) -> tuple[int, int]:

@@ -469,7 +469,12 @@
         <translation>анімація: класифіковано перший кадр (із {0})</translation>
     </message>
     <message>
-        <location line="+17" />
+        <location line="+3" />
+        <source>The ImageNet classifier sees {0} ({1})</source>
+        <translation>Класифікатор ImageNet бачить: {0} ({1})</translation>
+    </message>
+    <message>
+        <location line="+19" />
         <source>Waiting for a model…</source>
         <translation>Очікування моделі…</translation>
     </message>
@@ -865,7 +870,7 @@ The app may keep working. The details below are also in the log file.</source>
         <translation>Grad-CAM із шару {0}</translation>
     </message>
     <message>
-        <location line="+144" />
+        <location line="+152" />
         <source>Nothing in this image speaks for “{0}”.</source>
         <translation>Ніщо на цьому зображенні не свідчить на користь «{0}».</translation>
     </message>
@@ -883,7 +888,7 @@ The app may keep working. The details below are also in the log file.</source>
 <context>
     <name>ExplainPanel</name>
     <message>
-        <location line="-256" />
+        <location line="-264" />
         <source>Show heatma&amp;p</source>
         <translation>Теплова &amp;карта</translation>
     </message>

@@ -99,13 +99,17 @@ def test_fusing_lets_a_confident_imagenet_opinion_decide_but_neither_can_veto_a_
     opinion[dog] = 1.0  # seen at 224 px: a dog
     fused = fuse(network, opinion)
     assert fused.argmax() == dog and fused.sum() == pytest.approx(1.0)
-    # ImageNet has no deer: a sure deer of the network survives an opinion that has none
-    network = np.full(10, 1e-5)
-    network[deer] = 1 - 9e-5
-    opinion = np.full(10, 0.0)
-    opinion[dog] = 1.0
-    assert fuse(network, opinion).argmax() == deer
-    assert FLOOR > 0
+    # ImageNet has no deer: a sure deer of the network survives an unsure opinion that gives it nothing
+    network = np.full(10, 1e-3)
+    network[deer] = 1 - 9e-3
+    unsure = np.full(10, 1 / 9)
+    unsure[deer] = 0.0
+    assert fuse(network, unsure).argmax() == deer
+    # and the other way round: a sure opinion carries a class the unsure network gives nothing
+    network = np.full(10, 1 / 9)
+    network[dog] = 0.0
+    assert fuse(network, opinion).argmax() == dog
+    assert fuse(network, opinion)[dog] > 0.4 and FLOOR == 1e-3  # each other class 0.056
 
 
 def test_outside_masses_scores_every_image_batch_by_batch_small_ones_too():
@@ -187,3 +191,7 @@ def test_a_photos_answer_weighs_the_imagenet_opinion_and_a_thumbnails_is_the_net
     stricter = answers[0].with_threshold(0.999)  # the user's own "not sure" threshold judges the same answer
     assert stricter.not_sure and stricter.label == "dog" and stricter.probabilities == answers[0].probabilities
     assert answers[1].label == "cat" and answers[1].probabilities == tuple(seen)  # the network alone
+    # what the opinion saw goes with the photo's answer (the window shows it), not with the thumbnail's
+    assert (answers[0].seen_as, answers[0].seen_probability) == ("golden retriever", 1.0)
+    assert answers[0].to_dict()["imagenet"] == {"class": "golden retriever", "probability": 1.0}
+    assert answers[1].seen_as is None and "imagenet" not in answers[1].to_dict()

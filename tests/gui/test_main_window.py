@@ -520,3 +520,36 @@ def test_a_photo_of_none_of_the_ten_says_so_in_the_table_not_only_in_the_answer(
     assert status(0) == "None of the ten: looks like an espresso"
     assert model.data(model.index(0, Column.CLASS)) == "automobile"
     assert status(1) == "Not sure"
+
+
+def test_a_photo_says_what_the_imagenet_classifier_that_weighed_its_answer_sees(
+    window, dropper, qtbot, tmp_path, monkeypatch
+):
+    # photos of 64 px and more: the ImageNet classifier's opinion weighs the answer (core.openset);
+    # the answer shows it was asked and what it saw, a thumbnail says nothing of it
+    from PIL import Image
+
+    from infinityvision_desktop.core.openset import Opinion
+    from infinityvision_desktop.core.predictor import Predictor
+
+    class SeesRetrievers:
+        def check(self, images):
+            return [
+                Opinion((0.0, 1.0, 0.0, 0.0), 0.05, None, "golden retriever", 0.87) if min(i.shape[:2]) >= 64 else None
+                for i in images
+            ]
+
+    monkeypatch.setattr(Predictor, "open_set_check", lambda self: SeesRetrievers())
+    small = write_images(tmp_path / "small", 1, labels=("cat",))[0]
+    photo = tmp_path / "photo.png"
+    Image.open(small).resize((128, 128)).save(photo)
+    with qtbot.waitSignal(window.sig_work_finished, timeout=WORK_TIMEOUT_MS):
+        dropper.drop(window, [photo, small])
+
+    rows = rows_by_name(window)
+    assert rows["photo.png"].prediction.seen_as == "golden retriever"
+    assert rows[small.name].prediction.label == "cat" and rows[small.name].prediction.seen_as is None
+    for name, says in (("photo.png", True), (small.name, False)):
+        window.results_table.selectRow(list(rows).index(name))
+        assert window.results_model.row(window.results_table.current_key()).name == name
+        assert ("The ImageNet classifier sees a golden retriever (87%)" in window.detail_label.text()) == says
