@@ -8,9 +8,12 @@ probability lies mostly outside the mapped classes (an espresso, a keyboard, a f
 
 Inside the ten, the same classifier is a second opinion: it sees the photo at 224 px, where the
 CIFAR-10 networks see it at 32 px and mistake a photographed dog for a cat. The answer for a photo
-is the product of the two opinions (`fuse`), each floored at `FLOOR` so that neither can veto a
-class alone (ImageNet has no deer and two horses; the networks, sure of themselves on CIFAR-10's
-thumbnails, are often sure and wrong on photos). The two are not independent (the
+is the product of the two opinions (`fuse`), each floored at `FLOOR`: a class one of them all but
+rules out can still be carried by the other (ImageNet stands in for deer with antelopes and has two
+horse classes; the networks, sure of themselves on CIFAR-10's thumbnails, are often sure and wrong
+on photos), and where both are sure of different classes the answer ends near even, below the
+"not sure" threshold. The ImageNet shares are of its mass inside the classes, however small that
+mass is. The two are not independent (the
 EfficientNet network starts from the same weights), and the ImageNet opinion keeps ImageNet's
 balance (118 dog breeds, 5 cats); dividing by that balance was measured and did worse
 (docs/model.md, "Real photos").

@@ -67,7 +67,7 @@ class Prediction:
             **({"looks_like": self.looks_like} if self.looks_like else {}),
             **(
                 {"imagenet": {"class": self.seen_as, "probability": round(self.seen_probability or 0.0, 6)}}
-                if self.seen_as
+                if self.seen_as and not self.looks_like  # else "looks_like" says what it sees outside the classes
                 else {}
             ),
             "probabilities": {name: round(p, 6) for name, p in zip(self.labels, self.probabilities)},

@@ -157,10 +157,16 @@ class ClassifyView(theme.FollowsLanguageAndPalette, QWidget):
         detail = row.path or row.name
         if row.prediction is not None and row.frames > 1:
             detail += " · " + self.tr("animated: its first frame (of {0}) was classified").format(row.frames)
-        if row.prediction is not None and row.prediction.seen_as and not row.prediction.looks_like:
+        prediction = row.prediction
+        if (
+            prediction is not None
+            and prediction.seen_as
+            and prediction.seen_probability is not None
+            and not prediction.looks_like
+        ):
             # what weighed the answer of a photo (core.openset); "looks like" says it already otherwise
             detail += "\n" + self.tr("The ImageNet classifier sees {0} ({1})").format(
-                i18n.with_article(row.prediction.seen_as), percent_text(row.prediction.seen_probability)
+                i18n.with_article(prediction.seen_as), percent_text(prediction.seen_probability)
             )
         if row.note:  # e.g. a History entry's stored answer: why it is not classified afresh
             detail += "\n" + row.note

@@ -469,7 +469,7 @@
         <translation>анімація: класифіковано перший кадр (із {0})</translation>
     </message>
     <message>
-        <location line="+3" />
+        <location line="+9" />
         <source>The ImageNet classifier sees {0} ({1})</source>
         <translation>Класифікатор ImageNet бачить: {0} ({1})</translation>
     </message>

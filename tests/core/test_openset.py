@@ -110,6 +110,11 @@ def test_fusing_lets_a_confident_imagenet_opinion_decide_but_neither_can_veto_a_
     network[dog] = 0.0
     assert fuse(network, opinion).argmax() == dog
     assert fuse(network, opinion)[dog] > 0.4 and FLOOR == 1e-3  # each other class 0.056
+    # both sure of different classes: near even, which the "not sure" threshold (0.654) catches
+    network = np.full(10, 1e-5)
+    network[deer] = 1 - 9e-5
+    both = fuse(network, opinion)
+    assert both[dog] == pytest.approx(0.5, abs=0.01) and both[deer] == pytest.approx(0.5, abs=0.01)
 
 
 def test_outside_masses_scores_every_image_batch_by_batch_small_ones_too():
@@ -181,7 +186,7 @@ def test_a_photos_answer_weighs_the_imagenet_opinion_and_a_thumbnails_is_the_net
     seen = np.array([0.6, 0.3, 0.05, 0.05])  # the network at 32 px: a cat, maybe a dog
     predictor.probabilities = lambda batch: np.tile(seen, (len(batch), 1))
     p = np.zeros((1, 1000))
-    p[0, 207] = 1.0  # the ImageNet classifier at 224 px: a golden retriever
+    p[0, 852], p[0, 207] = 0.5, 0.3  # at 224 px: a tennis ball first, and of the classes a golden retriever
     predictor._open_set = _FakeCheck(p, 0.9, labels=labels)
 
     photo, thumbnail = np.full((128, 128, 3), 90, np.uint8), np.full((32, 32, 3), 90, np.uint8)
@@ -192,6 +197,6 @@ def test_a_photos_answer_weighs_the_imagenet_opinion_and_a_thumbnails_is_the_net
     assert stricter.not_sure and stricter.label == "dog" and stricter.probabilities == answers[0].probabilities
     assert answers[1].label == "cat" and answers[1].probabilities == tuple(seen)  # the network alone
     # what the opinion saw goes with the photo's answer (the window shows it), not with the thumbnail's
-    assert (answers[0].seen_as, answers[0].seen_probability) == ("golden retriever", 1.0)
-    assert answers[0].to_dict()["imagenet"] == {"class": "golden retriever", "probability": 1.0}
+    assert (answers[0].seen_as, answers[0].seen_probability) == ("tennis ball", 0.5)  # its top class of all
+    assert answers[0].to_dict()["imagenet"] == {"class": "tennis ball", "probability": 0.5}
     assert answers[1].seen_as is None and "imagenet" not in answers[1].to_dict()

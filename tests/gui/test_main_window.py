@@ -548,8 +548,21 @@ def test_a_photo_says_what_the_imagenet_classifier_that_weighed_its_answer_sees(
 
     rows = rows_by_name(window)
     assert rows["photo.png"].prediction.seen_as == "golden retriever"
-    assert rows[small.name].prediction.label == "cat" and rows[small.name].prediction.seen_as is None
+    assert rows[small.name].prediction.seen_as is None
     for name, says in (("photo.png", True), (small.name, False)):
         window.results_table.selectRow(list(rows).index(name))
         assert window.results_model.row(window.results_table.current_key()).name == name
         assert ("The ImageNet classifier sees a golden retriever (87%)" in window.detail_label.text()) == says
+
+    # a photo of none of the classes says what it looks like instead
+    from dataclasses import replace
+
+    from infinityvision_desktop.core.classify import ImageResult
+
+    photo_row = rows["photo.png"]
+    outside = replace(photo_row.prediction, looks_like="espresso", seen_as="espresso", not_sure=True)
+    window.results_model.apply_results([ImageResult(photo_row.key, outside, None)])
+    window.results_table.selectRow(list(rows).index("photo.png"))
+    window.classify_view.refresh()
+    assert window.answer_label.text() == "None of the ten: looks like an espresso"
+    assert "ImageNet classifier sees" not in window.detail_label.text()
