@@ -39,9 +39,9 @@ def cmd_evaluate(args) -> int:
         from infinityvision_desktop.core.predictor import Predictor
 
         predictor = Predictor.load(model_path(args.model))
-        # image by image as the app answers them where a photo's answer also weighs the ImageNet
-        # classifier's opinion (core.openset): the model's input-size arrays would leave it out
-        if args.report or (predictor.metadata.open_set and Path(args.data).exists()):
+        # a folder or archive: image by image, as the app answers them (a photo's answer also weighs
+        # the ImageNet classifier's opinion, core.openset); `cifar10` (downloaded) as the model's arrays
+        if Path(args.data).exists():
             return _evaluate_image_by_image(args, predictor, scan_dataset(args.data, check=False))
         data = load_dataset(args.data, input_size=tuple(predictor.metadata.input_size))
     except (ModelFileError, DatasetError) as exc:

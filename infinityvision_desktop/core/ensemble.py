@@ -219,8 +219,8 @@ def refit_cascade(
     from infinityvision_desktop.core.predictor import Predictor
 
     loaded = load_model_file(path)
-    members = loaded.metadata.provenance.get("ensemble")
-    if not isinstance(members, list) or len(members) != 2 or not isinstance(members[0], dict):
+    members = _member_records(loaded.metadata)
+    if members is None:
         raise EnsembleError(f"{path}: not a model made by combine (its metadata lists no two members)")
     config = members[0].get("provenance", {}).get("config") if isinstance(members[0].get("provenance"), dict) else None
     dataset, x_val, _ = _held_out(data, loaded.metadata, config, on_message)
@@ -245,10 +245,8 @@ def fit_cascade(predictor, x_val: np.ndarray, *, changed: float = 0.001, on_mess
     temperature) divided by its weight."""
     from infinityvision_desktop.core.predictor import Predictor
 
-    members = predictor.metadata.provenance.get("ensemble")
-    weight = (
-        members[0].get("weight") if isinstance(members, list) and members and isinstance(members[0], dict) else None
-    )
+    members = _member_records(predictor.metadata)
+    weight = members[0].get("weight") if members else None
     if not isinstance(weight, int | float) or not 0 < weight < 1:
         raise EnsembleError("the model's metadata does not give its first member's weight")
     layer = f"{PREFIXES[0]}ensemble_scale"
@@ -272,6 +270,14 @@ def fit_cascade(predictor, x_val: np.ndarray, *, changed: float = 0.001, on_mess
             )
             return {"layer": layer, "scale": 1 / weight, "above": above}
     on_message("The first member never answers alone: its sure answers changed too often on the held-out images")
+    return None
+
+
+def _member_records(metadata: ModelMetadata) -> list[dict] | None:
+    """The two member records `combine` writes into a combined model's provenance; None if absent."""
+    members = metadata.provenance.get("ensemble")
+    if isinstance(members, list) and len(members) == 2 and all(isinstance(m, dict) for m in members):
+        return members
     return None
 
 

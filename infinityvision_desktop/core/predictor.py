@@ -201,7 +201,7 @@ class Predictor:
         self.path = path
         self.folded = forward is not None
         self._open_set = None  # core.openset.ImageNetCheck once loaded, False if it failed
-        self._first_member = None  # (metadata.cascade, its traced function) once built
+        self._first_member = None  # the metadata's cascade as a _Cascade, once built
         height, width = metadata.input_size
         # One traced graph for every batch size: no retracing, no Python per layer.
         self._forward = forward or tf.function(
