@@ -77,7 +77,7 @@ def main() -> int:
     meta = predictor.metadata
     size = Path(args.model).stat().st_size
     print(
-        f"model {args.model}: {meta.architecture}, {predictor.model.count_params():,} parameters, "
+        f"model {args.model}: {meta.architecture}, {predictor.source.count_params():,} parameters, "
         f"{size / 1e6:.1f} MB, TTA {list(meta.tta) or 'none'}, inference precision {args.precision}"
     )
     variants = [("folded" if predictor.folded else "not folded", predictor)]

@@ -420,7 +420,16 @@ def convert_dtype(model, policy: str | Callable[[str], str]):
     """A copy of `model` whose layers compute under `policy` (e.g. float32 for export), same weights;
     a function of the layer's name gives each layer its own."""
 
-    config = model.get_config()
+    config = with_policy(model.get_config(), policy)
+    clone = model.__class__.from_config(config)
+    clone.set_weights(model.get_weights())
+    for source, target in zip(model.layers, clone.layers):
+        target.trainable = source.trainable
+    return clone
+
+
+def with_policy(config: dict, policy: str | Callable[[str], str]) -> dict:
+    """A model config whose layers compute under `policy` (see `convert_dtype`), rewritten in place."""
 
     def rewrite(node, layer_name=""):
         if isinstance(node, dict):
@@ -443,11 +452,7 @@ def convert_dtype(model, policy: str | Callable[[str], str]):
                 rewrite(item, layer_name)
 
     rewrite(config)
-    clone = model.__class__.from_config(config)
-    clone.set_weights(model.get_weights())
-    for source, target in zip(model.layers, clone.layers):
-        target.trainable = source.trainable
-    return clone
+    return config
 
 
 def _is_policy(value) -> bool:

@@ -66,6 +66,109 @@ def fold_model(model, *, dtype: str = "float32") -> Callable[[Any], Any] | None:
         return None
 
 
+def fold_batchnorm(model, *, policy=None):
+    """A copy of a functional Keras `model` that gives its answers at inference with every
+    BatchNormalization folded into the convolution before it, where that convolution (no
+    activation of its own) feeds nothing else; None when there is none or the copy fails.
+
+    For models `fold_model` cannot take (EfficientNet-Lite's skip connections, an ensemble's two
+    branches). Keras runs an unfolded BatchNorm as separate element-wise ops after every
+    convolution; folded, the convolution, its bias and the ReLU6 after it are what oneDNN fuses.
+    The copy keeps every other layer and its name; `policy` as `architectures.convert_dtype`'s
+    (the same copy, so a model is not copied twice), else each layer's own."""
+    try:
+        config = model.get_config()
+        nodes = config["layers"]
+        outputs = _endpoints(config["output_layers"])
+    except (NotImplementedError, KeyError, TypeError):
+        return None  # a subclassed model
+    try:
+        pairs = _batchnorm_pairs(model, nodes, [out[0] for out in outputs])
+        if not pairs:
+            return None
+        _rewire(config, pairs)
+        config["layers"] = [node for node in config["layers"] if node["name"] not in pairs]
+        for node in config["layers"]:
+            if node["name"] in pairs.values():
+                node["config"]["use_bias"] = True
+        if policy is not None:
+            from infinityvision_desktop.core.architectures import with_policy
+
+            with_policy(config, policy)
+        clone = model.__class__.from_config(config)
+        convs = {conv: bn for bn, conv in pairs.items()}
+        for target in clone.layers:
+            source = model.get_layer(target.name)
+            if target.name in convs:
+                target.set_weights(_folded_weights(source, model.get_layer(convs[target.name])))
+            else:
+                target.set_weights(source.get_weights())
+        return clone
+    except Exception:  # noqa: BLE001 - an unusual configuration must not cost the model: Keras still runs it
+        logging.getLogger(__name__).warning("BatchNorm not folded: an unexpected configuration", exc_info=True)
+        return None
+
+
+def _batchnorm_pairs(model, nodes, outputs) -> dict[str, str]:
+    """{BatchNorm layer: the convolution it folds into}."""
+    import keras
+
+    by_name = {node["name"]: node for node in nodes}
+    uses: dict[str, int] = dict.fromkeys(outputs, 1)
+    for node in nodes:
+        for parent in _parents(node):
+            uses[parent] = uses.get(parent, 0) + 1
+    pairs = {}
+    for node in nodes:
+        parents = _parents(node)
+        if node["class_name"] != "BatchNormalization" or len(parents) != 1 or parents[0] not in by_name:
+            continue
+        bn, conv = model.get_layer(node["name"]), model.get_layer(parents[0])
+        if (
+            type(conv) in (keras.layers.Conv2D, keras.layers.DepthwiseConv2D)
+            and uses.get(conv.name) == 1
+            and conv.data_format == "channels_last"
+            and keras.activations.serialize(conv.activation) == "linear"
+            and not getattr(conv, "quantization_mode", None)
+            and bn.axis in (-1, 3)
+            and not getattr(bn, "renorm", False)
+        ):
+            pairs[bn.name] = conv.name
+    return pairs
+
+
+def _rewire(value, renamed: dict[str, str]) -> None:
+    """Point every reference to a layer in `renamed` at its replacement, in place."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            history = value["config"]["keras_history"]
+            history[0] = renamed.get(history[0], history[0])
+            return
+        for key, item in value.items():
+            if key in ("input_layers", "output_layers"):
+                for endpoint in _endpoints(item):
+                    endpoint[0] = renamed.get(endpoint[0], endpoint[0])
+            else:
+                _rewire(item, renamed)
+    elif isinstance(value, (list, tuple)):  # a node's arguments are a tuple
+        for item in value:
+            _rewire(item, renamed)
+
+
+def _folded_weights(conv, bn) -> list[np.ndarray]:
+    import keras
+
+    w, c = _weights(bn), _weights(conv)
+    kernel = c["kernel"]
+    scale = w.get("gamma", 1.0) / np.sqrt(w["moving_variance"] + bn.epsilon)
+    bias = (c.get("bias", 0.0) - w["moving_mean"]) * scale + w.get("beta", 0.0)
+    # output channels: a conv kernel's last axis; a depthwise kernel's input channel x multiplier
+    depthwise = isinstance(conv, keras.layers.DepthwiseConv2D)
+    kernel = kernel * scale.reshape(kernel.shape[2:] if depthwise else (-1,))
+    dtype = conv.get_weights()[0].dtype
+    return [kernel.astype(dtype), bias.astype(dtype)]
+
+
 # ----------------------------------------------------------------- reading the Keras model
 
 

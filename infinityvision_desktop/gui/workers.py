@@ -426,7 +426,7 @@ class InferenceWorker(CommandWorker):
         try:
             from infinityvision_desktop.core.summary import summarize
 
-            summary = summarize(predictor.model, path)  # reads the Keras model: only here, on its thread
+            summary = summarize(predictor.source, path)  # reads the Keras model: only here, on its thread
         except Exception:  # noqa: BLE001 - a missing summary must not cost the loaded model
             log.exception("summarizing %s failed", path)
             return

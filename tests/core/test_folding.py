@@ -156,3 +156,84 @@ def test_a_same_conv_on_a_few_pixels_gives_the_convolutions_answer(kernel, poole
     expected = np.asarray(model(x, training=False))
     assert expected.max() < 0.999
     np.testing.assert_allclose(np.asarray(fold_model(model, dtype="float32")(x)), expected, atol=2e-5)
+
+
+# --- BatchNorm folded into the convolution before it, for models that are not a chain ------------
+
+
+def efficientnet(num_classes: int = 3):
+    """An EfficientNet-Lite0 (skip connections: not a chain) whose BatchNorms are far from identity."""
+    model = build_model("efficientnet-lite0", num_classes=num_classes, backbone_weights=None, backbone_size=32)
+    return with_trained_statistics(model, head_gain=5.0)
+
+
+def test_efficientnet_with_its_batchnorms_folded_gives_the_models_answers():
+    from infinityvision_desktop.core.folding import fold_batchnorm
+
+    model = efficientnet()
+    x = images(8)
+
+    folded = fold_batchnorm(model)
+
+    kinds = [type(layer).__name__ for layer in folded.layers]
+    assert "BatchNormalization" not in kinds and "BatchNormalization" in [type(la).__name__ for la in model.layers]
+    np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=1e-5)
+    # what Grad-CAM reads (the last convolution's activation) keeps its name
+    assert folded.get_layer("block17_act").output.shape == model.get_layer("block17_act").output.shape
+
+
+def test_a_batchnorm_after_a_convolution_that_feeds_another_layer_too_is_kept():
+    import keras
+    from keras import layers
+
+    from infinityvision_desktop.core.folding import fold_batchnorm
+
+    inputs = keras.Input((32, 32, 3))
+    conv = layers.Conv2D(8, 3, padding="same", use_bias=False, name="shared_conv")(inputs)
+    x = layers.BatchNormalization(name="kept_bn")(conv)
+    x = layers.Add()([x, conv])  # the convolution's own output is used again: not foldable
+    x = layers.Conv2D(8, 3, padding="same", name="second_conv")(x)
+    x = layers.BatchNormalization(name="folded_bn")(x)
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(4, name="head_dense")(x)
+    outputs = layers.Activation("softmax")(x)
+    model = with_trained_statistics(keras.Model(inputs, outputs), head_gain=1.0)
+
+    folded = fold_batchnorm(model)
+
+    names = {layer.name for layer in folded.layers}
+    assert "kept_bn" in names and "folded_bn" not in names
+    x = images(6)
+    np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=1e-5)
+
+
+def test_the_app_runs_an_efficientnet_file_folded_and_describes_it_as_saved(tmp_path):
+    from infinityvision_desktop.core.modelfile import ModelMetadata, save_model_file
+    from infinityvision_desktop.core.predictor import Predictor
+    from infinityvision_desktop.core.summary import summarize
+
+    model = efficientnet()
+    path = save_model_file(model, ModelMetadata(labels=("a", "b", "c")), tmp_path / "lite.h5")
+
+    predictor = Predictor.load(path, precision="float32")
+
+    assert predictor.folded
+    assert not any(type(layer).__name__ == "BatchNormalization" for layer in predictor.model.layers)
+    x = images(8)
+    np.testing.assert_allclose(predictor.raw_probabilities(x.astype(np.uint8)), model(x, training=False), atol=1e-5)
+    # the Model tab describes the file's model, BatchNorms and all
+    kinds = [layer.kind for layer in summarize(predictor.source, path).layers]
+    assert kinds.count("BatchNormalization") == sum(type(la).__name__ == "BatchNormalization" for la in model.layers)
+
+
+def test_folding_and_the_precision_are_one_copy_of_the_model():
+    from infinityvision_desktop.core.folding import fold_batchnorm
+
+    model = efficientnet()
+
+    folded = fold_batchnorm(model, policy=lambda name: "mixed_bfloat16" if name.startswith("head") else "float32")
+
+    policies = {layer.name: layer.dtype_policy.name for layer in folded.layers}
+    assert policies["head_dense"] == "mixed_bfloat16" and policies["stem_conv"] == "float32"
+    x = images(4)
+    np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=0.02)
