@@ -237,8 +237,8 @@ class HistoryStore:
             for values, thumbnail in prepared:
                 entry_id = conn.execute(
                     "INSERT INTO entries (path, folder, file_name, display_name, name_lower, sort_name, label, "
-                    "confidence, not_sure, probabilities, model_name, model_path, created) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "confidence, not_sure, probabilities, model_name, model_path, created, looks_like) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     values,
                 ).lastrowid
                 ids.append(entry_id)
@@ -281,6 +281,7 @@ class HistoryStore:
             entry.model_name or "",
             entry.model_path or "",
             utc_iso(entry.created),
+            entry.looks_like or None,
         )
         return values, (bytes(thumbnail) if thumbnail else None)
 

@@ -57,6 +57,7 @@ def _row(row) -> PredictionRow:
         row.label,
         row.confidence,
         bool(row.not_sure),
+        row.looks_like,
         probabilities=row.probabilities,
         extra={
             "created_utc": row.created,

@@ -36,7 +36,7 @@ SORT_KEYS = {
 
 ROW_COLUMNS = (
     "id, path, folder, file_name, display_name, label, confidence, not_sure, probabilities, "
-    "model_name, model_path, created"
+    "model_name, model_path, created, looks_like"
 )
 
 # A name search matching at most this many entries reads them by id from the name index's
@@ -119,6 +119,7 @@ def row_from_values(values: tuple) -> HistoryRow:
         model_name,
         model_path,
         created,
+        looks_like,
     ) = values
     return HistoryRow(
         id=entry_id,
@@ -133,4 +134,5 @@ def row_from_values(values: tuple) -> HistoryRow:
         model_name=model_name or "",
         model_path=model_path or "",
         created=created,
+        looks_like=looks_like or None,
     )

@@ -35,6 +35,7 @@ class HistoryEntry:
     display_name: str | None = None
     created: datetime | str | None = None  # None: now
     thumbnail: bytes | np.ndarray | None = None
+    looks_like: str | None = None  # none of the classes: what the ImageNet check saw ("espresso")
 
     @classmethod
     def from_prediction(
@@ -48,7 +49,8 @@ class HistoryEntry:
         thumbnail: bytes | np.ndarray | None = None,
         created: datetime | str | None = None,
     ) -> HistoryEntry:
-        """From a core.predictor.Prediction (anything with labels, probabilities, index, not_sure)."""
+        """From a core.predictor.Prediction (anything with labels, probabilities, index, not_sure;
+        its looks_like if it has one)."""
         labels = tuple(prediction.labels)
         probabilities = tuple(float(p) for p in prediction.probabilities)
         index = int(prediction.index)
@@ -63,6 +65,7 @@ class HistoryEntry:
             path=path,
             created=created,
             thumbnail=thumbnail,
+            looks_like=getattr(prediction, "looks_like", None) or None,
         )
 
 
@@ -82,6 +85,7 @@ class HistoryRow:
     model_name: str
     model_path: str
     created: str  # UTC, ISO 8601
+    looks_like: str | None = None
 
     @property
     def name(self) -> str:
@@ -104,7 +108,13 @@ class HistoryRow:
             else (float(self.confidence),)
         )
         index = labels.index(self.label) if self.label in labels else int(np.argmax(probabilities))
-        return Prediction(labels=labels, probabilities=probabilities, index=index, not_sure=bool(self.not_sure))
+        return Prediction(
+            labels=labels,
+            probabilities=probabilities,
+            index=index,
+            not_sure=bool(self.not_sure),
+            looks_like=self.looks_like,
+        )
 
 
 @dataclass(frozen=True)

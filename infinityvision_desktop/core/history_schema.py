@@ -70,10 +70,16 @@ def _migrate_to_2(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE INDEX entries_{column} ON entries({column})")
 
 
+def _migrate_to_3(conn: sqlite3.Connection) -> None:
+    """What a photo of none of the classes looks like ("espresso"): NULL for older answers."""
+    conn.execute("ALTER TABLE entries ADD COLUMN looks_like TEXT")
+
+
 # (version reached, step). Append; never edit a step that has shipped.
 MIGRATIONS: list[tuple[int, Callable[[sqlite3.Connection], None]]] = [
     (1, _migrate_to_1),
     (2, _migrate_to_2),
+    (3, _migrate_to_3),
 ]
 SCHEMA_VERSION = MIGRATIONS[-1][0]
 

@@ -23,7 +23,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter, QPixmap
 from infinityvision_desktop.core.history import HistoryError, HistoryFilter, HistoryRow, HistoryStore, decode_thumbnail
 from infinityvision_desktop.core.teach.project import AnsweredImage
 from infinityvision_desktop.gui import theme
-from infinityvision_desktop.gui.i18n import class_name
+from infinityvision_desktop.gui.i18n import class_name, with_article
 from infinityvision_desktop.gui.teach_drops import ANSWERS_MIME, answers_mime_data
 from infinityvision_desktop.gui.widgets.probability_chart import percent_text
 
@@ -298,6 +298,8 @@ class HistoryModel(QAbstractTableModel):
         if column == Column.CONFIDENCE:
             return percent_text(row.confidence)
         if column == Column.NOT_SURE:
+            if row.looks_like:  # as the window said it: none of the classes
+                return self.tr("None of the ten: looks like {0}").format(with_article(row.looks_like))
             return self.tr("Not sure") if row.not_sure else ""
         if column == Column.MODEL:
             return row.model_name
@@ -315,6 +317,8 @@ class HistoryModel(QAbstractTableModel):
             return row.model_path or None
         if column == Column.WHEN:
             return local_time_text(row.created, QLocale.FormatType.LongFormat)
+        if column == Column.NOT_SURE and row.looks_like:
+            return self._display(row, column)  # the column may be too narrow for it
         return None
 
     def _thumbnail(self, position: int) -> QPixmap:

@@ -1363,12 +1363,12 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+1" />
-        <location line="+199" />
+        <location line="+201" />
         <source>Not sure</source>
         <translation>Невпевнено</translation>
     </message>
     <message>
-        <location line="-198" />
+        <location line="-200" />
         <source>Model</source>
         <translation>Модель</translation>
     </message>
@@ -1383,7 +1383,11 @@ said: {1} {2}</source>
         <translation>(вставлене)</translation>
     </message>
     <message>
-        <location line="+15" />
+        <location line="+7" />
+        <source>None of the ten: looks like {0}</source>
+        <translation>Жоден із десяти класів: схоже на {0}</translation></message>
+    <message>
+        <location line="+10" />
         <source>a pasted image</source>
         <translation>вставлене зображення</translation>
     </message>

@@ -130,6 +130,22 @@ def test_a_stored_row_becomes_the_prediction_it_was(store):
     assert prediction.probabilities == (0.4, 0.6) and prediction.not_sure
 
 
+def test_a_photo_of_none_of_the_classes_keeps_what_it_looked_like(store, tmp_path):
+    # the window said "None of the ten: looks like an espresso"; the History must not forget it
+    from infinityvision_desktop.core.predictor import Prediction
+
+    answer = Prediction(labels=("cat", "dog"), probabilities=(0.6, 0.4), index=0, not_sure=True, looks_like="espresso")
+    entry_id = store.add(HistoryEntry.from_prediction(answer, name="coffee.jpg", path="/photos/coffee.jpg"))
+    plain = store.add(entry("cat.jpg"))
+
+    assert store.get(entry_id).looks_like == "espresso" and store.get(plain).looks_like is None
+    assert store.get(entry_id).to_prediction().looks_like == "espresso"
+    target = tmp_path / "history.csv"
+    store.export_csv(target, order_by="name", descending=False)
+    rows = list(csv.DictReader(io.StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert [(row["file_name"], row["looks_like"]) for row in rows] == [("cat.jpg", ""), ("coffee.jpg", "espresso")]
+
+
 def test_add_many_is_one_transaction_all_or_nothing(store):
     store.add(entry("kept.jpg"))
     broken = HistoryEntry(file_name="x", label=None, confidence=0.5, not_sure=False, probabilities={})  # label NOT NULL

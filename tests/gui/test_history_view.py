@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 from datetime import datetime, timedelta, timezone
 
@@ -237,6 +238,18 @@ def test_entries_written_while_the_tab_is_shown_appear_without_a_click(window, q
 
 
 # ---------------------------------------------------------------- search, filters, sort, pages
+
+
+def test_a_photo_of_none_of_the_classes_says_what_it_looked_like(view):
+    coffee = dataclasses.replace(entry("coffee.jpg", not_sure=True), looks_like="espresso")
+    fill(view, [coffee, entry("cat.jpg")])
+
+    shown = {view.model.index(row, Column.NAME).data(): row for row in range(view.model.rowCount())}
+    assert view.model.index(shown["coffee.jpg"], Column.NOT_SURE).data() == "None of the ten: looks like an espresso"
+    assert view.model.index(shown["coffee.jpg"], Column.NOT_SURE).data(Qt.ItemDataRole.ToolTipRole) == (
+        "None of the ten: looks like an espresso"
+    )
+    assert view.model.index(shown["cat.jpg"], Column.NOT_SURE).data() == ""
 
 
 def test_search_box_finds_file_names_after_a_short_pause(view, qtbot):
