@@ -298,8 +298,8 @@ class HistoryModel(QAbstractTableModel):
         if column == Column.CONFIDENCE:
             return percent_text(row.confidence)
         if column == Column.NOT_SURE:
-            if row.looks_like:  # as the window said it: none of the classes
-                return self.tr("None of the ten: looks like {0}").format(with_article(row.looks_like))
+            if row.looks_like:  # none of the classes, said short: the tooltip says it as the window did
+                return self.tr("Looks like {0}").format(with_article(row.looks_like))
             return self.tr("Not sure") if row.not_sure else ""
         if column == Column.MODEL:
             return row.model_name
@@ -318,7 +318,7 @@ class HistoryModel(QAbstractTableModel):
         if column == Column.WHEN:
             return local_time_text(row.created, QLocale.FormatType.LongFormat)
         if column == Column.NOT_SURE and row.looks_like:
-            return self._display(row, column)  # the column may be too narrow for it
+            return self.tr("None of the ten: looks like {0}").format(with_article(row.looks_like))
         return None
 
     def _thumbnail(self, position: int) -> QPixmap:

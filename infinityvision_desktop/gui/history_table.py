@@ -62,7 +62,7 @@ class HistoryTable(QTableView):
             Column.FOLDER: 240,
             Column.CLASS: 100,
             Column.CONFIDENCE: 95,
-            Column.NOT_SURE: 80,
+            Column.NOT_SURE: 150,  # "Looks like an espresso": a photo of none of the classes
             Column.MODEL: 150,
             Column.WHEN: 150,
         }
@@ -81,7 +81,7 @@ class HistoryTable(QTableView):
         metrics = self.fontMetrics()
         header = self.horizontalHeader()
         padding = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin) + 24  # the sort arrow
-        for column, minimum in ((Column.CONFIDENCE, 95), (Column.NOT_SURE, 80)):
+        for column, minimum in ((Column.CONFIDENCE, 95), (Column.NOT_SURE, 150)):
             texts = [self._history.headerData(column, Qt.Orientation.Horizontal), self.tr("Not sure")]
             wanted = max(metrics.horizontalAdvance(text or "") for text in texts) + padding
             header.resizeSection(column, max(minimum, wanted))

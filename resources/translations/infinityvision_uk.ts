@@ -1384,10 +1384,16 @@ said: {1} {2}</source>
     </message>
     <message>
         <location line="+7" />
-        <source>None of the ten: looks like {0}</source>
-        <translation>Жоден із десяти класів: схоже на {0}</translation></message>
+        <source>Looks like {0}</source>
+        <translation>Схоже на {0}</translation>
+    </message>
     <message>
-        <location line="+10" />
+        <location line="+19" />
+        <source>None of the ten: looks like {0}</source>
+        <translation>Жоден із десяти класів: схоже на {0}</translation>
+    </message>
+    <message>
+        <location line="-9" />
         <source>a pasted image</source>
         <translation>вставлене зображення</translation>
     </message>

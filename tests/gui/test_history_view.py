@@ -245,7 +245,7 @@ def test_a_photo_of_none_of_the_classes_says_what_it_looked_like(view):
     fill(view, [coffee, entry("cat.jpg")])
 
     shown = {view.model.index(row, Column.NAME).data(): row for row in range(view.model.rowCount())}
-    assert view.model.index(shown["coffee.jpg"], Column.NOT_SURE).data() == "None of the ten: looks like an espresso"
+    assert view.model.index(shown["coffee.jpg"], Column.NOT_SURE).data() == "Looks like an espresso"
     assert view.model.index(shown["coffee.jpg"], Column.NOT_SURE).data(Qt.ItemDataRole.ToolTipRole) == (
         "None of the ten: looks like an espresso"
     )
