@@ -30,6 +30,7 @@ def main() -> int:
     from gui_gaps import wait_for
     from PySide6.QtCore import QSettings
 
+    from infinityvision_desktop.core.images import is_image_path
     from infinityvision_desktop.gui.app import create_application
     from infinityvision_desktop.gui.main_window import MainWindow, ModelState
     from infinityvision_desktop.gui.settings import Settings
@@ -37,7 +38,7 @@ def main() -> int:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--model", default=str(bundled_model_path()))
-    parser.add_argument("--photos", default=str(ROOT / "resources" / "samples"), help="a folder of .jpg photos")
+    parser.add_argument("--photos", default=str(ROOT / "resources" / "samples"), help="a folder of photos")
     parser.add_argument("--select", default="cat_chelsea.jpg", help="the photo shown with its heatmap")
     parser.add_argument("--evaluate", required=True, help="a labelled folder for the Evaluation tab")
     parser.add_argument("--out", default=str(ROOT / "resources" / "screenshots"))
@@ -56,7 +57,8 @@ def main() -> int:
     window.show()
     wait_for(lambda: window.model_state == ModelState.READY, 300, "the model")
 
-    window.classify_paths(sorted(str(path) for path in Path(args.photos).glob("*.jpg")))
+    # every image the app opens (.JPEG, .png, ...), not only *.jpg
+    window.classify_paths(sorted(str(path) for path in Path(args.photos).iterdir() if is_image_path(path)))
     wait_for(lambda: window.results_model.rowCount() and not window.is_busy(), 120, "the answers")
     rows = window.results_model.rows()
     selected = next(row for row in rows if row.name == args.select)
