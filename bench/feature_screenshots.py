@@ -58,7 +58,13 @@ def main() -> int:
     wait_for(lambda: window.model_state == ModelState.READY, 300, "the model")
 
     # every image the app opens (.JPEG, .png, ...), not only *.jpg
-    window.classify_paths(sorted(str(path) for path in Path(args.photos).iterdir() if is_image_path(path)))
+    window.classify_paths(
+        sorted(
+            str(path)
+            for path in Path(args.photos).iterdir()
+            if path.is_file() and not path.name.startswith(".") and is_image_path(path)
+        )
+    )
     wait_for(lambda: window.results_model.rowCount() and not window.is_busy(), 120, "the answers")
     rows = window.results_model.rows()
     selected = next(row for row in rows if row.name == args.select)

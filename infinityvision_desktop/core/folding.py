@@ -115,17 +115,19 @@ def _batchnorm_pairs(model, nodes, outputs) -> dict[str, str]:
 
     by_name = {node["name"]: node for node in nodes}
     uses: dict[str, int] = dict.fromkeys(outputs, 1)
-    for node in nodes:
-        for parent in _parents(node):
+    for node in nodes:  # every call of every layer: a shared layer reading the conv counts too
+        for parent in _references(node.get("inbound_nodes", [])):
             uses[parent] = uses.get(parent, 0) + 1
     pairs = {}
     for node in nodes:
-        parents = _parents(node)
+        parents = _parents(node)  # a BatchNorm called more than once gets a marker, not a name
         if node["class_name"] != "BatchNormalization" or len(parents) != 1 or parents[0] not in by_name:
             continue
         bn, conv = model.get_layer(node["name"]), model.get_layer(parents[0])
         if (
-            type(conv) in (keras.layers.Conv2D, keras.layers.DepthwiseConv2D)
+            type(bn) is keras.layers.BatchNormalization
+            and type(conv) in (keras.layers.Conv2D, keras.layers.DepthwiseConv2D)
+            and len(by_name[conv.name].get("inbound_nodes", [])) == 1
             and uses.get(conv.name) == 1
             and conv.data_format == "channels_last"
             and keras.activations.serialize(conv.activation) == "linear"
@@ -209,6 +211,13 @@ def _endpoints(value) -> list:
 
 def _parents(node) -> list[str]:
     """Names of the layers whose outputs a layer's config says it takes."""
+    if len(node.get("inbound_nodes", [])) != 1:
+        return ["(called more than once)"]
+    return _references(node["inbound_nodes"])
+
+
+def _references(value) -> list[str]:
+    """Names of the layers whose outputs are referred to anywhere in `value` (part of a config)."""
     found: list[str] = []
 
     def walk(value):
@@ -222,9 +231,7 @@ def _parents(node) -> list[str]:
             for item in value:
                 walk(item)
 
-    if len(node.get("inbound_nodes", [])) != 1:
-        return found + ["(called more than once)"]
-    walk(node["inbound_nodes"])
+    walk(value)
     return found
 
 

@@ -128,14 +128,13 @@ class ImageNetCheck:
 
         from infinityvision_desktop.core.folding import fold_batchnorm
 
-        self.model = model
+        self.model = fold_batchnorm(model) or model  # the same answers, faster (core.folding)
         self.names = tuple(imagenet_labels)
         self.groups = groups
         self.inside = np.flatnonzero(groups.any(axis=1))
         self.threshold = float(threshold)
-        inference = fold_batchnorm(model) or model  # the same answers, faster (core.folding)
         self._forward = tf.function(
-            lambda x: inference(x, training=False),
+            lambda x: self.model(x, training=False),
             input_signature=[tf.TensorSpec((None, CHECK_SIZE, CHECK_SIZE, 3), tf.float32)],
             reduce_retracing=True,
         )

@@ -217,6 +217,7 @@ class Predictor:
         self.metadata = metadata
         self.path = path
         self.folded = forward is not None or source is not None
+        self.fold = self.folded  # fold what can be folded later (the cascade's member); load() says
         self._open_set = None  # core.openset.ImageNetCheck once loaded, False if it failed
         self._first_member = None  # the metadata's cascade as a _Cascade, once built
         height, width = metadata.input_size
@@ -254,6 +255,7 @@ class Predictor:
         if not folded:
             model = _to_bfloat16(source, everything=everything) if bfloat16 else source
         predictor = cls(model, loaded.metadata, path=loaded.path, forward=forward, source=source if folded else None)
+        predictor.fold = fold
         predictor.check_outputs()
         return predictor
 
@@ -411,15 +413,24 @@ class Predictor:
                 if parts.shape != whole.shape or not np.allclose(parts, whole, atol=1e-3):
                     second = None  # not combine's sum: the whole model runs for the rest instead
             # checked as Keras computes it; then the faster form of the same member, if it has one
-            first = self._folded_chain(name) or first
+            # and it gives that member's answers (to bfloat16's precision) on random images
+            folded = self._folded_chain(name)
+            if folded is not None:
+                probe = np.random.default_rng(1).integers(0, 256, (4, height, width, 3)).astype(np.float32)
+                scale = float(self.metadata.cascade["scale"])
+                ours = softmax(np.asarray(folded(probe), np.float64) * scale)
+                keras_answer = softmax(np.asarray(first(probe), np.float64) * scale)
+                if np.allclose(ours, keras_answer, atol=0.02):
+                    first = folded
+                else:
+                    log.warning("the cascade's first member runs unfolded: its folded form answers differently")
             self._first_member = _Cascade(name, first, second)
         return self._first_member
 
     def _folded_chain(self, name: str):
         """The model up to layer `name` as `fold_model`'s chain (an ensemble's airbench member is
-        one), in the dtype its layers compute in; None if it is not a chain, or the Predictor was
-        built without folding."""
-        if not self.folded:
+        one), in the dtype its layers compute in; None if it is not a chain, or folding is off."""
+        if not self.fold:
             return None
         import keras
 

@@ -153,6 +153,8 @@ def test_a_sure_first_member_answers_alone_and_only_the_rest_go_through_the_whol
     predictor._forward = lambda batch: seen.append(np.asarray(batch)) or forward(batch)
     cascade = predictor._cascade()
     assert cascade.second is not None  # the rest's own answer from the second branch, the first's not run again
+    # the first member (a chain) runs fully folded
+    assert predictor._folded_chain("a_ensemble_scale") is not None
     predictor._first_member = dataclasses.replace(
         cascade, second=lambda batch: second_saw.append(np.asarray(batch)) or cascade.second(batch)
     )
@@ -162,7 +164,8 @@ def test_a_sure_first_member_answers_alone_and_only_the_rest_go_through_the_whol
     alone = first.max(axis=1) >= predictor.metadata.cascade["above"]
     assert 0 < alone.sum() < len(x)
     np.testing.assert_allclose(got[alone], first[alone], atol=1e-4)
-    whole = Predictor(predictor.model, predictor.metadata.replace(cascade=None)).probabilities(x)
+    # against the model as its file holds it (predictor.model is its folded copy)
+    whole = Predictor(predictor.source, predictor.metadata.replace(cascade=None)).probabilities(x)
     np.testing.assert_allclose(got[~alone], whole[~alone], atol=1e-5)
     # the shifted second member outvotes the first: without the cascade those answers would differ
     assert np.all(got[alone].argmax(axis=1) != whole[alone].argmax(axis=1))

@@ -207,6 +207,31 @@ def test_a_batchnorm_after_a_convolution_that_feeds_another_layer_too_is_kept():
     np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=1e-5)
 
 
+def test_a_convolution_also_read_by_a_shared_layer_is_not_folded():
+    import keras
+    from keras import layers
+
+    from infinityvision_desktop.core.folding import fold_batchnorm
+
+    inputs = keras.Input((32, 32, 3))
+    conv = layers.Conv2D(8, 3, padding="same", use_bias=False, name="conv")(inputs)
+    x = layers.BatchNormalization(name="bn")(conv)
+    shared = layers.Activation("relu", name="shared")
+    other = layers.Conv2D(8, 1, name="other")(inputs)
+    # the shared layer's second call reads the convolution's own output
+    x = layers.Add()([shared(x), shared(conv), other])
+    x = layers.GlobalAveragePooling2D()(x)
+    x = layers.Dense(4, name="head_dense")(x)
+    model = with_trained_statistics(keras.Model(inputs, layers.Activation("softmax")(x)), head_gain=1.0)
+
+    folded = fold_batchnorm(model)
+
+    x = images(6)
+    assert folded is None or "bn" in {layer.name for layer in folded.layers}
+    if folded is not None:
+        np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=1e-5)
+
+
 def test_the_app_runs_an_efficientnet_file_folded_and_describes_it_as_saved(tmp_path):
     from infinityvision_desktop.core.modelfile import ModelMetadata, save_model_file
     from infinityvision_desktop.core.predictor import Predictor
@@ -237,3 +262,21 @@ def test_folding_and_the_precision_are_one_copy_of_the_model():
     assert policies["head_dense"] == "mixed_bfloat16" and policies["stem_conv"] == "float32"
     x = images(4)
     np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=0.02)
+
+
+def test_a_bfloat16_efficientnet_file_is_folded_and_converted_in_one_copy(tmp_path):
+    from infinityvision_desktop.core.modelfile import ModelMetadata, save_model_file
+    from infinityvision_desktop.core.predictor import Predictor
+
+    model = efficientnet()
+    path = save_model_file(model, ModelMetadata(labels=("a", "b", "c")), tmp_path / "lite.h5")
+
+    predictor = Predictor.load(path, precision="mixed_bfloat16")
+
+    assert predictor.folded
+    assert not any(type(layer).__name__ == "BatchNormalization" for layer in predictor.model.layers)
+    assert predictor.model.get_layer("stem_conv").dtype_policy.name == "mixed_bfloat16"
+    x = images(8)
+    got = predictor.raw_probabilities(x.astype(np.uint8))
+    expected = np.asarray(model(x, training=False))
+    assert np.abs(got - expected).max() < 0.05
