@@ -217,7 +217,7 @@ class Predictor:
         self.metadata = metadata
         self.path = path
         self.folded = forward is not None or source is not None
-        self.fold = self.folded  # fold what can be folded later (the cascade's member); load() says
+        self.fold = self.folded  # whether to fold what is built later (the cascade's first member): load() sets it
         self._open_set = None  # core.openset.ImageNetCheck once loaded, False if it failed
         self._first_member = None  # the metadata's cascade as a _Cascade, once built
         height, width = metadata.input_size

@@ -232,7 +232,11 @@ def test_a_convolution_also_read_by_a_shared_layer_is_not_folded():
         np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=1e-5)
 
 
-def test_the_app_runs_an_efficientnet_file_folded_and_describes_it_as_saved(tmp_path):
+@pytest.mark.parametrize(
+    "precision, policy, tolerance", [("float32", "float32", 1e-5), ("mixed_bfloat16", "mixed_bfloat16", 0.05)]
+)
+def test_the_app_runs_an_efficientnet_file_folded_and_describes_it_as_saved(tmp_path, precision, policy, tolerance):
+    # in bfloat16 the fold and the conversion are one copy of the model
     from infinityvision_desktop.core.modelfile import ModelMetadata, save_model_file
     from infinityvision_desktop.core.predictor import Predictor
     from infinityvision_desktop.core.summary import summarize
@@ -240,12 +244,14 @@ def test_the_app_runs_an_efficientnet_file_folded_and_describes_it_as_saved(tmp_
     model = efficientnet()
     path = save_model_file(model, ModelMetadata(labels=("a", "b", "c")), tmp_path / "lite.h5")
 
-    predictor = Predictor.load(path, precision="float32")
+    predictor = Predictor.load(path, precision=precision)
 
     assert predictor.folded
     assert not any(type(layer).__name__ == "BatchNormalization" for layer in predictor.model.layers)
+    assert predictor.model.get_layer("stem_conv").dtype_policy.name == policy
     x = images(8)
-    np.testing.assert_allclose(predictor.raw_probabilities(x.astype(np.uint8)), model(x, training=False), atol=1e-5)
+    got = predictor.raw_probabilities(x.astype(np.uint8))
+    assert np.abs(got - np.asarray(model(x, training=False))).max() < tolerance
     # the Model tab describes the file's model, BatchNorms and all
     kinds = [layer.kind for layer in summarize(predictor.source, path).layers]
     assert kinds.count("BatchNormalization") == sum(type(la).__name__ == "BatchNormalization" for la in model.layers)
@@ -262,21 +268,3 @@ def test_folding_and_the_precision_are_one_copy_of_the_model():
     assert policies["head_dense"] == "mixed_bfloat16" and policies["stem_conv"] == "float32"
     x = images(4)
     np.testing.assert_allclose(folded(x, training=False), model(x, training=False), atol=0.02)
-
-
-def test_a_bfloat16_efficientnet_file_is_folded_and_converted_in_one_copy(tmp_path):
-    from infinityvision_desktop.core.modelfile import ModelMetadata, save_model_file
-    from infinityvision_desktop.core.predictor import Predictor
-
-    model = efficientnet()
-    path = save_model_file(model, ModelMetadata(labels=("a", "b", "c")), tmp_path / "lite.h5")
-
-    predictor = Predictor.load(path, precision="mixed_bfloat16")
-
-    assert predictor.folded
-    assert not any(type(layer).__name__ == "BatchNormalization" for layer in predictor.model.layers)
-    assert predictor.model.get_layer("stem_conv").dtype_policy.name == "mixed_bfloat16"
-    x = images(8)
-    got = predictor.raw_probabilities(x.astype(np.uint8))
-    expected = np.asarray(model(x, training=False))
-    assert np.abs(got - expected).max() < 0.05
