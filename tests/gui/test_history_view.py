@@ -297,7 +297,9 @@ def test_class_model_not_sure_and_date_filters_return_the_right_rows(view, qtbot
     assert shown(view) == ["frog.jpg", "dog.jpg"]  # newest first
     view.model_combo.setCurrentIndex(0)
 
-    today = QDate.currentDate()
+    # the day the entries were made, not the clock's: a run that crosses midnight must not move it
+    local = NOW.astimezone()
+    today = QDate(local.year, local.month, local.day)
     view.from_edit.setDate(today.addDays(-10))
     view.from_check.setChecked(True)
     assert "old_cat.jpg" not in shown(view) and len(shown(view)) == 4
