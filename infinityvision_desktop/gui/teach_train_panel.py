@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
@@ -74,6 +74,27 @@ class TrainPanel(QWidget):
         self.train_button.clicked.connect(self.sig_train_requested)
         self.cancel_button.clicked.connect(self.sig_cancel_requested)
         self.deeper_button.clicked.connect(self.sig_deeper_requested)
+
+    def _fit_height(self) -> None:
+        # Qt's minimum counts a word-wrapped label as one line: once the status wraps, the panel was
+        # laid out too short and the matrix at its minimum pushed out of its bottom (its axis title
+        # cut off). The layout's height for this width counts every line.
+        layout = self.layout()
+        if self.width() > 0 and layout.hasHeightForWidth():
+            needed = layout.minimumHeightForWidth(self.width())
+            if needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+    def event(self, event) -> bool:
+        handled = super().event(event)
+        if event.type() == QEvent.Type.LayoutRequest:
+            self._fit_height()  # a label's new text may need more lines
+        return handled
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fit_height()  # the wrapped lines follow the width
 
     def retranslate_ui(self) -> None:
         self.confusion.setAccessibleName(self.tr("Confusion matrix of the held-out photos"))

@@ -95,6 +95,13 @@ def test_teach_a_project_try_a_photo_correct_an_answer_and_retrain(window, qtbot
     view.heatmap_check.setChecked(False)
     assert not view.try_view.has_overlay()
 
+    # at the window's first size the two-line status does not push the matrix (its axis titles at
+    # its bottom) out of the Train area
+    window.resize(1280, 800)
+    qtbot.wait(200)
+    panel = view.train_panel
+    assert panel.confusion.geometry().bottom() < panel.height(), "the matrix's bottom is cut off"
+
     # Use in Classify: the window's active model
     with qtbot.waitSignal(window.sig_model_ready, timeout=MODEL_TIMEOUT_MS):
         view.use_button.click()
