@@ -200,10 +200,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", required=True, help="a model of the known classes (any of the app's files)")
     parser.add_argument("--data", required=True, help="CIFAR-10 folder (test/ split is used)")
-    parser.add_argument("--known", help="comma-separated known classes (default: the model's classes)")
-    parser.add_argument(
-        "--split", type=int, choices=range(5), help="one of the five standard splits: its known classes"
-    )
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--known", help="comma-separated known classes (default: the model's classes)")
+    which.add_argument("--split", type=int, choices=range(5), help="one of the five standard splits: its known classes")
     parser.add_argument("--cost", type=float, default=0.05)
     parser.add_argument("--features", action="store_true", help="also the feature-distance scores (knn, mahalanobis)")
     parser.add_argument("--train-per-class", type=int, default=2000, help="--features: training images per class")
