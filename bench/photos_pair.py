@@ -1,0 +1,97 @@
+"""Real photos: does the networks' own score add to the ImageNet probability outside the ten, as it
+does on the open-set protocol's thumbnails (docs/model.md, "The network and the ImageNet
+classifier together")? Prints, for the ImageNet probability outside the ten (log-odds), the
+networks' energy and their standardised sum: the AUROC (photos of other things against photos of
+the ten), the share caught when 5% of the photos of the ten are flagged, and the cost and share
+caught at the threshold the app would fit (the 95th percentile on CIFAR-10 test images). Means
+and spreads come from the same CIFAR-10 images, never from the photos.
+
+    .venv/bin/python bench/photos_pair.py --imagenet-samples PATH/imagenet-sample-images --data data/cifar10
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_openset import auroc, caught_at, mirrored  # noqa: E402
+from bench_photos import imagenet_samples  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--imagenet-samples", required=True, help="DIR of 1000 <wnid>_<name>.JPEG photos")
+    parser.add_argument("--data", required=True, help="CIFAR-10 folder (test/ split is used)")
+    parser.add_argument("--cifar-images", type=int, default=2000, help="test images the means and spreads come from")
+    parser.add_argument("--model", default=None, help="a model file of CIFAR-10's classes (default: the bundled one)")
+    args = parser.parse_args()
+
+    import keras
+
+    from infinityvision_desktop.core.datasets import load_dataset
+    from infinityvision_desktop.core.ensemble import logits_layer
+    from infinityvision_desktop.core.images import load_image
+    from infinityvision_desktop.core.modelfile import load_model_file
+    from infinityvision_desktop.core.openset import judges
+    from infinityvision_desktop.core.predictor import Predictor
+    from infinityvision_desktop.paths import bundled_model_path
+
+    path = args.model or bundled_model_path()
+    predictor = Predictor.load(path)
+    check = predictor.open_set_check()
+    if check is None:
+        raise SystemExit(f"{path}: no ImageNet check (its classes are not CIFAR-10's)")
+    model = load_model_file(path).model
+    logits = keras.Model(model.inputs, model.get_layer(logits_layer(model)).output)
+
+    def scores(thumbnails, images):
+        z = mirrored(logits, np.asarray(thumbnails, np.float32))
+        top = z.max(axis=1)
+        energy = -(top + np.log(np.exp(z - top[:, None]).sum(axis=1)))
+        mass = np.clip(check.outside_masses(images, batch_size=64), 1e-6, 1 - 1e-6)
+        return np.log(mass / (1 - mass)), energy
+
+    x, _ = load_dataset(args.data, input_size=(32, 32)).splits["test"]
+    chosen = x[np.random.default_rng(0).permutation(len(x))[: args.cifar_images]]
+    cifar = scores(chosen, list(chosen))
+
+    items = imagenet_samples(Path(args.imagenet_samples))
+    photos, truth = [], []
+    for file, name in items:
+        image = load_image(file, draft_size=predictor.decode_size)
+        if judges(image):  # as the app: the check needs a photo of 64 px and more
+            photos.append(image)
+            truth.append(name is not None)
+    of_ten = np.array(truth)
+    seen = scores(np.stack([predictor.prepare(image) for image in photos]), photos)
+    print(
+        f"{path}: {of_ten.sum()} photos of the ten, {(~of_ten).sum()} of other things; "
+        f"means and spreads from {len(chosen)} CIFAR-10 test images"
+    )
+
+    def standardised(i):
+        mean, spread = cifar[i].mean(), cifar[i].std()
+        return (cifar[i] - mean) / spread, (seen[i] - mean) / spread
+
+    rows = {
+        "ImageNet outside (log-odds)": standardised(0),
+        "the networks' energy": standardised(1),
+    }
+    rows["the two added"] = tuple(a + b for a, b in zip(*rows.values()))
+    for name, (on_cifar, on_photos) in rows.items():
+        inside, outside = on_photos[of_ten], on_photos[~of_ten]
+        threshold = np.percentile(on_cifar, 95)
+        print(
+            f"{name:28s} AUROC {auroc(inside, outside):.3f}; caught at 5% of the photos of the ten flagged: "
+            f"{caught_at(inside, outside)[1]:.1%}; at CIFAR-10's 95th percentile: "
+            f"{np.mean(inside >= threshold):.1%} of the ten flagged, {np.mean(outside >= threshold):.1%} caught"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
