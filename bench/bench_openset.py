@@ -232,7 +232,9 @@ def main() -> int:
     which.add_argument("--known", help="comma-separated known classes (default: the model's classes)")
     which.add_argument("--split", type=int, choices=range(5), help="one of the five standard splits: its known classes")
     parser.add_argument("--cost", type=float, default=0.05)
-    parser.add_argument("--features", action="store_true", help="also the feature-distance scores (knn, mahalanobis)")
+    parser.add_argument(
+        "--features", action="store_true", help="also the feature scores (knn, mahalanobis, react) and react+imagenet"
+    )
     parser.add_argument("--train-per-class", type=int, default=2000, help="--features: training images per class")
     parser.add_argument("--save-scores", metavar="NPZ", help="also write every score and the test labels to this file")
     args = parser.parse_args()
@@ -280,7 +282,6 @@ def main() -> int:
     ]
     if args.features:
         rows += feature_scores(loaded, data, known, x, args.train_per_class, dict(rows)["maxlogit"])
-    if args.features:
         pair, draws = react_and_imagenet(dict(rows)["react"], imagenet, is_known, args.cost)
         rows.append(("react+imagenet", pair))
     for name, score in rows:
