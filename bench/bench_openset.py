@@ -95,6 +95,18 @@ def either_caught(known_a, known_b, unknown_a, unknown_b, cost: float = 0.05) ->
     return best
 
 
+def standardised(score: np.ndarray, fit: np.ndarray) -> np.ndarray:
+    """`score` less its mean on the rows `fit` selects, over its spread there: scores on
+    different scales, standardised on the knowns, can be added."""
+    return (score - score[fit].mean()) / score[fit].std()
+
+
+def log_odds(p: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)): a probability that crowds near 0 or 1 spread out before it is standardised."""
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
 def outputs(model, x: np.ndarray) -> np.ndarray:
     """`model` (one output) run over `x` in batches of 256, as float64."""
     return np.concatenate(
@@ -192,11 +204,7 @@ def feature_scores(loaded, data, known, x_test, per_class: int, maxlogit: np.nda
     rows = [("knn", knn), ("mahalanobis", distances.min(axis=1)), ("react", react)]
     if len(dense) == 1:  # a single network: its own logits (an ensemble's sum is another space)
         is_known = np.isin(np.array(data.labels)[data.splits["test"][1]], known)
-
-        def standardised(score):
-            return (score - score[is_known].mean()) / score[is_known].std()
-
-        rows.append(("maxlogit+knn", standardised(maxlogit) + standardised(knn)))
+        rows.append(("maxlogit+knn", standardised(maxlogit, is_known) + standardised(knn, is_known)))
     return rows
 
 
@@ -208,11 +216,10 @@ def react_and_imagenet(react, imagenet, is_known, cost, draws: int = 5):
     Also, as a check that fitting the two means and spreads on the very images scored does not
     flatter it: (AUROC, caught) per draw when they are fitted on a random half of the knowns and
     the other half is scored against the unknowns."""
-    mass = np.clip(imagenet, 1e-6, 1 - 1e-6)
-    parts = (react, np.log(mass / (1 - mass)))
+    parts = (react, log_odds(imagenet))
 
     def pair(fit):
-        return sum((s - s[fit].mean()) / s[fit].std() for s in parts)
+        return sum(standardised(s, fit) for s in parts)
 
     results = []
     for seed in range(draws):

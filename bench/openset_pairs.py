@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_openset import auroc, caught_at  # noqa: E402
+from bench_openset import auroc, caught_at, log_odds, standardised  # noqa: E402
 
 PAIRS = (
     ("react",),
@@ -33,11 +33,6 @@ PAIRS = (
 )
 
 
-def log_odds(p: np.ndarray) -> np.ndarray:
-    p = np.clip(p, 1e-6, 1 - 1e-6)
-    return np.log(p / (1 - p))
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("scores", nargs="+", help="files bench_openset.py --save-scores wrote")
@@ -49,7 +44,7 @@ def main() -> int:
         is_known = np.isin(saved["names"], saved["known"])
         for pair in PAIRS:
             parts = [log_odds(saved[name]) if name == "imagenet" else saved[name] for name in pair]
-            score = sum((s - s[is_known].mean()) / s[is_known].std() for s in parts)
+            score = sum(standardised(s, is_known) for s in parts)
             known, unknown = score[is_known], score[~is_known]
             results[pair].append((auroc(known, unknown), caught_at(known, unknown, args.cost)[1]))
     print(f"AUROC / caught at {args.cost:.0%} of knowns flagged; files: {' '.join(args.scores)}")
